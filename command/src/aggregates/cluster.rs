@@ -1,0 +1,194 @@
+//! The Cluster aggregate: a named group of droplets in one region.
+//!
+//! It tracks its live droplets so that deleting a cluster that still has any is refused on
+//! the write side, under the same optimistic concurrency as everything else.
+
+use super::DomainError;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use schema::{ClusterEvent, ClusterName, ClusterStatus, DropletId, Labels, Region};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What can be asked of a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClusterCommand {
+    /// Create the cluster.
+    CreateCluster {
+        name: ClusterName,
+        region: Region,
+        labels: Labels,
+    },
+    /// Record that a droplet was placed in it.
+    AttachDroplet { droplet_id: DropletId },
+    /// Record that a droplet left it.
+    DetachDroplet { droplet_id: DropletId },
+    /// Delete the cluster (refused while it has live droplets).
+    DeleteCluster,
+}
+
+/// The state of one cluster, folded from its events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// Name.
+    pub name: String,
+    /// Region slug.
+    pub region: String,
+    /// Labels.
+    pub labels: BTreeMap<String, String>,
+    /// `None` before creation.
+    pub status: Option<ClusterStatus>,
+    /// Droplets that are not destroyed.
+    pub live_droplets: BTreeSet<DropletId>,
+}
+
+impl Aggregate for Cluster {
+    const TYPE: &'static str = "Cluster";
+    type Command = ClusterCommand;
+    type Event = ClusterEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        match command {
+            ClusterCommand::CreateCluster {
+                name,
+                region,
+                labels,
+            } => {
+                if self.status.is_some() {
+                    return Err(DomainError::AlreadyExists("cluster already exists".into()));
+                }
+                let event = ClusterEvent::ClusterCreated {
+                    name: name.to_string(),
+                    region: region.to_string(),
+                    labels: labels.as_map().clone(),
+                };
+                sink.write(event, self).await;
+            }
+            ClusterCommand::AttachDroplet { droplet_id } => {
+                self.require_active()?;
+                if !self.live_droplets.contains(&droplet_id) {
+                    sink.write(ClusterEvent::DropletAttached { droplet_id }, self)
+                        .await;
+                }
+            }
+            ClusterCommand::DetachDroplet { droplet_id } => {
+                if self.live_droplets.contains(&droplet_id) {
+                    sink.write(ClusterEvent::DropletDetached { droplet_id }, self)
+                        .await;
+                }
+            }
+            ClusterCommand::DeleteCluster => {
+                self.require_active()?;
+                if !self.live_droplets.is_empty() {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "cluster {} still has {} live droplet(s); destroy them first",
+                        self.name,
+                        self.live_droplets.len()
+                    )));
+                }
+                sink.write(ClusterEvent::ClusterDeleted {}, self).await;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            ClusterEvent::ClusterCreated {
+                name,
+                region,
+                labels,
+            } => {
+                self.name = name;
+                self.region = region;
+                self.labels = labels;
+                self.status = Some(ClusterStatus::Active);
+            }
+            ClusterEvent::DropletAttached { droplet_id } => {
+                self.live_droplets.insert(droplet_id);
+            }
+            ClusterEvent::DropletDetached { droplet_id } => {
+                self.live_droplets.remove(&droplet_id);
+            }
+            ClusterEvent::ClusterDeleted {} => self.status = Some(ClusterStatus::Deleted),
+        }
+    }
+}
+
+impl Cluster {
+    fn require_active(&self) -> Result<(), DomainError> {
+        match self.status {
+            None => Err(DomainError::NotFound("cluster not found".into())),
+            Some(ClusterStatus::Deleted) => Err(DomainError::FailedPrecondition(format!(
+                "cluster {} is deleted",
+                self.name
+            ))),
+            Some(ClusterStatus::Active) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cqrs_es::test::TestFramework;
+
+    fn created() -> ClusterEvent {
+        ClusterEvent::ClusterCreated {
+            name: "prod".into(),
+            region: "nyc1".into(),
+            labels: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn creates_a_cluster() {
+        TestFramework::<Cluster>::with(())
+            .given_no_previous_events()
+            .when(ClusterCommand::CreateCluster {
+                name: ClusterName::parse("prod").unwrap(),
+                region: Region::parse("nyc1").unwrap(),
+                labels: Labels::default(),
+            })
+            .then_expect_events(vec![created()]);
+    }
+
+    #[test]
+    fn refuses_to_delete_with_live_droplets() {
+        let d = DropletId::new();
+        TestFramework::<Cluster>::with(())
+            .given(vec![created(), ClusterEvent::DropletAttached { droplet_id: d }])
+            .when(ClusterCommand::DeleteCluster)
+            .then_expect_error_message("cluster prod still has 1 live droplet(s); destroy them first");
+    }
+
+    #[test]
+    fn deletes_once_droplets_are_gone() {
+        let d = DropletId::new();
+        TestFramework::<Cluster>::with(())
+            .given(vec![
+                created(),
+                ClusterEvent::DropletAttached { droplet_id: d },
+                ClusterEvent::DropletDetached { droplet_id: d },
+            ])
+            .when(ClusterCommand::DeleteCluster)
+            .then_expect_events(vec![ClusterEvent::ClusterDeleted {}]);
+    }
+
+    #[test]
+    fn refuses_droplets_in_a_deleted_cluster() {
+        TestFramework::<Cluster>::with(())
+            .given(vec![created(), ClusterEvent::ClusterDeleted {}])
+            .when(ClusterCommand::AttachDroplet {
+                droplet_id: DropletId::new(),
+            })
+            .then_expect_error_message("cluster prod is deleted");
+    }
+}

@@ -1,0 +1,409 @@
+//! The Droplet aggregate: one virtual machine and its lifecycle.
+//!
+//! PROVISIONING → RUNNING | FAILED; RUNNING ↔ STOPPED; → DESTROYING → DESTROYED.
+//! At most one operation (resize, power, destroy) is pending at a time; it is carried out
+//! by a job and completed or abandoned by the worker.
+
+use super::DomainError;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use schema::{
+    ClusterId, DropletEvent, DropletName, DropletStatus, Image, JobId, JobType, Region, Size,
+};
+use serde::{Deserialize, Serialize};
+
+/// An operation carried out on an existing droplet by a job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DropletOperation {
+    /// Change the size.
+    Resize { size: Size },
+    /// Power on (`true`) or off.
+    Power { on: bool },
+    /// Destroy the droplet.
+    Destroy,
+}
+
+impl DropletOperation {
+    /// The job type that carries this operation out.
+    pub fn job_type(&self) -> JobType {
+        match self {
+            Self::Resize { .. } => JobType::Resize,
+            Self::Power { .. } => JobType::Power,
+            Self::Destroy => JobType::Destroy,
+        }
+    }
+}
+
+/// What can be asked of a droplet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DropletCommand {
+    /// Create the droplet; `job_id` will provision it.
+    CreateDroplet {
+        name: DropletName,
+        cluster_id: Option<ClusterId>,
+        region: Region,
+        size: Size,
+        image: Image,
+        job_id: JobId,
+    },
+    /// Provisioning starts (again) under `job_id`.
+    BeginProvisioning { job_id: JobId },
+    /// Provisioning succeeded.
+    CompleteProvisioning { ip: String },
+    /// Provisioning failed for good.
+    FailProvisioning { reason: String },
+    /// Start an operation carried out by `job_id`.
+    RequestOperation {
+        job_id: JobId,
+        operation: DropletOperation,
+    },
+    /// The operation's job succeeded: apply its effect.
+    CompleteOperation {
+        job_id: JobId,
+        operation: DropletOperation,
+    },
+    /// The operation's job failed or was cancelled.
+    AbandonOperation { job_id: JobId, reason: String },
+}
+
+/// The state of one droplet, folded from its events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Droplet {
+    /// Name.
+    pub name: String,
+    /// Cluster, if any.
+    pub cluster_id: Option<ClusterId>,
+    /// Region slug.
+    pub region: String,
+    /// Size slug.
+    pub size: String,
+    /// Image slug.
+    pub image: String,
+    /// `None` before creation.
+    pub status: Option<DropletStatus>,
+    /// Public address once running.
+    pub ip: Option<String>,
+    /// The job that provisions it.
+    pub provision_job: Option<JobId>,
+    /// The operation in progress, if any.
+    pub pending: Option<(JobId, JobType)>,
+    /// Status before DESTROYING, restored if destruction is abandoned.
+    pub status_before_destroy: Option<DropletStatus>,
+}
+
+impl Droplet {
+    fn status(&self) -> Result<DropletStatus, DomainError> {
+        self.status
+            .ok_or_else(|| DomainError::NotFound("droplet not found".into()))
+    }
+}
+
+impl Aggregate for Droplet {
+    const TYPE: &'static str = "Droplet";
+    type Command = DropletCommand;
+    type Event = DropletEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        use DropletStatus as S;
+        match command {
+            DropletCommand::CreateDroplet {
+                name,
+                cluster_id,
+                region,
+                size,
+                image,
+                job_id,
+            } => {
+                if self.status.is_some() {
+                    return Err(DomainError::AlreadyExists("droplet already exists".into()));
+                }
+                let event = DropletEvent::DropletCreated {
+                    name: name.to_string(),
+                    cluster_id,
+                    region: region.to_string(),
+                    size: size.to_string(),
+                    image: image.to_string(),
+                    job_id,
+                };
+                sink.write(event, self).await;
+            }
+            DropletCommand::BeginProvisioning { job_id } => match self.status()? {
+                S::Failed => {
+                    sink.write(DropletEvent::DropletProvisioningRestarted { job_id }, self)
+                        .await
+                }
+                S::Provisioning | S::Running | S::Stopped => {}
+                other => {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "droplet {} is {other}; it cannot be provisioned",
+                        self.name
+                    )))
+                }
+            },
+            DropletCommand::CompleteProvisioning { ip } => {
+                if self.status()? == S::Provisioning {
+                    sink.write(DropletEvent::DropletProvisioned { ip }, self).await;
+                }
+            }
+            DropletCommand::FailProvisioning { reason } => {
+                if self.status()? == S::Provisioning {
+                    sink.write(DropletEvent::DropletProvisioningFailed { reason }, self)
+                        .await;
+                }
+            }
+            DropletCommand::RequestOperation { job_id, operation } => {
+                let status = self.status()?;
+                if let Some((pending, job_type)) = self.pending {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "droplet {} already has a {job_type} job in progress ({pending})",
+                        self.name
+                    )));
+                }
+                let allowed = match &operation {
+                    DropletOperation::Resize { size } => {
+                        if size.as_str() == self.size {
+                            return Err(DomainError::FailedPrecondition(format!(
+                                "droplet {} already has size {}",
+                                self.name, self.size
+                            )));
+                        }
+                        matches!(status, S::Running | S::Stopped)
+                    }
+                    DropletOperation::Power { on: true } => status == S::Stopped,
+                    DropletOperation::Power { on: false } => status == S::Running,
+                    DropletOperation::Destroy => {
+                        matches!(status, S::Running | S::Stopped | S::Failed)
+                    }
+                };
+                if !allowed {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "droplet {} is {status}; cannot {}",
+                        self.name,
+                        describe(&operation)
+                    )));
+                }
+                let job_type = operation.job_type();
+                sink.write(
+                    DropletEvent::DropletOperationRequested { job_id, job_type },
+                    self,
+                )
+                .await;
+                if operation == DropletOperation::Destroy {
+                    sink.write(DropletEvent::DropletDestroying {}, self).await;
+                }
+            }
+            DropletCommand::CompleteOperation { job_id, operation } => {
+                self.status()?;
+                if self.pending.map(|p| p.0) != Some(job_id) {
+                    // Already completed (a retried worker step) or superseded: nothing to do.
+                    return Ok(());
+                }
+                let event = match operation {
+                    DropletOperation::Resize { size } => DropletEvent::DropletResized {
+                        size: size.to_string(),
+                    },
+                    DropletOperation::Power { on: true } => DropletEvent::DropletPoweredOn {},
+                    DropletOperation::Power { on: false } => DropletEvent::DropletPoweredOff {},
+                    DropletOperation::Destroy => DropletEvent::DropletDestroyed {},
+                };
+                sink.write(event, self).await;
+            }
+            DropletCommand::AbandonOperation { job_id, reason } => {
+                self.status()?;
+                if self.pending.map(|p| p.0) == Some(job_id) {
+                    sink.write(
+                        DropletEvent::DropletOperationAbandoned { job_id, reason },
+                        self,
+                    )
+                    .await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        use DropletStatus as S;
+        match event {
+            DropletEvent::DropletCreated {
+                name,
+                cluster_id,
+                region,
+                size,
+                image,
+                job_id,
+            } => {
+                self.name = name;
+                self.cluster_id = cluster_id;
+                self.region = region;
+                self.size = size;
+                self.image = image;
+                self.status = Some(S::Provisioning);
+                self.provision_job = Some(job_id);
+            }
+            DropletEvent::DropletProvisioningRestarted { job_id } => {
+                self.status = Some(S::Provisioning);
+                self.provision_job = Some(job_id);
+            }
+            DropletEvent::DropletProvisioned { ip } => {
+                self.status = Some(S::Running);
+                self.ip = Some(ip);
+            }
+            DropletEvent::DropletProvisioningFailed { .. } => self.status = Some(S::Failed),
+            DropletEvent::DropletOperationRequested { job_id, job_type } => {
+                self.pending = Some((job_id, job_type));
+            }
+            DropletEvent::DropletOperationAbandoned { .. } => {
+                self.pending = None;
+                if let Some(previous) = self.status_before_destroy.take() {
+                    self.status = Some(previous);
+                }
+            }
+            DropletEvent::DropletResized { size } => {
+                self.size = size;
+                self.pending = None;
+            }
+            DropletEvent::DropletPoweredOn {} => {
+                self.status = Some(S::Running);
+                self.pending = None;
+            }
+            DropletEvent::DropletPoweredOff {} => {
+                self.status = Some(S::Stopped);
+                self.pending = None;
+            }
+            DropletEvent::DropletDestroying {} => {
+                self.status_before_destroy = self.status;
+                self.status = Some(S::Destroying);
+            }
+            DropletEvent::DropletDestroyed {} => {
+                self.status = Some(S::Destroyed);
+                self.pending = None;
+                self.status_before_destroy = None;
+                self.ip = None;
+            }
+        }
+    }
+}
+
+fn describe(op: &DropletOperation) -> String {
+    match op {
+        DropletOperation::Resize { size } => format!("resize to {size}"),
+        DropletOperation::Power { on: true } => "power on".into(),
+        DropletOperation::Power { on: false } => "power off".into(),
+        DropletOperation::Destroy => "destroy".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cqrs_es::test::TestFramework;
+
+    fn created(job_id: JobId) -> DropletEvent {
+        DropletEvent::DropletCreated {
+            name: "web-1".into(),
+            cluster_id: None,
+            region: "nyc1".into(),
+            size: "s-1vcpu-1gb".into(),
+            image: "debian-12-x64".into(),
+            job_id,
+        }
+    }
+
+    #[test]
+    fn provisioning_completes_once() {
+        let job = JobId::new();
+        TestFramework::<Droplet>::with(())
+            .given(vec![
+                created(job),
+                DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+            ])
+            .when(DropletCommand::CompleteProvisioning { ip: "10.0.0.1".into() })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn destroy_moves_through_destroying() {
+        let job = JobId::new();
+        let destroy_job = JobId::new();
+        TestFramework::<Droplet>::with(())
+            .given(vec![
+                created(job),
+                DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+            ])
+            .when(DropletCommand::RequestOperation {
+                job_id: destroy_job,
+                operation: DropletOperation::Destroy,
+            })
+            .then_expect_events(vec![
+                DropletEvent::DropletOperationRequested {
+                    job_id: destroy_job,
+                    job_type: JobType::Destroy,
+                },
+                DropletEvent::DropletDestroying {},
+            ]);
+    }
+
+    #[test]
+    fn refuses_operations_while_provisioning() {
+        TestFramework::<Droplet>::with(())
+            .given(vec![created(JobId::new())])
+            .when(DropletCommand::RequestOperation {
+                job_id: JobId::new(),
+                operation: DropletOperation::Power { on: false },
+            })
+            .then_expect_error_message("droplet web-1 is PROVISIONING; cannot power off");
+    }
+
+    #[test]
+    fn refuses_a_second_pending_operation() {
+        let job = JobId::new();
+        let resize = JobId::new();
+        let result = TestFramework::<Droplet>::with(())
+            .given(vec![
+                created(job),
+                DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+                DropletEvent::DropletOperationRequested {
+                    job_id: resize,
+                    job_type: JobType::Resize,
+                },
+            ])
+            .when(DropletCommand::RequestOperation {
+                job_id: JobId::new(),
+                operation: DropletOperation::Destroy,
+            })
+            .inspect_result();
+        assert!(matches!(result, Err(DomainError::FailedPrecondition(_))));
+    }
+
+    #[test]
+    fn abandoned_destroy_restores_status() {
+        let job = JobId::new();
+        let destroy = JobId::new();
+        let mut d = Droplet::default();
+        for e in [
+            created(job),
+            DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+            DropletEvent::DropletOperationRequested {
+                job_id: destroy,
+                job_type: JobType::Destroy,
+            },
+            DropletEvent::DropletDestroying {},
+            DropletEvent::DropletOperationAbandoned {
+                job_id: destroy,
+                reason: "cancelled".into(),
+            },
+        ] {
+            d.apply(e);
+        }
+        assert_eq!(d.status, Some(DropletStatus::Running));
+        assert_eq!(d.pending, None);
+    }
+}

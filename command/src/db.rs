@@ -1,0 +1,184 @@
+//! Database connections for both backends: Postgres (distributed) and SQLite (embedded).
+//!
+//! Both are reached through sqlx's `Any` driver so that the same queries serve both; the few
+//! statements that differ come from [`Dialect`]. SQLite has one writer, so it gets a pool of a
+//! single writing connection beside a pool of readers.
+
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::borrow::Cow;
+use std::path::Path;
+use std::time::Duration;
+
+/// Which SQL backend is in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// PostgreSQL 13 or newer.
+    Postgres,
+    /// SQLite 3.35 or newer (bundled).
+    Sqlite,
+}
+
+/// Failure to open or migrate the database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The connection could not be made.
+    #[error("cannot connect to {what}: {source}")]
+    Connect {
+        what: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A migration failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The data directory could not be created.
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Open pools plus the dialect to speak to them.
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// The backend.
+    pub dialect: Dialect,
+    /// Pool for statements that write (one connection on SQLite).
+    pub writer: AnyPool,
+    /// Pool for reads.
+    pub reader: AnyPool,
+    /// A printable description without credentials.
+    pub description: String,
+}
+
+impl Db {
+    /// Connects to Postgres at `url` and applies migrations.
+    pub async fn postgres(url: &str, max_connections: u32) -> Result<Self, DbError> {
+        install_default_drivers();
+        let description = redact(url);
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|source| DbError::Connect {
+                what: description.clone(),
+                source,
+            })?;
+        let db = Self {
+            dialect: Dialect::Postgres,
+            writer: pool.clone(),
+            reader: pool,
+            description,
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Opens (creating if needed) the SQLite file `clustergenie.db` in `data_dir` and migrates it.
+    pub async fn sqlite(data_dir: &Path) -> Result<Self, DbError> {
+        install_default_drivers();
+        std::fs::create_dir_all(data_dir).map_err(|source| DbError::DataDir {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let file = data_dir.join("clustergenie.db");
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        let description = format!("sqlite {}", file.display());
+        let open = |max: u32| {
+            let url = url.clone();
+            async move {
+                AnyPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                                 PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+        };
+        let writer = open(1).await.map_err(|source| DbError::Connect {
+            what: description.clone(),
+            source,
+        })?;
+        let db = Self {
+            dialect: Dialect::Sqlite,
+            writer: writer.clone(),
+            reader: writer,
+            description: description.clone(),
+        };
+        db.migrate().await?;
+        let reader = open(4).await.map_err(|source| DbError::Connect {
+            what: description.clone(),
+            source,
+        })?;
+        Ok(Self { reader, ..db })
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        match self.dialect {
+            Dialect::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.writer).await?,
+            Dialect::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.writer).await?,
+        }
+        Ok(())
+    }
+
+    /// Rewrites `$1`-style placeholders for the backend (SQLite wants `?1`).
+    pub fn sql<'a>(&self, sql: &'a str) -> Cow<'a, str> {
+        match self.dialect {
+            Dialect::Postgres => Cow::Borrowed(sql),
+            Dialect::Sqlite => Cow::Owned(sql.replace('$', "?")),
+        }
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.reader).await.map(|_| ())
+    }
+
+    /// Closes every pool.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// Hides the password in a connection URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Microseconds since the Unix epoch, the time unit of every stored timestamp.
+pub fn now_us() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(super::redact("postgres://h/db"), "postgres://h/db");
+    }
+}

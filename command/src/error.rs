@@ -1,0 +1,85 @@
+//! The one error type command handling returns; the API maps it to `extensions.code`.
+
+use crate::aggregates::DomainError;
+use crate::store::StoreError;
+use schema::ValueError;
+
+/// Why a command was not carried out. Nothing was appended when this is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// An input was invalid (`BAD_USER_INPUT`).
+    #[error("{0}")]
+    BadInput(String),
+    /// The addressed object does not exist (`NOT_FOUND`).
+    #[error("{0}")]
+    NotFound(String),
+    /// A concurrent change or a taken unique value (`CONFLICT`).
+    #[error("{0}")]
+    Conflict(String),
+    /// Not allowed in the current state (`FAILED_PRECONDITION`).
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// The database is unreachable (`UNAVAILABLE`).
+    #[error("{0}")]
+    Unavailable(String),
+    /// Anything else (`INTERNAL`).
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl CommandError {
+    /// The GraphQL `extensions.code` for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadInput(_) => "BAD_USER_INPUT",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Conflict(_) => "CONFLICT",
+            Self::FailedPrecondition(_) => "FAILED_PRECONDITION",
+            Self::Unavailable(_) => "UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// A short label for metrics.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Self::BadInput(_) => "bad_input",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::FailedPrecondition(_) => "failed_precondition",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<ValueError> for CommandError {
+    fn from(e: ValueError) -> Self {
+        Self::BadInput(e.to_string())
+    }
+}
+
+impl From<DomainError> for CommandError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::NotFound(m) => Self::NotFound(m),
+            DomainError::AlreadyExists(m) => Self::Conflict(m),
+            DomainError::FailedPrecondition(m) => Self::FailedPrecondition(m),
+        }
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => Self::Conflict(format!("{e}; reload and try again")),
+            StoreError::ClaimTaken { .. } => Self::Conflict(e.to_string()),
+            StoreError::DuplicateKey => Self::Conflict(e.to_string()),
+            ref db if db.is_unavailable() => Self::Unavailable(format!("event store unavailable: {e}")),
+            other => {
+                tracing::error!(error = %other, "event store failure");
+                Self::Internal("internal error in the event store".into())
+            }
+        }
+    }
+}

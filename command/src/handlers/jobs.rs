@@ -1,0 +1,336 @@
+//! Job commands: cancel and retry (users), start, progress, complete and fail (the worker).
+//!
+//! A job's outcome and its effect on the droplet are appended together, so a droplet is
+//! never RUNNING while its provisioning job is not COMPLETED, or the other way round.
+
+use super::droplets::DROPLET_NAME;
+use super::{parse_id, Commands, Decided, Outcome};
+use crate::aggregates::{
+    Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
+};
+use crate::context::RequestContext;
+use crate::error::CommandError;
+use crate::store::{Claim, NewEvent};
+use chrono::{Duration, Utc};
+use schema::{DropletId, JobId, JobStatus, JobType};
+
+/// What a successful job did, applied to its target together with the completion.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobEffect {
+    /// The droplet is up at `ip`.
+    Provisioned { ip: String },
+    /// The requested operation took place.
+    Operation(DropletOperation),
+    /// Nothing to apply to another aggregate.
+    None,
+}
+
+/// How often the worker retries a command that lost an optimistic-concurrency race.
+const WORKER_RETRIES: usize = 5;
+
+impl Commands {
+    /// Cancels a queued or running job; the droplet operation it carried is abandoned.
+    pub async fn cancel_job(
+        &self,
+        ctx: &RequestContext,
+        id: &str,
+    ) -> Result<Outcome<JobId>, CommandError> {
+        let result = async {
+            let job_id: JobId = parse_id("job", id)?;
+            let (job, version) = self.load_job(job_id).await?;
+            let reason = format!("cancelled by {}", ctx.actor);
+            let decided = Self::decide_on(
+                &job_id.to_string(),
+                job,
+                version,
+                JobCommand::CancelJob {
+                    reason: reason.clone(),
+                },
+            )
+            .await?;
+            let mut events = decided.new_events();
+            let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
+            events.extend(extra);
+            let position = self
+                .commit("cancelJob", ctx, events, vec![], releases, None)
+                .await?;
+            Ok(Outcome {
+                value: job_id,
+                position,
+            })
+        }
+        .await;
+        Self::record("cancelJob", &result);
+        result
+    }
+
+    /// Queues a failed or cancelled job again.
+    pub async fn retry_job(
+        &self,
+        ctx: &RequestContext,
+        id: &str,
+    ) -> Result<Outcome<JobId>, CommandError> {
+        let result = async {
+            let job_id: JobId = parse_id("job", id)?;
+            let (job, version) = self.load_job(job_id).await?;
+            let job_type = job.job_type;
+            let target = job.target_id.clone();
+            let params = job.params.clone();
+            let decided =
+                Self::decide_on(&job_id.to_string(), job, version, JobCommand::RequeueJob).await?;
+            let mut events = decided.new_events();
+            let droplet_command = match job_type {
+                Some(JobType::Provision) => Some(DropletCommand::BeginProvisioning { job_id }),
+                Some(JobType::Destroy | JobType::Resize | JobType::Power) => {
+                    let operation: DropletOperation = serde_json::from_value(params)
+                        .map_err(|e| CommandError::Internal(format!("corrupt job params: {e}")))?;
+                    Some(DropletCommand::RequestOperation { job_id, operation })
+                }
+                _ => None,
+            };
+            if let Some(command) = droplet_command {
+                let droplet = self.decide::<Droplet>(&target, command).await?;
+                events.extend(droplet.new_events());
+            }
+            let position = self
+                .commit("retryJob", ctx, events, vec![], vec![], None)
+                .await?;
+            Ok(Outcome {
+                value: job_id,
+                position,
+            })
+        }
+        .await;
+        Self::record("retryJob", &result);
+        result
+    }
+
+    async fn load_job(&self, job_id: JobId) -> Result<(Job, i64), CommandError> {
+        let (job, version) = self.load::<Job>(&job_id.to_string()).await?;
+        if job.status.is_none() {
+            return Err(CommandError::NotFound(format!("job {job_id} not found")));
+        }
+        Ok((job, version))
+    }
+
+    /// Droplet events that undo a job's pending effect once the job has ended unsuccessfully.
+    async fn compensate(
+        &self,
+        job_id: JobId,
+        job: &Decided<Job>,
+        reason: &str,
+    ) -> Result<(Vec<NewEvent>, Vec<Claim>), CommandError> {
+        let ended = matches!(
+            job.state.status,
+            Some(JobStatus::Failed | JobStatus::Cancelled)
+        );
+        if !ended {
+            return Ok((vec![], vec![]));
+        }
+        let command = match job.state.job_type {
+            Some(JobType::Provision) => DropletCommand::FailProvisioning {
+                reason: reason.to_string(),
+            },
+            Some(JobType::Destroy | JobType::Resize | JobType::Power) => {
+                DropletCommand::AbandonOperation {
+                    job_id,
+                    reason: reason.to_string(),
+                }
+            }
+            _ => return Ok((vec![], vec![])),
+        };
+        let droplet = self
+            .decide::<Droplet>(&job.state.target_id, command)
+            .await?;
+        Ok((droplet.new_events(), vec![]))
+    }
+
+    /// A worker takes a job; returns the job's state after starting.
+    pub async fn start_job(
+        &self,
+        job_id: JobId,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Job, CommandError> {
+        self.worker_step("startJob", job_id, |_| JobCommand::StartJob {
+            worker: worker.to_string(),
+            now: Utc::now(),
+            lease,
+        })
+        .await
+    }
+
+    /// The holding worker reports progress and renews its lease.
+    pub async fn report_progress(
+        &self,
+        job_id: JobId,
+        worker: &str,
+        progress: u8,
+        stage: &str,
+        message: &str,
+        lease: Duration,
+    ) -> Result<Job, CommandError> {
+        self.worker_step("reportProgress", job_id, |_| JobCommand::ReportProgress {
+            worker: worker.to_string(),
+            progress,
+            stage: stage.to_string(),
+            message: message.to_string(),
+            now: Utc::now(),
+            lease,
+        })
+        .await
+    }
+
+    /// The holding worker failed an attempt; a final failure also compensates the droplet.
+    pub async fn fail_job(
+        &self,
+        job_id: JobId,
+        worker: &str,
+        error: &str,
+        retryable: bool,
+    ) -> Result<Job, CommandError> {
+        let backoff = self.jobs.retry_backoff;
+        self.worker_step("failJob", job_id, |_| JobCommand::FailAttempt {
+            worker: worker.to_string(),
+            error: error.to_string(),
+            now: Utc::now(),
+            backoff,
+            retryable,
+        })
+        .await
+    }
+
+    /// The holding worker finished: the job completes and its effect lands in one append.
+    pub async fn complete_job(
+        &self,
+        job_id: JobId,
+        worker: &str,
+        effect: JobEffect,
+        result: serde_json::Value,
+    ) -> Result<Job, CommandError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self
+                .complete_once(job_id, worker, effect.clone(), result.clone())
+                .await;
+            match outcome {
+                Err(CommandError::Conflict(_)) if attempt < WORKER_RETRIES => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn complete_once(
+        &self,
+        job_id: JobId,
+        worker: &str,
+        effect: JobEffect,
+        result: serde_json::Value,
+    ) -> Result<Job, CommandError> {
+        let (job, version) = self.load_job(job_id).await?;
+        let ctx = self.worker_context(job_id).await?;
+        let target = job.target_id.clone();
+        let decided = Self::decide_on(
+            &job_id.to_string(),
+            job,
+            version,
+            JobCommand::CompleteJob {
+                worker: worker.to_string(),
+                result,
+            },
+        )
+        .await?;
+        let mut events = decided.new_events();
+        let mut releases = vec![];
+        match effect {
+            JobEffect::None => {}
+            JobEffect::Provisioned { ip } => {
+                let d = self
+                    .decide::<Droplet>(&target, DropletCommand::CompleteProvisioning { ip })
+                    .await?;
+                events.extend(d.new_events());
+            }
+            JobEffect::Operation(operation) => {
+                let destroy = operation == DropletOperation::Destroy;
+                let d = self
+                    .decide::<Droplet>(
+                        &target,
+                        DropletCommand::CompleteOperation { job_id, operation },
+                    )
+                    .await?;
+                if destroy && !d.events.is_empty() {
+                    releases.push(Claim {
+                        scope: DROPLET_NAME,
+                        value: d.state.name.clone(),
+                        owner: target.clone(),
+                    });
+                    if let Some(cluster_id) = d.state.cluster_id {
+                        let droplet_id: DropletId = parse_id("droplet", &target)?;
+                        let c = self
+                            .decide::<Cluster>(
+                                &cluster_id.to_string(),
+                                ClusterCommand::DetachDroplet { droplet_id },
+                            )
+                            .await?;
+                        events.extend(c.new_events());
+                    }
+                }
+                events.extend(d.new_events());
+            }
+        }
+        self.commit("completeJob", &ctx, events, vec![], releases, None)
+            .await?;
+        Ok(decided.state)
+    }
+
+    /// Runs one job command for the worker, retrying lost races, with compensation on a
+    /// final failure.
+    async fn worker_step(
+        &self,
+        command: &'static str,
+        job_id: JobId,
+        make: impl Fn(&Job) -> JobCommand,
+    ) -> Result<Job, CommandError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let step = async {
+                let (job, version) = self.load_job(job_id).await?;
+                let ctx = self.worker_context(job_id).await?;
+                let cmd = make(&job);
+                let decided = Self::decide_on(&job_id.to_string(), job, version, cmd).await?;
+                let mut events = decided.new_events();
+                if command == "failJob" {
+                    let reason = decided.state.error.clone().unwrap_or_default();
+                    let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
+                    events.extend(extra);
+                    self.commit(command, &ctx, events, vec![], releases, None)
+                        .await?;
+                } else {
+                    self.commit(command, &ctx, events, vec![], vec![], None)
+                        .await?;
+                }
+                Ok(decided.state)
+            }
+            .await;
+            match step {
+                Err(CommandError::Conflict(_)) if attempt < WORKER_RETRIES => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// The worker acts on behalf of the request that queued the job: same correlation id,
+    /// caused by the job's first event.
+    async fn worker_context(&self, job_id: JobId) -> Result<RequestContext, CommandError> {
+        let events = self
+            .store()
+            .load(schema::AggregateType::Job, &job_id.to_string())
+            .await?;
+        Ok(match events.first() {
+            Some(first) => RequestContext::worker(&first.metadata.correlation_id, &first.event_id),
+            None => RequestContext::worker(&job_id.to_string(), &job_id.to_string()),
+        })
+    }
+}

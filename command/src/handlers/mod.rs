@@ -1,0 +1,252 @@
+//! Command handling: load an aggregate from its events, let it decide, append the result.
+//!
+//! One user command may touch several aggregates (creating a droplet also queues its job and
+//! attaches it to its cluster); all of their events, unique-name claims and the idempotency
+//! record are committed in one transaction, or nothing is.
+
+mod clusters;
+mod droplets;
+mod jobs;
+
+pub use clusters::CreateClusterInput;
+pub use droplets::{CreateDropletInput, DropletCreated};
+pub use jobs::JobEffect;
+
+use crate::aggregates::DomainError;
+use crate::context::RequestContext;
+use crate::error::CommandError;
+use crate::store::{Append, Claim, EventStore, IdempotencyRecord, NewEvent, StoreError};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use schema::events::{payload_of, upcast};
+use schema::DomainEventKind;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Notify;
+
+/// Settings for jobs created by commands.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// Attempts before a job fails for good.
+    pub max_attempts: u32,
+    /// Base delay before a retry, doubled on each further attempt.
+    pub retry_backoff: chrono::Duration,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            retry_backoff: chrono::Duration::seconds(2),
+        }
+    }
+}
+
+/// The result of a command: the ids it touched and the position of its last event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome<T> {
+    /// What the command produced.
+    pub value: T,
+    /// Global position of its last event (or of the stored first response, for a replay).
+    pub position: i64,
+}
+
+/// An aggregate's state, its version, and the events a command just produced for it.
+pub(crate) struct Decided<A: Aggregate> {
+    pub id: String,
+    pub state: A,
+    pub version: i64,
+    pub events: Vec<A::Event>,
+}
+
+impl<A> Decided<A>
+where
+    A: Aggregate,
+    A::Event: DomainEventKind,
+{
+    /// The events to append, with the sequences they must get.
+    pub fn new_events(&self) -> Vec<NewEvent> {
+        self.events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| NewEvent {
+                aggregate_type: <A::Event as DomainEventKind>::AGGREGATE,
+                aggregate_id: self.id.clone(),
+                sequence: self.version + 1 + i as i64,
+                event_type: e.type_name(),
+                event_version: e.version(),
+                payload: payload_of(e),
+            })
+            .collect()
+    }
+}
+
+/// Handles every command of the write side.
+#[derive(Clone)]
+pub struct Commands {
+    store: EventStore,
+    jobs: JobSettings,
+    committed: Arc<Notify>,
+}
+
+impl Commands {
+    /// Builds the handler; `committed` is signalled after every successful append.
+    pub fn new(store: EventStore, jobs: JobSettings, committed: Arc<Notify>) -> Self {
+        Self {
+            store,
+            jobs,
+            committed,
+        }
+    }
+
+    /// The event store.
+    pub fn store(&self) -> &EventStore {
+        &self.store
+    }
+
+    /// Loads an aggregate's current state and version (0 when it has no events).
+    pub async fn load<A>(&self, id: &str) -> Result<(A, i64), CommandError>
+    where
+        A: Aggregate,
+        A::Event: DomainEventKind,
+    {
+        let stored = self
+            .store
+            .load(<A::Event as DomainEventKind>::AGGREGATE, id)
+            .await?;
+        let mut state = A::default();
+        let mut version = 0;
+        for e in stored {
+            let event: A::Event = upcast(&e.event_type, &e.event_version, e.payload)
+                .map_err(|err| CommandError::Internal(err.to_string()))?;
+            state.apply(event);
+            version = e.sequence;
+        }
+        Ok((state, version))
+    }
+
+    /// Loads an aggregate and lets it decide on `command`.
+    pub(crate) async fn decide<A>(
+        &self,
+        id: &str,
+        command: A::Command,
+    ) -> Result<Decided<A>, CommandError>
+    where
+        A: Aggregate<Error = DomainError, Services = ()>,
+        A::Event: DomainEventKind,
+    {
+        let (state, version) = self.load::<A>(id).await?;
+        Self::decide_on(id, state, version, command).await
+    }
+
+    /// Lets an already loaded aggregate decide on `command`.
+    pub(crate) async fn decide_on<A>(
+        id: &str,
+        mut state: A,
+        version: i64,
+        command: A::Command,
+    ) -> Result<Decided<A>, CommandError>
+    where
+        A: Aggregate<Error = DomainError, Services = ()>,
+        A::Event: DomainEventKind,
+    {
+        let sink = EventSink::default();
+        state.handle(command, &(), &sink).await?;
+        Ok(Decided {
+            id: id.to_string(),
+            state,
+            version,
+            events: sink.collect().await,
+        })
+    }
+
+    /// Appends events (and claims) atomically and records metrics; returns the last position.
+    pub(crate) async fn commit(
+        &self,
+        command: &'static str,
+        ctx: &RequestContext,
+        events: Vec<NewEvent>,
+        claims: Vec<Claim>,
+        releases: Vec<Claim>,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> Result<i64, StoreError> {
+        let started = Instant::now();
+        let result = self
+            .store
+            .append(Append {
+                events,
+                metadata: ctx.metadata(),
+                claims,
+                releases,
+                idempotency,
+            })
+            .await;
+        metrics::histogram!("clustergenie_event_append_seconds", "command" => command)
+            .record(started.elapsed().as_secs_f64());
+        let committed = result?;
+        if !committed.is_empty() {
+            self.committed.notify_waiters();
+            self.committed.notify_one();
+        }
+        Ok(committed.last().map(|c| c.position).unwrap_or(0))
+    }
+
+    /// Counts a finished command by name and outcome.
+    pub(crate) fn record<T>(command: &'static str, result: &Result<T, CommandError>) {
+        let outcome = match result {
+            Ok(_) => "ok",
+            Err(e) => e.outcome(),
+        };
+        metrics::counter!("clustergenie_commands_total", "command" => command, "outcome" => outcome)
+            .increment(1);
+    }
+
+    /// Looks up a stored first response for an idempotency key and checks it matches.
+    pub(crate) async fn replayed(
+        &self,
+        scope_key: &str,
+        fingerprint: &str,
+    ) -> Result<Option<(String, i64)>, CommandError> {
+        match self.store.idempotent_response(scope_key).await? {
+            None => Ok(None),
+            Some((stored, response, position)) if stored == fingerprint => {
+                Ok(Some((response, position)))
+            }
+            Some(_) => Err(CommandError::Conflict(
+                "idempotency key was already used with different input".into(),
+            )),
+        }
+    }
+}
+
+/// Parses an aggregate id argument.
+pub(crate) fn parse_id<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, CommandError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| CommandError::BadInput(format!("{what} id {raw:?} is not a valid UUID")))
+}
+
+/// Checks the caller's expected version, if any, for optimistic concurrency across requests.
+pub(crate) fn check_version(expected: Option<i64>, actual: i64) -> Result<(), CommandError> {
+    match expected {
+        Some(v) if v != actual => Err(CommandError::Conflict(format!(
+            "expected version {v} but the current version is {actual}; reload and try again"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Validates a client-supplied idempotency key.
+pub(crate) fn idempotency_scope(
+    ctx: &RequestContext,
+    command: &str,
+    key: Option<&str>,
+) -> Result<Option<String>, CommandError> {
+    match key.map(str::trim) {
+        None => Ok(None),
+        Some(k) if k.is_empty() || k.len() > 200 => Err(CommandError::BadInput(
+            "idempotencyKey: must be 1–200 characters".into(),
+        )),
+        Some(k) => Ok(Some(format!("{}\u{1f}{command}\u{1f}{k}", ctx.actor))),
+    }
+}

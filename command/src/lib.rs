@@ -1,0 +1,21 @@
+//! ClusterGenie's write side: aggregates decide, the event store appends, the worker acts.
+//!
+//! - [`aggregates`]: Cluster, Droplet and Job — where each command is decided and each
+//!   event applied.
+//! - [`handlers`]: [`Commands`], where each command is handled (load, decide, append).
+//! - [`store`]: the event store over Postgres or SQLite, and the global log.
+//! - [`worker`]: runs jobs (provision, destroy, resize, power) with leases and retries.
+
+pub mod aggregates;
+pub mod context;
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod store;
+pub mod worker;
+
+pub use context::RequestContext;
+pub use db::{Db, Dialect};
+pub use error::CommandError;
+pub use handlers::{Commands, JobSettings, Outcome};
+pub use store::{EventStore, LogCursor, StoredEvent};

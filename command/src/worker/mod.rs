@@ -1,0 +1,12 @@
+//! The job worker: finds runnable jobs, runs them on a bounded pool, reports progress.
+//!
+//! A dispatcher hands job ids to a queue of `queue_capacity`; `workers` tasks take them. A full
+//! queue leaves jobs QUEUED in the store, to be picked up on a later pass, so nothing is
+//! dropped. Every job is started under a lease that progress reports renew; a job whose
+//! worker died is taken over once its lease has expired.
+
+mod provider;
+mod runner;
+
+pub use provider::{JobPlan, ProviderError, SimulatedProvider, Stage};
+pub use runner::{JobFeed, Worker, WorkerSettings};

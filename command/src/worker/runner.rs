@@ -1,0 +1,263 @@
+//! The dispatcher and the pool of job runners.
+
+use super::provider::{JobPlan, SimulatedProvider};
+use crate::aggregates::{Droplet, Job};
+use crate::error::CommandError;
+use crate::handlers::Commands;
+use schema::{JobId, JobType};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, Notify};
+use tokio_util::sync::CancellationToken;
+
+/// Where the dispatcher learns which jobs can run now (the jobs read model).
+#[async_trait::async_trait]
+pub trait JobFeed: Send + Sync {
+    /// Jobs that are QUEUED and due, or RUNNING with an expired lease, oldest first.
+    async fn runnable(&self, now_us: i64, limit: i64) -> Result<Vec<JobId>, String>;
+}
+
+/// Worker pool settings.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Concurrent job runners.
+    pub workers: usize,
+    /// Jobs handed out but not yet started.
+    pub queue_capacity: usize,
+    /// Lease length; progress reports renew it.
+    pub lease: Duration,
+    /// Minimum time between two progress events of one job.
+    pub progress_interval: Duration,
+    /// How often the dispatcher looks for work without being woken.
+    pub poll_interval: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            workers: 4,
+            queue_capacity: 100,
+            lease: Duration::from_secs(30),
+            progress_interval: Duration::from_millis(250),
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The job worker of one process.
+#[derive(Clone)]
+pub struct Worker {
+    id: String,
+    commands: Commands,
+    feed: Arc<dyn JobFeed>,
+    provider: SimulatedProvider,
+    settings: WorkerSettings,
+    in_flight: Arc<Mutex<HashSet<JobId>>>,
+}
+
+impl Worker {
+    /// A worker with a fresh identity.
+    pub fn new(
+        commands: Commands,
+        feed: Arc<dyn JobFeed>,
+        provider: SimulatedProvider,
+        settings: WorkerSettings,
+    ) -> Self {
+        Self {
+            id: format!("worker-{}", uuid::Uuid::new_v4()),
+            commands,
+            feed,
+            provider,
+            settings,
+            in_flight: Arc::default(),
+        }
+    }
+
+    /// This worker's identity, recorded in the leases it takes.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Runs until `shutdown` is cancelled. `wake` is signalled when new jobs may be runnable.
+    pub async fn run(self, wake: Arc<Notify>, shutdown: CancellationToken) {
+        let (tx, rx) = mpsc::channel::<JobId>(self.settings.queue_capacity.max(1));
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let mut runners = tokio::task::JoinSet::new();
+        for _ in 0..self.settings.workers.max(1) {
+            let me = self.clone();
+            let rx = rx.clone();
+            let stop = shutdown.clone();
+            runners.spawn(async move {
+                loop {
+                    let next = tokio::select! {
+                        _ = stop.cancelled() => None,
+                        job = async { rx.lock().await.recv().await } => job,
+                    };
+                    let Some(job_id) = next else { break };
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = me.execute(job_id) => {}
+                    }
+                    me.in_flight.lock().expect("in-flight set").remove(&job_id);
+                }
+            });
+        }
+        tracing::info!(worker = %self.id, workers = self.settings.workers, queue = self.settings.queue_capacity, "job worker started");
+        loop {
+            self.dispatch(&tx).await;
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+        drop(tx);
+        runners.shutdown().await;
+        tracing::info!(worker = %self.id, "job worker stopped");
+    }
+
+    /// Hands runnable jobs to the queue until it is full.
+    async fn dispatch(&self, tx: &mpsc::Sender<JobId>) {
+        let free = tx.capacity() as i64;
+        if free == 0 {
+            return;
+        }
+        let in_flight = self.in_flight.lock().expect("in-flight set").len() as i64;
+        let jobs = match self
+            .feed
+            .runnable(chrono::Utc::now().timestamp_micros(), free + in_flight)
+            .await
+        {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for runnable jobs");
+                return;
+            }
+        };
+        for job_id in jobs {
+            if !self.in_flight.lock().expect("in-flight set").insert(job_id) {
+                continue;
+            }
+            if tx.try_send(job_id).is_err() {
+                // Queue full: the job stays QUEUED in the store and is found again later.
+                self.in_flight.lock().expect("in-flight set").remove(&job_id);
+                break;
+            }
+        }
+    }
+
+    /// Starts, runs and finishes one job.
+    #[tracing::instrument(skip(self), fields(worker = %self.id))]
+    async fn execute(&self, job_id: JobId) {
+        let lease = chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30));
+        let job = match self.commands.start_job(job_id, &self.id, lease).await {
+            Ok(job) => job,
+            Err(CommandError::FailedPrecondition(_) | CommandError::NotFound(_) | CommandError::Conflict(_)) => return,
+            Err(e) => {
+                tracing::warn!(%job_id, error = %e, "cannot start job");
+                return;
+            }
+        };
+        metrics::gauge!("clustergenie_worker_busy").increment(1.0);
+        let started = Instant::now();
+        let outcome = self.run_job(job_id, &job, lease).await;
+        metrics::gauge!("clustergenie_worker_busy").decrement(1.0);
+        metrics::histogram!("clustergenie_job_seconds", "type" => job.job_type.map(|t| t.as_str()).unwrap_or("?"))
+            .record(started.elapsed().as_secs_f64());
+        if let Err(e) = outcome {
+            tracing::info!(%job_id, error = %e, "job attempt ended without completing");
+        }
+    }
+
+    async fn run_job(&self, job_id: JobId, job: &Job, lease: chrono::Duration) -> Result<(), CommandError> {
+        let image = match job.job_type {
+            Some(JobType::Provision) => {
+                let (droplet, _) = self.commands.load::<Droplet>(&job.target_id).await?;
+                Some(droplet.image)
+            }
+            _ => None,
+        };
+        let plan = match self.provider.plan(&job_id.to_string(), job, image.as_deref()) {
+            Ok(plan) => plan,
+            Err(e) => {
+                self.commands.fail_job(job_id, &self.id, &e.message, e.retryable).await?;
+                return Ok(());
+            }
+        };
+        match self.walk(job_id, &plan, lease).await? {
+            Some(error) => {
+                self.commands
+                    .fail_job(job_id, &self.id, &error.message, error.retryable)
+                    .await?;
+            }
+            None => {
+                let result = serde_json::json!({ "stages": plan.stages.iter().map(|s| s.name).collect::<Vec<_>>() });
+                self.commands
+                    .complete_job(job_id, &self.id, plan.effect.clone(), result)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks through the plan's stages in real time, reporting throttled progress.
+    /// Returns the failure the plan called for, if any.
+    async fn walk(
+        &self,
+        job_id: JobId,
+        plan: &JobPlan,
+        lease: chrono::Duration,
+    ) -> Result<Option<super::ProviderError>, CommandError> {
+        let tick = self.settings.progress_interval.max(Duration::from_millis(20));
+        let mut done_share = 0.0;
+        let mut last_report: Option<Instant>;
+        let heartbeat = self.settings.lease / 3;
+        for (index, stage) in plan.stages.iter().enumerate() {
+            let stage_time = plan.duration.mul_f64(stage.share);
+            let stage_start = Instant::now();
+            self.commands
+                .report_progress(job_id, &self.id, pct(done_share), stage.name, stage.message, lease)
+                .await?;
+            last_report = Some(Instant::now());
+            loop {
+                let elapsed = stage_start.elapsed();
+                if elapsed >= stage_time {
+                    break;
+                }
+                if let Some((at, error)) = &plan.fails_at {
+                    if *at == index && elapsed >= stage_time / 2 {
+                        return Ok(Some(error.clone()));
+                    }
+                }
+                tokio::time::sleep(tick.min(stage_time - elapsed)).await;
+                let fraction = (stage_start.elapsed().as_secs_f64() / stage_time.as_secs_f64().max(1e-9)).min(1.0);
+                let due = last_report.is_none_or(|t| t.elapsed() >= tick || t.elapsed() >= heartbeat);
+                if due && fraction < 1.0 {
+                    self.commands
+                        .report_progress(
+                            job_id,
+                            &self.id,
+                            pct(done_share + stage.share * fraction),
+                            stage.name,
+                            stage.message,
+                            lease,
+                        )
+                        .await?;
+                    last_report = Some(Instant::now());
+                }
+            }
+            if let Some((at, error)) = &plan.fails_at {
+                if *at == index {
+                    return Ok(Some(error.clone()));
+                }
+            }
+            done_share += stage.share;
+        }
+        Ok(None)
+    }
+}
+
+fn pct(share: f64) -> u8 {
+    (share * 100.0).floor().clamp(0.0, 99.0) as u8
+}

@@ -1,0 +1,281 @@
+//! Domain events: past-tense facts, one enum per aggregate type.
+//!
+//! Each event is stored as JSON with a stable `type` name and an explicit version. A stored
+//! event is never rewritten: when an event's shape changes, its version goes up and
+//! [`upcast`] turns older payloads into the current shape when they are read.
+
+use crate::ids::{ClusterId, DropletId, JobId};
+use crate::values::{AggregateType, JobType};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Something every event enum can tell about itself.
+pub trait DomainEventKind {
+    /// Which aggregate type emits it.
+    const AGGREGATE: AggregateType;
+    /// The stable type name stored with the event.
+    fn type_name(&self) -> &'static str;
+    /// The current payload version of this type.
+    fn version(&self) -> &'static str {
+        "1"
+    }
+}
+
+/// Facts about a cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ClusterEvent {
+    /// A cluster was created.
+    ClusterCreated {
+        name: String,
+        region: String,
+        #[serde(default)]
+        labels: BTreeMap<String, String>,
+    },
+    /// A droplet was placed in the cluster.
+    DropletAttached { droplet_id: DropletId },
+    /// A droplet left the cluster (destroyed).
+    DropletDetached { droplet_id: DropletId },
+    /// The cluster was deleted.
+    ClusterDeleted {},
+}
+
+/// Facts about a droplet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum DropletEvent {
+    /// A droplet was requested; its provisioning job is `job_id`.
+    DropletCreated {
+        name: String,
+        cluster_id: Option<ClusterId>,
+        region: String,
+        size: String,
+        image: String,
+        job_id: JobId,
+    },
+    /// Provisioning started again after a failure (a retried job).
+    DropletProvisioningRestarted { job_id: JobId },
+    /// The droplet is up and reachable.
+    DropletProvisioned { ip: String },
+    /// Provisioning failed for good.
+    DropletProvisioningFailed { reason: String },
+    /// A resize, power or destroy operation was requested and is carried out by `job_id`.
+    DropletOperationRequested { job_id: JobId, job_type: JobType },
+    /// A requested operation ended without changing the droplet.
+    DropletOperationAbandoned { job_id: JobId, reason: String },
+    /// The droplet now has a new size.
+    DropletResized { size: String },
+    /// The droplet was powered on.
+    DropletPoweredOn {},
+    /// The droplet was powered off.
+    DropletPoweredOff {},
+    /// Destruction started.
+    DropletDestroying {},
+    /// The droplet is gone; its name is free again.
+    DropletDestroyed {},
+}
+
+/// Facts about a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum JobEvent {
+    /// A job was queued.
+    JobQueued {
+        job_type: JobType,
+        target_type: AggregateType,
+        target_id: String,
+        #[serde(default)]
+        params: serde_json::Value,
+        max_attempts: u32,
+    },
+    /// A worker took the job and holds a lease on it.
+    JobStarted {
+        attempt: u32,
+        worker: String,
+        lease_expires_at: DateTime<Utc>,
+    },
+    /// The worker holding the lease stopped renewing it; the job goes back to the queue.
+    JobLeaseExpired { worker: String },
+    /// Progress was made.
+    JobProgressed {
+        progress: u8,
+        stage: String,
+        message: String,
+        lease_expires_at: DateTime<Utc>,
+    },
+    /// The job finished successfully.
+    JobCompleted {
+        #[serde(default)]
+        result: serde_json::Value,
+    },
+    /// An attempt failed; `retry_at` is set when another attempt will follow.
+    JobAttemptFailed {
+        attempt: u32,
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
+    /// The job was cancelled.
+    JobCancelled { reason: String },
+    /// A failed or cancelled job was queued again by a user.
+    JobRequeued {},
+}
+
+impl DomainEventKind for ClusterEvent {
+    const AGGREGATE: AggregateType = AggregateType::Cluster;
+    fn type_name(&self) -> &'static str {
+        match self {
+            Self::ClusterCreated { .. } => "ClusterCreated",
+            Self::DropletAttached { .. } => "DropletAttached",
+            Self::DropletDetached { .. } => "DropletDetached",
+            Self::ClusterDeleted {} => "ClusterDeleted",
+        }
+    }
+}
+
+impl DomainEventKind for DropletEvent {
+    const AGGREGATE: AggregateType = AggregateType::Droplet;
+    fn type_name(&self) -> &'static str {
+        match self {
+            Self::DropletCreated { .. } => "DropletCreated",
+            Self::DropletProvisioningRestarted { .. } => "DropletProvisioningRestarted",
+            Self::DropletProvisioned { .. } => "DropletProvisioned",
+            Self::DropletProvisioningFailed { .. } => "DropletProvisioningFailed",
+            Self::DropletOperationRequested { .. } => "DropletOperationRequested",
+            Self::DropletOperationAbandoned { .. } => "DropletOperationAbandoned",
+            Self::DropletResized { .. } => "DropletResized",
+            Self::DropletPoweredOn {} => "DropletPoweredOn",
+            Self::DropletPoweredOff {} => "DropletPoweredOff",
+            Self::DropletDestroying {} => "DropletDestroying",
+            Self::DropletDestroyed {} => "DropletDestroyed",
+        }
+    }
+}
+
+impl DomainEventKind for JobEvent {
+    const AGGREGATE: AggregateType = AggregateType::Job;
+    fn type_name(&self) -> &'static str {
+        match self {
+            Self::JobQueued { .. } => "JobQueued",
+            Self::JobStarted { .. } => "JobStarted",
+            Self::JobLeaseExpired { .. } => "JobLeaseExpired",
+            Self::JobProgressed { .. } => "JobProgressed",
+            Self::JobCompleted { .. } => "JobCompleted",
+            Self::JobAttemptFailed { .. } => "JobAttemptFailed",
+            Self::JobCancelled { .. } => "JobCancelled",
+            Self::JobRequeued {} => "JobRequeued",
+        }
+    }
+}
+
+/// Why a stored payload could not be brought to the current shape.
+#[derive(Debug, thiserror::Error)]
+pub enum UpcastError {
+    /// The payload was written by a newer ClusterGenie than this one.
+    #[error("event {event_type} has version {version}, newer than this build understands")]
+    FutureVersion { event_type: String, version: String },
+    /// The payload is not valid for its type.
+    #[error("event {event_type} v{version} is malformed: {source}")]
+    Malformed {
+        event_type: String,
+        version: String,
+        source: serde_json::Error,
+    },
+}
+
+/// Decodes a stored payload of any known version into the current event shape.
+///
+/// Version "0" is the pre-release shape, in which `ClusterCreated` carried no labels and
+/// `JobQueued` had no `max_attempts`; they are filled with their defaults here.
+pub fn upcast<E: for<'de> Deserialize<'de>>(
+    event_type: &str,
+    version: &str,
+    mut payload: serde_json::Value,
+) -> Result<E, UpcastError> {
+    match version {
+        "1" => {}
+        "0" => {
+            if let Some(obj) = payload.as_object_mut() {
+                match event_type {
+                    "ClusterCreated" => {
+                        obj.entry("labels").or_insert(serde_json::json!({}));
+                    }
+                    "JobQueued" => {
+                        obj.entry("max_attempts").or_insert(serde_json::json!(3));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {
+            return Err(UpcastError::FutureVersion {
+                event_type: event_type.to_string(),
+                version: version.to_string(),
+            })
+        }
+    }
+    if let Some(obj) = payload.as_object_mut() {
+        obj.insert("type".into(), serde_json::Value::String(event_type.into()));
+    }
+    serde_json::from_value(payload).map_err(|source| UpcastError::Malformed {
+        event_type: event_type.to_string(),
+        version: version.to_string(),
+        source,
+    })
+}
+
+/// Encodes an event as its stored payload (without the `type` tag, which is stored beside it).
+pub fn payload_of<E: Serialize>(event: &E) -> serde_json::Value {
+    let mut value = serde_json::to_value(event).expect("events always serialize");
+    if let Some(obj) = value.as_object_mut() {
+        obj.remove("type");
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_stored_form() {
+        let e = ClusterEvent::ClusterCreated {
+            name: "prod".into(),
+            region: "nyc1".into(),
+            labels: BTreeMap::from([("team".into(), "ops".into())]),
+        };
+        let payload = payload_of(&e);
+        assert!(payload.get("type").is_none());
+        let back: ClusterEvent = upcast(e.type_name(), e.version(), payload).unwrap();
+        assert_eq!(back, e);
+    }
+
+    #[test]
+    fn upcasts_version_zero_payloads() {
+        let old = serde_json::json!({"name": "prod", "region": "nyc1"});
+        let e: ClusterEvent = upcast("ClusterCreated", "0", old).unwrap();
+        assert!(matches!(e, ClusterEvent::ClusterCreated { labels, .. } if labels.is_empty()));
+    }
+
+    #[test]
+    fn refuses_future_versions() {
+        let r: Result<ClusterEvent, _> = upcast("ClusterDeleted", "9", serde_json::json!({}));
+        assert!(matches!(r, Err(UpcastError::FutureVersion { .. })));
+    }
+}
+
+macro_rules! cqrs_event {
+    ($t:ty) => {
+        impl cqrs_es::DomainEvent for $t {
+            fn event_type(&self) -> String {
+                self.type_name().to_string()
+            }
+            fn event_version(&self) -> String {
+                self.version().to_string()
+            }
+        }
+    };
+}
+cqrs_event!(ClusterEvent);
+cqrs_event!(DropletEvent);
+cqrs_event!(JobEvent);

@@ -1,0 +1,18 @@
+//! ClusterGenie's shared vocabulary: domain events, ids, value types and the catalog.
+//!
+//! Nothing here performs I/O. Every other crate depends on this one; it depends on none of them.
+
+pub mod catalog;
+pub mod events;
+pub mod ids;
+pub mod metadata;
+pub mod values;
+
+pub use catalog::{Catalog, Image, Region, Size};
+pub use events::{ClusterEvent, DomainEventKind, DropletEvent, JobEvent, UpcastError};
+pub use ids::{ClusterId, DropletId, JobId};
+pub use metadata::EventMetadata;
+pub use values::{
+    ClusterName, DropletName, DropletStatus, JobStatus, JobType, Labels, ValueError, ClusterStatus,
+    AggregateType,
+};
