@@ -128,8 +128,16 @@ impl Db {
 
     async fn migrate(&self) -> Result<(), DbError> {
         match self.dialect {
-            Dialect::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.writer).await?,
-            Dialect::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.writer).await?,
+            Dialect::Postgres => {
+                sqlx::migrate!("../migrations/postgres")
+                    .run(&self.writer)
+                    .await?
+            }
+            Dialect::Sqlite => {
+                sqlx::migrate!("../migrations/sqlite")
+                    .run(&self.writer)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -144,7 +152,10 @@ impl Db {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.reader).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.reader)
+            .await
+            .map(|_| ())
     }
 
     /// Closes every pool.

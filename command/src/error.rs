@@ -75,7 +75,9 @@ impl From<StoreError> for CommandError {
             StoreError::Conflict { .. } => Self::Conflict(format!("{e}; reload and try again")),
             StoreError::ClaimTaken { .. } => Self::Conflict(e.to_string()),
             StoreError::DuplicateKey => Self::Conflict(e.to_string()),
-            ref db if db.is_unavailable() => Self::Unavailable(format!("event store unavailable: {e}")),
+            ref db if db.is_unavailable() => {
+                Self::Unavailable(format!("event store unavailable: {e}"))
+            }
             other => {
                 tracing::error!(error = %other, "event store failure");
                 Self::Internal("internal error in the event store".into())

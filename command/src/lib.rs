@@ -11,6 +11,7 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod history;
 pub mod store;
 pub mod worker;
 

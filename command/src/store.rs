@@ -329,9 +329,9 @@ impl EventStore {
         }
         for release in &append.releases {
             sqlx::query(
-                &self
-                    .db
-                    .sql("DELETE FROM unique_claims WHERE scope = $1 AND value = $2 AND owner = $3"),
+                &self.db.sql(
+                    "DELETE FROM unique_claims WHERE scope = $1 AND value = $2 AND owner = $3",
+                ),
             )
             .bind(release.scope)
             .bind(&release.value)

@@ -42,24 +42,84 @@ pub struct ImageInfo {
 
 /// Every region droplets can run in.
 pub const REGIONS: &[RegionInfo] = &[
-    RegionInfo { slug: "nyc1", name: "New York 1" },
-    RegionInfo { slug: "sfo3", name: "San Francisco 3" },
-    RegionInfo { slug: "ams3", name: "Amsterdam 3" },
-    RegionInfo { slug: "fra1", name: "Frankfurt 1" },
-    RegionInfo { slug: "sgp1", name: "Singapore 1" },
-    RegionInfo { slug: "lon1", name: "London 1" },
-    RegionInfo { slug: "blr1", name: "Bangalore 1" },
-    RegionInfo { slug: "tor1", name: "Toronto 1" },
+    RegionInfo {
+        slug: "nyc1",
+        name: "New York 1",
+    },
+    RegionInfo {
+        slug: "sfo3",
+        name: "San Francisco 3",
+    },
+    RegionInfo {
+        slug: "ams3",
+        name: "Amsterdam 3",
+    },
+    RegionInfo {
+        slug: "fra1",
+        name: "Frankfurt 1",
+    },
+    RegionInfo {
+        slug: "sgp1",
+        name: "Singapore 1",
+    },
+    RegionInfo {
+        slug: "lon1",
+        name: "London 1",
+    },
+    RegionInfo {
+        slug: "blr1",
+        name: "Bangalore 1",
+    },
+    RegionInfo {
+        slug: "tor1",
+        name: "Toronto 1",
+    },
 ];
 
 /// Every droplet size, smallest first.
 pub const SIZES: &[SizeInfo] = &[
-    SizeInfo { slug: "s-1vcpu-1gb", vcpus: 1, memory_mb: 1024, disk_gb: 25, price_monthly: 6.0 },
-    SizeInfo { slug: "s-1vcpu-2gb", vcpus: 1, memory_mb: 2048, disk_gb: 50, price_monthly: 12.0 },
-    SizeInfo { slug: "s-2vcpu-2gb", vcpus: 2, memory_mb: 2048, disk_gb: 60, price_monthly: 18.0 },
-    SizeInfo { slug: "s-2vcpu-4gb", vcpus: 2, memory_mb: 4096, disk_gb: 80, price_monthly: 24.0 },
-    SizeInfo { slug: "s-4vcpu-8gb", vcpus: 4, memory_mb: 8192, disk_gb: 160, price_monthly: 48.0 },
-    SizeInfo { slug: "s-8vcpu-16gb", vcpus: 8, memory_mb: 16384, disk_gb: 320, price_monthly: 96.0 },
+    SizeInfo {
+        slug: "s-1vcpu-1gb",
+        vcpus: 1,
+        memory_mb: 1024,
+        disk_gb: 25,
+        price_monthly: 6.0,
+    },
+    SizeInfo {
+        slug: "s-1vcpu-2gb",
+        vcpus: 1,
+        memory_mb: 2048,
+        disk_gb: 50,
+        price_monthly: 12.0,
+    },
+    SizeInfo {
+        slug: "s-2vcpu-2gb",
+        vcpus: 2,
+        memory_mb: 2048,
+        disk_gb: 60,
+        price_monthly: 18.0,
+    },
+    SizeInfo {
+        slug: "s-2vcpu-4gb",
+        vcpus: 2,
+        memory_mb: 4096,
+        disk_gb: 80,
+        price_monthly: 24.0,
+    },
+    SizeInfo {
+        slug: "s-4vcpu-8gb",
+        vcpus: 4,
+        memory_mb: 8192,
+        disk_gb: 160,
+        price_monthly: 48.0,
+    },
+    SizeInfo {
+        slug: "s-8vcpu-16gb",
+        vcpus: 8,
+        memory_mb: 16384,
+        disk_gb: 320,
+        price_monthly: 96.0,
+    },
 ];
 
 /// The image that the simulated provider always fails to boot, to exercise failure handling.
@@ -67,10 +127,26 @@ pub const ALWAYS_FAILING_IMAGE: &str = "broken-boot-x64";
 
 /// Every image droplets can boot.
 pub const IMAGES: &[ImageInfo] = &[
-    ImageInfo { slug: "ubuntu-24-04-x64", name: "Ubuntu 24.04 LTS", distribution: "Ubuntu" },
-    ImageInfo { slug: "ubuntu-22-04-x64", name: "Ubuntu 22.04 LTS", distribution: "Ubuntu" },
-    ImageInfo { slug: "debian-12-x64", name: "Debian 12", distribution: "Debian" },
-    ImageInfo { slug: "fedora-40-x64", name: "Fedora 40", distribution: "Fedora" },
+    ImageInfo {
+        slug: "ubuntu-24-04-x64",
+        name: "Ubuntu 24.04 LTS",
+        distribution: "Ubuntu",
+    },
+    ImageInfo {
+        slug: "ubuntu-22-04-x64",
+        name: "Ubuntu 22.04 LTS",
+        distribution: "Ubuntu",
+    },
+    ImageInfo {
+        slug: "debian-12-x64",
+        name: "Debian 12",
+        distribution: "Debian",
+    },
+    ImageInfo {
+        slug: "fedora-40-x64",
+        name: "Fedora 40",
+        distribution: "Fedora",
+    },
     ImageInfo {
         slug: ALWAYS_FAILING_IMAGE,
         name: "Broken boot (always fails; for testing failure handling)",

@@ -62,5 +62,8 @@ const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x8f1c_3c1e_6a2d_4e0b_9d3e_2
 
 /// Derives a stable UUID from an idempotency scope (actor + key) and a role ("droplet", "job").
 pub fn derived_uuid(scope: &str, role: &str) -> Uuid {
-    Uuid::new_v5(&IDEMPOTENCY_NAMESPACE, format!("{scope}\u{1f}{role}").as_bytes())
+    Uuid::new_v5(
+        &IDEMPOTENCY_NAMESPACE,
+        format!("{scope}\u{1f}{role}").as_bytes(),
+    )
 }

@@ -13,6 +13,6 @@ pub use events::{ClusterEvent, DomainEventKind, DropletEvent, JobEvent, UpcastEr
 pub use ids::{ClusterId, DropletId, JobId};
 pub use metadata::EventMetadata;
 pub use values::{
-    ClusterName, DropletName, DropletStatus, JobStatus, JobType, Labels, ValueError, ClusterStatus,
-    AggregateType,
+    AggregateType, ClusterName, ClusterStatus, DropletName, DropletStatus, JobStatus, JobType,
+    Labels, ValueError,
 };

@@ -100,9 +100,8 @@ impl Labels {
         for (k, v) in pairs {
             let key_ok = !k.is_empty()
                 && k.len() <= 63
-                && k.chars().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || "-_./".contains(c)
-                });
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_./".contains(c));
             if !key_ok {
                 return Err(ValueError::new(
                     "labels",
@@ -116,7 +115,10 @@ impl Labels {
                 ));
             }
             if map.insert(k.clone(), v).is_some() {
-                return Err(ValueError::new("labels", format!("duplicate label key {k:?}")));
+                return Err(ValueError::new(
+                    "labels",
+                    format!("duplicate label key {k:?}"),
+                ));
             }
         }
         if map.len() > 32 {
@@ -202,7 +204,10 @@ string_enum!(
 impl JobStatus {
     /// True once the job can no longer change by itself.
     pub fn is_terminal(&self) -> bool {
-        matches!(self, JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled)
+        matches!(
+            self,
+            JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled
+        )
     }
 }
 

@@ -164,9 +164,14 @@ mod tests {
     fn refuses_to_delete_with_live_droplets() {
         let d = DropletId::new();
         TestFramework::<Cluster>::with(())
-            .given(vec![created(), ClusterEvent::DropletAttached { droplet_id: d }])
+            .given(vec![
+                created(),
+                ClusterEvent::DropletAttached { droplet_id: d },
+            ])
             .when(ClusterCommand::DeleteCluster)
-            .then_expect_error_message("cluster prod still has 1 live droplet(s); destroy them first");
+            .then_expect_error_message(
+                "cluster prod still has 1 live droplet(s); destroy them first",
+            );
     }
 
     #[test]

@@ -149,7 +149,8 @@ impl Aggregate for Droplet {
             },
             DropletCommand::CompleteProvisioning { ip } => {
                 if self.status()? == S::Provisioning {
-                    sink.write(DropletEvent::DropletProvisioned { ip }, self).await;
+                    sink.write(DropletEvent::DropletProvisioned { ip }, self)
+                        .await;
                 }
             }
             DropletCommand::FailProvisioning { reason } => {
@@ -323,9 +324,13 @@ mod tests {
         TestFramework::<Droplet>::with(())
             .given(vec![
                 created(job),
-                DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+                DropletEvent::DropletProvisioned {
+                    ip: "10.0.0.1".into(),
+                },
             ])
-            .when(DropletCommand::CompleteProvisioning { ip: "10.0.0.1".into() })
+            .when(DropletCommand::CompleteProvisioning {
+                ip: "10.0.0.1".into(),
+            })
             .then_expect_events(vec![]);
     }
 
@@ -336,7 +341,9 @@ mod tests {
         TestFramework::<Droplet>::with(())
             .given(vec![
                 created(job),
-                DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+                DropletEvent::DropletProvisioned {
+                    ip: "10.0.0.1".into(),
+                },
             ])
             .when(DropletCommand::RequestOperation {
                 job_id: destroy_job,
@@ -369,7 +376,9 @@ mod tests {
         let result = TestFramework::<Droplet>::with(())
             .given(vec![
                 created(job),
-                DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+                DropletEvent::DropletProvisioned {
+                    ip: "10.0.0.1".into(),
+                },
                 DropletEvent::DropletOperationRequested {
                     job_id: resize,
                     job_type: JobType::Resize,
@@ -390,7 +399,9 @@ mod tests {
         let mut d = Droplet::default();
         for e in [
             created(job),
-            DropletEvent::DropletProvisioned { ip: "10.0.0.1".into() },
+            DropletEvent::DropletProvisioned {
+                ip: "10.0.0.1".into(),
+            },
             DropletEvent::DropletOperationRequested {
                 job_id: destroy,
                 job_type: JobType::Destroy,

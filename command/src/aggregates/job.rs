@@ -216,9 +216,7 @@ impl Aggregate for Job {
                 sink.write(event, self).await;
             }
             JobCommand::CancelJob { reason } => match self.status()? {
-                S::Queued | S::Running => {
-                    sink.write(JobEvent::JobCancelled { reason }, self).await
-                }
+                S::Queued | S::Running => sink.write(JobEvent::JobCancelled { reason }, self).await,
                 other => {
                     return Err(DomainError::FailedPrecondition(format!(
                         "job is {other}; only QUEUED or RUNNING jobs can be cancelled"
@@ -368,7 +366,9 @@ mod tests {
                 lease: Duration::seconds(30),
             })
             .then_expect_events(vec![
-                JobEvent::JobLeaseExpired { worker: "w1".into() },
+                JobEvent::JobLeaseExpired {
+                    worker: "w1".into(),
+                },
                 JobEvent::JobStarted {
                     attempt: 2,
                     worker: "w2".into(),
@@ -445,7 +445,10 @@ mod tests {
             })
             .inspect_result()
             .unwrap();
-        assert!(matches!(events[0], JobEvent::JobProgressed { progress: 50, .. }));
+        assert!(matches!(
+            events[0],
+            JobEvent::JobProgressed { progress: 50, .. }
+        ));
     }
 
     #[test]
@@ -453,9 +456,14 @@ mod tests {
         TestFramework::<Job>::with(())
             .given(vec![queued()])
             .when(JobCommand::RequeueJob)
-            .then_expect_error_message("job is QUEUED; only FAILED or CANCELLED jobs can be retried");
+            .then_expect_error_message(
+                "job is QUEUED; only FAILED or CANCELLED jobs can be retried",
+            );
         TestFramework::<Job>::with(())
-            .given(vec![queued(), JobEvent::JobCancelled { reason: "x".into() }])
+            .given(vec![
+                queued(),
+                JobEvent::JobCancelled { reason: "x".into() },
+            ])
             .when(JobCommand::RequeueJob)
             .then_expect_events(vec![JobEvent::JobRequeued {}]);
     }

@@ -95,12 +95,20 @@ impl Commands {
             )
             .await;
         match (committed, &scope) {
-            (Ok(position), _) => Ok(Outcome { value: id, position }),
-            (Err(StoreError::ClaimTaken { .. } | StoreError::DuplicateKey | StoreError::Conflict { .. }), Some(s)) => {
-                self.replay_or_conflict(s, &fingerprint).await.map_err(|_| {
-                    CommandError::Conflict(format!("cluster name {name:?} is already taken"))
-                })
-            }
+            (Ok(position), _) => Ok(Outcome {
+                value: id,
+                position,
+            }),
+            (
+                Err(
+                    StoreError::ClaimTaken { .. }
+                    | StoreError::DuplicateKey
+                    | StoreError::Conflict { .. },
+                ),
+                Some(s),
+            ) => self.replay_or_conflict(s, &fingerprint).await.map_err(|_| {
+                CommandError::Conflict(format!("cluster name {name:?} is already taken"))
+            }),
             (Err(StoreError::ClaimTaken { .. }), None) => Err(CommandError::Conflict(format!(
                 "cluster name {name:?} is already taken"
             ))),
@@ -140,9 +148,13 @@ impl Commands {
             }
             check_version(expected_version, version)?;
             let name = state.name.clone();
-            let decided =
-                Self::decide_on(&id.to_string(), state, version, ClusterCommand::DeleteCluster)
-                    .await?;
+            let decided = Self::decide_on(
+                &id.to_string(),
+                state,
+                version,
+                ClusterCommand::DeleteCluster,
+            )
+            .await?;
             let release = Claim {
                 scope: CLUSTER_NAME,
                 value: name,
@@ -158,7 +170,10 @@ impl Commands {
                     None,
                 )
                 .await?;
-            Ok(Outcome { value: id, position })
+            Ok(Outcome {
+                value: id,
+                position,
+            })
         }
         .await;
         Self::record("deleteCluster", &result);

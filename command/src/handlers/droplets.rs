@@ -1,11 +1,15 @@
 //! Droplet commands: create (which queues provisioning), destroy, resize and power.
 
 use super::{check_version, idempotency_scope, parse_id, Commands, Outcome};
-use crate::aggregates::{Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand};
+use crate::aggregates::{
+    Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
+};
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::{Claim, IdempotencyRecord, StoreError};
-use schema::{AggregateType, ClusterId, DropletId, DropletName, Image, JobId, JobType, Region, Size};
+use schema::{
+    AggregateType, ClusterId, DropletId, DropletName, Image, JobId, JobType, Region, Size,
+};
 
 /// Scope of live-droplet-name claims.
 pub(crate) const DROPLET_NAME: &str = "droplet-name";
@@ -149,13 +153,22 @@ impl Commands {
         });
         let value = DropletCreated { droplet_id, job_id };
         match self
-            .commit("createDroplet", ctx, events, vec![claim], vec![], idempotency)
+            .commit(
+                "createDroplet",
+                ctx,
+                events,
+                vec![claim],
+                vec![],
+                idempotency,
+            )
             .await
         {
             Ok(position) => Ok(Outcome { value, position }),
-            Err(StoreError::ClaimTaken { .. } | StoreError::DuplicateKey | StoreError::Conflict { .. })
-                if scope.is_some() =>
-            {
+            Err(
+                StoreError::ClaimTaken { .. }
+                | StoreError::DuplicateKey
+                | StoreError::Conflict { .. },
+            ) if scope.is_some() => {
                 self.replayed_or_conflict(scope.as_deref().unwrap_or_default(), &fingerprint, &name)
                     .await
             }
@@ -253,7 +266,9 @@ impl Commands {
         let droplet_id: DropletId = parse_id("droplet", id)?;
         let (state, version) = self.load::<Droplet>(&droplet_id.to_string()).await?;
         if state.status.is_none() {
-            return Err(CommandError::NotFound(format!("droplet {droplet_id} not found")));
+            return Err(CommandError::NotFound(format!(
+                "droplet {droplet_id} not found"
+            )));
         }
         check_version(expected_version, version)?;
         let job_id = JobId::new();
@@ -285,7 +300,9 @@ impl Commands {
             JobType::Resize => "resizeDroplet",
             _ => "powerDroplet",
         };
-        let position = self.commit(command, ctx, events, vec![], vec![], None).await?;
+        let position = self
+            .commit(command, ctx, events, vec![], vec![], None)
+            .await?;
         Ok(Outcome {
             value: (droplet_id, job_id),
             position,

@@ -61,13 +61,22 @@ const fn stage(name: &'static str, message: &'static str, share: f64) -> Stage {
 
 impl SimulatedProvider {
     /// Plans a job: its stages, timing, whether it will fail and its effect.
-    pub fn plan(&self, job_id: &str, job: &Job, image: Option<&str>) -> Result<JobPlan, ProviderError> {
+    pub fn plan(
+        &self,
+        job_id: &str,
+        job: &Job,
+        image: Option<&str>,
+    ) -> Result<JobPlan, ProviderError> {
         let (stages, scale, effect) = match job.job_type {
             Some(JobType::Provision) => (
                 vec![
                     stage("allocating", "reserving capacity on a hypervisor", 0.15),
                     stage("booting", "booting the image", 0.45),
-                    stage("networking", "attaching the network and assigning an address", 0.25),
+                    stage(
+                        "networking",
+                        "attaching the network and assigning an address",
+                        0.25,
+                    ),
                     stage("health check", "waiting for the droplet to answer", 0.15),
                 ],
                 1.0,
@@ -111,7 +120,9 @@ impl SimulatedProvider {
             fails_at = Some((
                 1,
                 ProviderError {
-                    message: format!("image {ALWAYS_FAILING_IMAGE} failed to boot: no bootable disk"),
+                    message: format!(
+                        "image {ALWAYS_FAILING_IMAGE} failed to boot: no bootable disk"
+                    ),
                     retryable: true,
                 },
             ));
@@ -166,9 +177,18 @@ mod tests {
             provision_time: Duration::from_secs(8),
             failure_rate: 0.0,
         };
-        let plan = p.plan("j", &job(JobType::Provision, serde_json::json!({})), Some("debian-12-x64")).unwrap();
+        let plan = p
+            .plan(
+                "j",
+                &job(JobType::Provision, serde_json::json!({})),
+                Some("debian-12-x64"),
+            )
+            .unwrap();
         let names: Vec<_> = plan.stages.iter().map(|s| s.name).collect();
-        assert_eq!(names, ["allocating", "booting", "networking", "health check"]);
+        assert_eq!(
+            names,
+            ["allocating", "booting", "networking", "health check"]
+        );
         let total: f64 = plan.stages.iter().map(|s| s.share).sum();
         assert!((total - 1.0).abs() < 1e-9);
         assert!(plan.fails_at.is_none());
@@ -181,7 +201,13 @@ mod tests {
             provision_time: Duration::from_secs(1),
             failure_rate: 0.0,
         };
-        let plan = p.plan("j", &job(JobType::Provision, serde_json::json!({})), Some(ALWAYS_FAILING_IMAGE)).unwrap();
+        let plan = p
+            .plan(
+                "j",
+                &job(JobType::Provision, serde_json::json!({})),
+                Some(ALWAYS_FAILING_IMAGE),
+            )
+            .unwrap();
         assert_eq!(plan.fails_at.map(|f| f.0), Some(1));
     }
 }

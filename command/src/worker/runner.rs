@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 #[async_trait::async_trait]
 pub trait JobFeed: Send + Sync {
     /// Jobs that are QUEUED and due, or RUNNING with an expired lease, oldest first.
-    async fn runnable(&self, now_us: i64, limit: i64) -> Result<Vec<JobId>, String>;
+    async fn runnable(&self, now_us: i64, limit: i64) -> Result<Vec<String>, String>;
 }
 
 /// Worker pool settings.
@@ -135,13 +135,19 @@ impl Worker {
                 return;
             }
         };
-        for job_id in jobs {
+        for raw in jobs {
+            let Ok(job_id) = raw.parse::<JobId>() else {
+                continue;
+            };
             if !self.in_flight.lock().expect("in-flight set").insert(job_id) {
                 continue;
             }
             if tx.try_send(job_id).is_err() {
                 // Queue full: the job stays QUEUED in the store and is found again later.
-                self.in_flight.lock().expect("in-flight set").remove(&job_id);
+                self.in_flight
+                    .lock()
+                    .expect("in-flight set")
+                    .remove(&job_id);
                 break;
             }
         }
@@ -150,10 +156,15 @@ impl Worker {
     /// Starts, runs and finishes one job.
     #[tracing::instrument(skip(self), fields(worker = %self.id))]
     async fn execute(&self, job_id: JobId) {
-        let lease = chrono::Duration::from_std(self.settings.lease).unwrap_or(chrono::Duration::seconds(30));
+        let lease = chrono::Duration::from_std(self.settings.lease)
+            .unwrap_or(chrono::Duration::seconds(30));
         let job = match self.commands.start_job(job_id, &self.id, lease).await {
             Ok(job) => job,
-            Err(CommandError::FailedPrecondition(_) | CommandError::NotFound(_) | CommandError::Conflict(_)) => return,
+            Err(
+                CommandError::FailedPrecondition(_)
+                | CommandError::NotFound(_)
+                | CommandError::Conflict(_),
+            ) => return,
             Err(e) => {
                 tracing::warn!(%job_id, error = %e, "cannot start job");
                 return;
@@ -170,7 +181,12 @@ impl Worker {
         }
     }
 
-    async fn run_job(&self, job_id: JobId, job: &Job, lease: chrono::Duration) -> Result<(), CommandError> {
+    async fn run_job(
+        &self,
+        job_id: JobId,
+        job: &Job,
+        lease: chrono::Duration,
+    ) -> Result<(), CommandError> {
         let image = match job.job_type {
             Some(JobType::Provision) => {
                 let (droplet, _) = self.commands.load::<Droplet>(&job.target_id).await?;
@@ -178,10 +194,15 @@ impl Worker {
             }
             _ => None,
         };
-        let plan = match self.provider.plan(&job_id.to_string(), job, image.as_deref()) {
+        let plan = match self
+            .provider
+            .plan(&job_id.to_string(), job, image.as_deref())
+        {
             Ok(plan) => plan,
             Err(e) => {
-                self.commands.fail_job(job_id, &self.id, &e.message, e.retryable).await?;
+                self.commands
+                    .fail_job(job_id, &self.id, &e.message, e.retryable)
+                    .await?;
                 return Ok(());
             }
         };
@@ -209,7 +230,10 @@ impl Worker {
         plan: &JobPlan,
         lease: chrono::Duration,
     ) -> Result<Option<super::ProviderError>, CommandError> {
-        let tick = self.settings.progress_interval.max(Duration::from_millis(20));
+        let tick = self
+            .settings
+            .progress_interval
+            .max(Duration::from_millis(20));
         let mut done_share = 0.0;
         let mut last_report: Option<Instant>;
         let heartbeat = self.settings.lease / 3;
@@ -217,7 +241,14 @@ impl Worker {
             let stage_time = plan.duration.mul_f64(stage.share);
             let stage_start = Instant::now();
             self.commands
-                .report_progress(job_id, &self.id, pct(done_share), stage.name, stage.message, lease)
+                .report_progress(
+                    job_id,
+                    &self.id,
+                    pct(done_share),
+                    stage.name,
+                    stage.message,
+                    lease,
+                )
                 .await?;
             last_report = Some(Instant::now());
             loop {
@@ -231,8 +262,11 @@ impl Worker {
                     }
                 }
                 tokio::time::sleep(tick.min(stage_time - elapsed)).await;
-                let fraction = (stage_start.elapsed().as_secs_f64() / stage_time.as_secs_f64().max(1e-9)).min(1.0);
-                let due = last_report.is_none_or(|t| t.elapsed() >= tick || t.elapsed() >= heartbeat);
+                let fraction = (stage_start.elapsed().as_secs_f64()
+                    / stage_time.as_secs_f64().max(1e-9))
+                .min(1.0);
+                let due =
+                    last_report.is_none_or(|t| t.elapsed() >= tick || t.elapsed() >= heartbeat);
                 if due && fraction < 1.0 {
                     self.commands
                         .report_progress(

@@ -1,0 +1,440 @@
+//! Queries over the read models, used by the API. Lists are ordered by creation (ordinal)
+//! and paged with a cursor on it.
+
+use crate::projection::{self, Checkpoint};
+use crate::rows::{AuditRow, ClusterRow, DropletRow, JobRow};
+use crate::tables::{self, AUDIT_COLS, CLUSTER_COLS, DROPLET_COLS, JOB_COLS};
+use command::Db;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// Filters of the `clusters` list.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterFilter {
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Filters of the `droplets` list.
+#[derive(Debug, Clone, Default)]
+pub struct DropletFilter {
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub status: Option<String>,
+    pub cluster_id: Option<String>,
+}
+
+/// Filters of the `jobs` list.
+#[derive(Debug, Clone, Default)]
+pub struct JobFilter {
+    pub status: Option<String>,
+    pub job_type: Option<String>,
+    pub target_id: Option<String>,
+}
+
+/// Filters of the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub aggregate_type: Option<String>,
+    pub aggregate_id: Option<String>,
+    pub event_type: Option<String>,
+    pub actor: Option<String>,
+    pub correlation_id: Option<String>,
+    pub since_us: Option<i64>,
+    pub until_us: Option<i64>,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub total: i64,
+}
+
+/// A WHERE clause under construction with numbered parameters.
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    text: Vec<String>,
+    numbers: Vec<(usize, i64)>,
+}
+
+impl Where {
+    fn eq(&mut self, col: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.text.push(v.clone());
+            self.clauses
+                .push(format!("{col} = ${}", self.text.len() + self.numbers.len()));
+        }
+    }
+    fn like(&mut self, col: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            let escaped = v
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            self.text.push(format!("%{escaped}%"));
+            self.clauses.push(format!(
+                "{col} LIKE ${} ESCAPE '\\'",
+                self.text.len() + self.numbers.len()
+            ));
+        }
+    }
+    fn num(&mut self, col: &str, op: &str, value: Option<i64>) {
+        if let Some(v) = value {
+            let n = self.text.len() + self.numbers.len() + 1;
+            self.numbers.push((n, v));
+            self.clauses.push(format!("{col} {op} ${n}"));
+        }
+    }
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+    fn bind<'q>(
+        &'q self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        // Parameters were numbered in the order they were added; bind in that order.
+        let mut all: Vec<(usize, Result<&str, i64>)> = Vec::new();
+        let mut t = 0;
+        let mut n = 0;
+        for i in 1..=self.text.len() + self.numbers.len() {
+            if n < self.numbers.len() && self.numbers[n].0 == i {
+                all.push((i, Err(self.numbers[n].1)));
+                n += 1;
+            } else {
+                all.push((i, Ok(self.text[t].as_str())));
+                t += 1;
+            }
+        }
+        for (_, v) in all {
+            q = match v {
+                Ok(s) => q.bind(s),
+                Err(n) => q.bind(n),
+            };
+        }
+        q
+    }
+}
+
+/// A table listed by ordinal, and how to decode its rows.
+struct Listing<T> {
+    table: &'static str,
+    cols: &'static str,
+    decode: fn(&AnyRow) -> Result<T, sqlx::Error>,
+}
+
+/// Read access to the read models.
+#[derive(Clone, Debug)]
+pub struct ReadModels {
+    db: Db,
+}
+
+impl ReadModels {
+    /// Over open pools.
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// The pools.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    async fn by_id<T>(
+        &self,
+        table: &str,
+        cols: &str,
+        id: &str,
+        decode: fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        let sql = format!("SELECT {cols} FROM {table} WHERE id = $1");
+        let row = sqlx::query(&self.db.sql(&sql))
+            .bind(id)
+            .fetch_optional(&self.db.reader)
+            .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    async fn page<T>(
+        &self,
+        listing: Listing<T>,
+        mut w: Where,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Page<T>, sqlx::Error> {
+        let Listing {
+            table,
+            cols,
+            decode,
+        } = listing;
+        let order_col = "ordinal";
+        let count_sql = format!("SELECT COUNT(*) AS n FROM {table} {}", w.sql());
+        let total: i64 = w
+            .bind(sqlx::query(&self.db.sql(&count_sql)))
+            .fetch_one(&self.db.reader)
+            .await?
+            .try_get("n")?;
+        w.num(order_col, ">", after);
+        let sql = format!(
+            "SELECT {cols} FROM {table} {} ORDER BY {order_col} LIMIT {}",
+            w.sql(),
+            limit + 1
+        );
+        let rows = w
+            .bind(sqlx::query(&self.db.sql(&sql)))
+            .fetch_all(&self.db.reader)
+            .await?;
+        let mut items = rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+        let has_next = items.len() as i64 > limit;
+        items.truncate(limit as usize);
+        Ok(Page {
+            items,
+            has_next,
+            total,
+        })
+    }
+
+    /// One cluster.
+    pub async fn cluster(&self, id: &str) -> Result<Option<ClusterRow>, sqlx::Error> {
+        self.by_id("clusters", CLUSTER_COLS, id, tables::cluster_from)
+            .await
+    }
+
+    /// A page of clusters.
+    pub async fn clusters(
+        &self,
+        f: &ClusterFilter,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Page<ClusterRow>, sqlx::Error> {
+        let mut w = Where::default();
+        w.like("name", &f.name);
+        w.eq("region", &f.region);
+        w.eq("status", &f.status);
+        self.page(
+            Listing {
+                table: "clusters",
+                cols: CLUSTER_COLS,
+                decode: tables::cluster_from,
+            },
+            w,
+            after,
+            limit,
+        )
+        .await
+    }
+
+    /// One droplet.
+    pub async fn droplet(&self, id: &str) -> Result<Option<DropletRow>, sqlx::Error> {
+        self.by_id("droplets", DROPLET_COLS, id, tables::droplet_from)
+            .await
+    }
+
+    /// A page of droplets.
+    pub async fn droplets(
+        &self,
+        f: &DropletFilter,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Page<DropletRow>, sqlx::Error> {
+        let mut w = Where::default();
+        w.like("name", &f.name);
+        w.eq("region", &f.region);
+        w.eq("status", &f.status);
+        w.eq("cluster_id", &f.cluster_id);
+        self.page(
+            Listing {
+                table: "droplets",
+                cols: DROPLET_COLS,
+                decode: tables::droplet_from,
+            },
+            w,
+            after,
+            limit,
+        )
+        .await
+    }
+
+    /// One job.
+    pub async fn job(&self, id: &str) -> Result<Option<JobRow>, sqlx::Error> {
+        self.by_id("jobs", JOB_COLS, id, tables::job_from).await
+    }
+
+    /// A page of jobs.
+    pub async fn jobs(
+        &self,
+        f: &JobFilter,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Page<JobRow>, sqlx::Error> {
+        let mut w = Where::default();
+        w.eq("status", &f.status);
+        w.eq("job_type", &f.job_type);
+        w.eq("target_id", &f.target_id);
+        self.page(
+            Listing {
+                table: "jobs",
+                cols: JOB_COLS,
+                decode: tables::job_from,
+            },
+            w,
+            after,
+            limit,
+        )
+        .await
+    }
+
+    /// A page of the audit log in global order.
+    pub async fn events(
+        &self,
+        f: &EventFilter,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Page<AuditRow>, sqlx::Error> {
+        let mut w = Where::default();
+        w.eq("aggregate_type", &f.aggregate_type);
+        w.eq("aggregate_id", &f.aggregate_id);
+        w.eq("event_type", &f.event_type);
+        w.eq("actor", &f.actor);
+        w.eq("correlation_id", &f.correlation_id);
+        w.num("recorded_us", ">=", f.since_us);
+        w.num("recorded_us", "<=", f.until_us);
+        self.page(
+            Listing {
+                table: "audit_log",
+                cols: AUDIT_COLS,
+                decode: tables::audit_from,
+            },
+            w,
+            after,
+            limit,
+        )
+        .await
+    }
+
+    /// True once the read models include the event at global `position`.
+    pub async fn includes_position(&self, position: i64) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query(
+            &self
+                .db
+                .sql("SELECT 1 AS one FROM audit_log WHERE global_position = $1"),
+        )
+        .bind(position)
+        .fetch_optional(&self.db.reader)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// The projector's checkpoint.
+    pub async fn checkpoint(&self) -> Result<Checkpoint, sqlx::Error> {
+        let mut conn = self.db.reader.acquire().await?;
+        projection::load_checkpoint(&self.db, &mut conn).await
+    }
+
+    /// Row counts grouped by status, for `table` in clusters/droplets/jobs.
+    pub async fn count_by_status(&self, table: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        let sql =
+            format!("SELECT status, COUNT(*) AS n FROM {table} GROUP BY status ORDER BY status");
+        let rows = sqlx::query(&sql).fetch_all(&self.db.reader).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    /// Every read-model row as JSON text, for comparing two builds.
+    pub async fn dump(&self) -> Result<Vec<String>, sqlx::Error> {
+        let mut out = Vec::new();
+        for (table, cols, key) in [
+            ("clusters", CLUSTER_COLS, "id"),
+            ("droplets", DROPLET_COLS, "id"),
+            ("jobs", JOB_COLS, "id"),
+            ("audit_log", AUDIT_COLS, "ordinal"),
+        ] {
+            let rows = sqlx::query(&format!("SELECT {cols} FROM {table} ORDER BY {key}"))
+                .fetch_all(&self.db.reader)
+                .await?;
+            for r in &rows {
+                let line = match table {
+                    "clusters" => serde_json::to_string(&tables::cluster_from(r)?),
+                    "droplets" => serde_json::to_string(&tables::droplet_from(r)?),
+                    "jobs" => serde_json::to_string(&tables::job_from(r)?),
+                    _ => serde_json::to_string(&tables::audit_from(r)?),
+                };
+                out.push(format!("{table}: {}", line.unwrap_or_default()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait::async_trait]
+impl command::worker::JobFeed for ReadModels {
+    async fn runnable(&self, now_us: i64, limit: i64) -> Result<Vec<String>, String> {
+        let rows = sqlx::query(&self.db.sql(
+            "SELECT id FROM jobs WHERE (status = 'QUEUED' AND (not_before_us IS NULL OR not_before_us <= $1)) \
+             OR (status = 'RUNNING' AND lease_expires_us IS NOT NULL AND lease_expires_us <= $2) \
+             ORDER BY ordinal LIMIT $3",
+        ))
+        .bind(now_us)
+        .bind(now_us)
+        .bind(limit)
+        .fetch_all(&self.db.reader)
+        .await
+        .map_err(|e| e.to_string())?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>("id").map_err(|e| e.to_string()))
+            .collect()
+    }
+}
+
+impl DropletFilter {
+    /// Whether a row passes the filter (for live subscriptions).
+    pub fn matches(&self, r: &DropletRow) -> bool {
+        self.name
+            .as_ref()
+            .is_none_or(|n| r.name.contains(n.as_str()))
+            && self.region.as_ref().is_none_or(|v| &r.region == v)
+            && self.status.as_ref().is_none_or(|v| &r.status == v)
+            && self
+                .cluster_id
+                .as_ref()
+                .is_none_or(|v| r.cluster_id.as_ref() == Some(v))
+    }
+}
+
+impl JobFilter {
+    /// Whether a row passes the filter (for live subscriptions).
+    pub fn matches(&self, r: &JobRow) -> bool {
+        self.status.as_ref().is_none_or(|v| &r.status == v)
+            && self.job_type.as_ref().is_none_or(|v| &r.job_type == v)
+            && self.target_id.as_ref().is_none_or(|v| &r.target_id == v)
+    }
+}
+
+impl EventFilter {
+    /// Whether an event passes the filter (for live subscriptions).
+    pub fn matches(&self, r: &AuditRow) -> bool {
+        self.aggregate_type
+            .as_ref()
+            .is_none_or(|v| &r.aggregate_type == v)
+            && self
+                .aggregate_id
+                .as_ref()
+                .is_none_or(|v| &r.aggregate_id == v)
+            && self.event_type.as_ref().is_none_or(|v| &r.event_type == v)
+            && self.actor.as_ref().is_none_or(|v| &r.actor == v)
+            && self
+                .correlation_id
+                .as_ref()
+                .is_none_or(|v| &r.correlation_id == v)
+            && self.since_us.is_none_or(|t| r.recorded_us >= t)
+            && self.until_us.is_none_or(|t| r.recorded_us <= t)
+    }
+}

@@ -1,0 +1,137 @@
+//! GraphQL input types and filters.
+
+use super::types::{AggregateType, ClusterStatus, DropletStatus, JobStatus, JobType};
+use async_graphql::{InputObject, ID};
+use chrono::{DateTime, Utc};
+
+/// A key/value label.
+#[derive(InputObject, Clone, Debug)]
+pub struct LabelInput {
+    pub key: String,
+    pub value: String,
+}
+
+/// Input of `createCluster`.
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateClusterInput {
+    /// DNS label, unique among clusters.
+    pub name: String,
+    /// Region slug from the catalog.
+    pub region: String,
+    pub labels: Option<Vec<LabelInput>>,
+    /// A retried request with the same key returns the first result and appends nothing.
+    pub idempotency_key: Option<String>,
+}
+
+/// Input of `createDroplet`.
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateDropletInput {
+    /// DNS label, unique among live droplets.
+    pub name: String,
+    /// Region slug from the catalog.
+    pub region: String,
+    /// Size slug from the catalog.
+    pub size: String,
+    /// Image slug from the catalog.
+    pub image: String,
+    /// Cluster to place the droplet in (same region).
+    pub cluster_id: Option<ID>,
+    /// A retried request with the same key returns the first result and appends nothing.
+    pub idempotency_key: Option<String>,
+}
+
+/// Filters for `clusters`.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct ClusterFilter {
+    /// Substring of the name.
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub status: Option<ClusterStatus>,
+}
+
+/// Filters for `droplets`.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct DropletFilter {
+    /// Substring of the name.
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub status: Option<DropletStatus>,
+    pub cluster_id: Option<ID>,
+}
+
+/// Filters for `jobs`.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct JobFilter {
+    pub status: Option<JobStatus>,
+    #[graphql(name = "type")]
+    pub job_type: Option<JobType>,
+    /// The aggregate the jobs work on.
+    pub target_id: Option<ID>,
+}
+
+/// Filters for the audit log.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct EventFilter {
+    pub aggregate_type: Option<AggregateType>,
+    pub aggregate_id: Option<ID>,
+    /// Event type name, e.g. `DropletCreated`.
+    pub event_type: Option<String>,
+    pub actor: Option<String>,
+    pub correlation_id: Option<String>,
+    /// Recorded at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Recorded at or before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// A point in an aggregate's history: a global position or a time (give one).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct AsOf {
+    pub position: Option<i64>,
+    pub time: Option<DateTime<Utc>>,
+}
+
+impl From<ClusterFilter> for projector::ClusterFilter {
+    fn from(f: ClusterFilter) -> Self {
+        Self {
+            name: f.name,
+            region: f.region,
+            status: f.status.map(|s| s.stored().to_string()),
+        }
+    }
+}
+
+impl From<DropletFilter> for projector::DropletFilter {
+    fn from(f: DropletFilter) -> Self {
+        Self {
+            name: f.name,
+            region: f.region,
+            status: f.status.map(|s| s.stored().to_string()),
+            cluster_id: f.cluster_id.map(|c| c.0),
+        }
+    }
+}
+
+impl From<JobFilter> for projector::JobFilter {
+    fn from(f: JobFilter) -> Self {
+        Self {
+            status: f.status.map(|s| s.stored().to_string()),
+            job_type: f.job_type.map(|s| s.stored().to_string()),
+            target_id: f.target_id.map(|t| t.0),
+        }
+    }
+}
+
+impl From<EventFilter> for projector::EventFilter {
+    fn from(f: EventFilter) -> Self {
+        Self {
+            aggregate_type: f.aggregate_type.map(|s| s.stored().to_string()),
+            aggregate_id: f.aggregate_id.map(|a| a.0),
+            event_type: f.event_type,
+            actor: f.actor,
+            correlation_id: f.correlation_id,
+            since_us: f.since.map(|t| t.timestamp_micros()),
+            until_us: f.until.map(|t| t.timestamp_micros()),
+        }
+    }
+}

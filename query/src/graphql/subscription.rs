@@ -1,0 +1,214 @@
+//! The Subscription root: live job progress, job and droplet changes, and the audit tail.
+//!
+//! Each subscription listens to the projector's change feed *before* it reads its starting
+//! state, so a change that lands while the snapshot is being read is never missed; changes
+//! already contained in the snapshot are recognised by their version and skipped.
+
+use super::inputs::{DropletFilter, EventFilter, JobFilter};
+use super::pagination;
+use super::types::{Droplet, Event, Job};
+use crate::errors;
+use crate::state::AppState;
+use async_graphql::{Context, Result, Subscription, ID};
+use futures::Stream;
+use projector::ChangedRow;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Root of all subscriptions.
+pub struct SubscriptionRoot;
+
+/// Counts a subscription in the metrics for as long as it lives.
+struct Active(&'static str);
+
+impl Active {
+    fn new(kind: &'static str) -> Self {
+        metrics::gauge!("clustergenie_active_subscriptions", "kind" => kind).increment(1.0);
+        Self(kind)
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        metrics::gauge!("clustergenie_active_subscriptions", "kind" => self.0).decrement(1.0);
+    }
+}
+
+fn terminal(status: &str) -> bool {
+    matches!(status, "COMPLETED" | "FAILED" | "CANCELLED")
+}
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// A job's current state, then every change, ending after a terminal status.
+    async fn job_progress(
+        &self,
+        ctx: &Context<'_>,
+        job_id: ID,
+    ) -> Result<impl Stream<Item = Result<Job>>> {
+        let state = ctx.data_unchecked::<AppState>().clone();
+        let id = uuid::Uuid::parse_str(job_id.trim())
+            .map_err(|_| errors::bad_input(format!("jobId: {:?} is not a valid id", job_id.0)))?
+            .to_string();
+        let mut rx = state.feed.subscribe();
+        let snapshot = state
+            .reads
+            .job(&id)
+            .await
+            .map_err(errors::read)?
+            .ok_or_else(|| errors::not_found(format!("job {id} not found")))?;
+        let active = Active::new("jobProgress");
+        Ok(async_stream::stream! {
+            let _active = active;
+            let mut version = snapshot.version;
+            let done = terminal(&snapshot.status);
+            yield Ok(Job(snapshot));
+            if done {
+                return;
+            }
+            loop {
+                let row = match rx.recv().await {
+                    Ok(change) => match &change.row {
+                        Some(ChangedRow::Job(row)) if row.id == id => row.clone(),
+                        _ => continue,
+                    },
+                    Err(RecvError::Lagged(_)) => match state.reads.job(&id).await {
+                        Ok(Some(row)) => row,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            yield Err(errors::read(e));
+                            return;
+                        }
+                    },
+                    Err(RecvError::Closed) => return,
+                };
+                if row.version <= version {
+                    continue;
+                }
+                version = row.version;
+                let done = terminal(&row.status);
+                yield Ok(Job(row));
+                if done {
+                    return;
+                }
+            }
+        })
+    }
+
+    /// Every change to jobs matching the filter.
+    async fn jobs(&self, ctx: &Context<'_>, filter: Option<JobFilter>) -> impl Stream<Item = Job> {
+        let state = ctx.data_unchecked::<AppState>();
+        let filter: projector::JobFilter = filter.unwrap_or_default().into();
+        let mut rx = state.feed.subscribe();
+        let active = Active::new("jobs");
+        async_stream::stream! {
+            let _active = active;
+            loop {
+                match rx.recv().await {
+                    Ok(change) => {
+                        if let Some(ChangedRow::Job(row)) = &change.row {
+                            if filter.matches(row) {
+                                yield Job(row.clone());
+                            }
+                        }
+                    }
+                    Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "jobs subscriber fell behind"),
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        }
+    }
+
+    /// Every change to droplets matching the filter.
+    async fn droplets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DropletFilter>,
+    ) -> impl Stream<Item = Droplet> {
+        let state = ctx.data_unchecked::<AppState>();
+        let filter: projector::DropletFilter = filter.unwrap_or_default().into();
+        let mut rx = state.feed.subscribe();
+        let active = Active::new("droplets");
+        async_stream::stream! {
+            let _active = active;
+            loop {
+                match rx.recv().await {
+                    Ok(change) => {
+                        if let Some(ChangedRow::Droplet(row)) = &change.row {
+                            if filter.matches(row) {
+                                yield Droplet(row.clone());
+                            }
+                        }
+                    }
+                    Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "droplets subscriber fell behind"),
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        }
+    }
+
+    /// The audit log as a live tail: events after the cursor `after` (from the stored log),
+    /// then every new event, in global order, without gaps or duplicates. Without `after`, only
+    /// new events.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        filter: Option<EventFilter>,
+    ) -> Result<impl Stream<Item = Result<Event>>> {
+        let state = ctx.data_unchecked::<AppState>().clone();
+        let filter: projector::EventFilter = filter.unwrap_or_default().into();
+        let mut rx = state.feed.subscribe();
+        let start = match after.as_deref() {
+            Some(cursor) => pagination::decode(cursor)?,
+            None => {
+                state
+                    .reads
+                    .checkpoint()
+                    .await
+                    .map_err(errors::read)?
+                    .ordinal
+            }
+        };
+        let active = Active::new("events");
+        Ok(async_stream::stream! {
+            let _active = active;
+            let mut last = start;
+            let mut catch_up = true;
+            loop {
+                if catch_up {
+                    loop {
+                        let page = match state.reads.events(&filter, Some(last), 200).await {
+                            Ok(page) => page,
+                            Err(e) => {
+                                yield Err(errors::read(e));
+                                return;
+                            }
+                        };
+                        for row in page.items {
+                            last = row.ordinal;
+                            yield Ok(Event(row));
+                        }
+                        if !page.has_next {
+                            break;
+                        }
+                    }
+                    catch_up = false;
+                }
+                match rx.recv().await {
+                    Ok(change) => {
+                        let row = &change.audit;
+                        if row.ordinal <= last {
+                            continue;
+                        }
+                        last = row.ordinal;
+                        if filter.matches(row) {
+                            yield Ok(Event(row.clone()));
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => catch_up = true,
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        })
+    }
+}

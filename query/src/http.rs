@@ -1,0 +1,172 @@
+//! HTTP routes: `/graphql` (POST queries, WebSocket subscriptions, GraphiQL in a browser),
+//! `/health`, `/metrics` and the landing page.
+
+use crate::auth::actor_from_header;
+use crate::errors;
+use crate::graphql::ClusterGenieSchema;
+use crate::state::AppState;
+use actix_web::{guard, http::header, web, HttpRequest, HttpResponse};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use command::RequestContext;
+use opentelemetry::propagation::Extractor;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+/// Registers every route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/graphql")
+            .route(web::post().to(graphql))
+            .route(
+                web::get()
+                    .guard(guard::Header("upgrade", "websocket"))
+                    .to(subscriptions),
+            )
+            .route(web::get().to(playground)),
+    )
+    .route("/health", web::get().to(health))
+    .route("/metrics", web::get().to(metrics))
+    .route("/", web::get().to(landing));
+}
+
+struct Headers<'a>(&'a header::HeaderMap);
+
+impl Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+async fn graphql(
+    schema: web::Data<ClusterGenieSchema>,
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let span = tracing::info_span!(
+        "graphql",
+        otel.kind = "server",
+        actor = tracing::field::Empty
+    );
+    let parent =
+        opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(http.headers())));
+    let _ = span.set_parent(parent);
+    async move {
+        let auth = http
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let actor = match actor_from_header(auth, state.tokens.as_ref()) {
+            Ok(actor) => actor,
+            Err(message) => {
+                let err = async_graphql::ServerError::new(message, None);
+                let mut response = async_graphql::Response::from_errors(vec![err]);
+                if let Some(e) = response.errors.first_mut() {
+                    e.extensions
+                        .get_or_insert_with(Default::default)
+                        .set("code", "UNAUTHENTICATED");
+                }
+                return response.into();
+            }
+        };
+        tracing::Span::current().record("actor", actor.as_str());
+        let mut context = RequestContext::new(actor);
+        if let Some(id) = http
+            .headers()
+            .get("x-correlation-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && v.len() <= 128)
+        {
+            context.correlation_id = id.to_string();
+        }
+        let started = Instant::now();
+        let mut response = schema.execute(request.into_inner().data(context)).await;
+        errors::ensure_codes(&mut response);
+        let outcome = if response.is_ok() { "ok" } else { "error" };
+        metrics::histogram!("clustergenie_graphql_request_seconds", "outcome" => outcome)
+            .record(started.elapsed().as_secs_f64());
+        response.into()
+    }
+    .instrument(span)
+    .await
+}
+
+async fn subscriptions(
+    schema: web::Data<ClusterGenieSchema>,
+    http: HttpRequest,
+    payload: web::Payload,
+) -> actix_web::Result<HttpResponse> {
+    GraphQLSubscription::new(ClusterGenieSchema::clone(&schema)).start(&http, payload)
+}
+
+async fn playground() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .title("ClusterGenie GraphQL")
+                .finish(),
+        )
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let started = Instant::now();
+    let db = tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let (db_ok, db_error) = match db {
+        Ok(Ok(())) => (true, None),
+        Ok(Err(e)) => (false, Some(e.to_string())),
+        Err(_) => (false, Some("timed out after 2s".to_string())),
+    };
+    let checkpoint = state.feed.checkpoint().borrow().ordinal;
+    let body = serde_json::json!({
+        "status": if db_ok { "ok" } else { "degraded" },
+        "version": env!("CARGO_PKG_VERSION"),
+        "checks": {
+            "database": {
+                "status": if db_ok { "up" } else { "down" },
+                "backend": state.db.description,
+                "latency_ms": (latency_ms * 10.0).round() / 10.0,
+                "error": db_error,
+            },
+            "projector": { "status": "up", "events_projected": checkpoint },
+            "subscriptions": { "active": state.feed.subscribers() },
+        }
+    });
+    if db_ok {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    for table in ["droplets", "jobs", "clusters"] {
+        if let Ok(counts) = state.reads.count_by_status(table).await {
+            for (status, n) in counts {
+                let name = format!("clustergenie_{table}");
+                metrics::gauge!(name, "status" => status).set(n as f64);
+            }
+        }
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
+}
+
+async fn landing() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+        "<!doctype html><html><head><meta charset=utf-8><title>ClusterGenie</title></head>\
+         <body style=\"font-family:sans-serif;max-width:40rem;margin:3rem auto\">\
+         <h1>ClusterGenie</h1><p>The control plane is running.</p><ul>\
+         <li><a href=\"/graphql\">GraphQL playground</a></li>\
+         <li><a href=\"/health\">Health</a></li><li><a href=\"/metrics\">Metrics</a></li></ul></body></html>",
+    )
+}

@@ -1,0 +1,60 @@
+//! What every request handler can reach.
+
+use crate::auth::TokenVerifier;
+use command::{Commands, Db, EventStore};
+use metrics_exporter_prometheus::PrometheusHandle;
+use projector::{ChangeFeed, ReadModels};
+use std::time::Duration;
+
+/// Limits and timeouts of the API.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Largest page a list returns.
+    pub max_page_size: i64,
+    /// Page size when `first` is not given.
+    pub default_page_size: i64,
+    /// How long a query with `minPosition` (or a mutation's payload) waits for the read models.
+    pub consistency_timeout: Duration,
+    /// Maximum query depth.
+    pub max_depth: usize,
+    /// Maximum query complexity.
+    pub max_complexity: usize,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            max_page_size: 100,
+            default_page_size: 20,
+            consistency_timeout: Duration::from_secs(5),
+            max_depth: 10,
+            max_complexity: 1000,
+        }
+    }
+}
+
+/// Shared state of the API.
+#[derive(Clone)]
+pub struct AppState {
+    /// Write side.
+    pub commands: Commands,
+    /// Read side.
+    pub reads: ReadModels,
+    /// Live changes from the projector.
+    pub feed: ChangeFeed,
+    /// The pools (for health checks).
+    pub db: Db,
+    /// Renders `/metrics`.
+    pub metrics: PrometheusHandle,
+    /// Verifies bearer tokens, when configured.
+    pub tokens: Option<TokenVerifier>,
+    /// Limits.
+    pub settings: ApiSettings,
+}
+
+impl AppState {
+    /// The event store.
+    pub fn store(&self) -> &EventStore {
+        self.commands.store()
+    }
+}

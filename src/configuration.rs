@@ -1,0 +1,271 @@
+//! Configuration: defaults, then a TOML file, then environment variables, then flags.
+//!
+//! Loaded once and validated before anything listens. A bad value stops start-up with one
+//! line that names the variable.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable, for terminals.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Every setting of ClusterGenie.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// Address of the HTTP server (`CLUSTERGENIE_LISTEN`).
+    pub listen: SocketAddr,
+    /// Directory of the embedded SQLite database (`CLUSTERGENIE_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Postgres URL; selects the Postgres backend (`DATABASE_URL`).
+    pub database_url: Option<String>,
+    /// Postgres pool size (`CLUSTERGENIE_DATABASE_MAX_CONNECTIONS`).
+    pub database_max_connections: u32,
+    /// Kafka bootstrap servers; turns on distributed mode (`KAFKA_BROKERS`).
+    pub kafka_brokers: Option<String>,
+    /// Concurrent job runners (`CLUSTERGENIE_WORKER_COUNT`).
+    pub worker_count: usize,
+    /// Jobs handed out ahead of the runners (`CLUSTERGENIE_WORKER_QUEUE`).
+    pub worker_queue: usize,
+    /// Total time of a simulated provisioning job (`CLUSTERGENIE_PROVISION_SECONDS`).
+    pub provision_seconds: f64,
+    /// Probability that a simulated job attempt fails (`CLUSTERGENIE_PROVISION_FAILURE_RATE`).
+    pub provision_failure_rate: f64,
+    /// Attempts before a job fails for good (`CLUSTERGENIE_JOB_MAX_ATTEMPTS`).
+    pub job_max_attempts: u32,
+    /// Delay before the first retry, doubled each time (`CLUSTERGENIE_JOB_RETRY_BACKOFF_SECONDS`).
+    pub job_retry_backoff_seconds: f64,
+    /// Job lease length, renewed by progress (`CLUSTERGENIE_JOB_LEASE_SECONDS`).
+    pub job_lease_seconds: f64,
+    /// Minimum seconds between two progress events of a job (`CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS`).
+    pub progress_interval_seconds: f64,
+    /// Shared secret for HS256 bearer tokens (`CLUSTERGENIE_AUTH_SECRET`).
+    pub auth_secret: Option<String>,
+    /// `pretty` or `json` (`CLUSTERGENIE_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// OTLP/HTTP endpoint for traces (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+    pub otel_exporter_otlp_endpoint: Option<String>,
+    /// Largest page size (`CLUSTERGENIE_MAX_PAGE_SIZE`).
+    pub max_page_size: i64,
+    /// How long reads wait for `minPosition` (`CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS`).
+    pub consistency_timeout_seconds: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 16,
+            kafka_brokers: None,
+            worker_count: 4,
+            worker_queue: 100,
+            provision_seconds: 8.0,
+            provision_failure_rate: 0.0,
+            job_max_attempts: 3,
+            job_retry_backoff_seconds: 2.0,
+            job_lease_seconds: 30.0,
+            progress_interval_seconds: 0.25,
+            auth_secret: None,
+            log_format: LogFormat::Pretty,
+            otel_exporter_otlp_endpoint: None,
+            max_page_size: 100,
+            consistency_timeout_seconds: 5.0,
+        }
+    }
+}
+
+/// Overrides given as command-line flags.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_queue: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provision_seconds: Option<f64>,
+}
+
+/// A configuration value that cannot be used, naming where it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {name}: {reason}")]
+pub struct ConfigError {
+    /// The variable, key or flag.
+    pub name: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Conventional variables read without the `CLUSTERGENIE_` prefix, and their keys.
+const CONVENTIONAL: &[(&str, &str)] = &[
+    ("DATABASE_URL", "database_url"),
+    ("KAFKA_BROKERS", "kafka_brokers"),
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "otel_exporter_otlp_endpoint"),
+];
+
+fn variable_for(key: &str) -> String {
+    CONVENTIONAL
+        .iter()
+        .find(|(_, k)| *k == key)
+        .map(|(v, _)| v.to_string())
+        .unwrap_or_else(|| format!("CLUSTERGENIE_{}", key.to_uppercase()))
+}
+
+impl Settings {
+    /// Loads settings from `file` (or `CLUSTERGENIE_CONFIG`, or `clustergenie.toml` if present),
+    /// the environment and the flags, then validates them.
+    pub fn load(file: Option<PathBuf>, flags: FlagOverrides) -> Result<Self, ConfigError> {
+        let file = file
+            .or_else(|| std::env::var_os("CLUSTERGENIE_CONFIG").map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from("clustergenie.toml")).filter(|p| p.exists()));
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = &file {
+            if !path.exists() {
+                return Err(ConfigError {
+                    name: "CLUSTERGENIE_CONFIG".into(),
+                    reason: format!("file {} does not exist", path.display()),
+                });
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment
+            .merge(Env::prefixed("CLUSTERGENIE_").ignore(&["config"]))
+            .merge(
+                Env::raw()
+                    .only(&CONVENTIONAL.iter().map(|(v, _)| *v).collect::<Vec<_>>())
+                    .map(|k| {
+                        let k = k.as_str().to_ascii_uppercase();
+                        CONVENTIONAL
+                            .iter()
+                            .find(|(v, _)| *v == k)
+                            .map(|(_, key)| (*key).into())
+                            .unwrap_or_else(|| k.to_lowercase().into())
+                    }),
+            )
+            .merge(Serialized::defaults(flags));
+        let settings: Settings = figment.extract().map_err(|e| {
+            let key = e.path.join(".");
+            let from_env = e
+                .metadata
+                .as_ref()
+                .is_some_and(|m| m.name.contains("environment"));
+            let name = if key.is_empty() {
+                "configuration".to_string()
+            } else if from_env {
+                variable_for(&key)
+            } else if let Some(m) = &e.metadata {
+                format!("{key} (from {})", m.name)
+            } else {
+                key
+            };
+            ConfigError {
+                name,
+                reason: e.kind.to_string(),
+            }
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, reason: String| {
+            Err(ConfigError {
+                name: variable_for(key),
+                reason,
+            })
+        };
+        if !(1..=1024).contains(&self.worker_count) {
+            return bad(
+                "worker_count",
+                format!("must be 1–1024, got {}", self.worker_count),
+            );
+        }
+        if !(1..=100_000).contains(&self.worker_queue) {
+            return bad(
+                "worker_queue",
+                format!("must be 1–100000, got {}", self.worker_queue),
+            );
+        }
+        if !(0.0..=3600.0).contains(&self.provision_seconds) {
+            return bad(
+                "provision_seconds",
+                format!("must be 0–3600, got {}", self.provision_seconds),
+            );
+        }
+        if !(0.0..=1.0).contains(&self.provision_failure_rate) {
+            return bad(
+                "provision_failure_rate",
+                format!("must be 0–1, got {}", self.provision_failure_rate),
+            );
+        }
+        if !(1..=100).contains(&self.job_max_attempts) {
+            return bad(
+                "job_max_attempts",
+                format!("must be 1–100, got {}", self.job_max_attempts),
+            );
+        }
+        for (key, v) in [
+            ("job_retry_backoff_seconds", self.job_retry_backoff_seconds),
+            ("job_lease_seconds", self.job_lease_seconds),
+            ("progress_interval_seconds", self.progress_interval_seconds),
+            (
+                "consistency_timeout_seconds",
+                self.consistency_timeout_seconds,
+            ),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
+                return bad(
+                    key,
+                    format!("must be a positive number of seconds, got {v}"),
+                );
+            }
+        }
+        if !(1..=1000).contains(&self.max_page_size) {
+            return bad(
+                "max_page_size",
+                format!("must be 1–1000, got {}", self.max_page_size),
+            );
+        }
+        if !(1..=1000).contains(&self.database_max_connections) {
+            return bad(
+                "database_max_connections",
+                format!("must be 1–1000, got {}", self.database_max_connections),
+            );
+        }
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return bad(
+                    "database_url",
+                    "must be a postgres:// URL (leave it unset for embedded SQLite)".into(),
+                );
+            }
+        }
+        if let Some(secret) = &self.auth_secret {
+            if secret.len() < 16 {
+                return bad("auth_secret", "must be at least 16 characters".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Seconds as a `Duration`.
+    pub fn duration(seconds: f64) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(seconds.max(0.0))
+    }
+}

@@ -1,0 +1,176 @@
+//! Wiring: builds every part from the settings and runs them until shutdown.
+
+use crate::configuration::Settings;
+use crate::telemetry;
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use command::worker::{SimulatedProvider, Worker, WorkerSettings};
+use command::{Commands, Db, EventStore, JobSettings};
+use projector::{ChangeFeed, Projector, ReadModels};
+use query::auth::TokenVerifier;
+use query::{ApiSettings, AppState};
+use std::net::TcpListener;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Opens the database the settings select: Postgres when `DATABASE_URL` is set, else SQLite.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = match &settings.database_url {
+        Some(url) => Db::postgres(url, settings.database_max_connections).await?,
+        None => Db::sqlite(&settings.data_dir).await?,
+    };
+    tracing::info!(backend = %db.description, "event store ready");
+    Ok(db)
+}
+
+/// A running ClusterGenie: HTTP server, projector and worker in one process.
+pub struct Application {
+    port: u16,
+    server: Server,
+    handle: ServerHandle,
+    shutdown: CancellationToken,
+    projector: JoinHandle<()>,
+    worker: JoinHandle<()>,
+    db: Db,
+}
+
+impl Application {
+    /// Builds every part and binds the listener (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = open_database(&settings).await?;
+        let committed = Arc::new(Notify::new());
+        let store = EventStore::new(db.clone());
+        let jobs = JobSettings {
+            max_attempts: settings.job_max_attempts,
+            retry_backoff: chrono::Duration::from_std(Settings::duration(
+                settings.job_retry_backoff_seconds,
+            ))
+            .unwrap_or(chrono::Duration::seconds(2)),
+        };
+        let commands = Commands::new(store, jobs, committed.clone());
+        let feed = ChangeFeed::default();
+        let reads = ReadModels::new(db.clone());
+        let shutdown = CancellationToken::new();
+
+        let projector = Projector::new(db.clone(), feed.clone());
+        let projector = tokio::spawn(projector.run(committed.clone(), shutdown.clone()));
+
+        let worker = Worker::new(
+            commands.clone(),
+            Arc::new(reads.clone()),
+            SimulatedProvider {
+                provision_time: Settings::duration(settings.provision_seconds),
+                failure_rate: settings.provision_failure_rate,
+            },
+            WorkerSettings {
+                workers: settings.worker_count,
+                queue_capacity: settings.worker_queue,
+                lease: Settings::duration(settings.job_lease_seconds),
+                progress_interval: Settings::duration(settings.progress_interval_seconds),
+                poll_interval: std::time::Duration::from_millis(500),
+            },
+        );
+        let worker = tokio::spawn(worker.run(feed.jobs_changed(), shutdown.clone()));
+
+        let state = AppState {
+            commands,
+            reads,
+            feed,
+            db: db.clone(),
+            metrics: telemetry::metrics_handle(),
+            tokens: settings.auth_secret.as_deref().map(TokenVerifier::new),
+            settings: ApiSettings {
+                max_page_size: settings.max_page_size,
+                consistency_timeout: Settings::duration(settings.consistency_timeout_seconds),
+                ..ApiSettings::default()
+            },
+        };
+        let schema = query::build_schema(Some(state.clone()));
+        let listener = TcpListener::bind(settings.listen).with_context(|| {
+            format!("cannot listen on {} (CLUSTERGENIE_LISTEN)", settings.listen)
+        })?;
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(schema.clone()))
+                .app_data(web::Data::new(state.clone()))
+                .configure(query::http::routes)
+        })
+        .disable_signals()
+        .shutdown_timeout(5)
+        .listen(listener)?
+        .run();
+        let handle = server.handle();
+        tracing::info!(address = %format!("http://{}:{port}", settings.listen.ip()), "ClusterGenie is listening; GraphQL playground at /graphql");
+        Ok(Self {
+            port,
+            server,
+            handle,
+            shutdown,
+            projector,
+            worker,
+            db,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A token that stops the application when cancelled.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Runs until SIGTERM/Ctrl-C or the shutdown token, then stops gracefully.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let Self {
+            server,
+            handle,
+            shutdown,
+            projector,
+            worker,
+            db,
+            ..
+        } = self;
+        let server = tokio::spawn(server);
+        tokio::select! {
+            _ = shutdown_signal() => tracing::info!("shutdown requested"),
+            _ = shutdown.cancelled() => tracing::info!("shutdown requested"),
+        }
+        shutdown.cancel();
+        handle.stop(true).await;
+        let _ = server.await;
+        let _ = projector.await;
+        let _ = worker.await;
+        db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,143 @@
+//! Command-line tools and single roles: `replay`, `events`, `projector`, `worker`.
+
+use crate::cli::EventsArgs;
+use crate::configuration::Settings;
+use crate::startup::{open_database, shutdown_signal};
+use command::worker::{SimulatedProvider, Worker, WorkerSettings};
+use command::{Commands, EventStore, JobSettings, LogCursor};
+use indicatif::{ProgressBar, ProgressStyle};
+use projector::{ChangeFeed, Projector, ReadModels};
+use std::io::Write;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// `clustergenie replay`: rebuilds every read model from position 0.
+pub async fn replay(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} replaying [{bar:40}] {pos}/{len} events ({per_sec}, eta {eta})",
+        )?
+        .progress_chars("=> "),
+    );
+    let report = projector::rebuild::rebuild(&db, 2000, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await?;
+    bar.finish_and_clear();
+    let rate = if report.seconds > 0.0 {
+        report.events as f64 / report.seconds
+    } else {
+        0.0
+    };
+    println!(
+        "replayed {} events into fresh read models in {:.2} s ({:.0} events/s)",
+        report.events, report.seconds, rate
+    );
+    db.close().await;
+    Ok(())
+}
+
+/// `clustergenie events`: prints the event store's log as JSON lines in global order.
+pub async fn events(settings: &Settings, args: EventsArgs) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let store = EventStore::new(db.clone());
+    let mut cursor = LogCursor::default();
+    let mut printed = 0usize;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    'outer: loop {
+        let batch = store.read_log(cursor, 1000).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for e in batch {
+            cursor = e.cursor();
+            if args
+                .aggregate_id
+                .as_ref()
+                .is_some_and(|a| a != &e.aggregate_id)
+                || args.event_type.as_ref().is_some_and(|t| t != &e.event_type)
+                || args.actor.as_ref().is_some_and(|a| a != &e.metadata.actor)
+            {
+                continue;
+            }
+            let line = serde_json::json!({
+                "position": e.position,
+                "type": e.event_type,
+                "version": e.event_version,
+                "aggregateType": e.aggregate_type,
+                "aggregateId": e.aggregate_id,
+                "sequence": e.sequence,
+                "eventId": e.event_id,
+                "recordedAt": chrono::DateTime::from_timestamp_micros(e.recorded_us).map(|t| t.to_rfc3339()),
+                "metadata": e.metadata,
+                "payload": e.payload,
+            });
+            if writeln!(out, "{line}").is_err() {
+                break 'outer; // closed pipe, e.g. `| head`
+            }
+            printed += 1;
+            if args.limit.is_some_and(|l| printed >= l) {
+                break 'outer;
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// `clustergenie projector`: only builds read models (polling the event store).
+pub async fn projector_role(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(
+        Projector::new(db.clone(), ChangeFeed::default())
+            .run(Arc::new(Notify::new()), shutdown.clone()),
+    );
+    shutdown_signal().await;
+    shutdown.cancel();
+    task.await?;
+    db.close().await;
+    Ok(())
+}
+
+/// `clustergenie worker`: only runs jobs (polling the jobs read model).
+pub async fn worker_role(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let commands = Commands::new(
+        EventStore::new(db.clone()),
+        JobSettings {
+            max_attempts: settings.job_max_attempts,
+            retry_backoff: chrono::Duration::from_std(Settings::duration(
+                settings.job_retry_backoff_seconds,
+            ))?,
+        },
+        Arc::new(Notify::new()),
+    );
+    let worker = Worker::new(
+        commands,
+        Arc::new(ReadModels::new(db.clone())),
+        SimulatedProvider {
+            provision_time: Settings::duration(settings.provision_seconds),
+            failure_rate: settings.provision_failure_rate,
+        },
+        WorkerSettings {
+            workers: settings.worker_count,
+            queue_capacity: settings.worker_queue,
+            lease: Settings::duration(settings.job_lease_seconds),
+            progress_interval: Settings::duration(settings.progress_interval_seconds),
+            poll_interval: std::time::Duration::from_millis(500),
+        },
+    );
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(worker.run(Arc::new(Notify::new()), shutdown.clone()));
+    shutdown_signal().await;
+    shutdown.cancel();
+    task.await?;
+    db.close().await;
+    Ok(())
+}
