@@ -13,9 +13,12 @@ pub enum CommandError {
     /// The addressed object does not exist (`NOT_FOUND`).
     #[error("{0}")]
     NotFound(String),
-    /// A concurrent change or a taken unique value (`CONFLICT`).
+    /// A taken unique value or a stale expected version (`CONFLICT`).
     #[error("{0}")]
     Conflict(String),
+    /// Lost an optimistic-concurrency race on append (`CONFLICT`); safe to retry from a reload.
+    #[error("{0}")]
+    Race(String),
     /// Not allowed in the current state (`FAILED_PRECONDITION`).
     #[error("{0}")]
     FailedPrecondition(String),
@@ -33,7 +36,7 @@ impl CommandError {
         match self {
             Self::BadInput(_) => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Race(_) => "CONFLICT",
             Self::FailedPrecondition(_) => "FAILED_PRECONDITION",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
@@ -45,7 +48,7 @@ impl CommandError {
         match self {
             Self::BadInput(_) => "bad_input",
             Self::NotFound(_) => "not_found",
-            Self::Conflict(_) => "conflict",
+            Self::Conflict(_) | Self::Race(_) => "conflict",
             Self::FailedPrecondition(_) => "failed_precondition",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
@@ -72,7 +75,7 @@ impl From<DomainError> for CommandError {
 impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict { .. } => Self::Conflict(format!("{e}; reload and try again")),
+            StoreError::Conflict { .. } => Self::Race(format!("{e}; reload and try again")),
             StoreError::ClaimTaken { .. } => Self::Conflict(e.to_string()),
             StoreError::DuplicateKey => Self::Conflict(e.to_string()),
             ref db if db.is_unavailable() => {

@@ -36,7 +36,8 @@ pub fn not_found(message: impl Into<String>) -> Error {
     coded("NOT_FOUND", message)
 }
 
-/// Gives every error without a code one: parse and validation failures are the client's.
+/// Gives every error without a code one. Our resolvers always set a code, so an error
+/// without one comes from parsing, validation or argument coercion: the client's fault.
 pub fn ensure_codes(response: &mut async_graphql::Response) {
     for err in &mut response.errors {
         let has_code = err
@@ -44,13 +45,8 @@ pub fn ensure_codes(response: &mut async_graphql::Response) {
             .as_ref()
             .is_some_and(|x| x.get("code").is_some());
         if !has_code {
-            let code = if err.path.is_empty() {
-                "BAD_USER_INPUT"
-            } else {
-                "INTERNAL"
-            };
             let ext = err.extensions.get_or_insert_with(Default::default);
-            ext.set("code", code);
+            ext.set("code", "BAD_USER_INPUT");
         }
     }
 }

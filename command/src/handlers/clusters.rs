@@ -1,6 +1,6 @@
 //! Cluster commands: create and delete.
 
-use super::{check_version, idempotency_scope, parse_id, Commands, Outcome};
+use super::{check_version, idempotency_scope, parse_id, retry_races, Commands, Outcome};
 use crate::aggregates::{Cluster, ClusterCommand};
 use crate::context::RequestContext;
 use crate::error::CommandError;
@@ -69,7 +69,7 @@ impl Commands {
             )
             .await;
         let decided = match (decided, &scope) {
-            (Err(CommandError::Conflict(_)), Some(s)) => {
+            (Err(CommandError::Conflict(_) | CommandError::Race(_)), Some(s)) => {
                 return self.replay_or_conflict(s, &fingerprint).await
             }
             (d, _) => d?,
@@ -140,7 +140,7 @@ impl Commands {
         id: &str,
         expected_version: Option<i64>,
     ) -> Result<Outcome<ClusterId>, CommandError> {
-        let result = async {
+        let result = retry_races(expected_version, || async {
             let id: ClusterId = parse_id("cluster", id)?;
             let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
             if state.status.is_none() {
@@ -174,7 +174,7 @@ impl Commands {
                 value: id,
                 position,
             })
-        }
+        })
         .await;
         Self::record("deleteCluster", &result);
         result

@@ -1,6 +1,6 @@
 //! Droplet commands: create (which queues provisioning), destroy, resize and power.
 
-use super::{check_version, idempotency_scope, parse_id, Commands, Outcome};
+use super::{check_version, idempotency_scope, parse_id, retry_races, Commands, Outcome};
 use crate::aggregates::{
     Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
 };
@@ -121,7 +121,7 @@ impl Commands {
             )
             .await;
         let droplet = match (droplet, &scope) {
-            (Err(CommandError::Conflict(_)), Some(s)) => {
+            (Err(CommandError::Conflict(_) | CommandError::Race(_)), Some(s)) => {
                 return self.replayed_or_conflict(s, &fingerprint, &name).await
             }
             (d, _) => d?,
@@ -257,6 +257,19 @@ impl Commands {
 
     #[tracing::instrument(skip(self, ctx))]
     async fn request_operation(
+        &self,
+        ctx: &RequestContext,
+        id: &str,
+        operation: DropletOperation,
+        expected_version: Option<i64>,
+    ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
+        retry_races(expected_version, || {
+            self.request_operation_once(ctx, id, operation.clone(), expected_version)
+        })
+        .await
+    }
+
+    async fn request_operation_once(
         &self,
         ctx: &RequestContext,
         id: &str,

@@ -4,7 +4,7 @@
 //! never RUNNING while its provisioning job is not COMPLETED, or the other way round.
 
 use super::droplets::DROPLET_NAME;
-use super::{parse_id, Commands, Decided, Outcome};
+use super::{parse_id, retry_races, Commands, Decided, Outcome};
 use crate::aggregates::{
     Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
 };
@@ -35,7 +35,7 @@ impl Commands {
         ctx: &RequestContext,
         id: &str,
     ) -> Result<Outcome<JobId>, CommandError> {
-        let result = async {
+        let result = retry_races(None, || async {
             let job_id: JobId = parse_id("job", id)?;
             let (job, version) = self.load_job(job_id).await?;
             let reason = format!("cancelled by {}", ctx.actor);
@@ -58,7 +58,7 @@ impl Commands {
                 value: job_id,
                 position,
             })
-        }
+        })
         .await;
         Self::record("cancelJob", &result);
         result
@@ -70,7 +70,7 @@ impl Commands {
         ctx: &RequestContext,
         id: &str,
     ) -> Result<Outcome<JobId>, CommandError> {
-        let result = async {
+        let result = retry_races(None, || async {
             let job_id: JobId = parse_id("job", id)?;
             let (job, version) = self.load_job(job_id).await?;
             let job_type = job.job_type;
@@ -99,7 +99,7 @@ impl Commands {
                 value: job_id,
                 position,
             })
-        }
+        })
         .await;
         Self::record("retryJob", &result);
         result
@@ -215,7 +215,7 @@ impl Commands {
                 .complete_once(job_id, worker, effect.clone(), result.clone())
                 .await;
             match outcome {
-                Err(CommandError::Conflict(_)) if attempt < WORKER_RETRIES => continue,
+                Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
                 other => return other,
             }
         }
@@ -315,7 +315,7 @@ impl Commands {
             }
             .await;
             match step {
-                Err(CommandError::Conflict(_)) if attempt < WORKER_RETRIES => continue,
+                Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
                 other => return other,
             }
         }

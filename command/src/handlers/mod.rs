@@ -219,6 +219,28 @@ impl Commands {
     }
 }
 
+/// Runs a user command, re-deciding from a fresh load when it lost a race on append.
+/// With an explicit expected version the caller asked for that exact state, so a lost race
+/// is reported as `CONFLICT` instead.
+pub(crate) async fn retry_races<T, F, Fut>(
+    expected_version: Option<i64>,
+    mut run: F,
+) -> Result<T, CommandError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CommandError>>,
+{
+    let attempts = if expected_version.is_some() { 1 } else { 5 };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match run().await {
+            Err(CommandError::Race(_)) if attempt < attempts => continue,
+            other => return other,
+        }
+    }
+}
+
 /// Parses an aggregate id argument.
 pub(crate) fn parse_id<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, CommandError> {
     raw.trim()

@@ -163,7 +163,8 @@ impl Worker {
             Err(
                 CommandError::FailedPrecondition(_)
                 | CommandError::NotFound(_)
-                | CommandError::Conflict(_),
+                | CommandError::Conflict(_)
+                | CommandError::Race(_),
             ) => return,
             Err(e) => {
                 tracing::warn!(%job_id, error = %e, "cannot start job");

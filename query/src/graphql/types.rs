@@ -12,10 +12,10 @@ pub(crate) fn time(us: i64) -> DateTime<Utc> {
 }
 
 macro_rules! gql_enum {
-    ($(#[$doc:meta])* $name:ident, $rs:literal, $remote:path { $($v:ident),+ }) => {
+    ($(#[$doc:meta])* $name:ident, $rs:literal, $remote:path $(, $extra:meta)* { $($v:ident),+ }) => {
         $(#[$doc])*
         #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-        #[graphql(remote = $rs)]
+        #[graphql(remote = $rs $(, $extra)*)]
         pub enum $name { $($v),+ }
 
         impl $name {
@@ -50,7 +50,7 @@ gql_enum!(
 );
 gql_enum!(
     /// Kinds of aggregate in the event log.
-    AggregateType, "schema::AggregateType", schema::AggregateType { Cluster, Droplet, Job }
+    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job }
 );
 
 /// A key/value label.

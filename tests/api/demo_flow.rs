@@ -1,0 +1,342 @@
+//! The walkthrough a new user does: cluster, droplet, live progress, audit log, history.
+
+use crate::helpers::{error_code, spawn_app, token, Backend};
+use crate::on_both_backends;
+use serde_json::json;
+use std::time::Duration;
+
+const PROGRESS: &str =
+    "subscription($id: ID!) { jobProgress(jobId: $id) { id status progress stage message } }";
+
+async fn demo_flow(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let alice = token("alice");
+
+    let r = app
+        .gql_as(
+            Some(&alice),
+            "mutation { createCluster(input: {name: \"prod\", region: \"fra1\", labels: [{key: \"team\", value: \"ops\"}]}) { cluster { id name region status labels { key value } } position } }",
+            json!({}),
+        )
+        .await;
+    let cluster = &r["data"]["createCluster"]["cluster"];
+    assert_eq!(cluster["status"], "ACTIVE", "{r}");
+    assert_eq!(cluster["labels"][0]["key"], "team");
+    let cluster_id = cluster["id"].as_str().unwrap().to_string();
+
+    let r = app
+        .gql_as(
+            Some(&alice),
+            "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { droplet { id name status ip } job { id type status progress stage } position } }",
+            json!({ "i": { "name": "web-1", "region": "fra1", "size": "s-2vcpu-4gb", "image": "ubuntu-24-04-x64", "clusterId": cluster_id } }),
+        )
+        .await;
+    let payload = &r["data"]["createDroplet"];
+    assert_eq!(payload["droplet"]["status"], "PROVISIONING", "{r}");
+    assert!(payload["droplet"]["ip"].is_null());
+    assert_eq!(payload["job"]["type"], "PROVISION");
+    let droplet_id = payload["droplet"]["id"].as_str().unwrap().to_string();
+    let job_id = payload["job"]["id"].as_str().unwrap().to_string();
+    let created_at = payload["position"].as_i64().unwrap();
+
+    // Live progress: the current state first, then every change, ending at COMPLETED.
+    let updates = app
+        .subscribe(
+            PROGRESS,
+            json!({ "id": job_id }),
+            500,
+            Duration::from_secs(30),
+        )
+        .await;
+    let jobs: Vec<_> = updates
+        .iter()
+        .map(|u| u["data"]["jobProgress"].clone())
+        .collect();
+    assert!(
+        jobs.len() >= 4,
+        "expected several progress updates, got {jobs:?}"
+    );
+    let last = jobs.last().unwrap();
+    assert_eq!(last["status"], "COMPLETED", "{jobs:?}");
+    assert_eq!(last["progress"], 100);
+    let mut previous = -1;
+    for j in &jobs {
+        let p = j["progress"].as_i64().unwrap();
+        assert!(p >= previous, "progress went backwards: {jobs:?}");
+        previous = p;
+    }
+    let stages: Vec<&str> = jobs.iter().filter_map(|j| j["stage"].as_str()).collect();
+    for stage in ["allocating", "booting", "networking", "health check"] {
+        assert!(
+            stages.contains(&stage),
+            "stage {stage} missing from {stages:?}"
+        );
+    }
+
+    let r = app
+        .gql(
+            "query($id: ID!) { droplet(id: $id) { status ip cluster { name dropletCount } jobs { totalCount edges { node { status timeline { stage } } } } } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    let droplet = &r["data"]["droplet"];
+    assert_eq!(droplet["status"], "RUNNING", "{r}");
+    assert!(droplet["ip"].as_str().unwrap().starts_with("10."));
+    assert_eq!(droplet["cluster"]["dropletCount"], 1);
+    assert_eq!(droplet["jobs"]["totalCount"], 1);
+
+    // The audit log: what happened, in order, and who did it.
+    let r = app
+        .gql(
+            "query($id: ID!) { events(first: 100, filter: {aggregateId: $id}) { totalCount edges { node { position type actor sequence aggregateType recordedAt payload } } } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    let events: Vec<_> = r["data"]["events"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["DropletCreated", "DropletProvisioned"], "{r}");
+    assert_eq!(events[0]["actor"], "alice");
+    assert_eq!(events[1]["actor"], "system:worker");
+    assert!(events[0]["position"].as_i64() < events[1]["position"].as_i64());
+
+    let r = app
+        .gql(
+            "{ events(first: 100) { edges { node { position type actor } } } }",
+            json!({}),
+        )
+        .await;
+    let all = r["data"]["events"]["edges"].as_array().unwrap();
+    assert_eq!(all[0]["node"]["type"], "ClusterCreated");
+    assert_eq!(all[0]["node"]["actor"], "alice");
+    assert!(all.iter().any(|e| e["node"]["type"] == "JobCompleted"));
+
+    // Time travel: the droplet as it was right after creation, and as it is now.
+    let r = app
+        .gql(
+            "query($id: ID!, $p: Int!) { then: history(aggregateType: Droplet, aggregateId: $id, asOf: {position: $p}) { exists version state events { type } } now: history(aggregateType: Droplet, aggregateId: $id) { version state } }",
+            json!({ "id": droplet_id, "p": created_at }),
+        )
+        .await;
+    assert_eq!(r["data"]["then"]["state"]["status"], "PROVISIONING", "{r}");
+    assert_eq!(r["data"]["then"]["events"].as_array().unwrap().len(), 1);
+    assert_eq!(r["data"]["now"]["state"]["status"], "RUNNING");
+    let r = app
+        .gql(
+            "query($id: ID!) { history(aggregateType: Droplet, aggregateId: $id, asOf: {time: \"2000-01-01T00:00:00Z\"}) { exists state } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    assert_eq!(r["data"]["history"]["exists"], false, "{r}");
+
+    // A finished job's subscription yields its final state and ends.
+    let again = app
+        .subscribe(
+            PROGRESS,
+            json!({ "id": job_id }),
+            10,
+            Duration::from_secs(10),
+        )
+        .await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0]["data"]["jobProgress"]["status"], "COMPLETED");
+
+    // Destroy it; the cluster can then be deleted.
+    let r = app
+        .gql(
+            "mutation($id: ID!) { deleteCluster(id: $id) { position } }",
+            json!({ "id": cluster_id }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("FAILED_PRECONDITION"),
+        "{r}"
+    );
+    let r = app
+        .gql(
+            "mutation($id: ID!) { destroyDroplet(id: $id) { droplet { status } job { id type } } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["destroyDroplet"]["droplet"]["status"], "DESTROYING",
+        "{r}"
+    );
+    let destroy_job = r["data"]["destroyDroplet"]["job"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.wait_for_job(&destroy_job, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let r = app
+        .gql(
+            "mutation($id: ID!) { deleteCluster(id: $id) { cluster { status } } }",
+            json!({ "id": cluster_id }),
+        )
+        .await;
+    assert_eq!(
+        r["data"]["deleteCluster"]["cluster"]["status"], "DELETED",
+        "{r}"
+    );
+    // The name of a destroyed droplet is free again.
+    app.create_droplet("web-1", "debian-12-x64").await;
+    app.stop().await;
+}
+on_both_backends!(demo_flow);
+
+async fn failures_retry_then_fail_and_can_be_retried(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (droplet_id, job_id) = app
+        .create_droplet("doomed", schema::catalog::ALWAYS_FAILING_IMAGE)
+        .await;
+    let job = app
+        .wait_for_job(&job_id, "FAILED", Duration::from_secs(60))
+        .await;
+    assert_eq!(job["attempts"], 3, "{job}");
+    assert!(job["error"].as_str().unwrap().contains("failed to boot"));
+    let r = app
+        .gql(
+            "query($id: ID!) { droplet(id: $id) { status } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    assert_eq!(r["data"]["droplet"]["status"], "FAILED");
+    let r = app
+        .gql(
+            "mutation($id: ID!) { retryJob(id: $id) { job { status attempts } } }",
+            json!({ "id": job_id }),
+        )
+        .await;
+    assert_eq!(r["data"]["retryJob"]["job"]["status"], "QUEUED", "{r}");
+    let r = app
+        .gql(
+            "query($id: ID!) { droplet(id: $id) { status } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    assert_eq!(r["data"]["droplet"]["status"], "PROVISIONING");
+    app.wait_for_job(&job_id, "FAILED", Duration::from_secs(60))
+        .await;
+    app.stop().await;
+}
+on_both_backends!(failures_retry_then_fail_and_can_be_retried);
+
+async fn cancelling_a_job_fails_the_droplet(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (droplet_id, job_id) = app.create_droplet("cancel-me", "debian-12-x64").await;
+    let r = app
+        .gql_as(
+            Some(&token("bob")),
+            "mutation($id: ID!) { cancelJob(id: $id) { job { status message } } }",
+            json!({ "id": job_id }),
+        )
+        .await;
+    assert_eq!(r["data"]["cancelJob"]["job"]["status"], "CANCELLED", "{r}");
+    assert!(r["data"]["cancelJob"]["job"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("bob"));
+    let r = app
+        .gql(
+            "query($id: ID!) { droplet(id: $id) { status } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    assert_eq!(r["data"]["droplet"]["status"], "FAILED", "{r}");
+    let r = app
+        .gql(
+            "mutation($id: ID!) { cancelJob(id: $id) { position } }",
+            json!({ "id": job_id }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("FAILED_PRECONDITION"),
+        "{r}"
+    );
+    app.stop().await;
+}
+on_both_backends!(cancelling_a_job_fails_the_droplet);
+
+async fn power_and_resize_run_as_jobs(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (droplet_id, job_id) = app.create_droplet("ops-1", "debian-12-x64").await;
+    app.wait_for_job(&job_id, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let r = app
+        .gql(
+            "mutation($id: ID!) { powerDroplet(id: $id, on: false) { job { id } } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    let power = r["data"]["powerDroplet"]["job"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string();
+    app.wait_for_job(&power, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let r = app
+        .gql(
+            "mutation($id: ID!) { resizeDroplet(id: $id, size: \"s-4vcpu-8gb\") { job { id } } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    let resize = r["data"]["resizeDroplet"]["job"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string();
+    app.wait_for_job(&resize, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let r = app
+        .gql(
+            "query($id: ID!) { droplet(id: $id) { status size } }",
+            json!({ "id": droplet_id }),
+        )
+        .await;
+    assert_eq!(r["data"]["droplet"]["status"], "STOPPED", "{r}");
+    assert_eq!(r["data"]["droplet"]["size"], "s-4vcpu-8gb");
+    app.stop().await;
+}
+on_both_backends!(power_and_resize_run_as_jobs);
+
+async fn audit_tail_subscription_resumes_from_a_cursor(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_cluster("one", "nyc1").await;
+    let r = app
+        .gql(
+            "{ events(first: 1) { edges { cursor node { type } } } }",
+            json!({}),
+        )
+        .await;
+    let cursor = r["data"]["events"]["edges"][0]["cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.create_cluster("two", "nyc1").await;
+    app.create_cluster("three", "nyc1").await;
+    let got = app
+        .subscribe(
+            "subscription($after: String) { events(after: $after, filter: {aggregateType: Cluster}) { type payload } }",
+            json!({ "after": cursor }),
+            2,
+            Duration::from_secs(10),
+        )
+        .await;
+    let names: Vec<_> = got
+        .iter()
+        .map(|g| {
+            g["data"]["events"]["payload"]["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(names, ["two", "three"]);
+    app.stop().await;
+}
+on_both_backends!(audit_tail_subscription_resumes_from_a_cursor);

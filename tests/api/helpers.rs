@@ -1,0 +1,341 @@
+//! Shared test harness: `spawn_app` starts the real application on port 0 with its own
+//! database (a fresh SQLite directory, or a fresh Postgres database), and a GraphQL client.
+
+use clustergenie::configuration::Settings;
+use clustergenie::startup::Application;
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_util::sync::CancellationToken;
+
+/// The shared secret tests sign bearer tokens with.
+pub const AUTH_SECRET: &str = "test-secret-for-clustergenie-tests";
+
+/// Which event store backend a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where a test's data lives; kept across restarts of the app.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+}
+
+/// Base URL of the Postgres server tests create databases on.
+pub fn postgres_base() -> String {
+    std::env::var("CLUSTERGENIE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+impl Storage {
+    /// Fresh storage for one test.
+    pub async fn fresh(backend: Backend) -> Self {
+        let data_dir =
+            std::env::temp_dir().join(format!("clustergenie-test-{}", uuid::Uuid::new_v4()));
+        let database_url = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let name = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = format!("{}/postgres", postgres_base());
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .expect("tests need Postgres at CLUSTERGENIE_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432)");
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
+                Some(format!("{}/{name}", postgres_base()))
+            }
+        };
+        Self {
+            data_dir,
+            database_url,
+        }
+    }
+
+    /// Settings for an app on this storage, listening on a random port, with fast jobs.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            provision_seconds: 1.2,
+            job_retry_backoff_seconds: 0.2,
+            job_lease_seconds: 2.0,
+            progress_interval_seconds: 0.1,
+            auth_secret: Some(AUTH_SECRET.into()),
+            consistency_timeout_seconds: 10.0,
+            ..Settings::default()
+        }
+    }
+
+    /// Environment variables that point a `clustergenie` process at this storage.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut env = vec![(
+            "CLUSTERGENIE_DATA_DIR".to_string(),
+            self.data_dir.display().to_string(),
+        )];
+        if let Some(url) = &self.database_url {
+            env.push(("DATABASE_URL".into(), url.clone()));
+        }
+        env
+    }
+
+    /// Opens the database directly (for counting events and dumping read models).
+    pub async fn db(&self) -> command::Db {
+        match &self.database_url {
+            Some(url) => command::Db::postgres(url, 2).await.unwrap(),
+            None => command::Db::sqlite(&self.data_dir).await.unwrap(),
+        }
+    }
+}
+
+/// A running application and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub storage: Storage,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Starts the application on fresh storage.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let storage = Storage::fresh(backend).await;
+    spawn_app_on(storage, |_| {}).await
+}
+
+/// Starts the application on existing storage, with adjusted settings.
+pub async fn spawn_app_on(storage: Storage, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = storage.settings();
+    adjust(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("application starts");
+    let port = app.port();
+    let shutdown = app.shutdown_token();
+    let task = tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::new(),
+        storage,
+        shutdown,
+        task,
+    }
+}
+
+/// A signed bearer token for `user`.
+pub fn token(user: &str) -> String {
+    let claims = json!({ "sub": user, "exp": chrono::Utc::now().timestamp() + 3600 });
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(AUTH_SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+impl TestApp {
+    /// Stops the application gracefully and returns its storage.
+    pub async fn stop(self) -> Storage {
+        self.shutdown.cancel();
+        self.task.await.unwrap().unwrap();
+        self.storage
+    }
+
+    /// Posts a GraphQL request anonymously.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_as(None, query, variables).await
+    }
+
+    /// Posts a GraphQL request with an optional bearer token.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request sent");
+        assert!(resp.status().is_success(), "HTTP {}", resp.status());
+        resp.json().await.expect("JSON response")
+    }
+
+    /// Posts a raw body; returns the HTTP status and the JSON body (null if not JSON).
+    pub async fn post_raw(&self, body: &str) -> (u16, Value) {
+        let resp = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Number of events in the store.
+    pub async fn event_count(&self) -> i64 {
+        let db = self.storage.db().await;
+        let n = command::EventStore::new(db.clone()).count().await.unwrap();
+        db.close().await;
+        n
+    }
+
+    /// Creates a cluster and returns its id.
+    pub async fn create_cluster(&self, name: &str, region: &str) -> String {
+        let r = self
+            .gql(
+                "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } position } }",
+                json!({ "i": { "name": name, "region": region } }),
+            )
+            .await;
+        r["data"]["createCluster"]["cluster"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{r}"))
+            .to_string()
+    }
+
+    /// Creates a droplet; returns (droplet id, job id).
+    pub async fn create_droplet(&self, name: &str, image: &str) -> (String, String) {
+        let r = self
+            .gql(
+                "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { droplet { id } job { id } } }",
+                json!({ "i": { "name": name, "region": "nyc1", "size": "s-1vcpu-1gb", "image": image } }),
+            )
+            .await;
+        let p = &r["data"]["createDroplet"];
+        (
+            p["droplet"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{r}"))
+                .to_string(),
+            p["job"]["id"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// Polls until the job reaches `status` (or panics after `timeout`).
+    pub async fn wait_for_job(&self, job_id: &str, status: &str, timeout: Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let r = self
+                .gql(
+                    "query($id: ID!) { job(id: $id) { id status progress stage attempts error } }",
+                    json!({ "id": job_id }),
+                )
+                .await;
+            let job = r["data"]["job"].clone();
+            if job["status"] == status {
+                return job;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "job never reached {status}: {job}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Opens a graphql-transport-ws subscription and collects `next` payloads until `complete`
+    /// (or until `max` messages arrived).
+    pub async fn subscribe(
+        &self,
+        query: &str,
+        variables: Value,
+        max: usize,
+        timeout: Duration,
+    ) -> Vec<Value> {
+        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let (mut ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("websocket connects");
+        ws.send(Message::text(
+            json!({ "type": "connection_init" }).to_string(),
+        ))
+        .await
+        .unwrap();
+        let ack = ws.next().await.unwrap().unwrap();
+        assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
+        ws.send(Message::text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } }).to_string(),
+        ))
+        .await
+        .unwrap();
+        let mut out = Vec::new();
+        let deadline = tokio::time::Instant::now() + timeout;
+        while out.len() < max {
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let msg = tokio::time::timeout(remaining, ws.next())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "subscription timed out after {} messages: {out:?}",
+                        out.len()
+                    )
+                });
+            let Some(Ok(msg)) = msg else { break };
+            let Ok(text) = msg.to_text() else { continue };
+            let v: Value = match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            match v["type"].as_str() {
+                Some("next") => out.push(v["payload"].clone()),
+                Some("complete") => break,
+                Some("error") => {
+                    out.push(json!({ "errors": v["payload"] }));
+                    break;
+                }
+                Some("ping") => {
+                    ws.send(Message::text(json!({ "type": "pong" }).to_string()))
+                        .await
+                        .unwrap();
+                }
+                _ => {}
+            }
+        }
+        let _ = ws.close(None).await;
+        out
+    }
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(response: &Value) -> Option<String> {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Runs an async test body against both backends, as two tests.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            }
+        }
+    };
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests: the real server on a random port, real HTTP and WebSocket clients, on
+//! SQLite and on Postgres. One file per feature.
+
+mod helpers;
+
+mod concurrency;
+mod demo_flow;
+mod operations;
+mod persistence;
+mod validation;

@@ -1,0 +1,128 @@
+//! Operations: health, metrics, the checked-in SDL, configuration errors, the playground.
+
+use crate::helpers::{postgres_base, spawn_app, Backend};
+use serde_json::{json, Value};
+use std::process::Command;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_metrics_and_playground_answer() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_cluster("observed", "nyc1").await;
+    let resp = app
+        .client
+        .get(format!("{}/health", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["checks"]["database"]["status"], "up");
+
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for name in [
+        "clustergenie_commands_total",
+        "clustergenie_event_append_seconds",
+        "clustergenie_projector_lag_seconds",
+        "clustergenie_clusters",
+    ] {
+        assert!(
+            metrics.contains(name),
+            "{name} missing from /metrics:\n{metrics}"
+        );
+    }
+
+    let page = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("graphiql"), "GraphiQL page expected");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_reports_503_when_the_database_is_gone() {
+    let app = spawn_app(Backend::Postgres).await;
+    let url = app.storage.database_url.clone().unwrap();
+    let name = url.rsplit('/').next().unwrap().to_string();
+    let mut admin =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{}/postgres", postgres_base()))
+            .await
+            .unwrap();
+    sqlx::Executor::execute(
+        &mut admin,
+        format!("DROP DATABASE {name} WITH (FORCE)").as_str(),
+    )
+    .await
+    .unwrap();
+    let resp = app
+        .client
+        .get(format!("{}/health", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 503);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["checks"]["database"]["status"], "down");
+    // Commands now fail with a code, not a panic.
+    let r = app
+        .gql(
+            "mutation { createCluster(input: {name: \"late\", region: \"nyc1\"}) { position } }",
+            json!({}),
+        )
+        .await;
+    let code = crate::helpers::error_code(&r);
+    assert!(
+        matches!(code.as_deref(), Some("UNAVAILABLE" | "INTERNAL")),
+        "{r}"
+    );
+}
+
+#[test]
+fn checked_in_sdl_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/clustergenie.graphql");
+    let checked_in = std::fs::read_to_string(path).expect("schema/clustergenie.graphql exists");
+    let current = query::sdl();
+    assert!(
+        checked_in == current,
+        "schema/clustergenie.graphql is stale; run `cargo run -- sdl > schema/clustergenie.graphql`"
+    );
+}
+
+#[test]
+fn a_bad_configuration_value_stops_start_up_with_one_line() {
+    for (var, value) in [
+        ("CLUSTERGENIE_WORKER_COUNT", "lots"),
+        ("CLUSTERGENIE_WORKER_QUEUE", "0"),
+        ("CLUSTERGENIE_LISTEN", "not-an-address"),
+        ("DATABASE_URL", "mysql://nope"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
+            .arg("serve")
+            .env(var, value)
+            .env(
+                "CLUSTERGENIE_DATA_DIR",
+                std::env::temp_dir().join("cg-never-used"),
+            )
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}={value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{var}: {stderr}");
+        assert!(stderr.contains(var), "{var} not named in: {stderr}");
+    }
+}
