@@ -340,3 +340,24 @@ async fn audit_tail_subscription_resumes_from_a_cursor(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(audit_tail_subscription_resumes_from_a_cursor);
+
+async fn a_full_queue_leaves_jobs_queued_until_a_runner_is_free(backend: Backend) {
+    let storage = crate::helpers::Storage::fresh(backend).await;
+    let app = crate::helpers::spawn_app_on(storage, |s| {
+        s.worker_count = 1;
+        s.worker_queue = 1;
+        s.provision_seconds = 0.3;
+    })
+    .await;
+    let mut jobs = Vec::new();
+    for i in 0..6 {
+        jobs.push(app.create_droplet(&format!("burst-{i}"), "debian-12-x64").await.1);
+    }
+    let r = app.gql("{ jobs(filter: {status: QUEUED}) { totalCount } }", json!({})).await;
+    assert!(r["data"]["jobs"]["totalCount"].as_i64().unwrap() >= 3, "jobs should wait in the queue: {r}");
+    for job in &jobs {
+        app.wait_for_job(job, "COMPLETED", Duration::from_secs(60)).await;
+    }
+    app.stop().await;
+}
+on_both_backends!(a_full_queue_leaves_jobs_queued_until_a_runner_is_free);
