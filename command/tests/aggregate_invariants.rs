@@ -16,12 +16,9 @@ use schema::{
 };
 
 /// Runs one command; returns the emitted events (empty and unchanged state when refused).
-fn run<A: Aggregate<Services = (), Error = DomainError>>(
-    state: &mut A,
-    command: A::Command,
-) -> Result<Vec<A::Event>, DomainError>
+fn run<A>(state: &mut A, command: A::Command) -> Result<Vec<A::Event>, DomainError>
 where
-    A: Clone,
+    A: Aggregate<Services = (), Error = DomainError> + Clone,
 {
     let mut working = state.clone();
     let sink = EventSink::default();
@@ -53,27 +50,38 @@ fn droplet_command() -> impl Strategy<Value = DropletCommand> {
     let size = prop::sample::select(vec!["s-1vcpu-1gb", "s-2vcpu-4gb", "s-8vcpu-16gb"])
         .prop_map(|s| Size::parse(s).unwrap());
     let operation = prop_oneof![
-        size.clone().prop_map(|size| DropletOperation::Resize { size }),
+        size.clone()
+            .prop_map(|size| DropletOperation::Resize { size }),
         any::<bool>().prop_map(|on| DropletOperation::Power { on }),
         Just(DropletOperation::Destroy),
     ];
     prop_oneof![
-        job.clone().prop_map(|job_id| DropletCommand::CreateDroplet {
-            name: DropletName::parse("web-1").unwrap(),
-            cluster_id: None,
-            region: Region::parse("nyc1").unwrap(),
-            size: Size::parse("s-1vcpu-1gb").unwrap(),
-            image: Image::parse("debian-12-x64").unwrap(),
-            job_id,
+        job.clone()
+            .prop_map(|job_id| DropletCommand::CreateDroplet {
+                name: DropletName::parse("web-1").unwrap(),
+                cluster_id: None,
+                region: Region::parse("nyc1").unwrap(),
+                size: Size::parse("s-1vcpu-1gb").unwrap(),
+                image: Image::parse("debian-12-x64").unwrap(),
+                job_id,
+            }),
+        job.clone()
+            .prop_map(|job_id| DropletCommand::BeginProvisioning { job_id }),
+        Just(DropletCommand::CompleteProvisioning {
+            ip: "10.0.0.2".into()
         }),
-        job.clone().prop_map(|job_id| DropletCommand::BeginProvisioning { job_id }),
-        Just(DropletCommand::CompleteProvisioning { ip: "10.0.0.2".into() }),
-        Just(DropletCommand::FailProvisioning { reason: "boom".into() }),
+        Just(DropletCommand::FailProvisioning {
+            reason: "boom".into()
+        }),
         (job.clone(), operation.clone())
             .prop_map(|(job_id, operation)| DropletCommand::RequestOperation { job_id, operation }),
-        (job.clone(), operation)
-            .prop_map(|(job_id, operation)| DropletCommand::CompleteOperation { job_id, operation }),
-        job.prop_map(|job_id| DropletCommand::AbandonOperation { job_id, reason: "x".into() }),
+        (job.clone(), operation).prop_map(|(job_id, operation)| {
+            DropletCommand::CompleteOperation { job_id, operation }
+        }),
+        job.prop_map(|job_id| DropletCommand::AbandonOperation {
+            job_id,
+            reason: "x".into()
+        }),
     ]
 }
 
@@ -107,7 +115,10 @@ fn job_command() -> impl Strategy<Value = JobCommand> {
                 lease: Duration::seconds(30),
             }
         }),
-        worker.clone().prop_map(|worker| JobCommand::CompleteJob { worker, result: serde_json::Value::Null }),
+        worker.clone().prop_map(|worker| JobCommand::CompleteJob {
+            worker,
+            result: serde_json::Value::Null
+        }),
         (worker, now, any::<bool>()).prop_map(|(worker, now, retryable)| JobCommand::FailAttempt {
             worker,
             error: "boom".into(),
@@ -115,7 +126,9 @@ fn job_command() -> impl Strategy<Value = JobCommand> {
             backoff: Duration::seconds(1),
             retryable,
         }),
-        Just(JobCommand::CancelJob { reason: "user".into() }),
+        Just(JobCommand::CancelJob {
+            reason: "user".into()
+        }),
         Just(JobCommand::RequeueJob),
     ]
 }

@@ -351,12 +351,25 @@ async fn a_full_queue_leaves_jobs_queued_until_a_runner_is_free(backend: Backend
     .await;
     let mut jobs = Vec::new();
     for i in 0..6 {
-        jobs.push(app.create_droplet(&format!("burst-{i}"), "debian-12-x64").await.1);
+        jobs.push(
+            app.create_droplet(&format!("burst-{i}"), "debian-12-x64")
+                .await
+                .1,
+        );
     }
-    let r = app.gql("{ jobs(filter: {status: QUEUED}) { totalCount } }", json!({})).await;
-    assert!(r["data"]["jobs"]["totalCount"].as_i64().unwrap() >= 3, "jobs should wait in the queue: {r}");
+    let r = app
+        .gql(
+            "{ jobs(filter: {status: QUEUED}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        r["data"]["jobs"]["totalCount"].as_i64().unwrap() >= 3,
+        "jobs should wait in the queue: {r}"
+    );
     for job in &jobs {
-        app.wait_for_job(job, "COMPLETED", Duration::from_secs(60)).await;
+        app.wait_for_job(job, "COMPLETED", Duration::from_secs(60))
+            .await;
     }
     app.stop().await;
 }

@@ -202,9 +202,18 @@ impl Aggregate for Droplet {
             }
             DropletCommand::CompleteOperation { job_id, operation } => {
                 self.status()?;
-                if self.pending.map(|p| p.0) != Some(job_id) {
-                    // Already completed (a retried worker step) or superseded: nothing to do.
+                let Some((pending, job_type)) = self.pending else {
+                    // Already completed (a retried worker step): nothing to do.
                     return Ok(());
+                };
+                if pending != job_id {
+                    return Ok(());
+                }
+                if job_type != operation.job_type() {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "job {job_id} is a {job_type} job, not {}",
+                        operation.job_type()
+                    )));
                 }
                 let event = match operation {
                     DropletOperation::Resize { size } => DropletEvent::DropletResized {
