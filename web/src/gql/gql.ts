@@ -1,0 +1,214 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.JobFieldsFragmentDoc,
+    "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": typeof types.DropletFieldsFragmentDoc,
+    "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.ClusterFieldsFragmentDoc,
+    "\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n": typeof types.EventFieldsFragmentDoc,
+    "\n  query Catalog {\n    catalog {\n      regions {\n        slug\n        name\n      }\n      sizes {\n        slug\n        vcpus\n        memoryMb\n        diskGb\n        priceMonthly\n      }\n      images {\n        slug\n        name\n        distribution\n      }\n    }\n  }\n": typeof types.CatalogDocument,
+    "\n  subscription EventTail($after: String, $filter: EventFilter) {\n    events(after: $after, filter: $filter) {\n      ...EventFields\n    }\n  }\n": typeof types.EventTailDocument,
+    "\n  subscription JobsLive($filter: JobFilter) {\n    jobs(filter: $filter) {\n      ...JobFields\n    }\n  }\n": typeof types.JobsLiveDocument,
+    "\n  subscription DropletsLive($filter: DropletFilter) {\n    droplets(filter: $filter) {\n      ...DropletFields\n    }\n  }\n": typeof types.DropletsLiveDocument,
+    "\n  query Events($first: Int, $after: String, $filter: EventFilter) {\n    events(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.EventsDocument,
+    "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.HistoryDocument,
+    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n": typeof types.ClustersDocument,
+    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n": typeof types.ClusterDocument,
+    "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": typeof types.CreateClusterDocument,
+    "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": typeof types.DeleteClusterDocument,
+    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n": typeof types.DropletsDocument,
+    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n": typeof types.DropletDocument,
+    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n": typeof types.ClusterChoicesDocument,
+    "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n": typeof types.CreateDropletDocument,
+    "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.DestroyDropletDocument,
+    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.PowerDropletDocument,
+    "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.ResizeDropletDocument,
+    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": typeof types.JobsDocument,
+    "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n": typeof types.JobDetailFieldsFragmentDoc,
+    "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n": typeof types.JobDocument,
+    "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n": typeof types.JobProgressDocument,
+    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": typeof types.CancelJobDocument,
+    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": typeof types.RetryJobDocument,
+    "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": typeof types.OverviewDocument,
+    "\n  query RecentEvents($since: DateTime!) {\n    events(first: 100, filter: { since: $since }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.RecentEventsDocument,
+};
+const documents: Documents = {
+    "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": types.JobFieldsFragmentDoc,
+    "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": types.DropletFieldsFragmentDoc,
+    "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": types.ClusterFieldsFragmentDoc,
+    "\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n": types.EventFieldsFragmentDoc,
+    "\n  query Catalog {\n    catalog {\n      regions {\n        slug\n        name\n      }\n      sizes {\n        slug\n        vcpus\n        memoryMb\n        diskGb\n        priceMonthly\n      }\n      images {\n        slug\n        name\n        distribution\n      }\n    }\n  }\n": types.CatalogDocument,
+    "\n  subscription EventTail($after: String, $filter: EventFilter) {\n    events(after: $after, filter: $filter) {\n      ...EventFields\n    }\n  }\n": types.EventTailDocument,
+    "\n  subscription JobsLive($filter: JobFilter) {\n    jobs(filter: $filter) {\n      ...JobFields\n    }\n  }\n": types.JobsLiveDocument,
+    "\n  subscription DropletsLive($filter: DropletFilter) {\n    droplets(filter: $filter) {\n      ...DropletFields\n    }\n  }\n": types.DropletsLiveDocument,
+    "\n  query Events($first: Int, $after: String, $filter: EventFilter) {\n    events(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": types.EventsDocument,
+    "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": types.HistoryDocument,
+    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n": types.ClustersDocument,
+    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n": types.ClusterDocument,
+    "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": types.CreateClusterDocument,
+    "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": types.DeleteClusterDocument,
+    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n": types.DropletsDocument,
+    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n": types.DropletDocument,
+    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n": types.ClusterChoicesDocument,
+    "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n": types.CreateDropletDocument,
+    "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.DestroyDropletDocument,
+    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.PowerDropletDocument,
+    "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.ResizeDropletDocument,
+    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": types.JobsDocument,
+    "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n": types.JobDetailFieldsFragmentDoc,
+    "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n": types.JobDocument,
+    "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n": types.JobProgressDocument,
+    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": types.CancelJobDocument,
+    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": types.RetryJobDocument,
+    "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": types.OverviewDocument,
+    "\n  query RecentEvents($since: DateTime!) {\n    events(first: 100, filter: { since: $since }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": types.RecentEventsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n"): (typeof documents)["\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n"): (typeof documents)["\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Catalog {\n    catalog {\n      regions {\n        slug\n        name\n      }\n      sizes {\n        slug\n        vcpus\n        memoryMb\n        diskGb\n        priceMonthly\n      }\n      images {\n        slug\n        name\n        distribution\n      }\n    }\n  }\n"): (typeof documents)["\n  query Catalog {\n    catalog {\n      regions {\n        slug\n        name\n      }\n      sizes {\n        slug\n        vcpus\n        memoryMb\n        diskGb\n        priceMonthly\n      }\n      images {\n        slug\n        name\n        distribution\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription EventTail($after: String, $filter: EventFilter) {\n    events(after: $after, filter: $filter) {\n      ...EventFields\n    }\n  }\n"): (typeof documents)["\n  subscription EventTail($after: String, $filter: EventFilter) {\n    events(after: $after, filter: $filter) {\n      ...EventFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobsLive($filter: JobFilter) {\n    jobs(filter: $filter) {\n      ...JobFields\n    }\n  }\n"): (typeof documents)["\n  subscription JobsLive($filter: JobFilter) {\n    jobs(filter: $filter) {\n      ...JobFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DropletsLive($filter: DropletFilter) {\n    droplets(filter: $filter) {\n      ...DropletFields\n    }\n  }\n"): (typeof documents)["\n  subscription DropletsLive($filter: DropletFilter) {\n    droplets(filter: $filter) {\n      ...DropletFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Events($first: Int, $after: String, $filter: EventFilter) {\n    events(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Events($first: Int, $after: String, $filter: EventFilter) {\n    events(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n"): (typeof documents)["\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n"): (typeof documents)["\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n"): (typeof documents)["\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecentEvents($since: DateTime!) {\n    events(first: 100, filter: { since: $since }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query RecentEvents($since: DateTime!) {\n    events(first: 100, filter: { since: $since }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,128 @@
+// Fields every page reads, shared so live updates and queries have the same shape.
+import { graphql } from "../gql";
+
+export const JobFields = graphql(`
+  fragment JobFields on Job {
+    id
+    type
+    status
+    progress
+    stage
+    message
+    targetType
+    targetId
+    attempts
+    maxAttempts
+    error
+    retryAt
+    version
+    createdAt
+    updatedAt
+  }
+`);
+
+export const DropletFields = graphql(`
+  fragment DropletFields on Droplet {
+    id
+    name
+    clusterId
+    cluster {
+      id
+      name
+    }
+    region
+    size
+    image
+    status
+    ip
+    version
+    createdAt
+    updatedAt
+    job {
+      ...JobFields
+    }
+  }
+`);
+
+export const ClusterFields = graphql(`
+  fragment ClusterFields on Cluster {
+    id
+    name
+    region
+    labels {
+      key
+      value
+    }
+    status
+    dropletCount
+    version
+    createdAt
+    updatedAt
+  }
+`);
+
+export const EventFields = graphql(`
+  fragment EventFields on Event {
+    position
+    cursor
+    type
+    version
+    eventId
+    aggregateType
+    aggregateId
+    sequence
+    recordedAt
+    actor
+    correlationId
+    causationId
+    payload
+    metadata
+  }
+`);
+
+export const CatalogQuery = graphql(`
+  query Catalog {
+    catalog {
+      regions {
+        slug
+        name
+      }
+      sizes {
+        slug
+        vcpus
+        memoryMb
+        diskGb
+        priceMonthly
+      }
+      images {
+        slug
+        name
+        distribution
+      }
+    }
+  }
+`);
+
+export const EventTail = graphql(`
+  subscription EventTail($after: String, $filter: EventFilter) {
+    events(after: $after, filter: $filter) {
+      ...EventFields
+    }
+  }
+`);
+
+export const JobsLive = graphql(`
+  subscription JobsLive($filter: JobFilter) {
+    jobs(filter: $filter) {
+      ...JobFields
+    }
+  }
+`);
+
+export const DropletsLive = graphql(`
+  subscription DropletsLive($filter: DropletFilter) {
+    droplets(filter: $filter) {
+      ...DropletFields
+    }
+  }
+`);

@@ -1,0 +1,86 @@
+// Clusters: the list, filtered by name, and the create form.
+import { useState } from "react";
+import { Link } from "react-router";
+import { useQuery } from "urql";
+import { ClustersQuery } from "./operations";
+import { CreateClusterForm } from "./CreateClusterForm";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
+import { useRefetchOnReconnect } from "../../live/connection";
+
+export function ClustersPage() {
+  const [name, setName] = useState("");
+  const [showForm, setShowForm] = useState(false);
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: ClustersQuery,
+    variables: { first: 100, filter: name ? { name } : null },
+  });
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  useRefetchOnReconnect(reload);
+  const clusters = data?.clusters.nodes ?? [];
+
+  return (
+    <section>
+      <PageHeader title="Clusters">
+        <button className="btn-primary" onClick={() => setShowForm((s) => !s)} aria-expanded={showForm}>
+          {showForm ? "Close form" : "New cluster"}
+        </button>
+      </PageHeader>
+      {showForm && (
+        <div className="mb-4">
+          <CreateClusterForm onCreated={() => reload()} />
+        </div>
+      )}
+      <div className="mb-3 max-w-xs">
+        <label className="label" htmlFor="cluster-name-filter">
+          Filter by name
+        </label>
+        <input id="cluster-name-filter" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <ErrorNotice error={error} />
+      {fetching && !data ? (
+        <Loading what="clusters" />
+      ) : clusters.length === 0 ? (
+        <Empty>No clusters{name ? " match" : " yet"}. Create one with “New cluster”.</Empty>
+      ) : (
+        <div className="card overflow-x-auto p-0">
+          <table className="w-full">
+            <caption className="sr-only">{data?.clusters.totalCount} clusters</caption>
+            <thead className="border-b border-slate-200">
+              <tr>
+                <th className="th">Name</th>
+                <th className="th">Region</th>
+                <th className="th">Status</th>
+                <th className="th">Droplets</th>
+                <th className="th hidden sm:table-cell">Labels</th>
+                <th className="th hidden md:table-cell">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {clusters.map((c) => (
+                <tr key={c.id} className="border-b border-slate-100 last:border-0">
+                  <td className="td">
+                    <Link className="link font-medium" to={`/clusters/${c.id}`}>
+                      {c.name}
+                    </Link>
+                  </td>
+                  <td className="td">{c.region}</td>
+                  <td className="td">
+                    <StatusBadge status={c.status} />
+                  </td>
+                  <td className="td tabular-nums">{c.dropletCount}</td>
+                  <td className="td hidden sm:table-cell">
+                    {c.labels.map((l) => `${l.key}=${l.value}`).join(", ") || "—"}
+                  </td>
+                  <td className="td hidden md:table-cell">
+                    <Time at={c.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

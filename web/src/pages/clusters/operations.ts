@@ -1,0 +1,52 @@
+import { graphql } from "../../gql";
+
+export const ClustersQuery = graphql(`
+  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {
+    clusters(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...ClusterFields
+      }
+    }
+  }
+`);
+
+export const ClusterQuery = graphql(`
+  query Cluster($id: ID!) {
+    cluster(id: $id) {
+      ...ClusterFields
+      droplets(first: 100) {
+        totalCount
+        nodes {
+          ...DropletFields
+        }
+      }
+    }
+  }
+`);
+
+export const CreateClusterMutation = graphql(`
+  mutation CreateCluster($input: CreateClusterInput!) {
+    createCluster(input: $input) {
+      cluster {
+        ...ClusterFields
+      }
+      position
+    }
+  }
+`);
+
+export const DeleteClusterMutation = graphql(`
+  mutation DeleteCluster($id: ID!) {
+    deleteCluster(id: $id) {
+      cluster {
+        ...ClusterFields
+      }
+      position
+    }
+  }
+`);

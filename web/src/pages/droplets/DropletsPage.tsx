@@ -1,0 +1,102 @@
+// Droplets: filters (kept in the URL), the live list and the create form.
+import { useSearchParams } from "react-router";
+import { useQuery } from "urql";
+import { CatalogQuery } from "../../graphql/fragments";
+import { ClusterChoicesQuery, DropletsQuery } from "./operations";
+import { CreateDropletForm } from "./CreateDropletForm";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { DropletTable } from "../../components/DropletTable";
+import { Empty, Loading, PageHeader } from "../../components/Status";
+import { useLiveDroplets } from "../../live/useLiveDroplets";
+import { useRefetchOnReconnect } from "../../live/connection";
+import type { DropletFilter, DropletStatus } from "../../gql/graphql";
+
+const STATUSES: DropletStatus[] = ["PROVISIONING", "RUNNING", "FAILED", "STOPPED", "DESTROYING", "DESTROYED"];
+
+export function DropletsPage() {
+  const [params, setParams] = useSearchParams();
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const filter: DropletFilter = {
+    status: (params.get("status") as DropletStatus) || null,
+    region: params.get("region") || null,
+    clusterId: params.get("cluster") || null,
+    name: params.get("name") || null,
+  };
+  const showForm = params.get("new") === "1";
+  const [catalog] = useQuery({ query: CatalogQuery });
+  const [clusters] = useQuery({ query: ClusterChoicesQuery });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: DropletsQuery, variables: { first: 100, filter } });
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  useRefetchOnReconnect(reload);
+  const droplets = useLiveDroplets(data?.droplets.nodes ?? [], filter, (d) =>
+    (!filter.status || d.status === filter.status) &&
+    (!filter.region || d.region === filter.region) &&
+    (!filter.clusterId || d.clusterId === filter.clusterId) &&
+    (!filter.name || d.name.includes(filter.name)),
+  );
+
+  return (
+    <section>
+      <PageHeader title="Droplets">
+        <button className="btn-primary" onClick={() => set("new", showForm ? "" : "1")} aria-expanded={showForm}>
+          {showForm ? "Close form" : "New droplet"}
+        </button>
+      </PageHeader>
+      {showForm && (
+        <div className="mb-4">
+          <CreateDropletForm initialClusterId={params.get("cluster") ?? ""} onCreated={() => reload()} />
+        </div>
+      )}
+      <fieldset className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <legend className="sr-only">Filters</legend>
+        <div>
+          <label className="label" htmlFor="f-status">Status</label>
+          <select id="f-status" className="input" value={filter.status ?? ""} onChange={(e) => set("status", e.target.value)}>
+            <option value="">Any</option>
+            {STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label className="label" htmlFor="f-region">Region</label>
+          <select id="f-region" className="input" value={filter.region ?? ""} onChange={(e) => set("region", e.target.value)}>
+            <option value="">Any</option>
+            {catalog.data?.catalog.regions.map((r) => (
+              <option key={r.slug} value={r.slug}>{r.slug}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label className="label" htmlFor="f-cluster">Cluster</label>
+          <select id="f-cluster" className="input" value={filter.clusterId ?? ""} onChange={(e) => set("cluster", e.target.value)}>
+            <option value="">Any</option>
+            {clusters.data?.clusters.nodes.map((c) => (
+              <option key={c.id} value={c.id}>{c.name}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label className="label" htmlFor="f-name">Name contains</label>
+          <input id="f-name" className="input" value={filter.name ?? ""} onChange={(e) => set("name", e.target.value)} />
+        </div>
+      </fieldset>
+      <ErrorNotice error={error} />
+      {fetching && !data ? (
+        <Loading what="droplets" />
+      ) : droplets.length === 0 ? (
+        <Empty>No droplets match. Create one with “New droplet”.</Empty>
+      ) : (
+        <>
+          <p className="mb-2 text-xs text-slate-500">{data?.droplets.totalCount} droplets</p>
+          <DropletTable droplets={droplets} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+import { graphql } from "../../gql";
+
+export const DropletsQuery = graphql(`
+  query Droplets($first: Int, $after: String, $filter: DropletFilter) {
+    droplets(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...DropletFields
+      }
+    }
+  }
+`);
+
+export const DropletQuery = graphql(`
+  query Droplet($id: ID!) {
+    droplet(id: $id) {
+      ...DropletFields
+      jobs(first: 100) {
+        totalCount
+        nodes {
+          ...JobFields
+        }
+      }
+    }
+  }
+`);
+
+export const ClusterChoicesQuery = graphql(`
+  query ClusterChoices {
+    clusters(first: 100, filter: { status: ACTIVE }) {
+      nodes {
+        id
+        name
+        region
+      }
+    }
+  }
+`);
+
+export const CreateDropletMutation = graphql(`
+  mutation CreateDroplet($input: CreateDropletInput!) {
+    createDroplet(input: $input) {
+      droplet {
+        ...DropletFields
+      }
+      job {
+        ...JobFields
+      }
+      position
+    }
+  }
+`);
+
+export const DestroyDropletMutation = graphql(`
+  mutation DestroyDroplet($id: ID!) {
+    destroyDroplet(id: $id) {
+      droplet {
+        ...DropletFields
+      }
+      position
+    }
+  }
+`);
+
+export const PowerDropletMutation = graphql(`
+  mutation PowerDroplet($id: ID!, $on: Boolean!) {
+    powerDroplet(id: $id, on: $on) {
+      droplet {
+        ...DropletFields
+      }
+      position
+    }
+  }
+`);
+
+export const ResizeDropletMutation = graphql(`
+  mutation ResizeDroplet($id: ID!, $size: String!) {
+    resizeDroplet(id: $id, size: $size) {
+      droplet {
+        ...DropletFields
+      }
+      position
+    }
+  }
+`);

@@ -1,0 +1,70 @@
+import { graphql } from "../../gql";
+
+export const JobsQuery = graphql(`
+  query Jobs($first: Int, $after: String, $filter: JobFilter) {
+    jobs(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        ...JobFields
+      }
+    }
+  }
+`);
+
+export const JobDetailFields = graphql(`
+  fragment JobDetailFields on Job {
+    ...JobFields
+    worker
+    leaseExpiresAt
+    result
+    timeline {
+      at
+      status
+      stage
+      progress
+      message
+    }
+  }
+`);
+
+export const JobQuery = graphql(`
+  query Job($id: ID!) {
+    job(id: $id) {
+      ...JobDetailFields
+    }
+  }
+`);
+
+export const JobProgressSubscription = graphql(`
+  subscription JobProgress($jobId: ID!) {
+    jobProgress(jobId: $jobId) {
+      ...JobDetailFields
+    }
+  }
+`);
+
+export const CancelJobMutation = graphql(`
+  mutation CancelJob($id: ID!) {
+    cancelJob(id: $id) {
+      job {
+        ...JobDetailFields
+      }
+      position
+    }
+  }
+`);
+
+export const RetryJobMutation = graphql(`
+  mutation RetryJob($id: ID!) {
+    retryJob(id: $id) {
+      job {
+        ...JobDetailFields
+      }
+      position
+    }
+  }
+`);

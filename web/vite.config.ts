@@ -1,0 +1,26 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+import tailwindcss from "@tailwindcss/vite";
+
+// `npm run dev` proxies the API (HTTP and WebSocket) to a server on 127.0.0.1:8080,
+// or CLUSTERGENIE_API when set.
+const api = process.env.CLUSTERGENIE_API ?? "http://127.0.0.1:8080";
+
+export default defineConfig({
+  plugins: [react(), tailwindcss()],
+  server: {
+    proxy: {
+      "/graphql": { target: api, ws: true, changeOrigin: true },
+      "/health": { target: api },
+      "/metrics": { target: api },
+    },
+  },
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["./src/test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+  },
+});
