@@ -98,7 +98,8 @@ pub async fn apply(
     let mut batch = Batch::default();
     let mut changes = Vec::with_capacity(events.len());
     for e in events {
-        cp.cursor = e.cursor();
+        // A redelivered older event must not move the checkpoint backwards.
+        cp.cursor = cp.cursor.max(e.cursor());
         let id = e.aggregate_id.as_str();
         let ordinal = cp.ordinal + 1;
         let changed = match e.aggregate_type.as_str() {

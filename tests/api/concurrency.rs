@@ -115,6 +115,35 @@ async fn idempotent_retries_return_the_first_result(backend: Backend) {
     let r = app.gql(create, other).await;
     assert_eq!(error_code(&r).as_deref(), Some("CONFLICT"), "{r}");
 
+    // Every other mutation takes a key too: a retried destroy returns the first job.
+    let droplet = first["data"]["createDroplet"]["droplet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let job = first["data"]["createDroplet"]["job"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.wait_for_job(&job, "COMPLETED", std::time::Duration::from_secs(30))
+        .await;
+    let destroy = "mutation($id: ID!) { destroyDroplet(id: $id, idempotencyKey: \"d-1\") { job { id } position } }";
+    let (a, b) = tokio::join!(
+        app.gql(destroy, json!({ "id": droplet })),
+        app.gql(destroy, json!({ "id": droplet }))
+    );
+    assert!(
+        error_code(&a).is_none() && error_code(&b).is_none(),
+        "{a} {b}"
+    );
+    assert_eq!(a["data"]["destroyDroplet"], b["data"]["destroyDroplet"]);
+    let r = app
+        .gql(
+            "{ events(filter: {eventType: \"DropletOperationRequested\"}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r["data"]["events"]["totalCount"], 1, "{r}");
+
     let cluster = "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } position } }";
     let input =
         json!({ "i": { "name": "idem-cluster", "region": "nyc1", "idempotencyKey": "c-1" } });

@@ -1,6 +1,8 @@
 //! Cluster commands: create and delete.
 
-use super::{check_version, idempotency_scope, parse_id, retry_races, Commands, Outcome};
+use super::{
+    check_version, idempotency_scope, parse_id, retry_races, Commands, IdempotencyKey, Outcome,
+};
 use crate::aggregates::{Cluster, ClusterCommand};
 use crate::context::RequestContext;
 use crate::error::CommandError;
@@ -139,43 +141,60 @@ impl Commands {
         ctx: &RequestContext,
         id: &str,
         expected_version: Option<i64>,
+        idempotency_key: Option<&str>,
     ) -> Result<Outcome<ClusterId>, CommandError> {
-        let result = retry_races(expected_version, || async {
-            let id: ClusterId = parse_id("cluster", id)?;
-            let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
-            if state.status.is_none() {
-                return Err(CommandError::NotFound(format!("cluster {id} not found")));
-            }
-            check_version(expected_version, version)?;
-            let name = state.name.clone();
-            let decided = Self::decide_on(
-                &id.to_string(),
-                state,
-                version,
-                ClusterCommand::DeleteCluster,
-            )
-            .await?;
-            let release = Claim {
-                scope: CLUSTER_NAME,
-                value: name,
-                owner: id.to_string(),
-            };
-            let position = self
-                .commit(
-                    "deleteCluster",
-                    ctx,
-                    decided.new_events(),
-                    vec![],
-                    vec![release],
-                    None,
-                )
-                .await?;
-            Ok(Outcome {
-                value: id,
-                position,
+        let decode = |s: &str| parse_id::<ClusterId>("cluster", s);
+        let fingerprint = format!("{}|{expected_version:?}", id.trim());
+        let run = |key: Option<IdempotencyKey>| {
+            retry_races(expected_version, move || {
+                let key = key.clone();
+                async move {
+                    let id: ClusterId = parse_id("cluster", id)?;
+                    let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
+                    if state.status.is_none() {
+                        return Err(CommandError::NotFound(format!("cluster {id} not found")));
+                    }
+                    check_version(expected_version, version)?;
+                    let name = state.name.clone();
+                    let decided = Self::decide_on(
+                        &id.to_string(),
+                        state,
+                        version,
+                        ClusterCommand::DeleteCluster,
+                    )
+                    .await?;
+                    let release = Claim {
+                        scope: CLUSTER_NAME,
+                        value: name,
+                        owner: id.to_string(),
+                    };
+                    let position = self
+                        .commit(
+                            "deleteCluster",
+                            ctx,
+                            decided.new_events(),
+                            vec![],
+                            vec![release],
+                            key.map(|k| k.record(id.to_string())),
+                        )
+                        .await?;
+                    Ok(Outcome {
+                        value: id,
+                        position,
+                    })
+                }
             })
-        })
-        .await;
+        };
+        let result = self
+            .idempotently(
+                ctx,
+                "deleteCluster",
+                idempotency_key,
+                fingerprint,
+                decode,
+                run,
+            )
+            .await;
         Self::record("deleteCluster", &result);
         result
     }

@@ -1,6 +1,8 @@
 //! Droplet commands: create (which queues provisioning), destroy, resize and power.
 
-use super::{check_version, idempotency_scope, parse_id, retry_races, Commands, Outcome};
+use super::{
+    check_version, idempotency_scope, parse_id, retry_races, Commands, IdempotencyKey, Outcome,
+};
 use crate::aggregates::{
     Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
 };
@@ -214,9 +216,16 @@ impl Commands {
         ctx: &RequestContext,
         id: &str,
         expected_version: Option<i64>,
+        idempotency_key: Option<&str>,
     ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
         let result = self
-            .request_operation(ctx, id, DropletOperation::Destroy, expected_version)
+            .request_operation(
+                ctx,
+                id,
+                DropletOperation::Destroy,
+                expected_version,
+                idempotency_key,
+            )
             .await;
         Self::record("destroyDroplet", &result);
         result
@@ -229,10 +238,13 @@ impl Commands {
         id: &str,
         size: &str,
         expected_version: Option<i64>,
+        idempotency_key: Option<&str>,
     ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
         let result = async {
-            let size = Size::parse(size)?;
-            self.request_operation(ctx, id, DropletOperation::Resize { size }, expected_version)
+            let operation = DropletOperation::Resize {
+                size: Size::parse(size)?,
+            };
+            self.request_operation(ctx, id, operation, expected_version, idempotency_key)
                 .await
         }
         .await;
@@ -247,9 +259,11 @@ impl Commands {
         id: &str,
         on: bool,
         expected_version: Option<i64>,
+        idempotency_key: Option<&str>,
     ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
+        let operation = DropletOperation::Power { on };
         let result = self
-            .request_operation(ctx, id, DropletOperation::Power { on }, expected_version)
+            .request_operation(ctx, id, operation, expected_version, idempotency_key)
             .await;
         Self::record("powerDroplet", &result);
         result
@@ -262,9 +276,26 @@ impl Commands {
         id: &str,
         operation: DropletOperation,
         expected_version: Option<i64>,
+        idempotency_key: Option<&str>,
     ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
-        retry_races(expected_version, || {
-            self.request_operation_once(ctx, id, operation.clone(), expected_version)
+        let fingerprint = format!("{}|{operation:?}|{expected_version:?}", id.trim());
+        let decode = |s: &str| -> Result<(DropletId, JobId), CommandError> {
+            let (d, j) = s
+                .split_once(' ')
+                .ok_or_else(|| CommandError::Internal("corrupt idempotency record".into()))?;
+            Ok((parse_id("droplet", d)?, parse_id("job", j)?))
+        };
+        let command = command_name(operation.job_type());
+        self.idempotently(ctx, command, idempotency_key, fingerprint, decode, |key| {
+            retry_races(expected_version, move || {
+                self.request_operation_once(
+                    ctx,
+                    id,
+                    operation.clone(),
+                    expected_version,
+                    key.clone(),
+                )
+            })
         })
         .await
     }
@@ -275,6 +306,7 @@ impl Commands {
         id: &str,
         operation: DropletOperation,
         expected_version: Option<i64>,
+        key: Option<IdempotencyKey>,
     ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
         let droplet_id: DropletId = parse_id("droplet", id)?;
         let (state, version) = self.load::<Droplet>(&droplet_id.to_string()).await?;
@@ -308,18 +340,22 @@ impl Commands {
             .await?;
         let mut events = droplet.new_events();
         events.extend(job.new_events());
-        let command = match job_type {
-            JobType::Destroy => "destroyDroplet",
-            JobType::Resize => "resizeDroplet",
-            _ => "powerDroplet",
-        };
+        let record = key.map(|k| k.record(format!("{droplet_id} {job_id}")));
         let position = self
-            .commit(command, ctx, events, vec![], vec![], None)
+            .commit(command_name(job_type), ctx, events, vec![], vec![], record)
             .await?;
         Ok(Outcome {
             value: (droplet_id, job_id),
             position,
         })
+    }
+}
+
+fn command_name(job_type: JobType) -> &'static str {
+    match job_type {
+        JobType::Destroy => "destroyDroplet",
+        JobType::Resize => "resizeDroplet",
+        _ => "powerDroplet",
     }
 }
 

@@ -4,7 +4,7 @@
 //! never RUNNING while its provisioning job is not COMPLETED, or the other way round.
 
 use super::droplets::DROPLET_NAME;
-use super::{parse_id, retry_races, Commands, Decided, Outcome};
+use super::{parse_id, retry_races, Commands, Decided, IdempotencyKey, Outcome};
 use crate::aggregates::{
     Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
 };
@@ -34,32 +34,49 @@ impl Commands {
         &self,
         ctx: &RequestContext,
         id: &str,
+        idempotency_key: Option<&str>,
     ) -> Result<Outcome<JobId>, CommandError> {
-        let result = retry_races(None, || async {
-            let job_id: JobId = parse_id("job", id)?;
-            let (job, version) = self.load_job(job_id).await?;
-            let reason = format!("cancelled by {}", ctx.actor);
-            let decided = Self::decide_on(
-                &job_id.to_string(),
-                job,
-                version,
-                JobCommand::CancelJob {
-                    reason: reason.clone(),
-                },
-            )
-            .await?;
-            let mut events = decided.new_events();
-            let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
-            events.extend(extra);
-            let position = self
-                .commit("cancelJob", ctx, events, vec![], releases, None)
-                .await?;
-            Ok(Outcome {
-                value: job_id,
-                position,
+        let decode = |s: &str| parse_id::<JobId>("job", s);
+        let fingerprint = id.trim().to_string();
+        let run = |key: Option<IdempotencyKey>| {
+            retry_races(None, move || {
+                let key = key.clone();
+                async move {
+                    let job_id: JobId = parse_id("job", id)?;
+                    let (job, version) = self.load_job(job_id).await?;
+                    let reason = format!("cancelled by {}", ctx.actor);
+                    let decided = Self::decide_on(
+                        &job_id.to_string(),
+                        job,
+                        version,
+                        JobCommand::CancelJob {
+                            reason: reason.clone(),
+                        },
+                    )
+                    .await?;
+                    let mut events = decided.new_events();
+                    let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
+                    events.extend(extra);
+                    let position = self
+                        .commit(
+                            "cancelJob",
+                            ctx,
+                            events,
+                            vec![],
+                            releases,
+                            key.map(|k| k.record(job_id.to_string())),
+                        )
+                        .await?;
+                    Ok(Outcome {
+                        value: job_id,
+                        position,
+                    })
+                }
             })
-        })
-        .await;
+        };
+        let result = self
+            .idempotently(ctx, "cancelJob", idempotency_key, fingerprint, decode, run)
+            .await;
         Self::record("cancelJob", &result);
         result
     }
@@ -69,38 +86,60 @@ impl Commands {
         &self,
         ctx: &RequestContext,
         id: &str,
+        idempotency_key: Option<&str>,
     ) -> Result<Outcome<JobId>, CommandError> {
-        let result = retry_races(None, || async {
-            let job_id: JobId = parse_id("job", id)?;
-            let (job, version) = self.load_job(job_id).await?;
-            let job_type = job.job_type;
-            let target = job.target_id.clone();
-            let params = job.params.clone();
-            let decided =
-                Self::decide_on(&job_id.to_string(), job, version, JobCommand::RequeueJob).await?;
-            let mut events = decided.new_events();
-            let droplet_command = match job_type {
-                Some(JobType::Provision) => Some(DropletCommand::BeginProvisioning { job_id }),
-                Some(JobType::Destroy | JobType::Resize | JobType::Power) => {
-                    let operation: DropletOperation = serde_json::from_value(params)
-                        .map_err(|e| CommandError::Internal(format!("corrupt job params: {e}")))?;
-                    Some(DropletCommand::RequestOperation { job_id, operation })
+        let decode = |s: &str| parse_id::<JobId>("job", s);
+        let fingerprint = id.trim().to_string();
+        let run = |key: Option<IdempotencyKey>| {
+            retry_races(None, move || {
+                let key = key.clone();
+                async move {
+                    let job_id: JobId = parse_id("job", id)?;
+                    let (job, version) = self.load_job(job_id).await?;
+                    let job_type = job.job_type;
+                    let target = job.target_id.clone();
+                    let params = job.params.clone();
+                    let decided =
+                        Self::decide_on(&job_id.to_string(), job, version, JobCommand::RequeueJob)
+                            .await?;
+                    let mut events = decided.new_events();
+                    let droplet_command = match job_type {
+                        Some(JobType::Provision) => {
+                            Some(DropletCommand::BeginProvisioning { job_id })
+                        }
+                        Some(JobType::Destroy | JobType::Resize | JobType::Power) => {
+                            let operation: DropletOperation = serde_json::from_value(params)
+                                .map_err(|e| {
+                                    CommandError::Internal(format!("corrupt job params: {e}"))
+                                })?;
+                            Some(DropletCommand::RequestOperation { job_id, operation })
+                        }
+                        _ => None,
+                    };
+                    if let Some(command) = droplet_command {
+                        let droplet = self.decide::<Droplet>(&target, command).await?;
+                        events.extend(droplet.new_events());
+                    }
+                    let position = self
+                        .commit(
+                            "retryJob",
+                            ctx,
+                            events,
+                            vec![],
+                            vec![],
+                            key.map(|k| k.record(job_id.to_string())),
+                        )
+                        .await?;
+                    Ok(Outcome {
+                        value: job_id,
+                        position,
+                    })
                 }
-                _ => None,
-            };
-            if let Some(command) = droplet_command {
-                let droplet = self.decide::<Droplet>(&target, command).await?;
-                events.extend(droplet.new_events());
-            }
-            let position = self
-                .commit("retryJob", ctx, events, vec![], vec![], None)
-                .await?;
-            Ok(Outcome {
-                value: job_id,
-                position,
             })
-        })
-        .await;
+        };
+        let result = self
+            .idempotently(ctx, "retryJob", idempotency_key, fingerprint, decode, run)
+            .await;
         Self::record("retryJob", &result);
         result
     }

@@ -258,6 +258,67 @@ pub(crate) fn check_version(expected: Option<i64>, actual: i64) -> Result<(), Co
     }
 }
 
+/// An idempotency key in force for one command, and the input it was first used with.
+#[derive(Debug, Clone)]
+pub(crate) struct IdempotencyKey {
+    scope: String,
+    fingerprint: String,
+}
+
+impl IdempotencyKey {
+    /// The record to commit with the command's events.
+    pub fn record(&self, response: String) -> IdempotencyRecord {
+        IdempotencyRecord {
+            scope_key: self.scope.clone(),
+            request_hash: self.fingerprint.clone(),
+            response,
+        }
+    }
+}
+
+impl Commands {
+    /// Runs a command under an optional idempotency key: a key seen before returns the stored
+    /// first result; a command that fails because a concurrent duplicate won returns the
+    /// winner's result.
+    pub(crate) async fn idempotently<T, F, Fut>(
+        &self,
+        ctx: &RequestContext,
+        command: &str,
+        key: Option<&str>,
+        fingerprint: String,
+        decode: fn(&str) -> Result<T, CommandError>,
+        run: F,
+    ) -> Result<Outcome<T>, CommandError>
+    where
+        F: FnOnce(Option<IdempotencyKey>) -> Fut,
+        Fut: std::future::Future<Output = Result<Outcome<T>, CommandError>>,
+    {
+        let Some(scope) = idempotency_scope(ctx, command, key)? else {
+            return run(None).await;
+        };
+        let key = IdempotencyKey { scope, fingerprint };
+        let stored = |found: Option<(String, i64)>| -> Result<Option<Outcome<T>>, CommandError> {
+            match found {
+                Some((response, position)) => Ok(Some(Outcome {
+                    value: decode(&response)?,
+                    position,
+                })),
+                None => Ok(None),
+            }
+        };
+        if let Some(first) = stored(self.replayed(&key.scope, &key.fingerprint).await?)? {
+            return Ok(first);
+        }
+        match run(Some(key.clone())).await {
+            Ok(outcome) => Ok(outcome),
+            Err(e) => match stored(self.replayed(&key.scope, &key.fingerprint).await?)? {
+                Some(first) => Ok(first),
+                None => Err(e),
+            },
+        }
+    }
+}
+
 /// Validates a client-supplied idempotency key.
 pub(crate) fn idempotency_scope(
     ctx: &RequestContext,

@@ -124,11 +124,12 @@ impl MutationRoot {
         ctx: &Context<'_>,
         id: ID,
         expected_version: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> Result<ClusterPayload> {
         let (state, request) = context(ctx);
         let out = state
             .commands
-            .delete_cluster(&request, &id, expected_version)
+            .delete_cluster(&request, &id, expected_version, idempotency_key.as_deref())
             .await
             .map_err(errors::command)?;
         settle(state, out.position).await;
@@ -180,11 +181,12 @@ impl MutationRoot {
         ctx: &Context<'_>,
         id: ID,
         expected_version: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
         let (state, request) = context(ctx);
         let out = state
             .commands
-            .destroy_droplet(&request, &id, expected_version)
+            .destroy_droplet(&request, &id, expected_version, idempotency_key.as_deref())
             .await
             .map_err(errors::command)?;
         droplet_payload(
@@ -203,11 +205,18 @@ impl MutationRoot {
         id: ID,
         size: String,
         expected_version: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
         let (state, request) = context(ctx);
         let out = state
             .commands
-            .resize_droplet(&request, &id, &size, expected_version)
+            .resize_droplet(
+                &request,
+                &id,
+                &size,
+                expected_version,
+                idempotency_key.as_deref(),
+            )
             .await
             .map_err(errors::command)?;
         droplet_payload(
@@ -226,11 +235,18 @@ impl MutationRoot {
         id: ID,
         on: bool,
         expected_version: Option<i64>,
+        idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
         let (state, request) = context(ctx);
         let out = state
             .commands
-            .power_droplet(&request, &id, on, expected_version)
+            .power_droplet(
+                &request,
+                &id,
+                on,
+                expected_version,
+                idempotency_key.as_deref(),
+            )
             .await
             .map_err(errors::command)?;
         droplet_payload(
@@ -243,11 +259,16 @@ impl MutationRoot {
     }
 
     /// Cancels a queued or running job.
-    async fn cancel_job(&self, ctx: &Context<'_>, id: ID) -> Result<JobPayload> {
+    async fn cancel_job(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        idempotency_key: Option<String>,
+    ) -> Result<JobPayload> {
         let (state, request) = context(ctx);
         let out = state
             .commands
-            .cancel_job(&request, &id)
+            .cancel_job(&request, &id, idempotency_key.as_deref())
             .await
             .map_err(errors::command)?;
         settle(state, out.position).await;
@@ -263,11 +284,16 @@ impl MutationRoot {
     }
 
     /// Queues a failed or cancelled job again.
-    async fn retry_job(&self, ctx: &Context<'_>, id: ID) -> Result<JobPayload> {
+    async fn retry_job(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        idempotency_key: Option<String>,
+    ) -> Result<JobPayload> {
         let (state, request) = context(ctx);
         let out = state
             .commands
-            .retry_job(&request, &id)
+            .retry_job(&request, &id, idempotency_key.as_deref())
             .await
             .map_err(errors::command)?;
         settle(state, out.position).await;
