@@ -1,5 +1,5 @@
 //! HTTP routes: `/graphql` (POST queries, WebSocket subscriptions, GraphiQL in a browser),
-//! `/health`, `/metrics` and the landing page.
+//! `/health`, `/metrics`, and the web console for every other GET.
 
 use crate::auth::actor_from_header;
 use crate::errors;
@@ -28,7 +28,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/health", web::get().to(health))
     .route("/metrics", web::get().to(metrics))
-    .route("/", web::get().to(landing));
+    // Last, so that it only gets what nothing above matched.
+    .route("/{path:.*}", web::get().to(crate::console::serve));
 }
 
 struct Headers<'a>(&'a header::HeaderMap);
@@ -159,14 +160,4 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())
-}
-
-async fn landing() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
-        "<!doctype html><html><head><meta charset=utf-8><title>ClusterGenie</title></head>\
-         <body style=\"font-family:sans-serif;max-width:40rem;margin:3rem auto\">\
-         <h1>ClusterGenie</h1><p>The control plane is running.</p><ul>\
-         <li><a href=\"/graphql\">GraphQL playground</a></li>\
-         <li><a href=\"/health\">Health</a></li><li><a href=\"/metrics\">Metrics</a></li></ul></body></html>",
-    )
 }

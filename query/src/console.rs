@@ -1,0 +1,80 @@
+//! The web console: `web/dist`, embedded at compile time, served at `/` with client-side
+//! routes falling back to `index.html`. Hashed assets are cached for a year; everything
+//! else is revalidated. Without a built console, a short page says so and links to GraphiQL.
+
+use actix_web::{http::header, HttpRequest, HttpResponse};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "../web/dist"]
+#[allow_missing = true]
+struct Console;
+
+const PLACEHOLDER: &str = "<!doctype html><html><head><meta charset=utf-8>\
+<meta name=viewport content=\"width=device-width, initial-scale=1\"><title>ClusterGenie</title></head>\
+<body style=\"font-family:sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem\">\
+<h1>ClusterGenie</h1><p>The control plane is running, but the web console was not built into \
+this binary (it needs Node.js and npm at build time: <code>cd web &amp;&amp; npm ci &amp;&amp; \
+npm run build</code>, then rebuild).</p><ul><li><a href=\"/graphql\">GraphQL playground</a></li>\
+<li><a href=\"/health\">Health</a></li><li><a href=\"/metrics\">Metrics</a></li></ul></body></html>";
+
+/// Whether the binary carries a built console (rather than the placeholder page).
+pub fn is_built() -> bool {
+    Console::get("index.html").is_some()
+}
+
+/// Serves a console file, `index.html` for client-side routes, or 404 for a missing file.
+pub async fn serve(request: HttpRequest) -> HttpResponse {
+    let path = request.path().trim_start_matches('/');
+    if !path.is_empty() {
+        if let Some(file) = Console::get(path) {
+            let cache = if path.starts_with("assets/") {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            return HttpResponse::Ok()
+                .content_type(file.metadata.mimetype())
+                .insert_header((header::CACHE_CONTROL, cache))
+                .body(file.data.into_owned());
+        }
+        // A path to a file that is not there is a 404, not the application.
+        let last = path.rsplit('/').next().unwrap_or_default();
+        if path.starts_with("assets/") || last.contains('.') {
+            return HttpResponse::NotFound()
+                .content_type("text/plain; charset=utf-8")
+                .body("not found");
+        }
+    }
+    let body = match Console::get("index.html") {
+        Some(index) => index.data.into_owned(),
+        None => PLACEHOLDER.as_bytes().to_vec(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serve;
+    use actix_web::{http::header, test, web, App};
+
+    #[actix_web::test]
+    async fn client_routes_get_the_page_and_missing_files_are_404() {
+        let app = test::init_service(App::new().route("/{tail:.*}", web::get().to(serve))).await;
+        for path in ["/", "/droplets/123", "/audit/Droplet/abc"] {
+            let response =
+                test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let kind = response.headers().get(header::CONTENT_TYPE).unwrap();
+            assert_eq!(kind, "text/html; charset=utf-8", "{path}");
+        }
+        for path in ["/assets/nope-1234.js", "/favicon.ico"] {
+            let response =
+                test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
+            assert_eq!(response.status(), 404, "{path}");
+        }
+    }
+}
