@@ -61,23 +61,37 @@ async function waitForHealth(url, child, timeoutMs) {
   throw new Error(`clustergenie did not become healthy within ${timeoutMs / 1000}s`);
 }
 
+async function terminate(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", () => r(true)));
+  child.kill("SIGTERM");
+  const timeout = new Promise((r) => setTimeout(() => r(false), 10_000));
+  if (!(await Promise.race([exited, timeout]))) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+}
+
 export async function start() {
+  fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
   const bin = binary();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "clustergenie-e2e-"));
   const log = fs.openSync(path.join(artifacts, "server.log"), "w");
-  const server = spawn(bin, ["serve"], {
-    cwd: dataDir,
-    env: {
-      ...process.env,
-      CLUSTERGENIE_LISTEN: `127.0.0.1:${port}`,
-      CLUSTERGENIE_DATA_DIR: dataDir,
-      CLUSTERGENIE_PROVISION_SECONDS: "2",
-      CLUSTERGENIE_LOG_FORMAT: "json",
-    },
-    stdio: ["ignore", log, log],
-  });
+  const launch = () =>
+    spawn(bin, ["serve"], {
+      cwd: dataDir,
+      env: {
+        ...process.env,
+        CLUSTERGENIE_LISTEN: `127.0.0.1:${port}`,
+        CLUSTERGENIE_DATA_DIR: dataDir,
+        CLUSTERGENIE_PROVISION_SECONDS: "2",
+        CLUSTERGENIE_LOG_FORMAT: "json",
+      },
+      stdio: ["ignore", log, log],
+    });
+  let server = launch();
   const serverUrl = `http://127.0.0.1:${port}`;
   let baseUrl = serverUrl;
   let browser = null;
@@ -86,12 +100,7 @@ export async function start() {
     await browser?.close().catch(() => {});
     browser = null;
     preview?.kill("SIGTERM");
-    if (server.exitCode === null && server.signalCode === null) {
-      server.kill("SIGTERM");
-      const exited = new Promise((r) => server.once("exit", r));
-      const timeout = new Promise((r) => setTimeout(r, 5000));
-      if ((await Promise.race([exited.then(() => true), timeout.then(() => false)])) === false) server.kill("SIGKILL");
-    }
+    await terminate(server);
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -100,7 +109,8 @@ export async function start() {
       // For iterating on the UI without rebuilding the binary: the current web/dist,
       // served by `vite preview`, proxying the API to the binary.
       const previewPort = await freePort();
-      preview = spawn("npx", ["vite", "preview", "--port", String(previewPort), "--strictPort"], {
+      const vite = path.join(webDir, "node_modules", "vite", "bin", "vite.js");
+      preview = spawn(process.execPath, [vite, "preview", "--port", String(previewPort), "--strictPort"], {
         cwd: webDir,
         env: { ...process.env, CLUSTERGENIE_API: serverUrl },
         stdio: "ignore",
@@ -113,5 +123,11 @@ export async function start() {
     await stop();
     throw e;
   }
-  return { baseUrl, browser, stop };
+  /** Stops the server and starts it again on the same address with the same data. */
+  const restartServer = async () => {
+    await terminate(server);
+    server = launch();
+    await waitForHealth(serverUrl, server, 60_000);
+  };
+  return { baseUrl, serverUrl, browser, stop, restartServer };
 }

@@ -158,6 +158,34 @@ async function main() {
     await page.getByLabel("Event type").fill("");
   });
 
+  await step("after the server restarts, the audit tail reconnects and misses nothing", async () => {
+    const events = page.getByRole("list", { name: "Events" });
+    await page.getByText("Following live").waitFor();
+    const before = await events.getByTestId("event").count();
+    await env.restartServer();
+    // Created as soon as the server is back, possibly before the page has reconnected:
+    // the tail resumes from its last cursor, so the event still arrives, once.
+    const r = await fetch(`${env.serverUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `mutation { createCluster(input: {name: "after-restart", region: "lon1"}) { position } }`,
+      }),
+    });
+    if (!r.ok) throw new Error(`createCluster over HTTP: ${r.status}`);
+    await page.getByTestId("connection").getByText("Live").waitFor();
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-event-type="ClusterCreated"]')].length === 2,
+      null,
+      { timeout: TIMEOUT },
+    );
+    const positions = await events.getByTestId("event").evaluateAll((rows) => rows.map((r) => r.textContent?.match(/#(\d+)/)?.[1]));
+    if (new Set(positions).size !== positions.length) throw new Error(`duplicate events: ${positions.join(",")}`);
+    if (positions.length <= before) throw new Error("no new events after the restart");
+    if (!(await page.evaluate(() => (window).__e2eNoReload === true))) throw new Error("the page reloaded");
+    await shot("11-audit-after-restart");
+  });
+
   await step("history shows the droplet's state as of each event", async () => {
     await page.goto(baseUrl + "/droplets?name=web-1");
     await page.getByRole("link", { name: "web-1" }).click();
@@ -170,14 +198,14 @@ async function main() {
     await page.keyboard.press("Home");
     await page.getByText(/State as of event 1 of/).waitFor();
     await page.getByText('"PROVISIONING"').first().waitFor();
-    await shot("11-history");
+    await shot("12-history");
   });
 
   await step("overview shows counts and the latest activity", async () => {
     await nav("Overview").click();
     await page.getByRole("list", { name: "Latest activity" }).locator('[data-event-type="DropletCreated"]').first().waitFor();
     await page.getByTestId("stat-running").getByText(/^[12]$/).waitFor();
-    await shot("12-overview");
+    await shot("13-overview");
   });
 
   await step("pages fit a phone screen", async () => {
@@ -189,7 +217,7 @@ async function main() {
       await p.waitForLoadState("networkidle").catch(() => {});
       const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (overflow > 1) throw new Error(`${route} is ${overflow}px wider than the phone`);
-      await shot(`13-phone-${name}`, p);
+      await shot(`14-phone-${name}`, p);
     }
     await phone.close();
   });

@@ -15,7 +15,7 @@ function ConnectionBadge() {
   const text = state === "connected" ? "Live" : state === "reconnecting" ? "Reconnecting…" : "Connecting…";
   const dot = state === "connected" ? "bg-emerald-500" : "bg-amber-500 animate-pulse";
   return (
-    <span role="status" aria-live="polite" className="flex items-center gap-1.5 text-xs text-slate-300" data-testid="connection">
+    <span role="status" aria-live="polite" className="ml-auto flex items-center gap-1.5 text-xs text-slate-300" data-testid="connection">
       <span className={`h-2 w-2 rounded-full ${dot}`} aria-hidden="true" />
       {text}
     </span>
@@ -28,7 +28,7 @@ export function Layout() {
       <header className="bg-slate-900 text-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
           <span className="text-lg font-bold tracking-tight">ClusterGenie</span>
-          <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
+          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-1 sm:order-none sm:mx-0 sm:w-auto sm:flex-1">
             {NAV.map((n) => (
               <NavLink
                 key={n.to}
