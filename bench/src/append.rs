@@ -1,0 +1,165 @@
+//! Event append through the command path next to a raw `INSERT` of rows of the same shape into
+//! the same table, at the same concurrency, in the same run.
+
+use crate::server::Storage;
+use command::handlers::CreateClusterInput;
+use command::{Commands, EventStore, JobSettings, RequestContext};
+use serde::Serialize;
+use sqlx::Executor;
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Appends per second through both paths.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppendResult {
+    pub backend: String,
+    pub writers: usize,
+    /// `createCluster` commands/s (each loads, decides, claims a name and appends one event).
+    pub command_per_sec: f64,
+    /// Raw single-row `INSERT`s/s into `events` (pgbench on Postgres, a sqlx loop on SQLite).
+    pub raw_insert_per_sec: f64,
+    /// raw / command: how many times slower the command path is.
+    pub ratio: f64,
+}
+
+/// Runs `writers` concurrent command loops for `seconds`.
+async fn command_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow::Result<f64> {
+    let db = storage.db().await?;
+    let commands = Commands::new(
+        EventStore::new(db.clone()),
+        JobSettings::default(),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let commands = commands.clone();
+        let done = done.clone();
+        let run = run[..8].to_string();
+        tasks.push(tokio::spawn(async move {
+            let ctx = RequestContext::new("bench");
+            let mut i = 0u64;
+            while Instant::now() < deadline {
+                i += 1;
+                let input = CreateClusterInput {
+                    name: format!("c{run}-{w}-{i}"),
+                    region: "nyc1".into(),
+                    ..Default::default()
+                };
+                if commands.create_cluster(&ctx, input).await.is_ok() {
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let started = Instant::now();
+    for t in tasks {
+        t.await?;
+    }
+    let rate = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    db.close().await;
+    Ok(rate)
+}
+
+const RAW_INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+VALUES ('Bench', gen_random_uuid()::text, 1, 'ClusterCreated', '1', \
+'{\"name\":\"raw-insert\",\"region\":\"nyc1\",\"labels\":{}}', \
+'{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}');";
+
+/// Raw inserts/s: pgbench with a custom script on Postgres; a sqlx loop on SQLite.
+async fn raw_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow::Result<f64> {
+    match storage {
+        Storage::Postgres(url) => {
+            let script =
+                std::env::temp_dir().join(format!("cg-pgbench-{}.sql", uuid::Uuid::new_v4()));
+            std::fs::write(&script, RAW_INSERT)?;
+            let out = Command::new("pgbench")
+                .args([
+                    "-n",
+                    "-c",
+                    &writers.to_string(),
+                    "-j",
+                    &writers.min(2).to_string(),
+                ])
+                .args(["-T", &(seconds.ceil() as u64).to_string(), "-f"])
+                .arg(&script)
+                .arg(url)
+                .output()?;
+            let _ = std::fs::remove_file(&script);
+            let text = String::from_utf8_lossy(&out.stdout);
+            let tps = text
+                .lines()
+                .find(|l| l.starts_with("tps = "))
+                .and_then(|l| l.split_whitespace().nth(2))
+                .and_then(|n| n.parse::<f64>().ok())
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "pgbench failed: {text} {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    )
+                })?;
+            Ok(tps)
+        }
+        Storage::Sqlite(_) => {
+            let db = storage.db().await?;
+            let done = Arc::new(AtomicU64::new(0));
+            let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+            let mut tasks = Vec::new();
+            for _ in 0..writers {
+                let pool = db.writer.clone();
+                let done = done.clone();
+                tasks.push(tokio::spawn(async move {
+                    while Instant::now() < deadline {
+                        let id = uuid::Uuid::new_v4().to_string();
+                        let r = sqlx::query(
+                            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, event_id, recorded_us) \
+                             VALUES ('Bench', ?1, 1, 'ClusterCreated', '1', '{\"name\":\"raw-insert\",\"region\":\"nyc1\",\"labels\":{}}', \
+                             '{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}', ?2, 0)",
+                        )
+                        .bind(&id)
+                        .bind(&id)
+                        .execute(&pool)
+                        .await;
+                        if r.is_ok() {
+                            done.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }));
+            }
+            let started = Instant::now();
+            for t in tasks {
+                t.await?;
+            }
+            let rate = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+            db.close().await;
+            Ok(rate)
+        }
+    }
+}
+
+/// Measures both paths at `writers` concurrency on `storage`.
+pub async fn measure(
+    storage: &Storage,
+    writers: usize,
+    seconds: f64,
+) -> anyhow::Result<AppendResult> {
+    let command = command_rate(storage, writers, seconds).await?;
+    let raw = raw_rate(storage, writers, seconds).await?;
+    // The raw rows are not domain events: remove them so later benchmarks see a clean log.
+    let db = storage.db().await?;
+    db.writer
+        .execute("DELETE FROM events WHERE aggregate_type = 'Bench'")
+        .await?;
+    db.close().await;
+    Ok(AppendResult {
+        backend: storage.label().into(),
+        writers,
+        command_per_sec: command,
+        raw_insert_per_sec: raw,
+        ratio: raw / command.max(1e-9),
+    })
+}

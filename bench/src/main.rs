@@ -1,0 +1,281 @@
+//! `cargo run --release -p bench -- [--quick]`: measures ClusterGenie next to its references
+//! in one run and writes a Markdown table and a JSON file.
+//!
+//! Sections: event append vs raw INSERT; commands over GraphQL; queries next to the earlier
+//! REST design's figures; live delivery; rebuild; memory; the scale curve. The Kafka path
+//! is not measured: distributed mode has not landed.
+
+mod append;
+mod live;
+mod rebuild;
+mod report;
+mod server;
+mod wrk;
+
+use clap::Parser;
+use serde_json::json;
+use server::{Server, Storage};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Benchmark options.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Run every benchmark briefly (CI): proves it works, asserts no timing.
+    #[arg(long)]
+    quick: bool,
+    /// Backends to measure.
+    #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+    backends: Vec<String>,
+    /// Where to write `results.md` and `results.json`.
+    #[arg(long, default_value = "target/bench")]
+    out: PathBuf,
+    /// Postgres server (a fresh database is created per benchmark).
+    #[arg(
+        long,
+        env = "CLUSTERGENIE_BENCH_POSTGRES",
+        default_value = "postgres://postgres@127.0.0.1:5432"
+    )]
+    postgres: String,
+    /// The `clustergenie` binary (default: next to this one).
+    #[arg(long)]
+    binary: Option<PathBuf>,
+}
+
+/// Sizes and durations for a full or a quick run.
+struct Plan {
+    seconds: u32,
+    subscribers: Vec<usize>,
+    live_events: usize,
+    scale_droplets: Vec<u64>,
+}
+
+fn binary(args: &Args) -> anyhow::Result<PathBuf> {
+    if let Some(b) = &args.binary {
+        return Ok(b.clone());
+    }
+    let me = std::env::current_exe()?;
+    let candidate = me.with_file_name("clustergenie");
+    if !candidate.exists() {
+        let release = me.parent().is_some_and(|p| p.ends_with("release"));
+        let mut cmd =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.args(["build", "--bin", "clustergenie"]);
+        if release {
+            cmd.arg("--release");
+        }
+        anyhow::ensure!(
+            cmd.status()?.success(),
+            "cannot build the clustergenie binary"
+        );
+    }
+    Ok(candidate)
+}
+
+async fn fresh(kind: &str, pg: &str) -> anyhow::Result<Storage> {
+    Ok(match kind {
+        "postgres" => Storage::Postgres(server::fresh_postgres(pg).await?),
+        _ => server::fresh_sqlite(),
+    })
+}
+
+async fn cleanup(storage: &Storage, pg: &str) {
+    match storage {
+        Storage::Postgres(url) => server::drop_postgres(pg, url).await,
+        Storage::Sqlite(dir) => {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Sequential request latency (p50, p99 in ms) of `n` GraphQL requests.
+async fn sequential(
+    server: &Server,
+    n: usize,
+    body: impl Fn(usize) -> serde_json::Value,
+) -> anyhow::Result<(f64, f64)> {
+    let client = reqwest::Client::new();
+    let mut h = hdrhistogram::Histogram::<u64>::new(3)?;
+    for i in 0..n {
+        let started = Instant::now();
+        let r = client
+            .post(format!("{}/graphql", server.base))
+            .json(&body(i))
+            .send()
+            .await?;
+        anyhow::ensure!(r.status().is_success(), "HTTP {}", r.status());
+        let v: serde_json::Value = r.json().await?;
+        anyhow::ensure!(v.get("errors").is_none(), "GraphQL error: {v}");
+        h.record((started.elapsed().as_micros() as u64).max(1))?;
+    }
+    Ok((
+        h.value_at_quantile(0.5) as f64 / 1000.0,
+        h.value_at_quantile(0.99) as f64 / 1000.0,
+    ))
+}
+
+/// Samples the server's RSS every 100 ms until stopped; returns the peak.
+fn rss_sampler(
+    pid_status: String,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<u64>,
+) {
+    let (tx, mut rx) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let mut peak = 0;
+        loop {
+            if let Some(kib) = std::fs::read_to_string(&pid_status).ok().and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            }) {
+                peak = peak.max(kib);
+            }
+            tokio::select! {
+                _ = &mut rx => return peak,
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            }
+        }
+    });
+    (tx, task)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let plan = if args.quick {
+        Plan {
+            seconds: 1,
+            subscribers: vec![1, 50],
+            live_events: 3,
+            scale_droplets: vec![200, 1_000],
+        }
+    } else {
+        Plan {
+            seconds: 10,
+            subscribers: vec![1, 1_000, 10_000],
+            live_events: 20,
+            scale_droplets: vec![1_000, 10_000, 100_000],
+        }
+    };
+    let bin = binary(&args)?;
+    let mut report = report::Report::new(args.quick);
+    let server_env: &[(&str, &str)] = &[
+        ("CLUSTERGENIE_PROVISION_SECONDS", "1"),
+        ("CLUSTERGENIE_MAX_PAGE_SIZE", "100"),
+    ];
+
+    for backend in &args.backends {
+        eprintln!("== {backend}: event append vs raw INSERT");
+        for writers in [1usize, 32] {
+            let storage = fresh(backend, &args.postgres).await?;
+            let r = append::measure(&storage, writers, f64::from(plan.seconds)).await?;
+            cleanup(&storage, &args.postgres).await;
+            report.append.push(r);
+        }
+
+        eprintln!("== {backend}: HTTP load");
+        let storage = fresh(backend, &args.postgres).await?;
+        let srv = Server::start(&bin, &storage, server_env).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let idle = srv.rss_kib();
+        let status_path = format!("/proc/{}/status", srv_pid(&srv));
+        let (stop, peak) = rss_sampler(status_path);
+        for i in 0..20 {
+            let body = json!({"query": "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { position } }",
+                "variables": {"i": {"name": format!("seed-{i}"), "region": "nyc1", "size": "s-1vcpu-1gb", "image": "debian-12-x64"}}});
+            reqwest::Client::new()
+                .post(format!("{}/graphql", srv.base))
+                .json(&body)
+                .send()
+                .await?;
+        }
+        let health = wrk::run(
+            &format!("{}/health", srv.base),
+            100,
+            plan.seconds,
+            &wrk::get_script(),
+        )?;
+        let list = wrk::run(
+            &format!("{}/graphql", srv.base),
+            100,
+            plan.seconds,
+            &wrk::post_script(
+                r#"{"query":"{ droplets(first: 20) { totalCount edges { node { id name status ip size region } } } }"}"#,
+            ),
+        )?;
+        let create = wrk::run(
+            &format!("{}/graphql", srv.base),
+            64,
+            plan.seconds,
+            &wrk::create_droplet_script(),
+        )?;
+        let _ = stop.send(());
+        let peak = peak.await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let after = srv.rss_kib();
+        report.http.push(report::Http {
+            backend: backend.clone(),
+            health,
+            list_droplets: list,
+            create_droplet: create,
+        });
+        report.memory.push(report::Memory {
+            backend: backend.clone(),
+            idle_kib: idle,
+            peak_under_load_kib: peak,
+            after_load_kib: after,
+        });
+
+        eprintln!("== {backend}: live delivery");
+        for &n in &plan.subscribers {
+            report
+                .live
+                .push(live::measure(&srv, backend, n, plan.live_events).await?);
+        }
+        srv.stop();
+        cleanup(&storage, &args.postgres).await;
+
+        eprintln!("== {backend}: rebuild and scale curve");
+        let storage = fresh(backend, &args.postgres).await?;
+        let mut have = 0u64;
+        for &droplets in &plan.scale_droplets {
+            let generate = rebuild::generate(&storage, have + 1, droplets - have).await?;
+            have = droplets;
+            let rebuilt = rebuild::rebuild(&storage, generate).await?;
+            let srv = Server::start(&bin, &storage, server_env).await?;
+            let query = sequential(&srv, 200, |_| json!({"query": "{ droplets(first: 20, filter: {status: RUNNING}) { totalCount edges { node { id name ip } } } }"})).await?;
+            let run = uuid::Uuid::new_v4().simple().to_string();
+            let append = sequential(&srv, 100, |i| json!({"query": "mutation($i: CreateClusterInput!) { createCluster(input: $i) { position } }",
+                "variables": {"i": {"name": format!("s{}-{i}", &run[..8]), "region": "nyc1"}}})).await?;
+            srv.stop();
+            report.scale.push(report::Scale {
+                backend: backend.clone(),
+                events: rebuilt.events,
+                droplets: rebuilt.droplets,
+                rebuild: rebuilt,
+                query_p50_ms: query.0,
+                query_p99_ms: query.1,
+                append_p50_ms: append.0,
+                append_p99_ms: append.1,
+            });
+        }
+        cleanup(&storage, &args.postgres).await;
+    }
+
+    std::fs::create_dir_all(&args.out)?;
+    let md = report.markdown();
+    std::fs::write(args.out.join("results.md"), &md)?;
+    std::fs::write(
+        args.out.join("results.json"),
+        serde_json::to_string_pretty(&report)?,
+    )?;
+    println!("{md}");
+    eprintln!("wrote {}/results.md and results.json", args.out.display());
+    Ok(())
+}
+
+fn srv_pid(srv: &Server) -> u32 {
+    srv.pid()
+}

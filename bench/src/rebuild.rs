@@ -1,0 +1,110 @@
+//! Generating a large realistic event log, and rebuilding read models from it.
+
+use crate::server::Storage;
+use command::Dialect;
+use serde::Serialize;
+use sqlx::Executor;
+use std::time::Instant;
+
+/// Events generated per droplet: created, queued, started, 5× progressed, completed, provisioned.
+pub const EVENTS_PER_DROPLET: u64 = 10;
+
+/// What a rebuild measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct RebuildResult {
+    pub backend: String,
+    pub events: u64,
+    pub droplets: u64,
+    pub generate_seconds: f64,
+    pub rebuild_seconds: f64,
+    pub events_per_sec: f64,
+}
+
+/// The ten events of droplet `i`, as SQL producing
+/// (aggregate_type, aggregate_id, sequence, event_type, payload, k).
+fn rows_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => {
+            "WITH d AS (SELECT i, lpad(to_hex(i), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0') AS did, \
+                                  lpad(to_hex(i), 8, '0') || '-0000-4000-9000-' || lpad(to_hex(i), 12, '0') AS jid \
+                       FROM generate_series($1::bigint, $2::bigint) AS i), \
+                  k AS (SELECT k FROM generate_series(1, 10) AS k) \
+             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+             SELECT CASE WHEN k IN (1, 10) THEN 'Droplet' ELSE 'Job' END, \
+                    CASE WHEN k IN (1, 10) THEN did ELSE jid END, \
+                    CASE WHEN k = 1 THEN 1 WHEN k = 10 THEN 2 ELSE k - 1 END, \
+                    CASE k WHEN 1 THEN 'DropletCreated' WHEN 2 THEN 'JobQueued' WHEN 3 THEN 'JobStarted' \
+                           WHEN 9 THEN 'JobCompleted' WHEN 10 THEN 'DropletProvisioned' ELSE 'JobProgressed' END, \
+                    '1', \
+                    (CASE k \
+                      WHEN 1 THEN json_build_object('name', 'gen-' || i, 'cluster_id', NULL, 'region', 'nyc1', 'size', 's-1vcpu-1gb', 'image', 'debian-12-x64', 'job_id', jid) \
+                      WHEN 2 THEN json_build_object('job_type', 'PROVISION', 'target_type', 'Droplet', 'target_id', did, 'params', json_build_object(), 'max_attempts', 3) \
+                      WHEN 3 THEN json_build_object('attempt', 1, 'worker', 'w', 'lease_expires_at', '2026-01-01T00:00:00Z') \
+                      WHEN 9 THEN json_build_object('result', json_build_object()) \
+                      WHEN 10 THEN json_build_object('ip', '10.0.0.' || (i % 250 + 2)) \
+                      ELSE json_build_object('progress', (k - 3) * 20, 'stage', 'booting', 'message', 'generated', 'lease_expires_at', '2026-01-01T00:00:00Z') END)::jsonb, \
+                    '{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}'::jsonb \
+             FROM d CROSS JOIN k ORDER BY i, k"
+        }
+        Dialect::Sqlite => {
+            "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2), \
+                  d AS (SELECT i, printf('%08x-0000-4000-8000-%012x', i, i) AS did, printf('%08x-0000-4000-9000-%012x', i, i) AS jid FROM n), \
+                  k(k) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10)) \
+             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, event_id, recorded_us) \
+             SELECT CASE WHEN k IN (1, 10) THEN 'Droplet' ELSE 'Job' END, \
+                    CASE WHEN k IN (1, 10) THEN did ELSE jid END, \
+                    CASE WHEN k = 1 THEN 1 WHEN k = 10 THEN 2 ELSE k - 1 END, \
+                    CASE k WHEN 1 THEN 'DropletCreated' WHEN 2 THEN 'JobQueued' WHEN 3 THEN 'JobStarted' \
+                           WHEN 9 THEN 'JobCompleted' WHEN 10 THEN 'DropletProvisioned' ELSE 'JobProgressed' END, \
+                    '1', \
+                    CASE k \
+                      WHEN 1 THEN json_object('name', 'gen-' || i, 'cluster_id', NULL, 'region', 'nyc1', 'size', 's-1vcpu-1gb', 'image', 'debian-12-x64', 'job_id', jid) \
+                      WHEN 2 THEN json_object('job_type', 'PROVISION', 'target_type', 'Droplet', 'target_id', did, 'params', json_object(), 'max_attempts', 3) \
+                      WHEN 3 THEN json_object('attempt', 1, 'worker', 'w', 'lease_expires_at', '2026-01-01T00:00:00Z') \
+                      WHEN 9 THEN json_object('result', json_object()) \
+                      WHEN 10 THEN json_object('ip', '10.0.0.' || (i % 250 + 2)) \
+                      ELSE json_object('progress', (k - 3) * 20, 'stage', 'booting', 'message', 'generated', 'lease_expires_at', '2026-01-01T00:00:00Z') END, \
+                    '{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}', \
+                    printf('%08x-%04x-4000-a000-%012x', i, k, i), i * 1000 + k \
+             FROM d CROSS JOIN k ORDER BY i, k"
+        }
+    }
+}
+
+/// Appends the events of `droplets` generated droplets (numbered from `first`).
+pub async fn generate(storage: &Storage, first: u64, droplets: u64) -> anyhow::Result<f64> {
+    let db = storage.db().await?;
+    let started = Instant::now();
+    let chunk = 20_000u64;
+    let mut from = first;
+    while from < first + droplets {
+        let to = (from + chunk - 1).min(first + droplets - 1);
+        sqlx::query(rows_sql(db.dialect))
+            .bind(from as i64)
+            .bind(to as i64)
+            .execute(&db.writer)
+            .await?;
+        from = to + 1;
+    }
+    if db.dialect == Dialect::Postgres {
+        db.writer.execute("ANALYZE events").await?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    db.close().await;
+    Ok(seconds)
+}
+
+/// Rebuilds every read model from the log and reports the rate.
+pub async fn rebuild(storage: &Storage, generate_seconds: f64) -> anyhow::Result<RebuildResult> {
+    let db = storage.db().await?;
+    let report = projector::rebuild::rebuild(&db, 5000, |_, _| {}).await?;
+    db.close().await;
+    Ok(RebuildResult {
+        backend: storage.label().into(),
+        events: report.events,
+        droplets: report.events / EVENTS_PER_DROPLET,
+        generate_seconds,
+        rebuild_seconds: report.seconds,
+        events_per_sec: report.events as f64 / report.seconds.max(1e-9),
+    })
+}
