@@ -1,12 +1,14 @@
 // Clusters: the list, filtered by name, and the create form.
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { Link } from "react-router";
-import { useQuery } from "urql";
+import { useClient, useQuery } from "urql";
 import { ClustersQuery } from "./operations";
 import { CreateClusterForm } from "./CreateClusterForm";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
 import { useRefetchOnReconnect } from "../../live/connection";
+import { useLoadMore } from "../../live/useLoadMore";
+import { LoadMore } from "../../components/LoadMore";
 
 export function ClustersPage() {
   const [name, setName] = useState("");
@@ -17,7 +19,16 @@ export function ClustersPage() {
   });
   const reload = () => refetch({ requestPolicy: "network-only" });
   useRefetchOnReconnect(reload);
-  const clusters = data?.clusters.nodes ?? [];
+  const client = useClient();
+  const pages = useLoadMore(
+    data?.clusters,
+    useCallback(
+      (after: string) =>
+        client.query(ClustersQuery, { first: 100, after, filter: name ? { name } : null }, { requestPolicy: "network-only" }).toPromise().then((r) => r.data?.clusters),
+      [client, name],
+    ),
+  );
+  const clusters = pages.nodes;
 
   return (
     <section>
@@ -81,6 +92,7 @@ export function ClustersPage() {
           </table>
         </div>
       )}
+      <LoadMore hasMore={pages.hasMore} loading={pages.loading} onClick={pages.loadMore} shown={clusters.length} total={data?.clusters.totalCount} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { act, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { DropletsPage } from "./DropletsPage";
 import { renderWithApi } from "../../test/render";
 import { catalog, droplet, job } from "../../test/fixtures";
@@ -58,5 +59,34 @@ describe("DropletsPage", () => {
     expect(within(row).getByTestId("status")).toHaveTextContent("RUNNING");
     expect(within(row).getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
     expect(row).toHaveTextContent("10.0.0.5");
+  });
+
+  it("loads further pages on request", async () => {
+    renderWithApi(<DropletsPage />, {
+      path: "/droplets",
+      route: "/droplets",
+      handlers: {
+        Catalog: () => ({ data: catalog }),
+        ClusterChoices: () => noClusters,
+        Droplets: (v) =>
+          v.after === "c1"
+            ? connection([droplet({ id: "d2", name: "web-2" })])
+            : {
+                data: {
+                  droplets: {
+                    __typename: "DropletConnection",
+                    totalCount: 2,
+                    pageInfo: { hasNextPage: true, endCursor: "c1" },
+                    nodes: [droplet()],
+                  },
+                },
+              },
+      },
+    });
+    await screen.findByTestId("droplet-row-web-1");
+    expect(screen.getByText("1 of 2 shown")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findByTestId("droplet-row-web-2")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
   });
 });

@@ -1,6 +1,7 @@
 // Droplets: filters (kept in the URL), the live list and the create form.
+import { useCallback } from "react";
 import { useSearchParams } from "react-router";
-import { useQuery } from "urql";
+import { useClient, useQuery } from "urql";
 import { CatalogQuery } from "../../graphql/fragments";
 import { ClusterChoicesQuery, DropletsQuery } from "./operations";
 import { CreateDropletForm } from "./CreateDropletForm";
@@ -8,6 +9,8 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { DropletTable } from "../../components/DropletTable";
 import { Empty, Loading, PageHeader } from "../../components/Status";
 import { useLiveDroplets } from "../../live/useLiveDroplets";
+import { useLoadMore } from "../../live/useLoadMore";
+import { LoadMore } from "../../components/LoadMore";
 import { useRefetchOnReconnect } from "../../live/connection";
 import type { DropletFilter, DropletStatus } from "../../gql/graphql";
 
@@ -33,7 +36,17 @@ export function DropletsPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: DropletsQuery, variables: { first: 100, filter } });
   const reload = () => refetch({ requestPolicy: "network-only" });
   useRefetchOnReconnect(reload);
-  const droplets = useLiveDroplets(data?.droplets.nodes ?? [], filter, (d) =>
+  const client = useClient();
+  const filterKey = JSON.stringify(filter);
+  const pages = useLoadMore(
+    data?.droplets,
+    useCallback(
+      (after: string) =>
+        client.query(DropletsQuery, { first: 100, after, filter: JSON.parse(filterKey) }, { requestPolicy: "network-only" }).toPromise().then((r) => r.data?.droplets),
+      [client, filterKey],
+    ),
+  );
+  const droplets = useLiveDroplets(pages.nodes, filter, (d) =>
     (!filter.status || d.status === filter.status) &&
     (!filter.region || d.region === filter.region) &&
     (!filter.clusterId || d.clusterId === filter.clusterId) &&
@@ -97,6 +110,7 @@ export function DropletsPage() {
           <DropletTable droplets={droplets} />
         </>
       )}
+      <LoadMore hasMore={pages.hasMore} loading={pages.loading} onClick={pages.loadMore} shown={pages.nodes.length} total={data?.droplets.totalCount} />
     </section>
   );
 }

@@ -1,11 +1,14 @@
-// Jobs: newest first, filtered by status and type, with live progress bars.
+// Jobs: newest loaded first, filtered by status and type, with live progress bars.
+import { useCallback } from "react";
 import { useSearchParams } from "react-router";
-import { useQuery } from "urql";
+import { useClient, useQuery } from "urql";
 import { JobsQuery } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { JobTable } from "../../components/JobTable";
 import { Empty, Loading, PageHeader } from "../../components/Status";
 import { useLiveJobs } from "../../live/useLiveJobs";
+import { useLoadMore } from "../../live/useLoadMore";
+import { LoadMore } from "../../components/LoadMore";
 import { useRefetchOnReconnect } from "../../live/connection";
 import type { JobFilter, JobStatus, JobType } from "../../gql/graphql";
 
@@ -26,8 +29,18 @@ export function JobsPage() {
   };
   const [{ data, fetching, error }, refetch] = useQuery({ query: JobsQuery, variables: { first: 100, filter } });
   useRefetchOnReconnect(() => refetch({ requestPolicy: "network-only" }));
+  const client = useClient();
+  const filterKey = JSON.stringify(filter);
+  const pages = useLoadMore(
+    data?.jobs,
+    useCallback(
+      (after: string) =>
+        client.query(JobsQuery, { first: 100, after, filter: JSON.parse(filterKey) }, { requestPolicy: "network-only" }).toPromise().then((r) => r.data?.jobs),
+      [client, filterKey],
+    ),
+  );
   const jobs = useLiveJobs(
-    data?.jobs.nodes ?? [],
+    pages.nodes,
     filter,
     (j) => (!filter.status || j.status === filter.status) && (!filter.type || j.type === filter.type),
   );
@@ -60,6 +73,7 @@ export function JobsPage() {
       ) : (
         <JobTable jobs={[...jobs].reverse()} />
       )}
+      <LoadMore hasMore={pages.hasMore} loading={pages.loading} onClick={pages.loadMore} shown={pages.nodes.length} total={data?.jobs.totalCount} />
     </section>
   );
 }
