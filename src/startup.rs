@@ -26,6 +26,36 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Job settings from the configuration.
+pub fn job_settings(settings: &Settings) -> JobSettings {
+    JobSettings {
+        max_attempts: settings.job_max_attempts,
+        retry_backoff: chrono::Duration::from_std(Settings::duration(
+            settings.job_retry_backoff_seconds,
+        ))
+        .unwrap_or(chrono::Duration::seconds(2)),
+    }
+}
+
+/// The job worker with the simulated provider, as configured.
+pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) -> Worker {
+    Worker::new(
+        commands,
+        Arc::new(reads),
+        SimulatedProvider {
+            provision_time: Settings::duration(settings.provision_seconds),
+            failure_rate: settings.provision_failure_rate,
+        },
+        WorkerSettings {
+            workers: settings.worker_count,
+            queue_capacity: settings.worker_queue,
+            lease: Settings::duration(settings.job_lease_seconds),
+            progress_interval: Settings::duration(settings.progress_interval_seconds),
+            poll_interval: std::time::Duration::from_millis(500),
+        },
+    )
+}
+
 /// A running ClusterGenie: HTTP server, projector and worker in one process.
 pub struct Application {
     port: u16,
@@ -43,14 +73,7 @@ impl Application {
         let db = open_database(&settings).await?;
         let committed = Arc::new(Notify::new());
         let store = EventStore::new(db.clone());
-        let jobs = JobSettings {
-            max_attempts: settings.job_max_attempts,
-            retry_backoff: chrono::Duration::from_std(Settings::duration(
-                settings.job_retry_backoff_seconds,
-            ))
-            .unwrap_or(chrono::Duration::seconds(2)),
-        };
-        let commands = Commands::new(store, jobs, committed.clone());
+        let commands = Commands::new(store, job_settings(&settings), committed.clone());
         let feed = ChangeFeed::default();
         let reads = ReadModels::new(db.clone());
         let shutdown = CancellationToken::new();
@@ -58,21 +81,7 @@ impl Application {
         let projector = Projector::new(db.clone(), feed.clone());
         let projector = tokio::spawn(projector.run(committed.clone(), shutdown.clone()));
 
-        let worker = Worker::new(
-            commands.clone(),
-            Arc::new(reads.clone()),
-            SimulatedProvider {
-                provision_time: Settings::duration(settings.provision_seconds),
-                failure_rate: settings.provision_failure_rate,
-            },
-            WorkerSettings {
-                workers: settings.worker_count,
-                queue_capacity: settings.worker_queue,
-                lease: Settings::duration(settings.job_lease_seconds),
-                progress_interval: Settings::duration(settings.progress_interval_seconds),
-                poll_interval: std::time::Duration::from_millis(500),
-            },
-        );
+        let worker = build_worker(&settings, commands.clone(), reads.clone());
         let worker = tokio::spawn(worker.run(feed.jobs_changed(), shutdown.clone()));
 
         let state = AppState {

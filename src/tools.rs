@@ -2,9 +2,8 @@
 
 use crate::cli::EventsArgs;
 use crate::configuration::Settings;
-use crate::startup::{open_database, shutdown_signal};
-use command::worker::{SimulatedProvider, Worker, WorkerSettings};
-use command::{Commands, EventStore, JobSettings, LogCursor};
+use crate::startup::{build_worker, job_settings, open_database, shutdown_signal};
+use command::{Commands, EventStore, LogCursor};
 use indicatif::{ProgressBar, ProgressStyle};
 use projector::{ChangeFeed, Projector, ReadModels};
 use std::io::Write;
@@ -110,29 +109,10 @@ pub async fn worker_role(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     let commands = Commands::new(
         EventStore::new(db.clone()),
-        JobSettings {
-            max_attempts: settings.job_max_attempts,
-            retry_backoff: chrono::Duration::from_std(Settings::duration(
-                settings.job_retry_backoff_seconds,
-            ))?,
-        },
+        job_settings(settings),
         Arc::new(Notify::new()),
     );
-    let worker = Worker::new(
-        commands,
-        Arc::new(ReadModels::new(db.clone())),
-        SimulatedProvider {
-            provision_time: Settings::duration(settings.provision_seconds),
-            failure_rate: settings.provision_failure_rate,
-        },
-        WorkerSettings {
-            workers: settings.worker_count,
-            queue_capacity: settings.worker_queue,
-            lease: Settings::duration(settings.job_lease_seconds),
-            progress_interval: Settings::duration(settings.progress_interval_seconds),
-            poll_interval: std::time::Duration::from_millis(500),
-        },
-    );
+    let worker = build_worker(settings, commands, ReadModels::new(db.clone()));
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(worker.run(Arc::new(Notify::new()), shutdown.clone()));
     shutdown_signal().await;
