@@ -46,6 +46,5 @@ export function useRefetchOnReconnect(refetch: () => void) {
   const { reconnects } = useConnection();
   useEffect(() => {
     if (reconnects > 0) refetch();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reconnects]);
 }

@@ -80,6 +80,5 @@ export function useEventTail({ after, filter, enabled = true, onEvent, onError }
       (e) => handlers.current.onEvent(e),
       (m) => handlers.current.onError?.(m),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ws, after, filterKey, enabled]);
 }

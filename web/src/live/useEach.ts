@@ -20,6 +20,5 @@ export function useEach<Data, Variables extends AnyVariables>(
       if (result.data) handler.current(result.data);
     });
     return unsubscribe;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, query, key, enabled, restartKey]);
 }

@@ -21,7 +21,6 @@ export function useLiveDroplets(
         const j = d.job && jobs.get(d.job.id);
         return j && d.job && j.version >= d.job.version ? { ...d, job: j } : d;
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [base, droplets, jobs],
   );
 }

@@ -12,6 +12,5 @@ export function useLiveJobs(
 ): JobFieldsFragment[] {
   const [updates, setUpdates] = useState(new Map<string, JobFieldsFragment>());
   useEach(JobsLive, { filter }, (data) => setUpdates((m) => upsert(m, data.jobs)));
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   return useMemo(() => mergeLive(base, updates, accept), [base, updates]);
 }
