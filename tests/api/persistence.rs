@@ -37,20 +37,40 @@ async fn restart_keeps_all_data(backend: Backend) {
 }
 on_both_backends!(restart_keeps_all_data);
 
+/// A child process that is killed when dropped, so a failing test leaves nothing running.
+struct Process(Child);
+
+impl Process {
+    fn kill(mut self) {
+        let _ = self.0.kill(); // SIGKILL
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A `clustergenie serve` child process on `storage`.
-fn start_process(storage: &Storage, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_clustergenie"))
+fn start_process(storage: &Storage, port: u16) -> Process {
+    let child = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
         .arg("serve")
         .envs(storage.env())
         .env("CLUSTERGENIE_LISTEN", format!("127.0.0.1:{port}"))
         .env("CLUSTERGENIE_PROVISION_SECONDS", "4")
         .env("CLUSTERGENIE_JOB_LEASE_SECONDS", "1.5")
         .env("CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS", "0.1")
+        // A loaded CI machine can be slow; mutation payloads wait for their read models.
+        .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "60")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("clustergenie binary starts")
+        .expect("clustergenie binary starts");
+    Process(child)
 }
 
 fn free_port() -> u16 {
@@ -63,7 +83,7 @@ fn free_port() -> u16 {
 
 async fn post(port: u16, query: &str, variables: serde_json::Value) -> serde_json::Value {
     let client = reqwest::Client::new();
-    for _ in 0..100 {
+    for _ in 0..600 {
         if let Ok(resp) = client
             .post(format!("http://127.0.0.1:{port}/graphql"))
             .json(&json!({ "query": query, "variables": variables }))
@@ -80,7 +100,7 @@ async fn post(port: u16, query: &str, variables: serde_json::Value) -> serde_jso
 async fn a_job_interrupted_by_a_crash_finishes_after_restart(backend: Backend) {
     let storage = Storage::fresh(backend).await;
     let port = free_port();
-    let mut child = start_process(&storage, port);
+    let child = start_process(&storage, port);
     let r = post(
         port,
         "mutation { createDroplet(input: {name: \"crashy\", region: \"tor1\", size: \"s-1vcpu-1gb\", image: \"debian-12-x64\"}) { droplet { id } job { id } } }",
@@ -98,7 +118,7 @@ async fn a_job_interrupted_by_a_crash_finishes_after_restart(backend: Backend) {
     let job_query = "query($id: ID!) { job(id: $id) { status progress attempts } }";
     // Wait until the job is well under way, then kill the process without warning.
     let mut progress_at_crash = 0;
-    for _ in 0..200 {
+    for _ in 0..1200 {
         let r = post(port, job_query, json!({ "id": job_id })).await;
         let p = r["data"]["job"]["progress"].as_i64().unwrap_or(0);
         if r["data"]["job"]["status"] == "RUNNING" && p >= 20 {
@@ -108,14 +128,13 @@ async fn a_job_interrupted_by_a_crash_finishes_after_restart(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(progress_at_crash >= 20, "job never got under way");
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    child.kill();
 
     let port = free_port();
-    let mut child = start_process(&storage, port);
+    let child = start_process(&storage, port);
     let mut last = json!(null);
     let mut seen = progress_at_crash;
-    for _ in 0..400 {
+    for _ in 0..1200 {
         last = post(port, job_query, json!({ "id": job_id })).await;
         let p = last["data"]["job"]["progress"].as_i64().unwrap_or(0);
         assert!(
@@ -147,8 +166,7 @@ async fn a_job_interrupted_by_a_crash_finishes_after_restart(backend: Backend) {
     )
     .await;
     assert_eq!(r["data"]["events"]["totalCount"], 1, "{r}");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.kill();
 }
 on_both_backends!(a_job_interrupted_by_a_crash_finishes_after_restart);
 
