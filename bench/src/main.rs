@@ -37,6 +37,9 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432"
     )]
     postgres: String,
+    /// Sections to run.
+    #[arg(long, value_delimiter = ',', default_value = "append,http,live,scale")]
+    only: Vec<String>,
     /// The `clustergenie` binary (default: next to this one).
     #[arg(long)]
     binary: Option<PathBuf>,
@@ -166,77 +169,87 @@ async fn main() -> anyhow::Result<()> {
         ("CLUSTERGENIE_MAX_PAGE_SIZE", "100"),
     ];
 
+    let run = |section: &str| args.only.iter().any(|s| s == section);
     for backend in &args.backends {
-        eprintln!("== {backend}: event append vs raw INSERT");
-        for writers in [1usize, 32] {
+        if run("append") {
+            eprintln!("== {backend}: event append vs raw INSERT");
+            for writers in [1usize, 32] {
+                let storage = fresh(backend, &args.postgres).await?;
+                let r = append::measure(&storage, writers, f64::from(plan.seconds)).await?;
+                cleanup(&storage, &args.postgres).await;
+                report.append.push(r);
+            }
+        }
+
+        if run("http") || run("live") {
+            eprintln!("== {backend}: HTTP load");
             let storage = fresh(backend, &args.postgres).await?;
-            let r = append::measure(&storage, writers, f64::from(plan.seconds)).await?;
-            cleanup(&storage, &args.postgres).await;
-            report.append.push(r);
-        }
-
-        eprintln!("== {backend}: HTTP load");
-        let storage = fresh(backend, &args.postgres).await?;
-        let srv = Server::start(&bin, &storage, server_env).await?;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let idle = srv.rss_kib();
-        let status_path = format!("/proc/{}/status", srv_pid(&srv));
-        let (stop, peak) = rss_sampler(status_path);
-        for i in 0..20 {
-            let body = json!({"query": "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { position } }",
+            let srv = Server::start(&bin, &storage, server_env).await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let idle = srv.rss_kib();
+            let status_path = format!("/proc/{}/status", srv_pid(&srv));
+            let (stop, peak) = rss_sampler(status_path);
+            for i in 0..20 {
+                let body = json!({"query": "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { position } }",
                 "variables": {"i": {"name": format!("seed-{i}"), "region": "nyc1", "size": "s-1vcpu-1gb", "image": "debian-12-x64"}}});
-            reqwest::Client::new()
-                .post(format!("{}/graphql", srv.base))
-                .json(&body)
-                .send()
-                .await?;
-        }
-        let health = wrk::run(
-            &format!("{}/health", srv.base),
-            100,
-            plan.seconds,
-            &wrk::get_script(),
-        )?;
-        let list = wrk::run(
-            &format!("{}/graphql", srv.base),
-            100,
-            plan.seconds,
-            &wrk::post_script(
-                r#"{"query":"{ droplets(first: 20) { totalCount edges { node { id name status ip size region } } } }"}"#,
-            ),
-        )?;
-        let create = wrk::run(
-            &format!("{}/graphql", srv.base),
-            64,
-            plan.seconds,
-            &wrk::create_droplet_script(),
-        )?;
-        let _ = stop.send(());
-        let peak = peak.await?;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let after = srv.rss_kib();
-        report.http.push(report::Http {
-            backend: backend.clone(),
-            health,
-            list_droplets: list,
-            create_droplet: create,
-        });
-        report.memory.push(report::Memory {
-            backend: backend.clone(),
-            idle_kib: idle,
-            peak_under_load_kib: peak,
-            after_load_kib: after,
-        });
+                reqwest::Client::new()
+                    .post(format!("{}/graphql", srv.base))
+                    .json(&body)
+                    .send()
+                    .await?;
+            }
+            let health = wrk::run(
+                &format!("{}/health", srv.base),
+                100,
+                plan.seconds,
+                &wrk::get_script(),
+            )?;
+            let list = wrk::run(
+                &format!("{}/graphql", srv.base),
+                100,
+                plan.seconds,
+                &wrk::post_script(
+                    r#"{"query":"{ droplets(first: 20) { totalCount edges { node { id name status ip size region } } } }"}"#,
+                ),
+            )?;
+            let create = wrk::run(
+                &format!("{}/graphql", srv.base),
+                64,
+                plan.seconds,
+                &wrk::create_droplet_script(),
+            )?;
+            let _ = stop.send(());
+            let peak = peak.await?;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let after = srv.rss_kib();
+            report.http.push(report::Http {
+                backend: backend.clone(),
+                health,
+                list_droplets: list,
+                create_droplet: create,
+            });
+            report.memory.push(report::Memory {
+                backend: backend.clone(),
+                idle_kib: idle,
+                peak_under_load_kib: peak,
+                after_load_kib: after,
+            });
 
-        eprintln!("== {backend}: live delivery");
-        for &n in &plan.subscribers {
-            report
-                .live
-                .push(live::measure(&srv, backend, n, plan.live_events).await?);
+            if run("live") {
+                eprintln!("== {backend}: live delivery");
+                for &n in &plan.subscribers {
+                    report
+                        .live
+                        .push(live::measure(&srv, backend, n, plan.live_events).await?);
+                }
+            }
+            srv.stop();
+            cleanup(&storage, &args.postgres).await;
         }
-        srv.stop();
-        cleanup(&storage, &args.postgres).await;
 
+        if !run("scale") {
+            continue;
+        }
         eprintln!("== {backend}: rebuild and scale curve");
         let storage = fresh(backend, &args.postgres).await?;
         let mut have = 0u64;

@@ -175,10 +175,8 @@ pub async fn apply(
             }
         };
         cp.ordinal = ordinal;
-        let audit = audit_row(ordinal, e);
-        tables::insert_audit(db, &mut *conn, &audit).await?;
         changes.push(Change {
-            audit,
+            audit: audit_row(ordinal, e),
             row: changed,
         });
     }
@@ -197,6 +195,8 @@ pub async fn apply(
             tables::save_job(db, &mut *conn, r).await?;
         }
     }
+    let audits: Vec<_> = changes.iter().map(|c| c.audit.clone()).collect();
+    tables::insert_audits(db, &mut *conn, &audits).await?;
     save_checkpoint(db, conn, &cp).await?;
     Ok((cp, changes))
 }

@@ -202,32 +202,43 @@ pub(crate) async fn save_job(
         .map(|_| ())
 }
 
-pub(crate) async fn insert_audit(
+/// Audit rows per multi-row `INSERT` (14 parameters each, well under both backends' limits).
+const AUDIT_CHUNK: usize = 500;
+
+/// Inserts audit rows with as few statements as possible.
+pub(crate) async fn insert_audits(
     db: &Db,
     conn: &mut AnyConnection,
-    r: &AuditRow,
+    rows: &[AuditRow],
 ) -> Result<(), sqlx::Error> {
-    let params: Vec<String> = (1..=14).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO audit_log ({AUDIT_COLS}) VALUES ({})",
-        params.join(", ")
-    );
-    sqlx::query(&db.sql(&sql))
-        .bind(r.ordinal)
-        .bind(r.position)
-        .bind(&r.aggregate_type)
-        .bind(&r.aggregate_id)
-        .bind(r.sequence)
-        .bind(&r.event_type)
-        .bind(&r.event_version)
-        .bind(&r.event_id)
-        .bind(&r.actor)
-        .bind(&r.correlation_id)
-        .bind(&r.causation_id)
-        .bind(r.payload.to_string())
-        .bind(r.metadata.to_string())
-        .bind(r.recorded_us)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    for chunk in rows.chunks(AUDIT_CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let params: Vec<String> = (1..=14).map(|c| format!("${}", r * 14 + c)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}", values.join(", "));
+        let sql = db.sql(&sql);
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(r.ordinal)
+                .bind(r.position)
+                .bind(r.aggregate_type.clone())
+                .bind(r.aggregate_id.clone())
+                .bind(r.sequence)
+                .bind(r.event_type.clone())
+                .bind(r.event_version.clone())
+                .bind(r.event_id.clone())
+                .bind(r.actor.clone())
+                .bind(r.correlation_id.clone())
+                .bind(r.causation_id.clone())
+                .bind(r.payload.to_string())
+                .bind(r.metadata.to_string())
+                .bind(r.recorded_us);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
