@@ -301,6 +301,16 @@ impl EventStore {
             return Ok(Vec::new());
         }
         let metadata = serde_json::to_string(&append.metadata).expect("metadata serializes");
+        let now = now_us();
+        let sql = self.insert_sql(append.events.len());
+        if append.claims.is_empty() && append.releases.is_empty() && append.idempotency.is_none() {
+            // One statement is atomic by itself: no BEGIN/COMMIT round trips.
+            let rows = self
+                .bind_events(&sql, &append, &metadata, now)
+                .fetch_all(&self.db.writer)
+                .await;
+            return Self::committed(rows, &append);
+        }
         let mut conn = self.db.writer.acquire().await?;
         let mut tx = conn.begin().await?;
 
@@ -340,41 +350,11 @@ impl EventStore {
             .await?;
         }
 
-        let sql = self.insert_sql(append.events.len());
-        let mut q = sqlx::query(&sql);
-        let now = now_us();
-        for e in &append.events {
-            q = q
-                .bind(e.aggregate_type.as_str())
-                .bind(&e.aggregate_id)
-                .bind(e.sequence)
-                .bind(e.event_type)
-                .bind(e.event_version)
-                .bind(e.payload.to_string())
-                .bind(metadata.clone());
-            if self.db.dialect == Dialect::Sqlite {
-                q = q.bind(uuid::Uuid::new_v4().to_string()).bind(now);
-            }
-        }
-        let rows = match q.fetch_all(&mut *tx).await {
-            Err(e) if is_unique_violation(&e) => {
-                let first = &append.events[0];
-                return Err(StoreError::Conflict {
-                    aggregate_type: first.aggregate_type.as_str().to_string(),
-                    aggregate_id: first.aggregate_id.clone(),
-                });
-            }
-            r => r?,
-        };
-        let mut committed = Vec::with_capacity(rows.len());
-        for row in &rows {
-            committed.push(Committed {
-                aggregate_id: row.try_get("aggregate_id")?,
-                sequence: row.try_get("sequence")?,
-                position: row.try_get("global_position")?,
-            });
-        }
-        committed.sort_by_key(|c| c.position);
+        let rows = self
+            .bind_events(&sql, &append, &metadata, now)
+            .fetch_all(&mut *tx)
+            .await;
+        let committed = Self::committed(rows, &append)?;
 
         if let Some(idem) = &append.idempotency {
             let last = committed.last().map(|c| c.position).unwrap_or(0);
@@ -397,6 +377,58 @@ impl EventStore {
             }
         }
         tx.commit().await?;
+        Ok(committed)
+    }
+
+    /// The multi-row events `INSERT` with every value bound.
+    fn bind_events<'q>(
+        &self,
+        sql: &'q str,
+        append: &'q Append,
+        metadata: &str,
+        now: i64,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for e in &append.events {
+            q = q
+                .bind(e.aggregate_type.as_str())
+                .bind(&e.aggregate_id)
+                .bind(e.sequence)
+                .bind(e.event_type)
+                .bind(e.event_version)
+                .bind(e.payload.to_string())
+                .bind(metadata.to_string());
+            if self.db.dialect == Dialect::Sqlite {
+                q = q.bind(uuid::Uuid::new_v4().to_string()).bind(now);
+            }
+        }
+        q
+    }
+
+    /// Reads the `RETURNING` rows of the events `INSERT`; a taken sequence is a lost race.
+    fn committed(
+        rows: Result<Vec<AnyRow>, sqlx::Error>,
+        append: &Append,
+    ) -> Result<Vec<Committed>, StoreError> {
+        let rows = match rows {
+            Err(e) if is_unique_violation(&e) => {
+                let first = &append.events[0];
+                return Err(StoreError::Conflict {
+                    aggregate_type: first.aggregate_type.as_str().to_string(),
+                    aggregate_id: first.aggregate_id.clone(),
+                });
+            }
+            r => r?,
+        };
+        let mut committed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            committed.push(Committed {
+                aggregate_id: row.try_get("aggregate_id")?,
+                sequence: row.try_get("sequence")?,
+                position: row.try_get("global_position")?,
+            });
+        }
+        committed.sort_by_key(|c| c.position);
         Ok(committed)
     }
 

@@ -202,8 +202,15 @@ pub(crate) async fn save_job(
         .map(|_| ())
 }
 
-/// Audit rows per multi-row `INSERT` (14 parameters each, well under both backends' limits).
-const AUDIT_CHUNK: usize = 500;
+/// Audit rows per `INSERT`. Multi-row statements halved rebuild time on Postgres (fewer round
+/// trips) but made it 2.4× slower on SQLite, where a cached single-row statement is cheapest
+/// (measured with the bench's 1M-event rebuild; see BENCHMARKS.md).
+fn audit_chunk(db: &Db) -> usize {
+    match db.dialect {
+        command::Dialect::Postgres => 500,
+        command::Dialect::Sqlite => 1,
+    }
+}
 
 /// Inserts audit rows with as few statements as possible.
 pub(crate) async fn insert_audits(
@@ -211,14 +218,17 @@ pub(crate) async fn insert_audits(
     conn: &mut AnyConnection,
     rows: &[AuditRow],
 ) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(AUDIT_CHUNK) {
+    for chunk in rows.chunks(audit_chunk(db)) {
         let values: Vec<String> = (0..chunk.len())
             .map(|r| {
                 let params: Vec<String> = (1..=14).map(|c| format!("${}", r * 14 + c)).collect();
                 format!("({})", params.join(", "))
             })
             .collect();
-        let sql = format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}", values.join(", "));
+        let sql = format!(
+            "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
+            values.join(", ")
+        );
         let sql = db.sql(&sql);
         let mut q = sqlx::query(&sql);
         for r in chunk {
