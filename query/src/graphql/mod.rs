@@ -27,8 +27,10 @@ pub fn build_schema(state: Option<AppState>) -> ClusterGenieSchema {
         subscription::SubscriptionRoot,
     )
     .limit_depth(depth)
-    .limit_complexity(complexity)
-    .extension(async_graphql::extensions::Tracing);
+    .limit_complexity(complexity);
+    // No per-resolver tracing extension: one span per field (120+ per list page), each
+    // recorded by the OpenTelemetry layer, cost more than the query itself (BENCHMARKS.md).
+    // The request span in `http.rs` carries the trace.
     if let Some(state) = state {
         builder = builder.data(state);
     }
