@@ -64,13 +64,13 @@ pub enum Command {
     Events(EventsArgs),
     /// Print the GraphQL schema (SDL).
     Sdl,
-    /// Only the projector role.
+    /// Only the projector role (from Kafka when CLUSTERGENIE_KAFKA_BROKERS is set).
     Projector,
-    /// Only the job worker role.
+    /// Only the job worker role (jobs from Kafka when CLUSTERGENIE_KAFKA_BROKERS is set).
     Worker,
-    /// Only the API role (distributed mode).
+    /// Only the API role (distributed mode: needs Postgres and Kafka).
     Api,
-    /// Only the Kafka relay role (distributed mode).
+    /// Only the relay from the Postgres event store to Kafka (distributed mode).
     Relay,
 }
 

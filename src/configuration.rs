@@ -30,8 +30,14 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Postgres pool size (`CLUSTERGENIE_DATABASE_MAX_CONNECTIONS`).
     pub database_max_connections: u32,
-    /// Kafka bootstrap servers; turns on distributed mode (`KAFKA_BROKERS`).
+    /// Kafka bootstrap servers; the distributed roles need it (`CLUSTERGENIE_KAFKA_BROKERS`).
     pub kafka_brokers: Option<String>,
+    /// Prefix of every topic name (`CLUSTERGENIE_KAFKA_TOPIC_PREFIX`).
+    pub kafka_topic_prefix: String,
+    /// Partitions of each event topic the relay creates (`CLUSTERGENIE_KAFKA_PARTITIONS`).
+    pub kafka_partitions: i32,
+    /// Replication factor of the topics the relay creates (`CLUSTERGENIE_KAFKA_REPLICATION`).
+    pub kafka_replication: i32,
     /// Concurrent job runners (`CLUSTERGENIE_WORKER_COUNT`).
     pub worker_count: usize,
     /// Jobs handed out ahead of the runners (`CLUSTERGENIE_WORKER_QUEUE`).
@@ -68,6 +74,9 @@ impl Default for Settings {
             database_url: None,
             database_max_connections: 16,
             kafka_brokers: None,
+            kafka_topic_prefix: "clustergenie".into(),
+            kafka_partitions: 6,
+            kafka_replication: 1,
             worker_count: 4,
             worker_queue: 100,
             provision_seconds: 8.0,
@@ -115,7 +124,6 @@ pub struct ConfigError {
 /// Conventional variables read without the `CLUSTERGENIE_` prefix, and their keys.
 const CONVENTIONAL: &[(&str, &str)] = &[
     ("DATABASE_URL", "database_url"),
-    ("KAFKA_BROKERS", "kafka_brokers"),
     ("OTEL_EXPORTER_OTLP_ENDPOINT", "otel_exporter_otlp_endpoint"),
 ];
 
@@ -256,12 +264,58 @@ impl Settings {
                 );
             }
         }
+        if !(1..=1024).contains(&self.kafka_partitions) {
+            return bad(
+                "kafka_partitions",
+                format!("must be 1–1024, got {}", self.kafka_partitions),
+            );
+        }
+        if !(1..=16).contains(&self.kafka_replication) {
+            return bad(
+                "kafka_replication",
+                format!("must be 1–16, got {}", self.kafka_replication),
+            );
+        }
+        let prefix_ok = !self.kafka_topic_prefix.is_empty()
+            && self.kafka_topic_prefix.len() <= 200
+            && self
+                .kafka_topic_prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !prefix_ok {
+            return bad(
+                "kafka_topic_prefix",
+                "must be 1–200 characters of a-z, A-Z, 0-9, '.', '_' or '-'".into(),
+            );
+        }
+        if let Some(brokers) = &self.kafka_brokers {
+            if brokers.trim().is_empty() || brokers.split(',').any(|b| !b.trim().contains(':')) {
+                return bad(
+                    "kafka_brokers",
+                    format!("must be host:port[,host:port…], got {brokers:?}"),
+                );
+            }
+        }
         if let Some(secret) = &self.auth_secret {
             if secret.len() < 16 {
                 return bad("auth_secret", "must be at least 16 characters".into());
             }
         }
         Ok(())
+    }
+
+    /// The Kafka settings, or a one-line error naming the variable when a role needs them.
+    pub fn kafka(&self) -> Result<bus::KafkaSettings, ConfigError> {
+        let brokers = self.kafka_brokers.clone().ok_or_else(|| ConfigError {
+            name: variable_for("kafka_brokers"),
+            reason: "must be set for this role (the Kafka bootstrap servers, host:port)".into(),
+        })?;
+        Ok(bus::KafkaSettings {
+            brokers,
+            topic_prefix: self.kafka_topic_prefix.clone(),
+            partitions: self.kafka_partitions,
+            replication: self.kafka_replication,
+        })
     }
 
     /// Seconds as a `Duration`.

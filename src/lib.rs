@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod configuration;
+pub mod roles;
 pub mod startup;
 pub mod telemetry;
 pub mod tools;

@@ -3,8 +3,8 @@
 use clap::Parser;
 use clustergenie::cli::{Cli, Command};
 use clustergenie::configuration::Settings;
-use clustergenie::startup::Application;
-use clustergenie::{telemetry, tools};
+use clustergenie::startup::{Application, Role};
+use clustergenie::{roles, telemetry, tools};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -32,8 +32,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if settings.kafka_brokers.is_some() {
-        tracing::warn!("KAFKA_BROKERS is set, but this build runs the in-process bus only; distributed mode is not available yet");
+    if matches!(command, Command::Api | Command::Relay) {
+        if let Err(e) = settings.kafka() {
+            eprintln!("clustergenie: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if matches!(command, Command::Relay) && settings.database_url.is_none() {
+        eprintln!("clustergenie: configuration error: DATABASE_URL: must be set for the relay (it publishes the Postgres event store)");
+        return ExitCode::from(2);
     }
     let result = match command {
         Command::Serve | Command::Sdl => match Application::build(settings).await {
@@ -42,12 +49,13 @@ async fn main() -> ExitCode {
         },
         Command::Replay => tools::replay(&settings).await,
         Command::Events(args) => tools::events(&settings, args).await,
-        Command::Projector => tools::projector_role(&settings).await,
-        Command::Worker => tools::worker_role(&settings).await,
-        Command::Api | Command::Relay => {
-            eprintln!("clustergenie: the api and relay roles need distributed mode (Kafka), which this build does not include yet; use `clustergenie serve`");
-            return ExitCode::from(2);
-        }
+        Command::Projector => roles::projector_role(&settings).await,
+        Command::Worker => roles::worker_role(&settings).await,
+        Command::Relay => roles::relay_role(&settings).await,
+        Command::Api => match Application::build_role(settings, Role::Api).await {
+            Ok(app) => app.run_until_stopped().await,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

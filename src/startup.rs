@@ -56,20 +56,38 @@ pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) 
     )
 }
 
-/// A running ClusterGenie: HTTP server, projector and worker in one process.
+/// Which parts run beside the HTTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Embedded: API, projector and worker in one process (`clustergenie serve`).
+    Serve,
+    /// Distributed: only the API; live changes come from the projector through Kafka.
+    Api,
+}
+
+/// A running ClusterGenie: the HTTP server and, in embedded mode, projector and worker.
 pub struct Application {
     port: u16,
     server: Server,
     handle: ServerHandle,
     shutdown: CancellationToken,
-    projector: JoinHandle<()>,
-    worker: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
     db: Db,
 }
 
 impl Application {
-    /// Builds every part and binds the listener (port 0 picks a free port).
+    /// Builds every part of `clustergenie serve` and binds the listener (port 0 picks a
+    /// free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_role(settings, Role::Serve).await
+    }
+
+    /// Builds the API server of `role`.
+    pub async fn build_role(settings: Settings, role: Role) -> anyhow::Result<Self> {
+        let kafka = match role {
+            Role::Api => Some(settings.kafka()?),
+            Role::Serve => None,
+        };
         let db = open_database(&settings).await?;
         let committed = Arc::new(Notify::new());
         let store = EventStore::new(db.clone());
@@ -77,12 +95,37 @@ impl Application {
         let feed = ChangeFeed::default();
         let reads = ReadModels::new(db.clone());
         let shutdown = CancellationToken::new();
+        let mut tasks = Vec::new();
+        let mut checks: Vec<(&'static str, query::state::HealthCheck)> = Vec::new();
 
-        let projector = Projector::new(db.clone(), feed.clone());
-        let projector = tokio::spawn(projector.run(committed.clone(), shutdown.clone()));
-
-        let worker = build_worker(&settings, commands.clone(), reads.clone());
-        let worker = tokio::spawn(worker.run(feed.jobs_changed(), shutdown.clone()));
+        match kafka {
+            None => {
+                let projector = Projector::new(db.clone(), feed.clone());
+                tasks.push(tokio::spawn(
+                    projector.run(committed.clone(), shutdown.clone()),
+                ));
+                let worker = build_worker(&settings, commands.clone(), reads.clone());
+                tasks.push(tokio::spawn(
+                    worker.run(feed.jobs_changed(), shutdown.clone()),
+                ));
+            }
+            Some(kafka) => {
+                let health = bus::BusHealth::default();
+                checks.push(("broker", crate::roles::broker_check(health.clone())));
+                let follow =
+                    bus::live::follow_changes(kafka, feed.clone(), health, shutdown.clone());
+                let stop = shutdown.clone();
+                tasks.push(tokio::spawn(async move {
+                    if let Err(e) = follow.await {
+                        tracing::error!(
+                            error = format!("{e:#}"),
+                            "cannot follow the projector's changes; stopping"
+                        );
+                        stop.cancel();
+                    }
+                }));
+            }
+        }
 
         let state = AppState {
             commands,
@@ -96,6 +139,7 @@ impl Application {
                 consistency_timeout: Settings::duration(settings.consistency_timeout_seconds),
                 ..ApiSettings::default()
             },
+            checks,
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {
@@ -119,8 +163,7 @@ impl Application {
             server,
             handle,
             shutdown,
-            projector,
-            worker,
+            tasks,
             db,
         })
     }
@@ -141,8 +184,7 @@ impl Application {
             server,
             handle,
             shutdown,
-            projector,
-            worker,
+            tasks,
             db,
             ..
         } = self;
@@ -154,8 +196,9 @@ impl Application {
         shutdown.cancel();
         handle.stop(true).await;
         let _ = server.await;
-        let _ = projector.await;
-        let _ = worker.await;
+        for task in tasks {
+            let _ = task.await;
+        }
         db.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -30,9 +30,14 @@ pub fn init_tracing(
     otlp_endpoint: Option<&str>,
 ) -> anyhow::Result<TelemetryGuard> {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+    // OTEL_SERVICE_NAME names the role in a trace viewer (e.g. clustergenie-relay-1).
+    let service = std::env::var("OTEL_SERVICE_NAME")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "clustergenie".into());
     let mut builder = SdkTracerProvider::builder().with_resource(
         opentelemetry_sdk::Resource::builder()
-            .with_service_name("clustergenie")
+            .with_service_name(service)
             .build(),
     );
     if let Some(endpoint) = otlp_endpoint {

@@ -1,15 +1,11 @@
-//! Command-line tools and single roles: `replay`, `events`, `projector`, `worker`.
+//! Command-line tools: `replay` and `events`.
 
 use crate::cli::EventsArgs;
 use crate::configuration::Settings;
-use crate::startup::{build_worker, job_settings, open_database, shutdown_signal};
-use command::{Commands, EventStore, LogCursor};
+use crate::startup::open_database;
+use command::{EventStore, LogCursor};
 use indicatif::{ProgressBar, ProgressStyle};
-use projector::{ChangeFeed, Projector, ReadModels};
 use std::io::Write;
-use std::sync::Arc;
-use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 
 /// `clustergenie replay`: rebuilds every read model from position 0.
 pub async fn replay(settings: &Settings) -> anyhow::Result<()> {
@@ -85,39 +81,6 @@ pub async fn events(settings: &Settings, args: EventsArgs) -> anyhow::Result<()>
             }
         }
     }
-    db.close().await;
-    Ok(())
-}
-
-/// `clustergenie projector`: only builds read models (polling the event store).
-pub async fn projector_role(settings: &Settings) -> anyhow::Result<()> {
-    let db = open_database(settings).await?;
-    let shutdown = CancellationToken::new();
-    let task = tokio::spawn(
-        Projector::new(db.clone(), ChangeFeed::default())
-            .run(Arc::new(Notify::new()), shutdown.clone()),
-    );
-    shutdown_signal().await;
-    shutdown.cancel();
-    task.await?;
-    db.close().await;
-    Ok(())
-}
-
-/// `clustergenie worker`: only runs jobs (polling the jobs read model).
-pub async fn worker_role(settings: &Settings) -> anyhow::Result<()> {
-    let db = open_database(settings).await?;
-    let commands = Commands::new(
-        EventStore::new(db.clone()),
-        job_settings(settings),
-        Arc::new(Notify::new()),
-    );
-    let worker = build_worker(settings, commands, ReadModels::new(db.clone()));
-    let shutdown = CancellationToken::new();
-    let task = tokio::spawn(worker.run(Arc::new(Notify::new()), shutdown.clone()));
-    shutdown_signal().await;
-    shutdown.cancel();
-    task.await?;
     db.close().await;
     Ok(())
 }

@@ -91,7 +91,7 @@ pub struct AuditRow {
 }
 
 /// What one projected event changed, as pushed to live subscribers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// The event.
     pub audit: AuditRow,
@@ -100,7 +100,8 @@ pub struct Change {
 }
 
 /// The row an event changed, after the change.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "row")]
 pub enum ChangedRow {
     Cluster(ClusterRow),
     Droplet(DropletRow),

@@ -47,7 +47,9 @@ impl ChangeFeed {
     pub fn subscribers(&self) -> usize {
         self.changes.receiver_count()
     }
-    fn publish(&self, cp: Checkpoint, changes: Vec<Change>) {
+    /// Publishes what a batch changed (the local projector, or the changes topic in
+    /// distributed mode) and wakes the worker when a job changed.
+    pub fn publish(&self, cp: Checkpoint, changes: Vec<Change>) {
         let mut jobs = false;
         for change in changes {
             jobs |= matches!(change.row, Some(ChangedRow::Job(_)));

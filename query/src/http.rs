@@ -127,21 +127,28 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
         Err(_) => (false, Some("timed out after 2s".to_string())),
     };
     let checkpoint = state.feed.checkpoint().borrow().ordinal;
-    let body = serde_json::json!({
-        "status": if db_ok { "ok" } else { "degraded" },
-        "version": env!("CARGO_PKG_VERSION"),
-        "checks": {
-            "database": {
-                "status": if db_ok { "up" } else { "down" },
-                "backend": state.db.description,
-                "latency_ms": (latency_ms * 10.0).round() / 10.0,
-                "error": db_error,
-            },
-            "projector": { "status": "up", "events_projected": checkpoint },
-            "subscriptions": { "active": state.feed.subscribers() },
-        }
+    let mut checks = serde_json::json!({
+        "database": {
+            "status": if db_ok { "up" } else { "down" },
+            "backend": state.db.description,
+            "latency_ms": (latency_ms * 10.0).round() / 10.0,
+            "error": db_error,
+        },
+        "projector": { "status": "up", "events_projected": checkpoint },
+        "subscriptions": { "active": state.feed.subscribers() },
     });
-    if db_ok {
+    let mut healthy = db_ok;
+    for (name, check) in &state.checks {
+        let (ok, detail) = check();
+        healthy &= ok;
+        checks[*name] = detail;
+    }
+    let body = serde_json::json!({
+        "status": if healthy { "ok" } else { "degraded" },
+        "version": env!("CARGO_PKG_VERSION"),
+        "checks": checks,
+    });
+    if healthy {
         HttpResponse::Ok().json(body)
     } else {
         HttpResponse::ServiceUnavailable().json(body)

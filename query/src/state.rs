@@ -33,6 +33,10 @@ impl Default for ApiSettings {
     }
 }
 
+/// An extra `/health` check (e.g. the Kafka connection in distributed mode): returns
+/// whether it is healthy and what to show.
+pub type HealthCheck = std::sync::Arc<dyn Fn() -> (bool, serde_json::Value) + Send + Sync>;
+
 /// Shared state of the API.
 #[derive(Clone)]
 pub struct AppState {
@@ -50,6 +54,8 @@ pub struct AppState {
     pub tokens: Option<TokenVerifier>,
     /// Limits.
     pub settings: ApiSettings,
+    /// Extra health checks, by name.
+    pub checks: Vec<(&'static str, HealthCheck)>,
 }
 
 impl AppState {

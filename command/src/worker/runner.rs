@@ -8,7 +8,7 @@ use schema::{JobId, JobType};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 
 /// Where the dispatcher learns which jobs can run now (the jobs read model).
@@ -45,6 +45,12 @@ impl Default for WorkerSettings {
     }
 }
 
+/// A job handed to the runners; `started` is told once the runner tried to start it.
+struct Offer {
+    job: JobId,
+    started: Option<oneshot::Sender<()>>,
+}
+
 /// The job worker of one process.
 #[derive(Clone)]
 pub struct Worker {
@@ -54,6 +60,8 @@ pub struct Worker {
     provider: SimulatedProvider,
     settings: WorkerSettings,
     in_flight: Arc<Mutex<HashSet<JobId>>>,
+    queue: mpsc::Sender<Offer>,
+    inbox: Arc<Mutex<Option<mpsc::Receiver<Offer>>>>,
 }
 
 impl Worker {
@@ -64,6 +72,7 @@ impl Worker {
         provider: SimulatedProvider,
         settings: WorkerSettings,
     ) -> Self {
+        let (queue, inbox) = mpsc::channel(settings.queue_capacity.max(1));
         Self {
             id: format!("worker-{}", uuid::Uuid::new_v4()),
             commands,
@@ -71,7 +80,32 @@ impl Worker {
             provider,
             settings,
             in_flight: Arc::default(),
+            queue,
+            inbox: Arc::new(Mutex::new(Some(inbox))),
         }
+    }
+
+    /// Hands `job_id` to the runners (waiting for room in the queue) and resolves once a
+    /// runner has tried to start it: the job is then RUNNING under this worker's lease, or
+    /// it was not startable (already running elsewhere, finished, not due yet). Used by the
+    /// Kafka consumer, which commits its offset only after that.
+    pub async fn offer(&self, job_id: JobId) {
+        if !self.in_flight.lock().expect("in-flight set").insert(job_id) {
+            return; // already queued or running here
+        }
+        let (started, done) = oneshot::channel();
+        let offer = Offer {
+            job: job_id,
+            started: Some(started),
+        };
+        if self.queue.send(offer).await.is_err() {
+            self.in_flight
+                .lock()
+                .expect("in-flight set")
+                .remove(&job_id);
+            return;
+        }
+        let _ = done.await;
     }
 
     /// This worker's identity, recorded in the leases it takes.
@@ -81,7 +115,11 @@ impl Worker {
 
     /// Runs until `shutdown` is cancelled. `wake` is signalled when new jobs may be runnable.
     pub async fn run(self, wake: Arc<Notify>, shutdown: CancellationToken) {
-        let (tx, rx) = mpsc::channel::<JobId>(self.settings.queue_capacity.max(1));
+        let Some(rx) = self.inbox.lock().expect("inbox").take() else {
+            tracing::error!(worker = %self.id, "a worker runs only once");
+            return;
+        };
+        let tx = self.queue.clone();
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let mut runners = tokio::task::JoinSet::new();
         for _ in 0..self.settings.workers.max(1) {
@@ -94,10 +132,16 @@ impl Worker {
                         _ = stop.cancelled() => None,
                         job = async { rx.lock().await.recv().await } => job,
                     };
-                    let Some(job_id) = next else { break };
+                    let Some(Offer {
+                        job: job_id,
+                        started,
+                    }) = next
+                    else {
+                        break;
+                    };
                     tokio::select! {
                         _ = stop.cancelled() => break,
-                        _ = me.execute(job_id) => {}
+                        _ = me.execute(job_id, started) => {}
                     }
                     me.in_flight.lock().expect("in-flight set").remove(&job_id);
                 }
@@ -118,7 +162,7 @@ impl Worker {
     }
 
     /// Hands runnable jobs to the queue until it is full.
-    async fn dispatch(&self, tx: &mpsc::Sender<JobId>) {
+    async fn dispatch(&self, tx: &mpsc::Sender<Offer>) {
         let free = tx.capacity() as i64;
         if free == 0 {
             return;
@@ -142,7 +186,11 @@ impl Worker {
             if !self.in_flight.lock().expect("in-flight set").insert(job_id) {
                 continue;
             }
-            if tx.try_send(job_id).is_err() {
+            let offer = Offer {
+                job: job_id,
+                started: None,
+            };
+            if tx.try_send(offer).is_err() {
                 // Queue full: the job stays QUEUED in the store and is found again later.
                 self.in_flight
                     .lock()
@@ -154,11 +202,15 @@ impl Worker {
     }
 
     /// Starts, runs and finishes one job.
-    #[tracing::instrument(skip(self), fields(worker = %self.id))]
-    async fn execute(&self, job_id: JobId) {
+    #[tracing::instrument(skip(self, started), fields(worker = %self.id))]
+    async fn execute(&self, job_id: JobId, started: Option<oneshot::Sender<()>>) {
         let lease = chrono::Duration::from_std(self.settings.lease)
             .unwrap_or(chrono::Duration::seconds(30));
-        let job = match self.commands.start_job(job_id, &self.id, lease).await {
+        let start = self.commands.start_job(job_id, &self.id, lease).await;
+        if let Some(started) = started {
+            let _ = started.send(());
+        }
+        let job = match start {
             Ok(job) => job,
             Err(
                 CommandError::FailedPrecondition(_)
