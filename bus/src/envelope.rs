@@ -68,7 +68,7 @@ pub enum DecodeError {
     #[error("value is not a valid envelope: {0}")]
     Json(#[from] serde_json::Error),
     #[error("unsupported envelope version {0} (this build reads version {ENVELOPE_VERSION})")]
-    Version(u32),
+    Version(u64),
     #[error("invalid field {0}")]
     Field(&'static str),
 }
@@ -97,10 +97,14 @@ impl Envelope {
     /// Parses and checks a message value.
     pub fn decode(value: Option<&[u8]>) -> Result<Self, DecodeError> {
         let value = value.ok_or(DecodeError::Empty)?;
-        let envelope: Envelope = serde_json::from_slice(value)?;
-        if envelope.envelope_version != ENVELOPE_VERSION {
-            return Err(DecodeError::Version(envelope.envelope_version));
+        let raw: serde_json::Value = serde_json::from_slice(value)?;
+        // The version first, so that a future layout is reported as such.
+        match raw.get("envelopeVersion").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(ENVELOPE_VERSION) => {}
+            Some(v) => return Err(DecodeError::Version(v)),
+            None => return Err(DecodeError::Field("envelopeVersion")),
         }
+        let envelope: Envelope = serde_json::from_value(raw)?;
         if envelope.sequence < 1 {
             return Err(DecodeError::Field("sequence"));
         }

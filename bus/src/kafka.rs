@@ -220,9 +220,12 @@ impl ClientContext for BusContext {
         self.health.update(|s| {
             s.brokers_up = up;
             s.brokers_known = known;
-            s.group = self.group.clone();
-            s.consumer_lag = lag;
-            s.assigned_partitions = assigned;
+            if self.group.is_some() {
+                // Only the consumer's own client reports on the group.
+                s.group = self.group.clone();
+                s.consumer_lag = lag;
+                s.assigned_partitions = assigned;
+            }
             if up > 0 {
                 s.last_error = None;
             }
