@@ -38,6 +38,8 @@ pub struct Settings {
     pub kafka_partitions: i32,
     /// Replication factor of the topics the relay creates (`CLUSTERGENIE_KAFKA_REPLICATION`).
     pub kafka_replication: i32,
+    /// Idempotent Kafka producers (`CLUSTERGENIE_KAFKA_IDEMPOTENCE`).
+    pub kafka_idempotence: bool,
     /// Concurrent job runners (`CLUSTERGENIE_WORKER_COUNT`).
     pub worker_count: usize,
     /// Jobs handed out ahead of the runners (`CLUSTERGENIE_WORKER_QUEUE`).
@@ -77,6 +79,7 @@ impl Default for Settings {
             kafka_topic_prefix: "clustergenie".into(),
             kafka_partitions: 6,
             kafka_replication: 1,
+            kafka_idempotence: true,
             worker_count: 4,
             worker_queue: 100,
             provision_seconds: 8.0,
@@ -315,6 +318,7 @@ impl Settings {
             topic_prefix: self.kafka_topic_prefix.clone(),
             partitions: self.kafka_partitions,
             replication: self.kafka_replication,
+            idempotence: self.kafka_idempotence,
         })
     }
 

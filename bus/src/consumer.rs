@@ -20,6 +20,10 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
+/// A member whose group membership is not steady this long, or that receives nothing this
+/// long although the group has uncommitted messages (with brokers up), is recreated.
+const STUCK_AFTER: Duration = Duration::from_secs(60);
+
 /// What a consuming role does with a batch of events.
 #[async_trait::async_trait]
 pub trait EventHandler: Send + Sync {
@@ -66,24 +70,63 @@ impl EventConsumer {
             }
         }
         let client_id = format!("{}-{}", self.group, uuid::Uuid::new_v4());
-        let consumer: StreamConsumer<BusContext> = self
-            .kafka
-            .consumer_config(&client_id, &self.group, true)
-            .create_with_context(BusContext::new(
-                self.health.clone(),
-                Some(self.group.clone()),
-            ))
-            .context("cannot create the Kafka consumer")?;
-        let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
-        consumer.subscribe(&topics)?;
         let dead_letters: FutureProducer<BusContext> = self
             .kafka
             .producer_config(&format!("{client_id}-dlq"))
             .create_with_context(BusContext::new(self.health.clone(), None))?;
-        tracing::info!(group = %self.group, topics = ?self.topics, "consumer started");
+        while !shutdown.is_cancelled() {
+            // A fresh client id per member, as a restarted process would have.
+            let client_id = format!("{}-{}", self.group, uuid::Uuid::new_v4());
+            let consumer: StreamConsumer<BusContext> = self
+                .kafka
+                .consumer_config(&client_id, &self.group, true)
+                .create_with_context(BusContext::new(
+                    self.health.clone(),
+                    Some(self.group.clone()),
+                ))
+                .context("cannot create the Kafka consumer")?;
+            let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
+            consumer.subscribe(&topics)?;
+            tracing::info!(group = %self.group, topics = ?self.topics, "consumer started");
+            self.consume(&consumer, &dead_letters, &handler, &shutdown)
+                .await?;
+            if !shutdown.is_cancelled() {
+                // Seen with a broker frozen longer than the session timeout: the member
+                // never finishes rejoining. A new member does; uncommitted work is
+                // redelivered to it and deduplicated.
+                metrics::counter!("clustergenie_consumer_restarts_total", "group" => self.group.clone())
+                    .increment(1);
+                tracing::warn!(group = %self.group, state = ?self.health.status().group_state, "consumer group membership stuck; recreating the consumer");
+            }
+        }
+        tracing::info!(group = %self.group, "consumer stopped");
+        Ok(())
+    }
+
+    /// Consumes until shutdown (Ok) or until the membership is stuck (Ok, to be recreated).
+    async fn consume(
+        &self,
+        consumer: &StreamConsumer<BusContext>,
+        dead_letters: &FutureProducer<BusContext>,
+        handler: &impl EventHandler,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
+        let mut watchdog = tokio::time::interval(Duration::from_secs(5));
+        watchdog.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_batch = std::time::Instant::now();
         loop {
             let first = tokio::select! {
-                _ = shutdown.cancelled() => break,
+                _ = shutdown.cancelled() => return Ok(()),
+                _ = watchdog.tick() => {
+                    let status = self.health.status();
+                    let starved = status.consumer_lag.unwrap_or(0) > 0
+                        && last_batch.elapsed() > STUCK_AFTER;
+                    if self.health.group_stuck(started, STUCK_AFTER) || (status.brokers_up > 0 && starved) {
+                        return Ok(());
+                    }
+                    continue;
+                }
                 m = consumer.recv() => m,
             };
             let first = match first {
@@ -111,7 +154,7 @@ impl EventConsumer {
                 match Envelope::decode(msg.payload()) {
                     Ok(envelope) => events.push(envelope.into_stored()),
                     Err(reason) => {
-                        self.dead_letter(&dead_letters, msg, &reason.to_string(), &shutdown)
+                        self.dead_letter(dead_letters, msg, &reason.to_string(), shutdown)
                             .await
                     }
                 }
@@ -147,12 +190,11 @@ impl EventConsumer {
             }
             // After our transaction: a crash before this commit only causes a redelivery,
             // which the handler ignores.
+            last_batch = std::time::Instant::now();
             if let Err(e) = consumer.commit(&tpl, CommitMode::Async) {
                 tracing::warn!(group = %self.group, error = %e, "cannot commit offsets; they are committed with the next batch");
             }
         }
-        tracing::info!(group = %self.group, "consumer stopped");
-        Ok(())
     }
 
     async fn dead_letter(

@@ -99,7 +99,10 @@ impl Envelope {
         let value = value.ok_or(DecodeError::Empty)?;
         let raw: serde_json::Value = serde_json::from_slice(value)?;
         // The version first, so that a future layout is reported as such.
-        match raw.get("envelopeVersion").and_then(serde_json::Value::as_u64) {
+        match raw
+            .get("envelopeVersion")
+            .and_then(serde_json::Value::as_u64)
+        {
             Some(v) if v == u64::from(ENVELOPE_VERSION) => {}
             Some(v) => return Err(DecodeError::Version(v)),
             None => return Err(DecodeError::Field("envelopeVersion")),

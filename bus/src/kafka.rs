@@ -22,6 +22,10 @@ pub struct KafkaSettings {
     pub partitions: i32,
     /// Replication factor when the relay creates a topic.
     pub replication: i32,
+    /// Idempotent producers (the default). Off: no producer retries and one request in
+    /// flight, every failure handled by the relay's partition-tail reconciliation instead
+    /// (for brokers whose idempotence support is unreliable, see README).
+    pub idempotence: bool,
 }
 
 /// The aggregate types that have a topic each.
@@ -63,8 +67,14 @@ impl KafkaSettings {
     /// The idempotent, acks=all producer configuration.
     pub fn producer_config(&self, client_id: &str) -> ClientConfig {
         let mut c = self.client_config(client_id);
-        c.set("enable.idempotence", "true")
-            .set("acks", "all")
+        if self.idempotence {
+            c.set("enable.idempotence", "true");
+        } else {
+            c.set("enable.idempotence", "false")
+                .set("retries", "0")
+                .set("max.in.flight.requests.per.connection", "1");
+        }
+        c.set("acks", "all")
             .set("linger.ms", "2")
             .set("compression.type", "none")
             // Keep retrying through broker outages for a long time; the relay's checkpoint
@@ -83,9 +93,12 @@ impl KafkaSettings {
                 "auto.offset.reset",
                 if from_start { "earliest" } else { "latest" },
             )
-            .set("session.timeout.ms", "10000")
-            .set("heartbeat.interval.ms", "1000")
-            .set("max.poll.interval.ms", "300000");
+            .set("session.timeout.ms", "45000")
+            .set("heartbeat.interval.ms", "3000")
+            .set("max.poll.interval.ms", "60000")
+            // Small fetches keep every response quick, also from a broker with slow storage.
+            .set("fetch.max.bytes", "2097152")
+            .set("max.partition.fetch.bytes", "524288");
         c
     }
 
@@ -150,7 +163,12 @@ pub struct BusStatus {
     pub assigned_partitions: usize,
     /// The last error librdkafka reported, if any since the brokers came back.
     pub last_error: Option<String>,
-    /// Seconds since the last statistics report (None before the first).
+    /// The consumer group membership as librdkafka sees it (`up/steady` when joined).
+    pub group_state: Option<String>,
+    /// When the statistics last showed the membership joined and steady.
+    #[serde(skip)]
+    pub group_steady_at: Option<std::time::Instant>,
+    /// When the last statistics report arrived (None before the first).
     #[serde(skip)]
     pub stats_at: Option<std::time::Instant>,
 }
@@ -168,6 +186,13 @@ impl BusHealth {
     pub fn broker_up(&self) -> bool {
         let s = self.status();
         s.stats_at.is_none() || s.brokers_up > 0
+    }
+    /// True when brokers are up but the group membership has not been steady for `limit`:
+    /// the member is stuck rejoining and should be recreated.
+    pub fn group_stuck(&self, since_start: std::time::Instant, limit: std::time::Duration) -> bool {
+        let s = self.status();
+        let steady = s.group_steady_at.unwrap_or(since_start).max(since_start);
+        s.brokers_up > 0 && steady.elapsed() > limit
     }
     fn update(&self, f: impl FnOnce(&mut BusStatus)) {
         if let Ok(mut s) = self.0.lock() {
@@ -225,6 +250,12 @@ impl ClientContext for BusContext {
                 s.group = self.group.clone();
                 s.consumer_lag = lag;
                 s.assigned_partitions = assigned;
+                if let Some(cgrp) = &stats.cgrp {
+                    s.group_state = Some(format!("{}/{}", cgrp.state, cgrp.join_state));
+                    if cgrp.state == "up" && cgrp.join_state == "steady" {
+                        s.group_steady_at = Some(std::time::Instant::now());
+                    }
+                }
             }
             if up > 0 {
                 s.last_error = None;

@@ -16,7 +16,7 @@ use anyhow::Context as _;
 use command::{Db, Dialect, EventStore, LogCursor};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer, PurgeConfig};
 use rdkafka::{Offset, TopicPartitionList};
 use sqlx::{AnyConnection, Connection, Row};
 use std::collections::HashMap;
@@ -24,6 +24,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+
+/// A batch not confirmed this long after it was sent is abandoned and the producer
+/// recreated (fresh connections, fresh producer id); nothing is lost or duplicated because
+/// the new producer starts from the partition tails.
+const DELIVERY_DEADLINE: Duration = Duration::from_secs(45);
 
 /// Name of the relay's checkpoint row.
 const CHECKPOINT: &str = "kafka";
@@ -236,8 +241,18 @@ impl Relay {
             }
             drop(_guard);
             let published = pending.len();
+            let deadline = tokio::time::Instant::now() + DELIVERY_DEADLINE;
             for (delivery, recorded_us) in pending {
-                match delivery.await {
+                let Ok(delivery) = tokio::time::timeout_at(deadline, delivery).await else {
+                    metrics::counter!("clustergenie_relay_publish_errors_total").increment(1);
+                    // Drop what is queued; the new producer starts from the partition tails.
+                    producer.purge(PurgeConfig::default().queue().inflight());
+                    anyhow::bail!(
+                        "the broker did not confirm a batch within {} s; reconnecting",
+                        DELIVERY_DEADLINE.as_secs()
+                    );
+                };
+                match delivery {
                     Ok(Ok(_)) => {
                         let delay = (chrono::Utc::now().timestamp_micros() - recorded_us).max(0);
                         metrics::histogram!("clustergenie_relay_publish_delay_seconds")

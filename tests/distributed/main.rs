@@ -17,6 +17,9 @@ use topology::*;
 const CREATE_DROPLET: &str = "mutation($input: CreateDropletInput!) { createDroplet(input: $input) { droplet { id } job { id } position } }";
 const CREATE_CLUSTER: &str = "mutation($input: CreateClusterInput!) { createCluster(input: $input) { cluster { id } position } }";
 
+/// The tests run one at a time: each starts a broker and seven processes on a small machine.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// What the load generator got back.
 #[derive(Default)]
 struct Load {
@@ -179,6 +182,7 @@ async fn start_everything(t: &mut Topology) -> (u16, u16) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn nothing_is_lost_when_roles_die_and_the_broker_stops_or_freezes() {
+    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(3).await;
     let (api1, api2) = start_everything(&mut t).await;
     let pool = t.pool().await;
@@ -369,6 +373,7 @@ async fn nothing_is_lost_when_roles_die_and_the_broker_stops_or_freezes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_standby_relay_takes_over_when_the_active_one_is_killed() {
+    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(2).await;
     let api = t.start_ready("api-1", "api").await;
     t.start_ready("relay-1", "relay").await;
@@ -437,6 +442,7 @@ async fn the_standby_relay_takes_over_when_the_active_one_is_killed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poison_message_goes_to_the_dead_letter_topic_and_consumers_go_on() {
+    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(2).await;
     let api = t.start_ready("api-1", "api").await;
     t.start_ready("relay-1", "relay").await;
@@ -540,6 +546,7 @@ async fn a_poison_message_goes_to_the_dead_letter_topic_and_consumers_go_on() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_on_one_api_instance_sees_a_job_started_through_another() {
+    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(2).await;
     t.env("CLUSTERGENIE_PROVISION_SECONDS", "2");
     let api1 = t.start_ready("api-1", "api").await;

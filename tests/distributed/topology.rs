@@ -197,8 +197,12 @@ impl Topology {
             .env("CLUSTERGENIE_KAFKA_TOPIC_PREFIX", &self.prefix)
             .env("CLUSTERGENIE_KAFKA_PARTITIONS", self.partitions.to_string())
             .env("CLUSTERGENIE_LOG_FORMAT", "json")
-            .env("CLUSTERGENIE_PROVISION_SECONDS", "0.6")
-            .env("CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS", "0.1")
+            .env("CLUSTERGENIE_DATABASE_MAX_CONNECTIONS", "6")
+            // tansu 0.6 stops answering after it rejects an idempotent producer's retried
+            // batch (DuplicateSequenceNumber); see README, "Distributed mode".
+            .env("CLUSTERGENIE_KAFKA_IDEMPOTENCE", "false")
+            .env("CLUSTERGENIE_PROVISION_SECONDS", "0.4")
+            .env("CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS", "0.5")
             .env("CLUSTERGENIE_JOB_LEASE_SECONDS", "2")
             .env("CLUSTERGENIE_JOB_RETRY_BACKOFF_SECONDS", "0.2")
             .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "1")
