@@ -16,15 +16,9 @@ pub const ENVELOPE_VERSION: u32 = 1;
 pub mod header {
     pub const EVENT_TYPE: &str = "event-type";
     pub const EVENT_ID: &str = "event-id";
-    pub const EVENT_VERSION: &str = "event-version";
-    pub const AGGREGATE_TYPE: &str = "aggregate-type";
-    pub const SEQUENCE: &str = "sequence";
     pub const GLOBAL_POSITION: &str = "global-position";
-    pub const TRANSACTION_ID: &str = "transaction-id";
     pub const CORRELATION_ID: &str = "correlation-id";
     pub const TRACEPARENT: &str = "traceparent";
-    pub const TRACESTATE: &str = "tracestate";
-    pub const ENVELOPE_VERSION: &str = "envelope-version";
     pub const DEAD_LETTER_REASON: &str = "dead-letter-reason";
     pub const DEAD_LETTER_SOURCE: &str = "dead-letter-source";
     pub const DEAD_LETTER_GROUP: &str = "dead-letter-group";
@@ -143,27 +137,17 @@ impl Envelope {
         }
     }
 
-    /// The message headers.
+    /// The message headers: routing and tracing fields a consumer needs without parsing
+    /// the value (kept few: every header costs the broker a row per message).
     pub fn headers(&self) -> OwnedHeaders {
         let position = self.global_position.to_string();
-        let tx = self.transaction_id.to_string();
-        let sequence = self.sequence.to_string();
-        let version = self.envelope_version.to_string();
-        let mut h = OwnedHeaders::new_with_capacity(11)
+        let mut h = OwnedHeaders::new_with_capacity(5)
             .insert(text(header::EVENT_TYPE, &self.event_type))
             .insert(text(header::EVENT_ID, &self.event_id))
-            .insert(text(header::EVENT_VERSION, &self.event_version))
-            .insert(text(header::AGGREGATE_TYPE, &self.aggregate_type))
-            .insert(text(header::SEQUENCE, &sequence))
             .insert(text(header::GLOBAL_POSITION, &position))
-            .insert(text(header::TRANSACTION_ID, &tx))
-            .insert(text(header::CORRELATION_ID, &self.metadata.correlation_id))
-            .insert(text(header::ENVELOPE_VERSION, &version));
+            .insert(text(header::CORRELATION_ID, &self.metadata.correlation_id));
         if let Some(tp) = &self.metadata.traceparent {
             h = h.insert(text(header::TRACEPARENT, tp));
-        }
-        if let Some(ts) = &self.metadata.tracestate {
-            h = h.insert(text(header::TRACESTATE, ts));
         }
         h
     }

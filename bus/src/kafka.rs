@@ -131,7 +131,7 @@ impl KafkaSettings {
             1,
             TopicReplication::Fixed(self.replication),
         ));
-        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
         for result in admin.create_topics(new.iter(), &options).await? {
             match result {
                 Ok(topic) => tracing::info!(%topic, "created topic"),

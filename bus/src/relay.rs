@@ -10,7 +10,7 @@
 //!   receives its events in log order), so a crash between delivery and checkpoint does not
 //!   duplicate anything.
 
-use crate::envelope::{header, header_text, partition_for, Envelope};
+use crate::envelope::{partition_for, Envelope};
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
 use anyhow::Context as _;
 use command::{Db, Dialect, EventStore, LogCursor};
@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 /// A batch not confirmed this long after it was sent is abandoned and the producer
 /// recreated (fresh connections, fresh producer id); nothing is lost or duplicated because
 /// the new producer starts from the partition tails.
-const DELIVERY_DEADLINE: Duration = Duration::from_secs(45);
+const DELIVERY_DEADLINE: Duration = Duration::from_secs(120);
 
 /// Name of the relay's checkpoint row.
 const CHECKPOINT: &str = "kafka";
@@ -47,7 +47,7 @@ pub struct RelaySettings {
 impl Default for RelaySettings {
     fn default() -> Self {
         Self {
-            batch_size: 1000,
+            batch_size: 250,
             poll_interval: Duration::from_millis(10),
             standby_retry: Duration::from_secs(1),
         }
@@ -303,7 +303,7 @@ impl Relay {
             for topic in topics {
                 let md = producer
                     .client()
-                    .fetch_metadata(Some(&topic), Duration::from_secs(10))
+                    .fetch_metadata(Some(&topic), Duration::from_secs(30))
                     .with_context(|| format!("cannot read metadata of {topic}"))?;
                 let n = md
                     .topics()
@@ -339,7 +339,7 @@ impl Relay {
             for (topic, n) in &partitions {
                 for p in 0..*n {
                     let (low, high) = consumer
-                        .fetch_watermarks(topic, p, Duration::from_secs(10))
+                        .fetch_watermarks(topic, p, Duration::from_secs(30))
                         .with_context(|| format!("cannot read watermarks of {topic}/{p}"))?;
                     if high > low {
                         assignment.add_partition_offset(topic, p, Offset::Offset(high - 1))?;
@@ -352,7 +352,7 @@ impl Relay {
                 return Ok(tails);
             }
             consumer.assign(&assignment)?;
-            let deadline = Instant::now() + Duration::from_secs(30);
+            let deadline = Instant::now() + Duration::from_secs(60);
             while tails.len() < wanted {
                 anyhow::ensure!(
                     Instant::now() < deadline,
@@ -362,15 +362,14 @@ impl Relay {
                     continue;
                 };
                 let msg = msg.context("cannot read a partition's last message")?;
-                let headers = msg.headers();
-                let tx = header_text(headers, header::TRANSACTION_ID).and_then(|v| v.parse().ok());
-                let position =
-                    header_text(headers, header::GLOBAL_POSITION).and_then(|v| v.parse().ok());
                 let key = (msg.topic().to_string(), msg.partition());
-                let cursor = match (tx, position) {
-                    (Some(tx), Some(position)) => LogCursor { tx, position },
+                let cursor = match Envelope::decode(msg.payload()) {
+                    Ok(e) => LogCursor {
+                        tx: e.transaction_id,
+                        position: e.global_position,
+                    },
                     // Not written by a relay (e.g. by hand): nothing to skip on its account.
-                    _ => LogCursor::default(),
+                    Err(_) => LogCursor::default(),
                 };
                 tails.insert(key, cursor);
             }

@@ -29,8 +29,9 @@ struct Load {
 }
 
 /// `per_client` commands from each of `clients` concurrent clients over the API ports,
-/// spaced `pause` apart: clusters, droplets (some with an image that always fails, to
-/// exercise retries), power-off, resize and destroy of droplets created before.
+/// spaced `pause` apart: clusters created and deleted, droplets (some with an image that
+/// always fails, to exercise retries), power-off, resize and destroy of droplets created
+/// before.
 async fn run_load(ports: Vec<u16>, clients: usize, per_client: usize, pause: Duration) -> Load {
     let load = Arc::new(Mutex::new(Load::default()));
     let mut tasks = Vec::new();
@@ -41,6 +42,7 @@ async fn run_load(ports: Vec<u16>, clients: usize, per_client: usize, pause: Dur
             let client = reqwest::Client::new();
             let mut cluster: Option<String> = None;
             let mut droplets: Vec<String> = Vec::new();
+            let mut spare: Option<String> = None;
             for i in 0..per_client {
                 let port = ports[(c + i) % ports.len()];
                 let (query, vars, field) = if i == 0 {
@@ -49,6 +51,20 @@ async fn run_load(ports: Vec<u16>, clients: usize, per_client: usize, pause: Dur
                         json!({ "input": { "name": format!("c{c}"), "region": "nyc1" } }),
                         "createCluster",
                     )
+                } else if (1..=5).contains(&(i % 10)) {
+                    // Cluster churn: cheap commands (one event each) between the droplet work.
+                    match spare.take() {
+                        Some(id) => (
+                            "mutation($id: ID!) { deleteCluster(id: $id) { position } }",
+                            json!({ "id": id }),
+                            "deleteCluster",
+                        ),
+                        None => (
+                            CREATE_CLUSTER,
+                            json!({ "input": { "name": format!("s{c}-{i}"), "region": "sfo3" } }),
+                            "createCluster",
+                        ),
+                    }
                 } else if i % 10 == 7 && !droplets.is_empty() {
                     let id = droplets.remove(0);
                     (
@@ -71,7 +87,7 @@ async fn run_load(ports: Vec<u16>, clients: usize, per_client: usize, pause: Dur
                         "destroyDroplet",
                     )
                 } else {
-                    let image = if i % 25 == 3 { "broken-boot-x64" } else { "ubuntu-24-04-x64" };
+                    let image = if i % 20 == 6 { "broken-boot-x64" } else { "ubuntu-24-04-x64" };
                     let mut input = json!({
                         "name": format!("d{c}-{i}"),
                         "region": "nyc1",
@@ -91,7 +107,11 @@ async fn run_load(ports: Vec<u16>, clients: usize, per_client: usize, pause: Dur
                 if let Some(position) = r["data"][field]["position"].as_i64() {
                     l.acknowledged.push(position);
                     if let Some(id) = r["data"][field]["cluster"]["id"].as_str() {
-                        cluster = Some(id.to_string());
+                        if i == 0 {
+                            cluster = Some(id.to_string());
+                        } else if field == "createCluster" {
+                            spare = Some(id.to_string());
+                        }
                     }
                     if let Some(id) = r["data"][field]["droplet"]["id"].as_str() {
                         if field == "createDroplet" {
@@ -240,11 +260,11 @@ async fn nothing_is_lost_when_roles_die_and_the_broker_stops_or_freezes() {
         load.refused
     );
 
-    wait_until_settled(&t, &pool, Duration::from_secs(300)).await;
+    wait_until_settled(&t, &pool, Duration::from_secs(600)).await;
 
     // Kafka, read by an independent consumer: every stored event exactly once.
     let stored: Vec<(String, String, i64, i64)> = sqlx::query(
-        "SELECT event_id, aggregate_id, sequence, global_position FROM events ORDER BY global_position",
+        "SELECT event_id::text AS event_id, aggregate_id, sequence, global_position FROM events ORDER BY global_position",
     )
     .fetch_all(&pool)
     .await
@@ -301,7 +321,7 @@ async fn nothing_is_lost_when_roles_die_and_the_broker_stops_or_freezes() {
 
     // Every job terminal; progress never went backwards.
     let progress = sqlx::query(
-        "SELECT aggregate_id, event_type, payload FROM events WHERE aggregate_type = 'Job' ORDER BY aggregate_id, sequence",
+        "SELECT aggregate_id, event_type, payload::text AS payload FROM events WHERE aggregate_type = 'Job' ORDER BY aggregate_id, sequence",
     )
     .fetch_all(&pool)
     .await
