@@ -2,10 +2,12 @@
 //! in one run and writes a Markdown table and a JSON file.
 //!
 //! Sections: event append vs raw INSERT; commands over GraphQL; queries next to the earlier
-//! REST design's figures; live delivery; rebuild; memory; the scale curve. The Kafka path
-//! is not measured: distributed mode has not landed.
+//! REST design's figures; live delivery; rebuild; memory; the scale curve; the Kafka path
+//! (relay publish rate next to a plain producer, commit → projector lag, role memory) against
+//! a tansu broker, on Postgres only, skipped when tansu is not installed.
 
 mod append;
+mod kafka;
 mod live;
 mod rebuild;
 mod report;
@@ -38,7 +40,11 @@ struct Args {
     )]
     postgres: String,
     /// Sections to run.
-    #[arg(long, value_delimiter = ',', default_value = "append,http,live,scale")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "append,http,live,scale,kafka"
+    )]
     only: Vec<String>,
     /// The `clustergenie` binary (default: next to this one).
     #[arg(long)]
@@ -51,6 +57,7 @@ struct Plan {
     subscribers: Vec<usize>,
     live_events: usize,
     scale_droplets: Vec<u64>,
+    kafka: kafka::KafkaPlan,
 }
 
 fn binary(args: &Args) -> anyhow::Result<PathBuf> {
@@ -153,6 +160,11 @@ async fn main() -> anyhow::Result<()> {
             subscribers: vec![1, 50],
             live_events: 3,
             scale_droplets: vec![200, 1_000],
+            kafka: kafka::KafkaPlan {
+                events: 300,
+                rate: 50,
+                seconds: 2,
+            },
         }
     } else {
         Plan {
@@ -160,6 +172,11 @@ async fn main() -> anyhow::Result<()> {
             subscribers: vec![1, 1_000, 10_000],
             live_events: 20,
             scale_droplets: vec![1_000, 10_000, 100_000],
+            kafka: kafka::KafkaPlan {
+                events: 20_000,
+                rate: 50,
+                seconds: 10,
+            },
         }
     };
     let bin = binary(&args)?;
@@ -275,6 +292,23 @@ async fn main() -> anyhow::Result<()> {
             });
         }
         cleanup(&storage, &args.postgres).await;
+    }
+
+    if run("kafka") {
+        if !args.backends.iter().any(|b| b == "postgres") {
+            report.kafka_skipped = Some("the Kafka path needs the postgres backend".into());
+        } else if let Some(tansu) = kafka::tansu_binary() {
+            report.kafka = Some(kafka::measure(&bin, &tansu, &args.postgres, &plan.kafka).await?);
+        } else {
+            report.kafka_skipped = Some(
+                "tansu is not installed (cargo install tansu --locked --features \
+                 dynostore,libsql, or set TANSU_BIN)"
+                    .into(),
+            );
+        }
+        if let Some(why) = &report.kafka_skipped {
+            eprintln!("== Kafka path not measured: {why}");
+        }
     }
 
     std::fs::create_dir_all(&args.out)?;
