@@ -14,7 +14,9 @@ use bus::consumer::EventConsumer;
 use bus::kafka::{BusContext, BusHealth};
 use command::{Commands, Db, EventStore};
 use projector::{ChangeFeed, Projector, ReadModels};
+use query::state::HealthCheck;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +29,7 @@ pub const PROJECTOR_GROUP: &str = "clustergenie-projector";
 pub const WORKER_GROUP: &str = "clustergenie-worker";
 
 /// A `/health` check of the broker connection, from the client's statistics.
-pub fn broker_check(health: BusHealth) -> query::state::HealthCheck {
+pub fn broker_check(health: BusHealth) -> HealthCheck {
     Arc::new(move || {
         let status = health.status();
         let up = health.broker_up();
@@ -46,14 +48,12 @@ pub fn broker_check(health: BusHealth) -> query::state::HealthCheck {
     })
 }
 
-type Check = Arc<dyn Fn() -> (bool, serde_json::Value) + Send + Sync>;
-
 /// Serves `/health` (database + the role's own checks) and `/metrics` until `shutdown`.
 async fn serve_ops(
     settings: &Settings,
     role: &'static str,
     db: Db,
-    checks: Vec<(&'static str, Check)>,
+    checks: Vec<(&'static str, HealthCheck)>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let metrics = telemetry::metrics_handle();
@@ -159,7 +159,7 @@ pub async fn relay_role(settings: &Settings) -> anyhow::Result<()> {
     );
     let active = relay.active_flag();
     let broker = broker_check(health);
-    let relay_check: Check = Arc::new(move || {
+    let relay_check: HealthCheck = Arc::new(move || {
         let active = active.load(Ordering::Relaxed);
         let (broker_ok, broker_detail) = broker();
         (
@@ -185,41 +185,39 @@ pub async fn relay_role(settings: &Settings) -> anyhow::Result<()> {
     result
 }
 
-/// `clustergenie projector`: builds read models, from Kafka when configured.
-pub async fn projector_role(settings: &Settings) -> anyhow::Result<()> {
-    let kafka = settings
+/// The ops server of a role, with the broker check when it uses Kafka.
+async fn serve_role_ops(
+    settings: &Settings,
+    role: &'static str,
+    db: &Db,
+    health: Option<&BusHealth>,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let checks = health
+        .map(|h| vec![("broker", broker_check(h.clone()))])
+        .unwrap_or_default();
+    serve_ops(settings, role, db.clone(), checks, shutdown.clone()).await
+}
+
+/// The Kafka settings when `CLUSTERGENIE_KAFKA_BROKERS` is set.
+fn optional_kafka(settings: &Settings) -> anyhow::Result<Option<bus::KafkaSettings>> {
+    Ok(settings
         .kafka_brokers
         .is_some()
         .then(|| settings.kafka())
-        .transpose()?;
+        .transpose()?)
+}
+
+/// `clustergenie projector`: builds read models, from Kafka when configured.
+pub async fn projector_role(settings: &Settings) -> anyhow::Result<()> {
+    let kafka = optional_kafka(settings)?;
     let db = open_database(settings).await?;
     let shutdown = CancellationToken::new();
     let feed = ChangeFeed::default();
-    let result = match kafka {
-        None => {
-            let ops =
-                serve_ops(settings, "projector", db.clone(), vec![], shutdown.clone()).await?;
-            let projector = Projector::new(db.clone(), feed);
-            let r = run_role(shutdown.clone(), async {
-                projector
-                    .run(Arc::new(Notify::new()), shutdown.clone())
-                    .await;
-                Ok(())
-            })
-            .await;
-            let _ = ops.await;
-            r
-        }
-        Some(kafka) => {
-            let health = BusHealth::default();
-            let ops = serve_ops(
-                settings,
-                "projector",
-                db.clone(),
-                vec![("broker", broker_check(health.clone()))],
-                shutdown.clone(),
-            )
-            .await?;
+    let health = kafka.as_ref().map(|_| BusHealth::default());
+    let ops = serve_role_ops(settings, "projector", &db, health.as_ref(), &shutdown).await?;
+    let work: Pin<Box<dyn Future<Output = anyhow::Result<()>>>> = match (kafka, health) {
+        (Some(kafka), Some(health)) => {
             let notices = kafka
                 .producer_config("clustergenie-projector-changes")
                 .create_with_context(BusContext::new(health.clone(), None))
@@ -227,22 +225,26 @@ pub async fn projector_role(settings: &Settings) -> anyhow::Result<()> {
             let handler = bus::projection::KafkaProjection::new(db.clone(), feed, &kafka, notices);
             let consumer =
                 EventConsumer::new(kafka.clone(), PROJECTOR_GROUP, kafka.event_topics(), health);
-            let r = run_role(shutdown.clone(), consumer.run(handler, shutdown.clone())).await;
-            let _ = ops.await;
-            r
+            Box::pin(consumer.run(handler, shutdown.clone()))
+        }
+        _ => {
+            let projector = Projector::new(db.clone(), feed);
+            let stop = shutdown.clone();
+            Box::pin(async move {
+                projector.run(Arc::new(Notify::new()), stop).await;
+                Ok(())
+            })
         }
     };
+    let result = run_role(shutdown, work).await;
+    let _ = ops.await;
     db.close().await;
     result
 }
 
 /// `clustergenie worker`: runs jobs; with Kafka, jobs arrive through the job topic.
 pub async fn worker_role(settings: &Settings) -> anyhow::Result<()> {
-    let kafka = settings
-        .kafka_brokers
-        .is_some()
-        .then(|| settings.kafka())
-        .transpose()?;
+    let kafka = optional_kafka(settings)?;
     let db = open_database(settings).await?;
     let commands = Commands::new(
         EventStore::new(db.clone()),
@@ -257,27 +259,10 @@ pub async fn worker_role(settings: &Settings) -> anyhow::Result<()> {
             .clone()
             .run(Arc::new(Notify::new()), shutdown.clone()),
     );
-    let result = match kafka {
-        None => {
-            let ops = serve_ops(settings, "worker", db.clone(), vec![], shutdown.clone()).await?;
-            let r = run_role(shutdown.clone(), async {
-                shutdown.cancelled().await;
-                Ok(())
-            })
-            .await;
-            let _ = ops.await;
-            r
-        }
-        Some(kafka) => {
-            let health = BusHealth::default();
-            let ops = serve_ops(
-                settings,
-                "worker",
-                db.clone(),
-                vec![("broker", broker_check(health.clone()))],
-                shutdown.clone(),
-            )
-            .await?;
+    let health = kafka.as_ref().map(|_| BusHealth::default());
+    let ops = serve_role_ops(settings, "worker", &db, health.as_ref(), &shutdown).await?;
+    let work: Pin<Box<dyn Future<Output = anyhow::Result<()>>>> = match (kafka, health) {
+        (Some(kafka), Some(health)) => {
             let consumer = EventConsumer::new(
                 kafka.clone(),
                 WORKER_GROUP,
@@ -285,11 +270,19 @@ pub async fn worker_role(settings: &Settings) -> anyhow::Result<()> {
                 health,
             );
             let handler = bus::work::JobDispatch::new(worker);
-            let r = run_role(shutdown.clone(), consumer.run(handler, shutdown.clone())).await;
-            let _ = ops.await;
-            r
+            Box::pin(consumer.run(handler, shutdown.clone()))
+        }
+        // Without Kafka the sweep is the whole worker.
+        _ => {
+            let stop = shutdown.clone();
+            Box::pin(async move {
+                stop.cancelled().await;
+                Ok(())
+            })
         }
     };
+    let result = run_role(shutdown, work).await;
+    let _ = ops.await;
     let _ = sweep.await;
     db.close().await;
     result
