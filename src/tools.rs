@@ -17,7 +17,7 @@ pub async fn replay(settings: &Settings) -> anyhow::Result<()> {
         )?
         .progress_chars("=> "),
     );
-    let report = projector::rebuild::rebuild(&db, 2000, |done, total| {
+    let report = projector::rebuild::rebuild(&db, projector::rebuild::BATCH_SIZE, |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })

@@ -38,7 +38,7 @@ fn rows_sql(dialect: Dialect) -> &'static str {
                     '1', \
                     (CASE k \
                       WHEN 1 THEN json_build_object('name', 'gen-' || i, 'cluster_id', NULL, 'region', 'nyc1', 'size', 's-1vcpu-1gb', 'image', 'debian-12-x64', 'job_id', jid) \
-                      WHEN 2 THEN json_build_object('job_type', 'PROVISION', 'target_type', 'Droplet', 'target_id', did, 'params', json_build_object(), 'max_attempts', 3) \
+                      WHEN 2 THEN json_build_object('job_type', 'PROVISION', 'target_type', 'DROPLET', 'target_id', did, 'params', json_build_object(), 'max_attempts', 3) \
                       WHEN 3 THEN json_build_object('attempt', 1, 'worker', 'w', 'lease_expires_at', '2026-01-01T00:00:00Z') \
                       WHEN 9 THEN json_build_object('result', json_build_object()) \
                       WHEN 10 THEN json_build_object('ip', '10.0.0.' || (i % 250 + 2)) \
@@ -59,7 +59,7 @@ fn rows_sql(dialect: Dialect) -> &'static str {
                     '1', \
                     CASE k \
                       WHEN 1 THEN json_object('name', 'gen-' || i, 'cluster_id', NULL, 'region', 'nyc1', 'size', 's-1vcpu-1gb', 'image', 'debian-12-x64', 'job_id', jid) \
-                      WHEN 2 THEN json_object('job_type', 'PROVISION', 'target_type', 'Droplet', 'target_id', did, 'params', json_object(), 'max_attempts', 3) \
+                      WHEN 2 THEN json_object('job_type', 'PROVISION', 'target_type', 'DROPLET', 'target_id', did, 'params', json_object(), 'max_attempts', 3) \
                       WHEN 3 THEN json_object('attempt', 1, 'worker', 'w', 'lease_expires_at', '2026-01-01T00:00:00Z') \
                       WHEN 9 THEN json_object('result', json_object()) \
                       WHEN 10 THEN json_object('ip', '10.0.0.' || (i % 250 + 2)) \
@@ -97,7 +97,8 @@ pub async fn generate(storage: &Storage, first: u64, droplets: u64) -> anyhow::R
 /// Rebuilds every read model from the log and reports the rate.
 pub async fn rebuild(storage: &Storage, generate_seconds: f64) -> anyhow::Result<RebuildResult> {
     let db = storage.db().await?;
-    let report = projector::rebuild::rebuild(&db, 5000, |_, _| {}).await?;
+    let report =
+        projector::rebuild::rebuild(&db, projector::rebuild::BATCH_SIZE, |_, _| {}).await?;
     db.close().await;
     Ok(RebuildResult {
         backend: storage.label().into(),

@@ -6,7 +6,7 @@
 
 use crate::fold;
 use crate::rows::{AuditRow, Change, ChangedRow, ClusterRow, DropletRow, JobRow};
-use crate::tables::{self, CLUSTER_COLS, DROPLET_COLS, JOB_COLS};
+use crate::tables;
 use command::store::StoredEvent;
 use command::{Db, LogCursor};
 use schema::events::upcast;
@@ -66,25 +66,106 @@ async fn save_checkpoint(
     .map(|_| ())
 }
 
-/// Rows loaded or changed during one batch, written back once at its end.
-#[derive(Default)]
-struct Batch {
-    clusters: HashMap<String, Option<ClusterRow>>,
-    droplets: HashMap<String, Option<DropletRow>>,
-    jobs: HashMap<String, Option<JobRow>>,
-    dirty_clusters: Vec<String>,
-    dirty_droplets: Vec<String>,
-    dirty_jobs: Vec<String>,
+/// A read-model row with the sequence of the last event applied to it.
+trait Versioned: Clone {
+    fn version(&self) -> i64;
+}
+impl Versioned for ClusterRow {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+impl Versioned for DropletRow {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+impl Versioned for JobRow {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
-macro_rules! current {
-    ($db:expr, $conn:expr, $map:expr, $table:literal, $cols:expr, $id:expr, $decode:path) => {{
-        if !$map.contains_key($id) {
-            let loaded = tables::load_by_id($db, $conn, $table, $cols, $id, $decode).await?;
-            $map.insert($id.to_string(), loaded);
+/// The rows of one table a batch touches: loaded with one query up front, changed in memory,
+/// written back once at the end.
+struct Rows<R> {
+    rows: HashMap<String, Option<R>>,
+    dirty: Vec<String>,
+}
+
+impl<R: Versioned> Rows<R> {
+    async fn load(
+        db: &Db,
+        conn: &mut AnyConnection,
+        table: &tables::Table<R>,
+        ids: Vec<&str>,
+    ) -> Result<Self, sqlx::Error> {
+        let mut rows: HashMap<String, Option<R>> =
+            ids.iter().map(|id| (id.to_string(), None)).collect();
+        for (id, row) in tables::load_many(db, conn, table, &ids).await? {
+            rows.insert(id, Some(row));
         }
-        $map.get($id).cloned().flatten()
-    }};
+        Ok(Self {
+            rows,
+            dirty: Vec::new(),
+        })
+    }
+
+    /// Applies one event to its row: `None` when the row has seen it already (skip it),
+    /// otherwise the row after the event if it changed. `fold` is not called when the event
+    /// cannot be decoded.
+    fn apply<E>(
+        &mut self,
+        e: &StoredEvent,
+        event: impl FnOnce() -> Option<E>,
+        fold: impl FnOnce(Option<R>, &E) -> Option<R>,
+    ) -> Option<Option<&R>> {
+        let slot = self.rows.entry(e.aggregate_id.clone()).or_insert(None);
+        if slot.as_ref().is_some_and(|r| r.version() >= e.sequence) {
+            return None;
+        }
+        let Some(event) = event() else {
+            return Some(None);
+        };
+        // A fold only returns `None` when it was given `None` (an event before creation), so
+        // taking the row out loses nothing.
+        match fold(slot.take(), &event) {
+            Some(next) => {
+                *slot = Some(next);
+                self.dirty.push(e.aggregate_id.clone());
+                Some(slot.as_ref())
+            }
+            None => Some(None),
+        }
+    }
+
+    async fn save(
+        self,
+        db: &Db,
+        conn: &mut AnyConnection,
+        table: &tables::Table<R>,
+    ) -> Result<(), sqlx::Error> {
+        let mut ids = self.dirty;
+        ids.sort_unstable();
+        ids.dedup();
+        let rows: Vec<&R> = ids
+            .iter()
+            .filter_map(|id| self.rows.get(id).and_then(Option::as_ref))
+            .collect();
+        tables::save_many(db, conn, table, &rows).await
+    }
+}
+
+/// Distinct ids of `aggregate_type` in `events`.
+fn ids_of<'a>(events: &'a [StoredEvent], aggregate_type: &str) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = events
+        .iter()
+        .filter(|e| e.aggregate_type == aggregate_type)
+        .map(|e| e.aggregate_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// Applies `events` (in global order, after `cp`) inside the caller's transaction and saves
@@ -92,79 +173,56 @@ macro_rules! current {
 pub async fn apply(
     db: &Db,
     conn: &mut AnyConnection,
-    mut cp: Checkpoint,
+    cp: Checkpoint,
     events: &[StoredEvent],
 ) -> Result<(Checkpoint, Vec<Change>), sqlx::Error> {
-    let mut batch = Batch::default();
-    let mut changes = Vec::with_capacity(events.len());
+    apply_batch(db, conn, cp, events, true).await
+}
+
+/// [`apply`], returning the changes only when `collect` is set (a rebuild has no listeners).
+pub(crate) async fn apply_batch(
+    db: &Db,
+    conn: &mut AnyConnection,
+    mut cp: Checkpoint,
+    events: &[StoredEvent],
+    collect: bool,
+) -> Result<(Checkpoint, Vec<Change>), sqlx::Error> {
+    let mut clusters =
+        Rows::load(db, &mut *conn, &tables::CLUSTERS, ids_of(events, "Cluster")).await?;
+    let mut droplets =
+        Rows::load(db, &mut *conn, &tables::DROPLETS, ids_of(events, "Droplet")).await?;
+    let mut jobs = Rows::load(db, &mut *conn, &tables::JOBS, ids_of(events, "Job")).await?;
+    let mut audits = Vec::with_capacity(events.len());
+    let mut changes = Vec::with_capacity(if collect { events.len() } else { 0 });
     for e in events {
         // A redelivered older event must not move the checkpoint backwards.
         cp.cursor = cp.cursor.max(e.cursor());
-        let id = e.aggregate_id.as_str();
         let ordinal = cp.ordinal + 1;
         let changed = match e.aggregate_type.as_str() {
-            "Cluster" => {
-                let row = current!(
-                    db,
-                    &mut *conn,
-                    batch.clusters,
-                    "clusters",
-                    CLUSTER_COLS,
-                    id,
-                    tables::cluster_from
-                );
-                if row.as_ref().is_some_and(|r| r.version >= e.sequence) {
-                    continue;
-                }
-                let next =
-                    decode::<ClusterEvent>(e).and_then(|ev| fold::cluster(row, ordinal, e, &ev));
-                next.inspect(|r| {
-                    batch.clusters.insert(id.into(), Some(r.clone()));
-                    batch.dirty_clusters.push(id.into());
-                })
-                .map(ChangedRow::Cluster)
-            }
-            "Droplet" => {
-                let row = current!(
-                    db,
-                    &mut *conn,
-                    batch.droplets,
-                    "droplets",
-                    DROPLET_COLS,
-                    id,
-                    tables::droplet_from
-                );
-                if row.as_ref().is_some_and(|r| r.version >= e.sequence) {
-                    continue;
-                }
-                let next =
-                    decode::<DropletEvent>(e).and_then(|ev| fold::droplet(row, ordinal, e, &ev));
-                next.inspect(|r| {
-                    batch.droplets.insert(id.into(), Some(r.clone()));
-                    batch.dirty_droplets.push(id.into());
-                })
-                .map(ChangedRow::Droplet)
-            }
-            "Job" => {
-                let row = current!(
-                    db,
-                    &mut *conn,
-                    batch.jobs,
-                    "jobs",
-                    JOB_COLS,
-                    id,
-                    tables::job_from
-                );
-                if row.as_ref().is_some_and(|r| r.version >= e.sequence) {
-                    continue;
-                }
-                let next = decode::<JobEvent>(e).and_then(|ev| fold::job(row, ordinal, e, &ev));
-                next.inspect(|r| {
-                    batch.jobs.insert(id.into(), Some(r.clone()));
-                    batch.dirty_jobs.push(id.into());
-                })
-                .map(ChangedRow::Job)
-            }
+            "Cluster" => match clusters.apply(
+                e,
+                || decode::<ClusterEvent>(e),
+                |row, ev| fold::cluster(row, ordinal, e, ev),
+            ) {
+                None => continue,
+                Some(row) => row.filter(|_| collect).cloned().map(ChangedRow::Cluster),
+            },
+            "Droplet" => match droplets.apply(
+                e,
+                || decode::<DropletEvent>(e),
+                |row, ev| fold::droplet(row, ordinal, e, ev),
+            ) {
+                None => continue,
+                Some(row) => row.filter(|_| collect).cloned().map(ChangedRow::Droplet),
+            },
+            "Job" => match jobs.apply(
+                e,
+                || decode::<JobEvent>(e),
+                |row, ev| fold::job(row, ordinal, e, ev),
+            ) {
+                None => continue,
+                Some(row) => row.filter(|_| collect).cloned().map(ChangedRow::Job),
+            },
             other => {
                 tracing::warn!(
                     aggregate_type = other,
@@ -175,36 +233,21 @@ pub async fn apply(
             }
         };
         cp.ordinal = ordinal;
-        changes.push(Change {
-            audit: audit_row(ordinal, e),
-            row: changed,
-        });
-    }
-    for id in dedup(batch.dirty_clusters) {
-        if let Some(Some(r)) = batch.clusters.get(&id) {
-            tables::save_cluster(db, &mut *conn, r).await?;
+        let audit = audit_row(ordinal, e);
+        if collect {
+            changes.push(Change {
+                audit: audit.clone(),
+                row: changed,
+            });
         }
+        audits.push(audit);
     }
-    for id in dedup(batch.dirty_droplets) {
-        if let Some(Some(r)) = batch.droplets.get(&id) {
-            tables::save_droplet(db, &mut *conn, r).await?;
-        }
-    }
-    for id in dedup(batch.dirty_jobs) {
-        if let Some(Some(r)) = batch.jobs.get(&id) {
-            tables::save_job(db, &mut *conn, r).await?;
-        }
-    }
-    let audits: Vec<_> = changes.iter().map(|c| c.audit.clone()).collect();
+    clusters.save(db, &mut *conn, &tables::CLUSTERS).await?;
+    droplets.save(db, &mut *conn, &tables::DROPLETS).await?;
+    jobs.save(db, &mut *conn, &tables::JOBS).await?;
     tables::insert_audits(db, &mut *conn, &audits).await?;
     save_checkpoint(db, conn, &cp).await?;
     Ok((cp, changes))
-}
-
-fn dedup(mut ids: Vec<String>) -> Vec<String> {
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 fn decode<E: for<'de> serde::Deserialize<'de>>(e: &StoredEvent) -> Option<E> {

@@ -4,7 +4,7 @@
 //! complete new state, never a half-built one.
 
 use crate::projection::{self, Checkpoint};
-use command::{Db, EventStore};
+use command::{Db, EventStore, LogCursor};
 use sqlx::Acquire;
 use std::time::Instant;
 
@@ -16,6 +16,9 @@ pub const READ_MODEL_TABLES: &[&str] = &[
     "jobs",
     "projector_checkpoints",
 ];
+
+/// Events per batch a rebuild reads and applies.
+pub const BATCH_SIZE: i64 = 5000;
 
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy)]
@@ -45,21 +48,41 @@ pub async fn rebuild(
             .execute(&mut *tx)
             .await?;
     }
+    // The next batch is read (on a reader connection) while this one is applied.
+    let (batches, mut next) = tokio::sync::mpsc::channel(2);
+    let reader = tokio::spawn(async move {
+        let mut cursor = LogCursor::default();
+        loop {
+            let read = store.read_log(cursor, batch_size).await;
+            let last = match &read {
+                Ok(events) => events.last().map(|e| e.cursor()),
+                Err(_) => None,
+            };
+            if batches.send(read).await.is_err() {
+                return;
+            }
+            match last {
+                Some(c) => cursor = c,
+                None => return,
+            }
+        }
+    });
     let mut cp = Checkpoint::default();
     let mut done = 0u64;
     progress(0, total);
-    loop {
-        let events = store
-            .read_log(cp.cursor, batch_size)
-            .await
-            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    while let Some(read) = next.recv().await {
+        let events = read.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         if events.is_empty() {
             break;
         }
         done += events.len() as u64;
-        cp = projection::apply(db, &mut tx, cp, &events).await?.0;
+        cp = projection::apply_batch(db, &mut tx, cp, &events, false)
+            .await?
+            .0;
         progress(done, total.max(done));
     }
+    drop(next);
+    let _ = reader.await;
     tx.commit().await?;
     Ok(RebuildReport {
         events: done,

@@ -94,45 +94,137 @@ pub(crate) fn audit_from(row: &AnyRow) -> Result<AuditRow, sqlx::Error> {
     })
 }
 
-/// Loads one row by id inside the projector's transaction.
-pub(crate) async fn load_by_id<T>(
-    db: &Db,
-    conn: &mut AnyConnection,
-    table: &str,
-    cols: &str,
-    id: &str,
-    decode: fn(&AnyRow) -> Result<T, sqlx::Error>,
-) -> Result<Option<T>, sqlx::Error> {
-    let sql = format!("SELECT {cols} FROM {table} WHERE id = $1");
-    let row = sqlx::query(&db.sql(&sql))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(decode).transpose()
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// How one read-model table's rows are read and written.
+pub(crate) struct Table<R> {
+    name: &'static str,
+    cols: &'static str,
+    decode: fn(&AnyRow) -> Result<R, sqlx::Error>,
+    bind: for<'q> fn(AnyQuery<'q>, &'q R) -> AnyQuery<'q>,
+    id: fn(&R) -> &str,
 }
 
-fn upsert_sql(db: &Db, table: &str, cols: &str) -> String {
-    let names: Vec<&str> = cols.split(',').map(str::trim).collect();
-    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+impl<R> Table<R> {
+    fn width(&self) -> usize {
+        self.cols.split(',').count()
+    }
+}
+
+pub(crate) const CLUSTERS: Table<ClusterRow> = Table {
+    name: "clusters",
+    cols: CLUSTER_COLS,
+    decode: cluster_from,
+    bind: bind_cluster,
+    id: |r| r.id.as_str(),
+};
+pub(crate) const DROPLETS: Table<DropletRow> = Table {
+    name: "droplets",
+    cols: DROPLET_COLS,
+    decode: droplet_from,
+    bind: bind_droplet,
+    id: |r| &r.id,
+};
+pub(crate) const JOBS: Table<JobRow> = Table {
+    name: "jobs",
+    cols: JOB_COLS,
+    decode: job_from,
+    bind: bind_job,
+    id: |r| &r.id,
+};
+
+/// Ids per `SELECT … WHERE id IN (…)`.
+const LOAD_CHUNK: usize = 500;
+
+/// Loads the rows with these ids inside the projector's transaction, one statement per
+/// [`LOAD_CHUNK`] ids.
+pub(crate) async fn load_many<R>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    table: &Table<R>,
+    ids: &[&str],
+) -> Result<Vec<(String, R)>, sqlx::Error> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(LOAD_CHUNK) {
+        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id IN ({})",
+            table.cols,
+            table.name,
+            params.join(", ")
+        );
+        let sql = db.sql(&sql);
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let r = (table.decode)(&row)?;
+            out.push(((table.id)(&r).to_string(), r));
+        }
+    }
+    Ok(out)
+}
+
+/// Rows per `INSERT` (audit rows and upserts). Postgres: 500 rows per statement halved the
+/// rebuild time against one row per statement (fewer round trips). SQLite: every statement
+/// is a round trip to sqlx's SQLite worker thread, but very wide statements cost more than
+/// they save: 1M-event rebuild 33.3 s with 16 rows, 38.9 s with 1, 58.8 s with 64, and 2.4×
+/// slower with 500 (see BENCHMARKS.md).
+fn write_chunk(db: &Db) -> usize {
+    match db.dialect {
+        command::Dialect::Postgres => 500,
+        command::Dialect::Sqlite => 16,
+    }
+}
+
+/// `($1, …, $w), ($w+1, …)` for `rows` rows of `width` values.
+fn values_list(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Inserts or replaces `rows`, as few statements as the backend does best.
+pub(crate) async fn save_many<R>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    table: &Table<R>,
+    rows: &[&R],
+) -> Result<(), sqlx::Error> {
+    let names: Vec<&str> = table.cols.split(',').map(str::trim).collect();
     let updates: Vec<String> = names[1..]
         .iter()
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    db.sql(&format!(
-        "INSERT INTO {table} ({cols}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
-        params.join(", "),
-        updates.join(", ")
-    ))
-    .into_owned()
+    let mut cached: Option<(usize, String)> = None;
+    for chunk in rows.chunks(write_chunk(db)) {
+        if cached.as_ref().is_none_or(|(n, _)| *n != chunk.len()) {
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES {} ON CONFLICT (id) DO UPDATE SET {}",
+                table.name,
+                table.cols,
+                values_list(chunk.len(), table.width()),
+                updates.join(", ")
+            );
+            cached = Some((chunk.len(), db.sql(&sql).into_owned()));
+        }
+        let sql = &cached.as_ref().expect("set above").1;
+        let mut q = sqlx::query(sql);
+        for r in chunk {
+            q = (table.bind)(q, r);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
-pub(crate) async fn save_cluster(
-    db: &Db,
-    conn: &mut AnyConnection,
-    r: &ClusterRow,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(&upsert_sql(db, "clusters", CLUSTER_COLS))
-        .bind(&r.id)
+fn bind_cluster<'q>(q: AnyQuery<'q>, r: &'q ClusterRow) -> AnyQuery<'q> {
+    q.bind(&r.id)
         .bind(r.ordinal)
         .bind(&r.name)
         .bind(&r.region)
@@ -142,42 +234,26 @@ pub(crate) async fn save_cluster(
         .bind(r.version)
         .bind(r.created_us)
         .bind(r.updated_us)
-        .execute(conn)
-        .await
-        .map(|_| ())
 }
 
-pub(crate) async fn save_droplet(
-    db: &Db,
-    conn: &mut AnyConnection,
-    r: &DropletRow,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(&upsert_sql(db, "droplets", DROPLET_COLS))
-        .bind(&r.id)
+fn bind_droplet<'q>(q: AnyQuery<'q>, r: &'q DropletRow) -> AnyQuery<'q> {
+    q.bind(&r.id)
         .bind(r.ordinal)
         .bind(&r.name)
-        .bind(r.cluster_id.clone())
+        .bind(r.cluster_id.as_deref())
         .bind(&r.region)
         .bind(&r.size)
         .bind(&r.image)
         .bind(&r.status)
-        .bind(r.ip.clone())
-        .bind(r.job_id.clone())
+        .bind(r.ip.as_deref())
+        .bind(r.job_id.as_deref())
         .bind(r.version)
         .bind(r.created_us)
         .bind(r.updated_us)
-        .execute(conn)
-        .await
-        .map(|_| ())
 }
 
-pub(crate) async fn save_job(
-    db: &Db,
-    conn: &mut AnyConnection,
-    r: &JobRow,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(&upsert_sql(db, "jobs", JOB_COLS))
-        .bind(&r.id)
+fn bind_job<'q>(q: AnyQuery<'q>, r: &'q JobRow) -> AnyQuery<'q> {
+    q.bind(&r.id)
         .bind(r.ordinal)
         .bind(&r.job_type)
         .bind(&r.target_type)
@@ -188,62 +264,47 @@ pub(crate) async fn save_job(
         .bind(&r.message)
         .bind(r.attempts)
         .bind(r.max_attempts)
-        .bind(r.worker.clone())
+        .bind(r.worker.as_deref())
         .bind(r.lease_expires_us)
         .bind(r.not_before_us)
-        .bind(r.error.clone())
+        .bind(r.error.as_deref())
         .bind(r.result.as_ref().map(|v| v.to_string()))
         .bind(serde_json::to_string(&r.timeline).unwrap_or_default())
         .bind(r.version)
         .bind(r.created_us)
         .bind(r.updated_us)
-        .execute(conn)
-        .await
-        .map(|_| ())
 }
 
-/// Audit rows per `INSERT`. Multi-row statements halved rebuild time on Postgres (fewer round
-/// trips) but made it 2.4× slower on SQLite, where a cached single-row statement is cheapest
-/// (measured with the bench's 1M-event rebuild; see BENCHMARKS.md).
-fn audit_chunk(db: &Db) -> usize {
-    match db.dialect {
-        command::Dialect::Postgres => 500,
-        command::Dialect::Sqlite => 1,
-    }
-}
-
-/// Inserts audit rows with as few statements as possible.
+/// Inserts audit rows with as few statements as the backend does best.
 pub(crate) async fn insert_audits(
     db: &Db,
     conn: &mut AnyConnection,
     rows: &[AuditRow],
 ) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(audit_chunk(db)) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let params: Vec<String> = (1..=14).map(|c| format!("${}", r * 14 + c)).collect();
-                format!("({})", params.join(", "))
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
-            values.join(", ")
-        );
-        let sql = db.sql(&sql);
-        let mut q = sqlx::query(&sql);
+    let mut cached: Option<(usize, String)> = None;
+    for chunk in rows.chunks(write_chunk(db)) {
+        if cached.as_ref().is_none_or(|(n, _)| *n != chunk.len()) {
+            let sql = format!(
+                "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
+                values_list(chunk.len(), 14)
+            );
+            cached = Some((chunk.len(), db.sql(&sql).into_owned()));
+        }
+        let sql = &cached.as_ref().expect("set above").1;
+        let mut q = sqlx::query(sql);
         for r in chunk {
             q = q
                 .bind(r.ordinal)
                 .bind(r.position)
-                .bind(r.aggregate_type.clone())
-                .bind(r.aggregate_id.clone())
+                .bind(r.aggregate_type.as_str())
+                .bind(r.aggregate_id.as_str())
                 .bind(r.sequence)
-                .bind(r.event_type.clone())
-                .bind(r.event_version.clone())
-                .bind(r.event_id.clone())
-                .bind(r.actor.clone())
-                .bind(r.correlation_id.clone())
-                .bind(r.causation_id.clone())
+                .bind(r.event_type.as_str())
+                .bind(r.event_version.as_str())
+                .bind(r.event_id.as_str())
+                .bind(r.actor.as_str())
+                .bind(r.correlation_id.as_str())
+                .bind(r.causation_id.as_str())
                 .bind(r.payload.to_string())
                 .bind(r.metadata.to_string())
                 .bind(r.recorded_us);
