@@ -40,6 +40,8 @@ pub struct Settings {
     pub kafka_replication: i32,
     /// Idempotent Kafka producers (`CLUSTERGENIE_KAFKA_IDEMPOTENCE`).
     pub kafka_idempotence: bool,
+    /// Longest wait of a consumer's fetch at the broker, ms (`CLUSTERGENIE_KAFKA_FETCH_WAIT_MS`).
+    pub kafka_fetch_wait_ms: u32,
     /// Concurrent job runners (`CLUSTERGENIE_WORKER_COUNT`).
     pub worker_count: usize,
     /// Jobs handed out ahead of the runners (`CLUSTERGENIE_WORKER_QUEUE`).
@@ -80,6 +82,7 @@ impl Default for Settings {
             kafka_partitions: 6,
             kafka_replication: 1,
             kafka_idempotence: true,
+            kafka_fetch_wait_ms: 10,
             worker_count: 4,
             worker_queue: 100,
             provision_seconds: 8.0,
@@ -279,6 +282,12 @@ impl Settings {
                 format!("must be 1–16, got {}", self.kafka_replication),
             );
         }
+        if !(1..=10_000).contains(&self.kafka_fetch_wait_ms) {
+            return bad(
+                "kafka_fetch_wait_ms",
+                format!("must be 1–10000, got {}", self.kafka_fetch_wait_ms),
+            );
+        }
         let prefix_ok = !self.kafka_topic_prefix.is_empty()
             && self.kafka_topic_prefix.len() <= 200
             && self
@@ -319,6 +328,7 @@ impl Settings {
             partitions: self.kafka_partitions,
             replication: self.kafka_replication,
             idempotence: self.kafka_idempotence,
+            fetch_wait_ms: self.kafka_fetch_wait_ms,
         })
     }
 

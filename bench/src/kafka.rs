@@ -278,6 +278,7 @@ fn kafka_settings(brokers: &str, prefix: &str) -> KafkaSettings {
         partitions: PARTITIONS,
         replication: 1,
         idempotence: true,
+        fetch_wait_ms: 10,
     }
 }
 

@@ -26,6 +26,10 @@ pub struct KafkaSettings {
     /// flight, every failure handled by the relay's partition-tail reconciliation instead
     /// (for brokers whose idempotence support is unreliable, see README).
     pub idempotence: bool,
+    /// Longest time a consumer's fetch waits at the broker for new messages
+    /// (`fetch.wait.max.ms`). Brokers answer a waiting fetch as soon as data arrives, but some
+    /// (tansu 0.6) only when it expires, so this bounds the delivery latency there.
+    pub fetch_wait_ms: u32,
 }
 
 /// The aggregate types that have a topic each.
@@ -98,7 +102,8 @@ impl KafkaSettings {
             .set("max.poll.interval.ms", "60000")
             // Small fetches keep every response quick, also from a broker with slow storage.
             .set("fetch.max.bytes", "2097152")
-            .set("max.partition.fetch.bytes", "524288");
+            .set("max.partition.fetch.bytes", "524288")
+            .set("fetch.wait.max.ms", self.fetch_wait_ms.to_string());
         c
     }
 
