@@ -94,6 +94,10 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(max)
                     .acquire_timeout(Duration::from_secs(30))
+                    // A connection to a local file cannot have been hung up on while idle;
+                    // the ping would cost a round trip to its worker thread per query (sqlx
+                    // still pings on release).
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute(
