@@ -5,7 +5,9 @@
 //! - [`runner`]: the projector loop and the live change feed.
 //! - [`rebuild`]: `clustergenie replay`.
 //! - [`reads`]: the queries the API runs.
+//! - [`counts`]: row counts kept for `totalCount`.
 
+pub mod counts;
 pub mod fold;
 pub mod projection;
 pub mod reads;

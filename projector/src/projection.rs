@@ -4,6 +4,7 @@
 //! An event whose sequence is not newer than its row's version has been applied already and
 //! is skipped, so applying an event twice changes nothing.
 
+use crate::counts::Deltas;
 use crate::fold;
 use crate::rows::{AuditRow, Change, ChangedRow, ClusterRow, DropletRow, JobRow};
 use crate::tables;
@@ -69,20 +70,30 @@ async fn save_checkpoint(
 /// A read-model row with the sequence of the last event applied to it.
 trait Versioned: Clone {
     fn version(&self) -> i64;
+    fn status(&self) -> &str;
 }
 impl Versioned for ClusterRow {
     fn version(&self) -> i64 {
         self.version
+    }
+    fn status(&self) -> &str {
+        &self.status
     }
 }
 impl Versioned for DropletRow {
     fn version(&self) -> i64 {
         self.version
     }
+    fn status(&self) -> &str {
+        &self.status
+    }
 }
 impl Versioned for JobRow {
     fn version(&self) -> i64 {
         self.version
+    }
+    fn status(&self) -> &str {
+        &self.status
     }
 }
 
@@ -90,6 +101,8 @@ impl Versioned for JobRow {
 /// written back once at the end.
 struct Rows<R> {
     rows: HashMap<String, Option<R>>,
+    /// The status of each stored row before the batch, for the counts.
+    before: HashMap<String, String>,
     dirty: Vec<String>,
 }
 
@@ -102,11 +115,14 @@ impl<R: Versioned> Rows<R> {
     ) -> Result<Self, sqlx::Error> {
         let mut rows: HashMap<String, Option<R>> =
             ids.iter().map(|id| (id.to_string(), None)).collect();
+        let mut before = HashMap::new();
         for (id, row) in tables::load_many(db, conn, table, &ids).await? {
+            before.insert(id.clone(), row.status().to_string());
             rows.insert(id, Some(row));
         }
         Ok(Self {
             rows,
+            before,
             dirty: Vec::new(),
         })
     }
@@ -144,14 +160,19 @@ impl<R: Versioned> Rows<R> {
         db: &Db,
         conn: &mut AnyConnection,
         table: &tables::Table<R>,
+        counts: &mut Deltas,
     ) -> Result<(), sqlx::Error> {
         let mut ids = self.dirty;
         ids.sort_unstable();
         ids.dedup();
-        let rows: Vec<&R> = ids
-            .iter()
-            .filter_map(|id| self.rows.get(id).and_then(Option::as_ref))
-            .collect();
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(Some(row)) = self.rows.get(id) {
+                let before = self.before.get(id).map(String::as_str);
+                counts.row(table.name(), before, row.status());
+                rows.push(row);
+            }
+        }
         tables::save_many(db, conn, table, &rows).await
     }
 }
@@ -242,10 +263,18 @@ pub(crate) async fn apply_batch(
         }
         audits.push(audit);
     }
-    clusters.save(db, &mut *conn, &tables::CLUSTERS).await?;
-    droplets.save(db, &mut *conn, &tables::DROPLETS).await?;
-    jobs.save(db, &mut *conn, &tables::JOBS).await?;
+    let mut counts = Deltas::default();
+    counts.audit(audits.len());
+    clusters
+        .save(db, &mut *conn, &tables::CLUSTERS, &mut counts)
+        .await?;
+    droplets
+        .save(db, &mut *conn, &tables::DROPLETS, &mut counts)
+        .await?;
+    jobs.save(db, &mut *conn, &tables::JOBS, &mut counts)
+        .await?;
     tables::insert_audits(db, &mut *conn, &audits).await?;
+    counts.save(db, &mut *conn).await?;
     save_checkpoint(db, conn, &cp).await?;
     Ok((cp, changes))
 }

@@ -1,6 +1,7 @@
 //! Queries over the read models, used by the API. Lists are ordered by creation (ordinal)
 //! and paged with a cursor on it.
 
+use crate::counts::{self, TABLE as COUNTS};
 use crate::projection::{self, Checkpoint};
 use crate::rows::{AuditRow, ClusterRow, DropletRow, JobRow};
 use crate::tables::{self, AUDIT_COLS, CLUSTER_COLS, DROPLET_COLS, JOB_COLS};
@@ -50,11 +51,12 @@ pub struct EventFilter {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next: bool,
+    /// Items matching the filter on all pages (0 when not asked for).
     pub total: i64,
 }
 
 /// A WHERE clause under construction with numbered parameters.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Where {
     clauses: Vec<String>,
     text: Vec<String>,
@@ -89,6 +91,11 @@ impl Where {
             self.clauses.push(format!("{col} {op} ${n}"));
         }
     }
+    /// A parameter that no clause uses (yet); returns its number.
+    fn param(&mut self, value: String) -> usize {
+        self.text.push(value);
+        self.text.len() + self.numbers.len()
+    }
     fn sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
@@ -120,6 +127,18 @@ impl Where {
             };
         }
         q
+    }
+}
+
+/// The SQL of `table`'s count under the filter `w`: the row `counted` of `read_model_counts`
+/// when given (binding its name as a new parameter of `w`), else `COUNT(*)`.
+fn total_expr(table: &str, counted: &Option<String>, w: &mut Where) -> String {
+    match counted {
+        Some(key) => {
+            let n = w.param(key.clone());
+            format!("COALESCE((SELECT n FROM {COUNTS} WHERE name = ${n}), 0)")
+        }
+        None => format!("(SELECT COUNT(*) FROM {table} {})", w.sql()),
     }
 }
 
@@ -162,28 +181,35 @@ impl ReadModels {
         row.as_ref().map(decode).transpose()
     }
 
+    /// A page of `listing` after ordinal `after`, with `totalCount` when `total` is set.
+    ///
+    /// The total is a scalar subquery of the page's own statement: one round trip, and the
+    /// page and its total come from one snapshot. With `counted` (the filter is one that
+    /// `read_model_counts` keeps, see [`counts::key`]) it is that row, not a `COUNT(*)`.
     async fn page<T>(
         &self,
         listing: Listing<T>,
-        mut w: Where,
+        w: Where,
+        counted: Option<String>,
         after: Option<i64>,
         limit: i64,
+        total: bool,
     ) -> Result<Page<T>, sqlx::Error> {
         let Listing {
             table,
             cols,
             decode,
         } = listing;
-        let order_col = "ordinal";
-        let count_sql = format!("SELECT COUNT(*) AS n FROM {table} {}", w.sql());
-        let total: i64 = w
-            .bind(sqlx::query(&self.db.sql(&count_sql)))
-            .fetch_one(&self.db.reader)
-            .await?
-            .try_get("n")?;
-        w.num(order_col, ">", after);
+        let filter = w.clone();
+        let mut w = w;
+        let total_col = if total {
+            format!(", {} AS total_count", total_expr(table, &counted, &mut w))
+        } else {
+            String::new()
+        };
+        w.num("ordinal", ">", after);
         let sql = format!(
-            "SELECT {cols} FROM {table} {} ORDER BY {order_col} LIMIT {}",
+            "SELECT {cols}{total_col} FROM {table} {} ORDER BY ordinal LIMIT {}",
             w.sql(),
             limit + 1
         );
@@ -191,6 +217,23 @@ impl ReadModels {
             .bind(sqlx::query(&self.db.sql(&sql)))
             .fetch_all(&self.db.reader)
             .await?;
+        let total = match rows.first() {
+            _ if !total => 0,
+            Some(r) => r.try_get("total_count")?,
+            // An empty page (past the end, or nothing matches) still reports the total.
+            None => {
+                let mut w = if counted.is_some() {
+                    Where::default()
+                } else {
+                    filter
+                };
+                let sql = format!("SELECT {} AS n", total_expr(table, &counted, &mut w));
+                w.bind(sqlx::query(&self.db.sql(&sql)))
+                    .fetch_one(&self.db.reader)
+                    .await?
+                    .try_get("n")?
+            }
+        };
         let mut items = rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
         let has_next = items.len() as i64 > limit;
         items.truncate(limit as usize);
@@ -213,11 +256,14 @@ impl ReadModels {
         f: &ClusterFilter,
         after: Option<i64>,
         limit: i64,
+        total: bool,
     ) -> Result<Page<ClusterRow>, sqlx::Error> {
         let mut w = Where::default();
         w.like("name", &f.name);
         w.eq("region", &f.region);
         w.eq("status", &f.status);
+        let counted = (f.name.is_none() && f.region.is_none())
+            .then(|| counts::key("clusters", f.status.as_deref()));
         self.page(
             Listing {
                 table: "clusters",
@@ -225,8 +271,10 @@ impl ReadModels {
                 decode: tables::cluster_from,
             },
             w,
+            counted,
             after,
             limit,
+            total,
         )
         .await
     }
@@ -243,12 +291,15 @@ impl ReadModels {
         f: &DropletFilter,
         after: Option<i64>,
         limit: i64,
+        total: bool,
     ) -> Result<Page<DropletRow>, sqlx::Error> {
         let mut w = Where::default();
         w.like("name", &f.name);
         w.eq("region", &f.region);
         w.eq("status", &f.status);
         w.eq("cluster_id", &f.cluster_id);
+        let counted = (f.name.is_none() && f.region.is_none() && f.cluster_id.is_none())
+            .then(|| counts::key("droplets", f.status.as_deref()));
         self.page(
             Listing {
                 table: "droplets",
@@ -256,8 +307,10 @@ impl ReadModels {
                 decode: tables::droplet_from,
             },
             w,
+            counted,
             after,
             limit,
+            total,
         )
         .await
     }
@@ -273,11 +326,14 @@ impl ReadModels {
         f: &JobFilter,
         after: Option<i64>,
         limit: i64,
+        total: bool,
     ) -> Result<Page<JobRow>, sqlx::Error> {
         let mut w = Where::default();
         w.eq("status", &f.status);
         w.eq("job_type", &f.job_type);
         w.eq("target_id", &f.target_id);
+        let counted = (f.job_type.is_none() && f.target_id.is_none())
+            .then(|| counts::key("jobs", f.status.as_deref()));
         self.page(
             Listing {
                 table: "jobs",
@@ -285,8 +341,10 @@ impl ReadModels {
                 decode: tables::job_from,
             },
             w,
+            counted,
             after,
             limit,
+            total,
         )
         .await
     }
@@ -297,6 +355,7 @@ impl ReadModels {
         f: &EventFilter,
         after: Option<i64>,
         limit: i64,
+        total: bool,
     ) -> Result<Page<AuditRow>, sqlx::Error> {
         let mut w = Where::default();
         w.eq("aggregate_type", &f.aggregate_type);
@@ -306,6 +365,7 @@ impl ReadModels {
         w.eq("correlation_id", &f.correlation_id);
         w.num("recorded_us", ">=", f.since_us);
         w.num("recorded_us", "<=", f.until_us);
+        let counted = w.clauses.is_empty().then(|| counts::key("audit_log", None));
         self.page(
             Listing {
                 table: "audit_log",
@@ -313,8 +373,10 @@ impl ReadModels {
                 decode: tables::audit_from,
             },
             w,
+            counted,
             after,
             limit,
+            total,
         )
         .await
     }

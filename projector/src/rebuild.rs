@@ -15,6 +15,7 @@ pub const READ_MODEL_TABLES: &[&str] = &[
     "droplets",
     "jobs",
     "projector_checkpoints",
+    "read_model_counts",
 ];
 
 /// Events per batch a rebuild reads and applies.

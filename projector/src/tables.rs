@@ -106,6 +106,10 @@ pub(crate) struct Table<R> {
 }
 
 impl<R> Table<R> {
+    /// The table's name.
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
     fn width(&self) -> usize {
         self.cols.split(',').count()
     }

@@ -3,7 +3,7 @@
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::connection::{Edge, EmptyFields};
-use async_graphql::{Result, SimpleObject};
+use async_graphql::{Context, Result, SimpleObject};
 use base64::Engine;
 use projector::Page;
 
@@ -54,6 +54,12 @@ pub fn args(
     };
     let after = after.as_deref().map(decode).transpose()?;
     Ok((after, limit))
+}
+
+/// Whether the connection being resolved selects `totalCount`, the one part of a page that
+/// costs a count over the filter.
+pub fn wants_total(ctx: &Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
 }
 
 /// Turns a page of rows into a connection.

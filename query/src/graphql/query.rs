@@ -69,7 +69,7 @@ impl QueryRoot {
         let filter = filter.unwrap_or_default().into();
         let page = state
             .reads
-            .clusters(&filter, after, limit)
+            .clusters(&filter, after, limit, pagination::wants_total(ctx))
             .await
             .map_err(errors::read)?;
         Ok(pagination::connection(page, |r| r.ordinal, Cluster))
@@ -108,7 +108,7 @@ impl QueryRoot {
         let filter = filter.unwrap_or_default().into();
         let page = state
             .reads
-            .droplets(&filter, after, limit)
+            .droplets(&filter, after, limit, pagination::wants_total(ctx))
             .await
             .map_err(errors::read)?;
         Ok(pagination::connection(page, |r| r.ordinal, Droplet))
@@ -142,7 +142,7 @@ impl QueryRoot {
         let filter = filter.unwrap_or_default().into();
         let page = state
             .reads
-            .jobs(&filter, after, limit)
+            .jobs(&filter, after, limit, pagination::wants_total(ctx))
             .await
             .map_err(errors::read)?;
         Ok(pagination::connection(page, |r| r.ordinal, Job))
@@ -163,7 +163,7 @@ impl QueryRoot {
         let filter = filter.unwrap_or_default().into();
         let page = state
             .reads
-            .events(&filter, after, limit)
+            .events(&filter, after, limit, pagination::wants_total(ctx))
             .await
             .map_err(errors::read)?;
         Ok(pagination::connection(page, |r| r.ordinal, Event))

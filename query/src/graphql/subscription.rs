@@ -177,7 +177,7 @@ impl SubscriptionRoot {
             loop {
                 if catch_up {
                     loop {
-                        let page = match state.reads.events(&filter, Some(last), 200).await {
+                        let page = match state.reads.events(&filter, Some(last), 200, false).await {
                             Ok(page) => page,
                             Err(e) => {
                                 yield Err(errors::read(e));

@@ -116,7 +116,7 @@ impl Cluster {
         };
         let page = state
             .reads
-            .droplets(&filter, after, limit)
+            .droplets(&filter, after, limit, pagination::wants_total(ctx))
             .await
             .map_err(errors::read)?;
         Ok(pagination::connection(page, |d| d.ordinal, Droplet))
@@ -198,7 +198,7 @@ impl Droplet {
         };
         let page = state
             .reads
-            .jobs(&filter, after, limit)
+            .jobs(&filter, after, limit, pagination::wants_total(ctx))
             .await
             .map_err(errors::read)?;
         Ok(pagination::connection(page, |j| j.ordinal, Job))
