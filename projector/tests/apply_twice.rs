@@ -1,47 +1,21 @@
 //! Applying the same events twice changes nothing: rows, audit log and checkpoint stay put.
 
-use command::handlers::{CreateClusterInput, CreateDropletInput};
-use command::{Commands, Db, EventStore, JobSettings, LogCursor, RequestContext};
+mod common;
+
+use command::LogCursor;
+use common::Fixture;
 use projector::projection::{self, Checkpoint};
 use projector::ReadModels;
 use sqlx::Acquire;
-use std::sync::Arc;
 
 #[tokio::test]
 async fn a_redelivered_batch_changes_nothing() {
-    let dir = std::env::temp_dir().join(format!("cg-projector-{}", uuid::Uuid::new_v4()));
-    let db = Db::sqlite(&dir).await.unwrap();
-    let store = EventStore::new(db.clone());
-    let commands = Commands::new(
-        store.clone(),
-        JobSettings::default(),
-        Arc::new(tokio::sync::Notify::new()),
-    );
-    let ctx = RequestContext::new("tester");
-    commands
-        .create_cluster(
-            &ctx,
-            CreateClusterInput {
-                name: "c1".into(),
-                region: "nyc1".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    commands
-        .create_droplet(
-            &ctx,
-            CreateDropletInput {
-                name: "d1".into(),
-                region: "nyc1".into(),
-                size: "s-1vcpu-1gb".into(),
-                image: "debian-12-x64".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let Fixture { db, store, .. } = {
+        let f = Fixture::new("projector").await;
+        f.cluster("c1").await;
+        f.droplet("d1", None).await;
+        f
+    };
     let events = store.read_log(LogCursor::default(), 100).await.unwrap();
     assert_eq!(events.len(), 3);
 

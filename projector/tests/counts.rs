@@ -2,12 +2,13 @@
 //! unfiltered and by status, whatever the batching, with a row created and changed in one
 //! batch, and after a rebuild.
 
-use command::handlers::{CreateClusterInput, CreateDropletInput};
-use command::{Commands, Db, EventStore, JobSettings, LogCursor, RequestContext};
+mod common;
+
+use command::{Db, EventStore, LogCursor};
+use common::Fixture;
 use projector::projection::{self, Checkpoint};
 use projector::{ClusterFilter, DropletFilter, EventFilter, JobFilter, ReadModels};
 use sqlx::Acquire;
-use std::sync::Arc;
 
 async fn project(db: &Db, store: &EventStore, mut cp: Checkpoint, batch: i64) -> Checkpoint {
     loop {
@@ -72,56 +73,33 @@ async fn assert_counts(reads: &ReadModels) {
 
 #[tokio::test]
 async fn kept_counts_match_count_star() {
-    let dir = std::env::temp_dir().join(format!("cg-counts-{}", uuid::Uuid::new_v4()));
-    let db = Db::sqlite(&dir).await.unwrap();
-    let store = EventStore::new(db.clone());
-    let commands = Commands::new(
-        store.clone(),
-        JobSettings::default(),
-        Arc::new(tokio::sync::Notify::new()),
-    );
-    let reads = ReadModels::new(db.clone());
-    let ctx = RequestContext::new("tester");
-    let droplet = |name: &str| CreateDropletInput {
-        name: name.into(),
-        region: "nyc1".into(),
-        size: "s-1vcpu-1gb".into(),
-        image: "debian-12-x64".into(),
-        ..Default::default()
-    };
-    commands
-        .create_cluster(
-            &ctx,
-            CreateClusterInput {
-                name: "c1".into(),
-                region: "nyc1".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let f = Fixture::new("counts").await;
+    let reads = ReadModels::new(f.db.clone());
+    f.cluster("c1").await;
     let mut jobs = Vec::new();
     for name in ["d1", "d2", "d3"] {
-        let created = commands.create_droplet(&ctx, droplet(name)).await.unwrap();
-        jobs.push(created.value.job_id.to_string());
+        jobs.push(f.droplet(name, None).await);
     }
+    let Fixture {
+        db,
+        store,
+        commands,
+        ctx,
+    } = &f;
     assert_counts(&reads).await;
-    let cp = project(&db, &store, Checkpoint::default(), 2).await;
+    let cp = project(db, store, Checkpoint::default(), 2).await;
     assert_counts(&reads).await;
 
     // Status changes of rows projected in earlier batches, one event a batch.
-    commands.cancel_job(&ctx, &jobs[0], None).await.unwrap();
-    let cp = project(&db, &store, cp, 1).await;
+    commands.cancel_job(ctx, &jobs[0], None).await.unwrap();
+    let cp = project(db, store, cp, 1).await;
     assert_counts(&reads).await;
 
     // Created and changed within one batch.
-    let created = commands.create_droplet(&ctx, droplet("d4")).await.unwrap();
-    commands
-        .cancel_job(&ctx, &created.value.job_id.to_string(), None)
-        .await
-        .unwrap();
-    commands.cancel_job(&ctx, &jobs[1], None).await.unwrap();
-    let cp = project(&db, &store, cp, 100).await;
+    let job = f.droplet("d4", None).await;
+    commands.cancel_job(ctx, &job, None).await.unwrap();
+    commands.cancel_job(ctx, &jobs[1], None).await.unwrap();
+    let cp = project(db, store, cp, 100).await;
     assert_counts(&reads).await;
     let by_status = reads.count_by_status("jobs").await.unwrap();
     assert!(
@@ -133,15 +111,13 @@ async fn kept_counts_match_count_star() {
     let events = store.read_log(LogCursor::default(), 100).await.unwrap();
     let mut conn = db.writer.acquire().await.unwrap();
     let mut tx = conn.begin().await.unwrap();
-    projection::apply(&db, &mut tx, cp, &events).await.unwrap();
+    projection::apply(db, &mut tx, cp, &events).await.unwrap();
     tx.commit().await.unwrap();
     drop(conn);
     assert_eq!(reads.checkpoint().await.unwrap(), cp);
     assert_counts(&reads).await;
 
-    projector::rebuild::rebuild(&db, 3, |_, _| {})
-        .await
-        .unwrap();
+    projector::rebuild::rebuild(db, 3, |_, _| {}).await.unwrap();
     assert_counts(&reads).await;
     db.close().await;
 }

@@ -2,51 +2,22 @@
 //! the events one at a time: rows carried from one batch into the next are loaded, folded
 //! and written back correctly.
 
-use command::handlers::{CreateClusterInput, CreateDropletInput};
-use command::{Commands, Db, EventStore, JobSettings, LogCursor, RequestContext};
+mod common;
+
+use command::LogCursor;
+use common::Fixture;
 use projector::projection::{self, Checkpoint};
 use projector::ReadModels;
 use sqlx::Acquire;
-use std::sync::Arc;
 
 #[tokio::test]
 async fn rebuilds_in_any_batch_size_equal_event_by_event_projection() {
-    let dir = std::env::temp_dir().join(format!("cg-rebuild-{}", uuid::Uuid::new_v4()));
-    let db = Db::sqlite(&dir).await.unwrap();
-    let store = EventStore::new(db.clone());
-    let commands = Commands::new(
-        store.clone(),
-        JobSettings::default(),
-        Arc::new(tokio::sync::Notify::new()),
-    );
-    let ctx = RequestContext::new("tester");
-    let cluster = commands
-        .create_cluster(
-            &ctx,
-            CreateClusterInput {
-                name: "c1".into(),
-                region: "nyc1".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let f = Fixture::new("rebuild").await;
+    let cluster = f.cluster("c1").await;
     for name in ["d1", "d2", "d3"] {
-        commands
-            .create_droplet(
-                &ctx,
-                CreateDropletInput {
-                    name: name.into(),
-                    region: "nyc1".into(),
-                    size: "s-1vcpu-1gb".into(),
-                    image: "debian-12-x64".into(),
-                    cluster_id: Some(cluster.value.to_string()),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        f.droplet(name, Some(&cluster)).await;
     }
+    let Fixture { db, store, .. } = f;
     let events = store.read_log(LogCursor::default(), 1000).await.unwrap();
     assert!(
         events.len() >= 10,
