@@ -83,6 +83,16 @@ pub fn metrics_handle() -> PrometheusHandle {
             let handle = recorder.handle();
             // Fails only if another recorder was installed first; the handle still renders ours.
             let _ = metrics::set_global_recorder(recorder);
+            // Histogram samples wait in the recorder until drained; without a Prometheus
+            // scraping /metrics they would pile up for ever (measured: RSS +0.24 MiB per
+            // 12,000 requests). Drain them every 5 s, as the exporter's own server does.
+            let upkeep = handle.clone();
+            let _ = std::thread::Builder::new()
+                .name("metrics-upkeep".into())
+                .spawn(move || loop {
+                    std::thread::sleep(std::time::Duration::from_secs(5));
+                    upkeep.run_upkeep();
+                });
             handle
         })
         .clone()
