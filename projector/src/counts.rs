@@ -46,19 +46,22 @@ impl Deltas {
         }
     }
 
-    /// Adds the deltas to the stored counts, in the batch's transaction.
+    /// Adds the deltas to the stored counts, in the batch's transaction, with one statement.
     pub(crate) async fn save(self, db: &Db, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        let sql = db.sql(
-            "INSERT INTO read_model_counts (name, n) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET n = read_model_counts.n + excluded.n",
-        );
-        for (name, n) in self.0.into_iter().filter(|(_, n)| *n != 0) {
-            sqlx::query(&sql)
-                .bind(name)
-                .bind(n)
-                .execute(&mut *conn)
-                .await?;
+        let deltas: Vec<(String, i64)> = self.0.into_iter().filter(|(_, n)| *n != 0).collect();
+        if deltas.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let sql = format!(
+            "INSERT INTO read_model_counts (name, n) VALUES {} \
+             ON CONFLICT (name) DO UPDATE SET n = read_model_counts.n + excluded.n",
+            crate::tables::values_list(deltas.len(), 2)
+        );
+        let sql = db.sql(&sql);
+        let mut q = sqlx::query(&sql);
+        for (name, n) in deltas {
+            q = q.bind(name).bind(n);
+        }
+        q.execute(conn).await.map(|_| ())
     }
 }

@@ -97,47 +97,67 @@ impl Versioned for JobRow {
     }
 }
 
+/// One row a batch touches.
+struct Slot<R> {
+    /// The row as the batch has it so far (`None` before its creation).
+    row: Option<R>,
+    /// Its status when the batch began (`None` if it did not exist), for the counts.
+    before: Option<String>,
+    /// Whether the batch changed it.
+    changed: bool,
+}
+
 /// The rows of one table a batch touches: loaded with one query up front, changed in memory,
 /// written back once at the end.
 struct Rows<R> {
-    rows: HashMap<String, Option<R>>,
-    /// The status of each stored row before the batch, for the counts.
-    before: HashMap<String, String>,
-    dirty: Vec<String>,
+    slots: HashMap<String, Slot<R>>,
 }
 
 impl<R: Versioned> Rows<R> {
+    /// Loads the rows of `ids`; every id gets a slot, empty when it has no row yet.
     async fn load(
         db: &Db,
         conn: &mut AnyConnection,
         table: &tables::Table<R>,
         ids: Vec<&str>,
     ) -> Result<Self, sqlx::Error> {
-        let mut rows: HashMap<String, Option<R>> =
-            ids.iter().map(|id| (id.to_string(), None)).collect();
-        let mut before = HashMap::new();
+        let mut slots: HashMap<String, Slot<R>> = ids
+            .iter()
+            .map(|id| {
+                let empty = Slot {
+                    row: None,
+                    before: None,
+                    changed: false,
+                };
+                (id.to_string(), empty)
+            })
+            .collect();
         for (id, row) in tables::load_many(db, conn, table, &ids).await? {
-            before.insert(id.clone(), row.status().to_string());
-            rows.insert(id, Some(row));
+            let before = Some(row.status().to_string());
+            let stored = Slot {
+                row: Some(row),
+                before,
+                changed: false,
+            };
+            slots.insert(id, stored);
         }
-        Ok(Self {
-            rows,
-            before,
-            dirty: Vec::new(),
-        })
+        Ok(Self { slots })
     }
 
-    /// Applies one event to its row: `None` when the row has seen it already (skip it),
-    /// otherwise the row after the event if it changed. `fold` is not called when the event
-    /// cannot be decoded.
+    /// Applies one event (of an id given to [`Rows::load`]) to its row: `None` when the row
+    /// has seen it already (skip it), otherwise the row after the event if it changed. `fold`
+    /// is not called when the event cannot be decoded.
     fn apply<E>(
         &mut self,
         e: &StoredEvent,
         event: impl FnOnce() -> Option<E>,
         fold: impl FnOnce(Option<R>, &E) -> Option<R>,
     ) -> Option<Option<&R>> {
-        let slot = self.rows.entry(e.aggregate_id.clone()).or_insert(None);
-        if slot.as_ref().is_some_and(|r| r.version() >= e.sequence) {
+        let slot = self
+            .slots
+            .get_mut(&e.aggregate_id)
+            .expect("every id of the batch was loaded");
+        if slot.row.as_ref().is_some_and(|r| r.version() >= e.sequence) {
             return None;
         }
         let Some(event) = event() else {
@@ -145,16 +165,16 @@ impl<R: Versioned> Rows<R> {
         };
         // A fold only returns `None` when it was given `None` (an event before creation), so
         // taking the row out loses nothing.
-        match fold(slot.take(), &event) {
+        match fold(slot.row.take(), &event) {
             Some(next) => {
-                *slot = Some(next);
-                self.dirty.push(e.aggregate_id.clone());
-                Some(slot.as_ref())
+                slot.changed = true;
+                Some(Some(&*slot.row.insert(next)))
             }
             None => Some(None),
         }
     }
 
+    /// Writes the changed rows back (in id order) and adds their status moves to `counts`.
     async fn save(
         self,
         db: &Db,
@@ -162,14 +182,13 @@ impl<R: Versioned> Rows<R> {
         table: &tables::Table<R>,
         counts: &mut Deltas,
     ) -> Result<(), sqlx::Error> {
-        let mut ids = self.dirty;
-        ids.sort_unstable();
-        ids.dedup();
-        let mut rows = Vec::with_capacity(ids.len());
-        for id in &ids {
-            if let Some(Some(row)) = self.rows.get(id) {
-                let before = self.before.get(id).map(String::as_str);
-                counts.row(table.name(), before, row.status());
+        let mut changed: Vec<(&String, &Slot<R>)> =
+            self.slots.iter().filter(|(_, s)| s.changed).collect();
+        changed.sort_unstable_by_key(|(id, _)| *id);
+        let mut rows = Vec::with_capacity(changed.len());
+        for (_, slot) in changed {
+            if let Some(row) = &slot.row {
+                counts.row(table.name(), slot.before.as_deref(), row.status());
                 rows.push(row);
             }
         }

@@ -110,9 +110,6 @@ impl<R> Table<R> {
     pub(crate) fn name(&self) -> &'static str {
         self.name
     }
-    fn width(&self) -> usize {
-        self.cols.split(',').count()
-    }
 }
 
 pub(crate) const CLUSTERS: Table<ClusterRow> = Table {
@@ -120,7 +117,7 @@ pub(crate) const CLUSTERS: Table<ClusterRow> = Table {
     cols: CLUSTER_COLS,
     decode: cluster_from,
     bind: bind_cluster,
-    id: |r| r.id.as_str(),
+    id: |r| &r.id,
 };
 pub(crate) const DROPLETS: Table<DropletRow> = Table {
     name: "droplets",
@@ -183,7 +180,7 @@ fn write_chunk(db: &Db) -> usize {
 }
 
 /// `($1, …, $w), ($w+1, …)` for `rows` rows of `width` values.
-fn values_list(rows: usize, width: usize) -> String {
+pub(crate) fn values_list(rows: usize, width: usize) -> String {
     (0..rows)
         .map(|r| {
             let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
@@ -193,7 +190,31 @@ fn values_list(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
-/// Inserts or replaces `rows`, as few statements as the backend does best.
+/// Writes `rows` with as few statements as the backend does best ([`write_chunk`] rows
+/// each); `sql(n)` is the statement for `n` rows, `bind` adds one row's values.
+async fn write_chunked<T>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    rows: &[&T],
+    sql: impl Fn(usize) -> String,
+    bind: for<'q> fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+) -> Result<(), sqlx::Error> {
+    let mut cached: Option<(usize, String)> = None;
+    for chunk in rows.chunks(write_chunk(db)) {
+        if cached.as_ref().is_none_or(|(n, _)| *n != chunk.len()) {
+            cached = Some((chunk.len(), db.sql(&sql(chunk.len())).into_owned()));
+        }
+        let sql = &cached.as_ref().expect("set above").1;
+        let mut q = sqlx::query(sql);
+        for r in chunk {
+            q = bind(q, r);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts or replaces `rows`.
 pub(crate) async fn save_many<R>(
     db: &Db,
     conn: &mut AnyConnection,
@@ -205,26 +226,16 @@ pub(crate) async fn save_many<R>(
         .iter()
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    let mut cached: Option<(usize, String)> = None;
-    for chunk in rows.chunks(write_chunk(db)) {
-        if cached.as_ref().is_none_or(|(n, _)| *n != chunk.len()) {
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES {} ON CONFLICT (id) DO UPDATE SET {}",
-                table.name,
-                table.cols,
-                values_list(chunk.len(), table.width()),
-                updates.join(", ")
-            );
-            cached = Some((chunk.len(), db.sql(&sql).into_owned()));
-        }
-        let sql = &cached.as_ref().expect("set above").1;
-        let mut q = sqlx::query(sql);
-        for r in chunk {
-            q = (table.bind)(q, r);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let sql = |n| {
+        format!(
+            "INSERT INTO {} ({}) VALUES {} ON CONFLICT (id) DO UPDATE SET {}",
+            table.name,
+            table.cols,
+            values_list(n, names.len()),
+            updates.join(", ")
+        )
+    };
+    write_chunked(db, conn, rows, sql, table.bind).await
 }
 
 fn bind_cluster<'q>(q: AnyQuery<'q>, r: &'q ClusterRow) -> AnyQuery<'q> {
@@ -279,41 +290,36 @@ fn bind_job<'q>(q: AnyQuery<'q>, r: &'q JobRow) -> AnyQuery<'q> {
         .bind(r.updated_us)
 }
 
-/// Inserts audit rows with as few statements as the backend does best.
+/// Inserts audit rows.
 pub(crate) async fn insert_audits(
     db: &Db,
     conn: &mut AnyConnection,
     rows: &[AuditRow],
 ) -> Result<(), sqlx::Error> {
-    let mut cached: Option<(usize, String)> = None;
-    for chunk in rows.chunks(write_chunk(db)) {
-        if cached.as_ref().is_none_or(|(n, _)| *n != chunk.len()) {
-            let sql = format!(
-                "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
-                values_list(chunk.len(), 14)
-            );
-            cached = Some((chunk.len(), db.sql(&sql).into_owned()));
-        }
-        let sql = &cached.as_ref().expect("set above").1;
-        let mut q = sqlx::query(sql);
-        for r in chunk {
-            q = q
-                .bind(r.ordinal)
-                .bind(r.position)
-                .bind(r.aggregate_type.as_str())
-                .bind(r.aggregate_id.as_str())
-                .bind(r.sequence)
-                .bind(r.event_type.as_str())
-                .bind(r.event_version.as_str())
-                .bind(r.event_id.as_str())
-                .bind(r.actor.as_str())
-                .bind(r.correlation_id.as_str())
-                .bind(r.causation_id.as_str())
-                .bind(r.payload.to_string())
-                .bind(r.metadata.to_string())
-                .bind(r.recorded_us);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let rows: Vec<&AuditRow> = rows.iter().collect();
+    let width = AUDIT_COLS.split(',').count();
+    let sql = |n| {
+        format!(
+            "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
+            values_list(n, width)
+        )
+    };
+    write_chunked(db, conn, &rows, sql, bind_audit).await
+}
+
+fn bind_audit<'q>(q: AnyQuery<'q>, r: &'q AuditRow) -> AnyQuery<'q> {
+    q.bind(r.ordinal)
+        .bind(r.position)
+        .bind(r.aggregate_type.as_str())
+        .bind(r.aggregate_id.as_str())
+        .bind(r.sequence)
+        .bind(r.event_type.as_str())
+        .bind(r.event_version.as_str())
+        .bind(r.event_id.as_str())
+        .bind(r.actor.as_str())
+        .bind(r.correlation_id.as_str())
+        .bind(r.causation_id.as_str())
+        .bind(r.payload.to_string())
+        .bind(r.metadata.to_string())
+        .bind(r.recorded_us)
 }
