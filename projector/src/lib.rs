@@ -17,6 +17,6 @@ pub mod runner;
 mod tables;
 
 pub use projection::Checkpoint;
-pub use reads::{ClusterFilter, DropletFilter, EventFilter, JobFilter, Page, ReadModels};
+pub use reads::{ClusterFilter, DropletFilter, EventFilter, JobFilter, Page, ReadModels, Slice};
 pub use rows::{AuditRow, Change, ChangedRow, ClusterRow, DropletRow, JobRow, TimelineEntry};
 pub use runner::{ChangeFeed, Projector};

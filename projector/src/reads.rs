@@ -44,6 +44,19 @@ pub struct EventFilter {
     pub correlation_id: Option<String>,
     pub since_us: Option<i64>,
     pub until_us: Option<i64>,
+    /// Case-insensitive substring of the actor.
+    pub actor_contains: Option<String>,
+    /// Event types to leave out (e.g. `JobProgressed`).
+    pub exclude_event_types: Vec<String>,
+}
+
+/// Which part of a filtered list a page holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slice {
+    /// The first items after an ordinal (or from the start).
+    After(Option<i64>),
+    /// The last items before an ordinal (or up to the end), still in list order.
+    Before(Option<i64>),
 }
 
 /// One page of a list.
@@ -51,6 +64,8 @@ pub struct EventFilter {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next: bool,
+    /// Whether items come before this page (only known for [`Slice::Before`] pages).
+    pub has_previous: bool,
     /// Items matching the filter on all pages (0 when not asked for).
     pub total: i64,
 }
@@ -83,6 +98,22 @@ impl Where {
                 self.text.len() + self.numbers.len()
             ));
         }
+    }
+    fn like_ci(&mut self, col: &str, value: &Option<String>) {
+        if let Some(v) = value {
+            self.like(&format!("LOWER({col})"), &Some(v.to_lowercase()));
+        }
+    }
+    fn not_in(&mut self, col: &str, values: &[String]) {
+        if values.is_empty() {
+            return;
+        }
+        let params: Vec<String> = values
+            .iter()
+            .map(|v| format!("${}", self.param(v.clone())))
+            .collect();
+        self.clauses
+            .push(format!("{col} NOT IN ({})", params.join(", ")));
     }
     fn num(&mut self, col: &str, op: &str, value: Option<i64>) {
         if let Some(v) = value {
@@ -181,7 +212,7 @@ impl ReadModels {
         row.as_ref().map(decode).transpose()
     }
 
-    /// A page of `listing` after ordinal `after`, with `totalCount` when `total` is set.
+    /// A page of `listing` (the `slice` of it), with `totalCount` when `total` is set.
     ///
     /// The total is a scalar subquery of the page's own statement: one round trip, and the
     /// page and its total come from one snapshot. With `counted` (the filter is one that
@@ -191,7 +222,7 @@ impl ReadModels {
         listing: Listing<T>,
         w: Where,
         counted: Option<String>,
-        after: Option<i64>,
+        slice: Slice,
         limit: i64,
         total: bool,
     ) -> Result<Page<T>, sqlx::Error> {
@@ -207,9 +238,19 @@ impl ReadModels {
         } else {
             String::new()
         };
-        w.num("ordinal", ">", after);
+        // A backward page reads newest first from the ordinal index, then turns around.
+        let order = match slice {
+            Slice::After(after) => {
+                w.num("ordinal", ">", after);
+                "ordinal"
+            }
+            Slice::Before(before) => {
+                w.num("ordinal", "<", before);
+                "ordinal DESC"
+            }
+        };
         let sql = format!(
-            "SELECT {cols}{total_col} FROM {table} {} ORDER BY ordinal LIMIT {}",
+            "SELECT {cols}{total_col} FROM {table} {} ORDER BY {order} LIMIT {}",
             w.sql(),
             limit + 1
         );
@@ -235,11 +276,19 @@ impl ReadModels {
             }
         };
         let mut items = rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
-        let has_next = items.len() as i64 > limit;
+        let more = items.len() as i64 > limit;
         items.truncate(limit as usize);
+        let (has_next, has_previous) = match slice {
+            Slice::After(_) => (more, false),
+            Slice::Before(before) => {
+                items.reverse();
+                (before.is_some(), more)
+            }
+        };
         Ok(Page {
             items,
             has_next,
+            has_previous,
             total,
         })
     }
@@ -272,7 +321,7 @@ impl ReadModels {
             },
             w,
             counted,
-            after,
+            Slice::After(after),
             limit,
             total,
         )
@@ -308,7 +357,7 @@ impl ReadModels {
             },
             w,
             counted,
-            after,
+            Slice::After(after),
             limit,
             total,
         )
@@ -342,7 +391,7 @@ impl ReadModels {
             },
             w,
             counted,
-            after,
+            Slice::After(after),
             limit,
             total,
         )
@@ -357,6 +406,18 @@ impl ReadModels {
         limit: i64,
         total: bool,
     ) -> Result<Page<AuditRow>, sqlx::Error> {
+        self.events_slice(f, Slice::After(after), limit, total)
+            .await
+    }
+
+    /// A page of the audit log: `limit` events of `slice`, in global order.
+    pub async fn events_slice(
+        &self,
+        f: &EventFilter,
+        slice: Slice,
+        limit: i64,
+        total: bool,
+    ) -> Result<Page<AuditRow>, sqlx::Error> {
         let mut w = Where::default();
         w.eq("aggregate_type", &f.aggregate_type);
         w.eq("aggregate_id", &f.aggregate_id);
@@ -365,6 +426,8 @@ impl ReadModels {
         w.eq("correlation_id", &f.correlation_id);
         w.num("recorded_us", ">=", f.since_us);
         w.num("recorded_us", "<=", f.until_us);
+        w.like_ci("actor", &f.actor_contains);
+        w.not_in("event_type", &f.exclude_event_types);
         let counted = w.clauses.is_empty().then(|| counts::key("audit_log", None));
         self.page(
             Listing {
@@ -374,7 +437,7 @@ impl ReadModels {
             },
             w,
             counted,
-            after,
+            slice,
             limit,
             total,
         )
@@ -498,5 +561,10 @@ impl EventFilter {
                 .is_none_or(|v| &r.correlation_id == v)
             && self.since_us.is_none_or(|t| r.recorded_us >= t)
             && self.until_us.is_none_or(|t| r.recorded_us <= t)
+            && self
+                .actor_contains
+                .as_ref()
+                .is_none_or(|v| r.actor.to_lowercase().contains(&v.to_lowercase()))
+            && !self.exclude_event_types.contains(&r.event_type)
     }
 }

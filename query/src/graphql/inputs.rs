@@ -82,6 +82,10 @@ pub struct EventFilter {
     pub since: Option<DateTime<Utc>>,
     /// Recorded at or before.
     pub until: Option<DateTime<Utc>>,
+    /// Case-insensitive part of the actor, e.g. `anon`.
+    pub actor_contains: Option<String>,
+    /// Event types to leave out, e.g. `["JobProgressed"]`.
+    pub exclude_event_types: Option<Vec<String>>,
 }
 
 /// A point in an aggregate's history: a global position or a time (give one).
@@ -122,6 +126,25 @@ impl From<JobFilter> for projector::JobFilter {
     }
 }
 
+/// The most event types `excludeEventTypes` may list.
+pub const MAX_EXCLUDED_TYPES: usize = 50;
+
+impl EventFilter {
+    /// The read-side filter, refusing an over-long `excludeEventTypes`.
+    pub fn checked(self) -> async_graphql::Result<projector::EventFilter> {
+        if self
+            .exclude_event_types
+            .as_ref()
+            .is_some_and(|t| t.len() > MAX_EXCLUDED_TYPES)
+        {
+            return Err(crate::errors::bad_input(format!(
+                "excludeEventTypes: at most {MAX_EXCLUDED_TYPES} types"
+            )));
+        }
+        Ok(self.into())
+    }
+}
+
 impl From<EventFilter> for projector::EventFilter {
     fn from(f: EventFilter) -> Self {
         Self {
@@ -132,6 +155,8 @@ impl From<EventFilter> for projector::EventFilter {
             correlation_id: f.correlation_id,
             since_us: f.since.map(|t| t.timestamp_micros()),
             until_us: f.until.map(|t| t.timestamp_micros()),
+            actor_contains: f.actor_contains.filter(|a| !a.is_empty()),
+            exclude_event_types: f.exclude_event_types.unwrap_or_default(),
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::state::AppState;
 use async_graphql::connection::{Edge, EmptyFields};
 use async_graphql::{Context, Result, SimpleObject};
 use base64::Engine;
-use projector::Page;
+use projector::{Page, Slice};
 
 /// Extra fields on every connection.
 #[derive(SimpleObject, Debug, Clone, Copy)]
@@ -35,25 +35,51 @@ pub fn decode(cursor: &str) -> Result<i64> {
         .ok_or_else(|| errors::bad_input(format!("after: {cursor:?} is not a valid cursor")))
 }
 
+/// Checks a page size argument (`first` or `last`, named `arg`) against the cap.
+fn page_size(state: &AppState, arg: &str, n: Option<i32>) -> Result<i64> {
+    let max = state.settings.max_page_size;
+    match n {
+        None => Ok(state.settings.default_page_size.min(max)),
+        Some(n) if n < 0 => Err(errors::bad_input(format!("{arg}: must not be negative"))),
+        Some(n) if i64::from(n) > max => Err(errors::bad_input(format!(
+            "{arg}: at most {max} items per page"
+        ))),
+        Some(n) => Ok(i64::from(n)),
+    }
+}
+
 /// Checks `first`/`after` and returns `(after_ordinal, limit)`.
 pub fn args(
     state: &AppState,
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<(Option<i64>, i64)> {
-    let max = state.settings.max_page_size;
-    let limit = match first {
-        None => state.settings.default_page_size.min(max),
-        Some(n) if n < 0 => return Err(errors::bad_input("first: must not be negative")),
-        Some(n) if i64::from(n) > max => {
-            return Err(errors::bad_input(format!(
-                "first: at most {max} items per page"
-            )))
-        }
-        Some(n) => i64::from(n),
-    };
+    let limit = page_size(state, "first", first)?;
     let after = after.as_deref().map(decode).transpose()?;
     Ok((after, limit))
+}
+
+/// Checks `first`/`after` or `last`/`before` (not both directions) and returns the slice
+/// and its size.
+pub fn slice_args(
+    state: &AppState,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<(Slice, i64)> {
+    if last.is_none() && before.is_none() {
+        let (after, limit) = args(state, first, after)?;
+        return Ok((Slice::After(after), limit));
+    }
+    if first.is_some() || after.is_some() {
+        return Err(errors::bad_input(
+            "give first/after or last/before, not both",
+        ));
+    }
+    let limit = page_size(state, "last", last)?;
+    let before = before.as_deref().map(decode).transpose()?;
+    Ok((Slice::Before(before), limit))
 }
 
 /// Whether the connection being resolved selects `totalCount`, the one part of a page that
@@ -68,7 +94,7 @@ where
     T: async_graphql::OutputType,
 {
     let mut c = Connection::with_additional_fields(
-        false,
+        page.has_previous,
         page.has_next,
         ListInfo {
             total_count: page.total,

@@ -148,7 +148,8 @@ impl QueryRoot {
         Ok(pagination::connection(page, |r| r.ordinal, Job))
     }
 
-    /// The audit log in global order.
+    /// The audit log in global order. `last` (optionally `before` a cursor) pages backwards
+    /// from the newest event; the page is still in global order.
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -156,14 +157,16 @@ impl QueryRoot {
         after: Option<String>,
         filter: Option<EventFilter>,
         min_position: Option<i64>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> Result<Connection<Event>> {
         let state = ctx.data_unchecked::<AppState>();
-        let (after, limit) = pagination::args(state, first, after)?;
+        let (slice, limit) = pagination::slice_args(state, first, after, last, before)?;
         wait_for(state, min_position).await?;
-        let filter = filter.unwrap_or_default().into();
+        let filter = filter.unwrap_or_default().checked()?;
         let page = state
             .reads
-            .events(&filter, after, limit, pagination::wants_total(ctx))
+            .events_slice(&filter, slice, limit, pagination::wants_total(ctx))
             .await
             .map_err(errors::read)?;
         Ok(pagination::connection(page, |r| r.ordinal, Event))

@@ -156,7 +156,7 @@ impl SubscriptionRoot {
         filter: Option<EventFilter>,
     ) -> Result<impl Stream<Item = Result<Event>>> {
         let state = ctx.data_unchecked::<AppState>().clone();
-        let filter: projector::EventFilter = filter.unwrap_or_default().into();
+        let filter: projector::EventFilter = filter.unwrap_or_default().checked()?;
         let mut rx = state.feed.subscribe();
         let start = match after.as_deref() {
             Some(cursor) => pagination::decode(cursor)?,
