@@ -5,6 +5,7 @@ import { Provider } from "urql";
 import { App } from "./App";
 import { createUrqlClient, createWs } from "./graphql/client";
 import { ConnectionProvider } from "./live/connection";
+import { ToastProvider } from "./components/Toasts";
 import "./index.css";
 
 const ws = createWs();
@@ -14,9 +15,11 @@ createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <ConnectionProvider ws={ws}>
       <Provider value={client}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <ToastProvider>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </ToastProvider>
       </Provider>
     </ConnectionProvider>
   </StrictMode>,

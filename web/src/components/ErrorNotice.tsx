@@ -1,12 +1,13 @@
-// Shows a GraphQL or network error with its `extensions.code` and a human explanation.
+// Shows a GraphQL or network error as a plain sentence; the `extensions.code` and the
+// server's own message stay one click away ("Details").
 import type { CombinedError } from "urql";
 
 const EXPLANATIONS: Record<string, string> = {
   BAD_USER_INPUT: "Some input was not valid.",
   NOT_FOUND: "It does not exist (any more).",
-  CONFLICT: "That conflicts with what exists already, e.g. the name is taken, or the object changed meanwhile.",
+  CONFLICT: "That conflicts with something that exists already, or the object changed meanwhile.",
   FAILED_PRECONDITION: "That is not possible in the object's current state.",
-  UNAUTHENTICATED: "You need to sign in (a valid bearer token).",
+  UNAUTHENTICATED: "You need to sign in.",
   FORBIDDEN: "You are not allowed to do that.",
   RATE_LIMITED: "Too many requests; try again shortly.",
   UNAVAILABLE: "The server cannot do that right now; try again shortly.",
@@ -36,13 +37,47 @@ export function explain(code: string): string {
   return EXPLANATIONS[code] ?? "The request failed.";
 }
 
+/** Sentences shown for a code in one context, e.g. `{ CONFLICT: "That name is taken." }`. */
+export type Hints = Partial<Record<string, string>>;
+
+/** The errors of `error` whose code one of the form's fields is responsible for, and the rest. */
+export function splitByField<F extends string>(
+  error: CombinedError | undefined | null,
+  fields: Partial<Record<string, F>>,
+): { byField: Partial<Record<F, CodedError>>; rest: CodedError[] } {
+  const byField: Partial<Record<F, CodedError>> = {};
+  const rest: CodedError[] = [];
+  for (const e of error ? codedErrors(error) : []) {
+    const f = fields[e.code];
+    if (f && !byField[f]) byField[f] = e;
+    else rest.push(e);
+  }
+  return { byField, rest };
+}
+
+/** The code and the server's message, behind a disclosure. */
+export function ErrorDetails({ error }: { error: CodedError }) {
+  return (
+    <details className="mt-1 text-xs">
+      <summary className="cursor-pointer select-none text-red-800 underline-offset-2 hover:underline">Details</summary>
+      <p className="mt-1 break-words">
+        <code className="mr-2 rounded bg-red-100 px-1.5 py-0.5 font-semibold" data-testid="error-code">
+          {error.code}
+        </code>
+        {explain(error.code)}
+      </p>
+      <p className="mt-1 break-words text-red-800">Server: {error.message}</p>
+    </details>
+  );
+}
+
 export function ErrorNotice({
   error,
   hints,
 }: {
   error: CombinedError | CodedError[] | undefined | null;
-  /** Extra explanation for a code in this context. */
-  hints?: Partial<Record<string, string>>;
+  /** The sentence to show for a code in this context. */
+  hints?: Hints;
 }) {
   if (!error) return null;
   const errors = Array.isArray(error) ? error : codedErrors(error);
@@ -50,13 +85,10 @@ export function ErrorNotice({
   return (
     <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
       {errors.map((e, i) => (
-        <p key={i} className="break-words">
-          <span className="mr-2 rounded bg-red-200 px-1.5 py-0.5 font-mono text-xs font-semibold" data-testid="error-code">
-            {e.code}
-          </span>
-          <span className="font-medium">{hints?.[e.code] ?? explain(e.code)}</span>{" "}
-          <span className="text-red-800">{e.message}</span>
-        </p>
+        <div key={i} className="break-words">
+          <p className="font-medium">{hints?.[e.code] ?? explain(e.code)}</p>
+          <ErrorDetails error={e} />
+        </div>
       ))}
     </div>
   );

@@ -1,7 +1,8 @@
-// A table of jobs with live progress bars.
+// A table of jobs with live progress bars, named after what they work on ("Provision web-4").
 import { Link } from "react-router";
 import type { JobFieldsFragment } from "../gql/graphql";
 import { ProgressBar, StatusBadge, Time } from "./Status";
+import { ObjectLink, titleCase } from "../graphql/names";
 
 export function JobTable({ jobs, showTarget = true }: { jobs: JobFieldsFragment[]; showTarget?: boolean }) {
   return (
@@ -22,26 +23,23 @@ export function JobTable({ jobs, showTarget = true }: { jobs: JobFieldsFragment[
             <tr key={j.id} className="border-b border-slate-100 last:border-0" data-testid={`job-row-${j.id}`}>
               <td className="td">
                 <Link className="link font-medium" to={`/jobs/${j.id}`}>
-                  {j.type}
+                  {titleCase(j.type)}
                 </Link>
-                <div className="font-mono text-[10px] text-slate-400">{j.id.slice(0, 8)}</div>
+                <span className="text-slate-600 md:hidden">
+                  {" "}
+                  <ObjectLink type={j.targetType} id={j.targetId} className="text-slate-600" />
+                </span>
               </td>
               <td className="td">
                 <StatusBadge status={j.status} />
               </td>
               <td className="td">
-                <ProgressBar value={j.progress} label={`${j.type.toLowerCase()} job progress`} />
+                <ProgressBar value={j.progress} status={j.status} label={`${j.type.toLowerCase()} job progress`} />
               </td>
               <td className="td hidden sm:table-cell">{j.stage || "—"}</td>
               {showTarget && (
                 <td className="td hidden md:table-cell">
-                  {j.targetType === "Droplet" ? (
-                    <Link className="link" to={`/droplets/${j.targetId}`}>
-                      droplet {j.targetId.slice(0, 8)}
-                    </Link>
-                  ) : (
-                    `${j.targetType} ${j.targetId.slice(0, 8)}`
-                  )}
+                  {j.targetType.toLowerCase()} <ObjectLink type={j.targetType} id={j.targetId} />
                 </td>
               )}
               <td className="td hidden md:table-cell">

@@ -1,7 +1,7 @@
 // Connection state of the subscription socket, shared through context so any page can show
 // it and refetch its lists after a reconnect (changes made while offline are not replayed
 // by `jobs`/`droplets` subscriptions, so a fresh query closes the gap).
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import type { Client as WsClient } from "graphql-ws";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting";
@@ -41,10 +41,17 @@ export function useConnection(): Connection {
   return c;
 }
 
-/** Calls `refetch` after each reconnect. */
-export function useRefetchOnReconnect(refetch: () => void) {
+/** Calls `onReconnect` after each reconnect (the latest callback, not the first one). */
+export function useRefetchOnReconnect(onReconnect: () => void) {
   const { reconnects } = useConnection();
+  const latest = useRef(onReconnect);
+  latest.current = onReconnect;
   useEffect(() => {
-    if (reconnects > 0) refetch();
+    if (reconnects > 0) latest.current();
   }, [reconnects]);
+}
+
+/** Whether the live connection is down after having been up (what is shown may be stale). */
+export function useOffline(): boolean {
+  return useConnection().state === "reconnecting";
 }

@@ -1,5 +1,7 @@
 // Sample API objects, typed by the generated fragment types.
-import type { ClusterFieldsFragment, DropletFieldsFragment, JobFieldsFragment } from "../gql/graphql";
+import type { ClusterFieldsFragment, DropletFieldsFragment, EventFieldsFragment, JobFieldsFragment } from "../gql/graphql";
+import { makeSubject, type Source } from "wonka";
+import type { ExecutionResult } from "graphql";
 
 export const catalog = {
   catalog: {
@@ -8,7 +10,10 @@ export const catalog = {
       { __typename: "CatalogRegion", slug: "nyc1", name: "New York 1" },
       { __typename: "CatalogRegion", slug: "fra1", name: "Frankfurt 1" },
     ],
-    sizes: [{ __typename: "CatalogSize", slug: "s-1vcpu-1gb", vcpus: 1, memoryMb: 1024, diskGb: 25, priceMonthly: 6 }],
+    sizes: [
+      { __typename: "CatalogSize", slug: "s-1vcpu-1gb", vcpus: 1, memoryMb: 1024, diskGb: 25, priceMonthly: 6 },
+      { __typename: "CatalogSize", slug: "s-2vcpu-4gb", vcpus: 2, memoryMb: 4096, diskGb: 80, priceMonthly: 24 },
+    ],
     images: [{ __typename: "CatalogImage", slug: "debian-12-x64", name: "Debian 12", distribution: "Debian" }],
   },
 };
@@ -65,5 +70,58 @@ export function cluster(overrides: Partial<ClusterFieldsFragment> = {}): Cluster
     createdAt: "2026-01-01T00:00:00Z",
     updatedAt: "2026-01-01T00:00:00Z",
     ...overrides,
+  };
+}
+
+export function event(position: number, overrides: Partial<EventFieldsFragment> = {}): EventFieldsFragment {
+  return {
+    __typename: "Event",
+    position,
+    cursor: `c${position}`,
+    type: "ClusterCreated",
+    version: "1",
+    eventId: `e${position}`,
+    aggregateType: "Cluster",
+    aggregateId: `cluster-${position}`,
+    sequence: 1,
+    recordedAt: "2026-01-01T00:00:00Z",
+    actor: "anonymous",
+    correlationId: "x",
+    causationId: "x",
+    payload: { name: `c${position}`, region: "fra1" },
+    metadata: {},
+    ...overrides,
+  };
+}
+
+/** An events connection page. */
+export function eventPage(nodes: EventFieldsFragment[], info: { hasPreviousPage?: boolean; hasNextPage?: boolean; totalCount?: number } = {}) {
+  return {
+    data: {
+      events: {
+        __typename: "EventConnection",
+        totalCount: info.totalCount ?? nodes.length,
+        pageInfo: {
+          __typename: "PageInfo",
+          hasNextPage: info.hasNextPage ?? false,
+          hasPreviousPage: info.hasPreviousPage ?? false,
+          startCursor: nodes[0]?.cursor ?? null,
+          endCursor: nodes[nodes.length - 1]?.cursor ?? null,
+        },
+        nodes,
+      },
+    },
+  };
+}
+
+/** A response the test releases when it chooses (to answer requests out of order). */
+export function deferred(): { source: Source<ExecutionResult>; resolve: (r: ExecutionResult) => void } {
+  const subject = makeSubject<ExecutionResult>();
+  return {
+    source: subject.source,
+    resolve: (r) => {
+      subject.next(r);
+      subject.complete();
+    },
   };
 }

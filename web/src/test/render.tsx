@@ -8,6 +8,7 @@ import { filter, fromValue, makeSubject, mergeMap, map, never, pipe, takeUntil, 
 import type { Client as WsClient } from "graphql-ws";
 import type { ExecutionResult } from "graphql";
 import { ConnectionProvider } from "../live/connection";
+import { ToastProvider } from "../components/Toasts";
 
 export type Handlers = Record<string, (variables: Record<string, unknown>) => ExecutionResult | Source<ExecutionResult>>;
 
@@ -49,35 +50,61 @@ function mockExchange(handlers: Handlers, subscriptions: Subscriptions, calls: O
   };
 }
 
-export function fakeWs(): WsClient {
+/** A subscription socket the test drives: connection events, and the subscriptions made on it. */
+export interface FakeWs extends WsClient {
+  /** Emits `connected` (`wasRetry` after a drop) or `closed` to the listeners. */
+  emit(event: "connected" | "closed", wasRetry?: boolean): void;
+  /** Every `subscribe` call, with the sink to push results into. */
+  subscribed: { variables: Record<string, unknown>; next: (r: ExecutionResult) => void }[];
+}
+
+export function fakeWs(): FakeWs {
+  const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
+  const subscribed: FakeWs["subscribed"] = [];
   return {
-    on: () => () => {},
-    subscribe: () => () => {},
+    on: (event: string, listener: (...args: unknown[]) => void) => {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(listener);
+      return () => listeners.get(event)?.delete(listener);
+    },
+    subscribe: (payload: { variables?: Record<string, unknown> }, sink: { next: (r: ExecutionResult) => void }) => {
+      const entry = { variables: payload.variables ?? {}, next: (r: ExecutionResult) => sink.next(r) };
+      subscribed.push(entry);
+      return () => {
+        entry.next = () => {};
+      };
+    },
+    emit(event, wasRetry = false) {
+      listeners.get(event)?.forEach((l) => (event === "connected" ? l(null, null, wasRetry) : l({ code: 1006 })));
+    },
+    subscribed,
     iterate: () => {
       throw new Error("not used");
     },
     terminate: () => {},
     dispose: () => {},
-  } as unknown as WsClient;
+  } as unknown as FakeWs;
 }
 
 export function renderWithApi(
   ui: ReactElement,
-  { handlers = {}, path = "/", route = "/" }: { handlers?: Handlers; path?: string; route?: string } = {},
+  { handlers = {}, path = "/", route = "/", ws = fakeWs() }: { handlers?: Handlers; path?: string; route?: string; ws?: FakeWs } = {},
 ) {
   const subscriptions = new Subscriptions();
   const calls: Operation[] = [];
   const client = new Client({ url: "/graphql", exchanges: [mockExchange(handlers, subscriptions, calls)] });
   const view = render(
-    <ConnectionProvider ws={fakeWs()}>
+    <ConnectionProvider ws={ws}>
       <Provider value={client}>
-        <MemoryRouter initialEntries={[route]}>
-          <Routes>
-            <Route path={path} element={ui} />
-          </Routes>
-        </MemoryRouter>
+        <ToastProvider>
+          <MemoryRouter initialEntries={[route]}>
+            <Routes>
+              <Route path={path} element={ui} />
+            </Routes>
+          </MemoryRouter>
+        </ToastProvider>
       </Provider>
     </ConnectionProvider>,
   );
-  return { ...view, subscriptions, calls };
+  return { ...view, subscriptions, calls, ws };
 }

@@ -1,16 +1,13 @@
-// The audit log: filter by aggregate, type, actor and time; page through it; once at its end,
-// follow it live from the last cursor.
-import { useCallback, useEffect, useState } from "react";
+// The audit log: one sentence per event, filters (object, type, actor, time), progress events
+// hidden unless asked for, newest first by default and followed live.
 import { useSearchParams } from "react-router";
-import { useClient, type CombinedError } from "urql";
-import { EventsQuery } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { EventRow } from "../../components/EventRow";
+import { EVENT_TYPES, PROGRESS_TYPES } from "../../components/EventSummary";
 import { Empty, Loading, PageHeader } from "../../components/Status";
-import { useEventTail } from "../../live/eventTail";
-import type { AggregateType, EventFieldsFragment, EventFilter } from "../../gql/graphql";
+import { useAuditLog } from "./useAuditLog";
+import type { AggregateType, EventFilter } from "../../gql/graphql";
 
-const PAGE = 50;
 const TYPES: AggregateType[] = ["Cluster", "Droplet", "Job"];
 
 function toIso(local: string | null): string | null {
@@ -20,7 +17,6 @@ function toIso(local: string | null): string | null {
 }
 
 export function AuditPage() {
-  const client = useClient();
   const [params, setParams] = useSearchParams();
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -28,90 +24,55 @@ export function AuditPage() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
+  const aggregateType = (params.get("aggregateType") as AggregateType) || null;
+  const eventType = params.get("type") || null;
+  const showProgress = params.get("progress") === "1";
   const filter: EventFilter = {
-    aggregateType: (params.get("aggregateType") as AggregateType) || null,
+    aggregateType,
     aggregateId: params.get("aggregateId") || null,
-    eventType: params.get("type") || null,
-    actor: params.get("actor") || null,
+    eventType,
+    actorContains: params.get("actor")?.trim() || null,
     since: toIso(params.get("since")),
     until: toIso(params.get("until")),
+    excludeEventTypes: showProgress || eventType ? null : PROGRESS_TYPES,
   };
-  const filterKey = JSON.stringify(filter);
   const newestFirst = params.get("order") !== "oldest";
+  const log = useAuditLog(filter, newestFirst);
+  const shown = newestFirst ? [...log.events].reverse() : log.events;
 
-  const [events, setEvents] = useState<EventFieldsFragment[]>([]);
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState<{ endCursor: string | null; hasNext: boolean } | null>(null);
-  const [fetching, setFetching] = useState(false);
-  const [error, setError] = useState<CombinedError | null>(null);
-  const [tailError, setTailError] = useState<string | null>(null);
-
-  const load = useCallback(
-    async (after: string | null, reset: boolean) => {
-      setFetching(true);
-      const r = await client
-        .query(EventsQuery, { first: PAGE, after, filter: JSON.parse(filterKey) }, { requestPolicy: "network-only" })
-        .toPromise();
-      setFetching(false);
-      setError(r.error ?? null);
-      const c = r.data?.events;
-      if (!c) return;
-      setTotal(c.totalCount);
-      setEvents((prev) => (reset ? c.nodes : [...prev, ...c.nodes.filter((e) => !prev.some((p) => p.position === e.position))]));
-      setPage({ endCursor: c.pageInfo.endCursor ?? after, hasNext: c.pageInfo.hasNextPage });
-    },
-    [client, filterKey],
-  );
-
-  useEffect(() => {
-    setEvents([]);
-    setPage(null);
-    load(null, true);
-  }, [load]);
-
-  // Until-bounded logs do not grow; everything else is followed live once fully loaded.
-  const tailing = page !== null && !page.hasNext && !filter.until;
-  useEventTail({
-    after: page?.endCursor ?? null,
-    filter,
-    enabled: tailing,
-    onEvent: (e) => {
-      setTailError(null);
-      setTotal((t) => t + 1);
-      setEvents((prev) => (prev.some((p) => p.position === e.position) ? prev : [...prev, e]));
-    },
-    onError: setTailError,
-  });
-
-  const shown = newestFirst ? [...events].reverse() : events;
+  const typeChoices = (aggregateType ? [aggregateType] : TYPES).flatMap((t) => EVENT_TYPES[t] ?? []);
+  if (eventType && !typeChoices.includes(eventType)) typeChoices.push(eventType);
 
   return (
     <section>
       <PageHeader title="Audit log">
         <span className="self-center text-xs text-slate-500" role="status">
-          {tailing ? "Following live" : ""}
+          {log.tailing ? "Following live" : ""}
         </span>
       </PageHeader>
       <fieldset className="mb-3 grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-7">
         <legend className="sr-only">Filters</legend>
         <div>
-          <label className="label" htmlFor="a-type">Aggregate</label>
-          <select id="a-type" className="input" value={filter.aggregateType ?? ""} onChange={(e) => set("aggregateType", e.target.value)}>
+          <label className="label" htmlFor="a-type">Object type</label>
+          <select id="a-type" className="input" value={aggregateType ?? ""} onChange={(e) => set("aggregateType", e.target.value)}>
             <option value="">Any</option>
             {TYPES.map((t) => <option key={t}>{t}</option>)}
           </select>
         </div>
         <div>
-          <label className="label" htmlFor="a-id">Aggregate id</label>
+          <label className="label" htmlFor="a-id">Object id</label>
           <input id="a-id" className="input" value={params.get("aggregateId") ?? ""} onChange={(e) => set("aggregateId", e.target.value.trim())} />
         </div>
         <div>
           <label className="label" htmlFor="a-event">Event type</label>
-          <input id="a-event" className="input" placeholder="DropletCreated" value={params.get("type") ?? ""} onChange={(e) => set("type", e.target.value.trim())} />
+          <select id="a-event" className="input" value={eventType ?? ""} onChange={(e) => set("type", e.target.value)}>
+            <option value="">Any</option>
+            {typeChoices.map((t) => <option key={t}>{t}</option>)}
+          </select>
         </div>
         <div>
-          <label className="label" htmlFor="a-actor">Actor</label>
-          <input id="a-actor" className="input" placeholder="anonymous" value={params.get("actor") ?? ""} onChange={(e) => set("actor", e.target.value.trim())} />
+          <label className="label" htmlFor="a-actor">Actor contains</label>
+          <input id="a-actor" className="input" placeholder="anon" value={params.get("actor") ?? ""} onChange={(e) => set("actor", e.target.value)} />
         </div>
         <div>
           <label className="label" htmlFor="a-since">Since</label>
@@ -129,17 +90,21 @@ export function AuditPage() {
           </select>
         </div>
       </fieldset>
-      <ErrorNotice error={error} />
-      {tailError && <ErrorNotice error={[{ code: "UNAVAILABLE", message: tailError }]} />}
-      {page === null && fetching ? (
-        <Loading what="events" />
-      ) : events.length === 0 ? (
-        <Empty>No events match{tailing ? " yet; new ones appear here as they happen" : ""}.</Empty>
+      <label className="mb-3 flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={showProgress} onChange={(e) => set("progress", e.target.checked ? "1" : "")} />
+        Show progress events
+      </label>
+      <ErrorNotice error={log.error} />
+      {log.tailError && <ErrorNotice error={[{ code: "UNAVAILABLE", message: log.tailError }]} hints={{ UNAVAILABLE: "Live updates stopped; reload the page to try again." }} />}
+      {!log.loaded ? (
+        log.error ? null : <Loading what="events" />
+      ) : log.events.length === 0 ? (
+        log.error ? null : <Empty>No events match{log.tailing ? "; new ones appear here as they happen" : ""}.</Empty>
       ) : (
         <>
-          <p className="mb-2 text-xs text-slate-500">
-            {events.length} of {total} events loaded
-            {page?.hasNext ? "; load the rest to follow the log live" : ""}.
+          <p className="mb-2 text-xs text-slate-500" data-testid="events-loaded">
+            {log.events.length} of {log.total} events loaded
+            {!newestFirst && log.hasMore ? "; load the rest to follow the log live" : ""}.
           </p>
           <ul className="card p-0" aria-label="Events">
             {shown.map((e) => (
@@ -148,9 +113,9 @@ export function AuditPage() {
           </ul>
         </>
       )}
-      {page?.hasNext && (
-        <button className="btn-secondary mt-3" disabled={fetching} onClick={() => load(page.endCursor, false)}>
-          {fetching ? "Loading…" : "Load more"}
+      {log.hasMore && (
+        <button className="btn-secondary mt-3" disabled={log.fetching} onClick={log.loadMore}>
+          {log.fetching ? "Loading…" : newestFirst ? "Load older" : "Load more"}
         </button>
       )}
     </section>

@@ -1,49 +1,74 @@
 // "State as of": steps through one aggregate's history, folding its events up to a chosen
-// global position with `history(asOf: {position})`.
+// global position with `history(asOf: {position})`, and shows what that event changed.
 import { Link, useParams, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { HistoryQuery } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { EventRow } from "../../components/EventRow";
-import { Empty, Json, Loading, PageHeader } from "../../components/Status";
+import { EventSummary } from "../../components/EventSummary";
+import { Empty, Json, Loading, PageHeader, Time } from "../../components/Status";
+import { useEntityName } from "../../graphql/names";
+import { diff } from "../../format/diff";
 import type { AggregateType } from "../../gql/graphql";
 
 const TYPES: AggregateType[] = ["Cluster", "Droplet", "Job"];
+const LIST: Record<AggregateType, { path: string; label: string }> = {
+  Cluster: { path: "clusters", label: "Clusters" },
+  Droplet: { path: "droplets", label: "Droplets" },
+  Job: { path: "jobs", label: "Jobs" },
+};
+
+const show = (v: unknown) => (v === undefined ? "—" : JSON.stringify(v));
 
 export function HistoryPage() {
   const { aggregateType = "", aggregateId = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const type = TYPES.find((t) => t === aggregateType);
+  const name = useEntityName(aggregateId);
   const [all] = useQuery({
     query: HistoryQuery,
     variables: { aggregateType: type ?? "Cluster", aggregateId, asOf: null },
     pause: !type,
   });
-  const positions = all.data?.history.events.map((e) => e.position) ?? [];
+  const events = all.data?.history.events ?? [];
+  const positions = events.map((e) => e.position);
   const requested = Number(params.get("position"));
   const position = positions.includes(requested) ? requested : positions[positions.length - 1];
   const index = positions.indexOf(position);
+  const previous = index > 0 ? positions[index - 1] : undefined;
   const [asOf] = useQuery({
     query: HistoryQuery,
     variables: { aggregateType: type ?? "Cluster", aggregateId, asOf: { position } },
     pause: !type || position === undefined,
   });
+  const [before] = useQuery({
+    query: HistoryQuery,
+    variables: { aggregateType: type ?? "Cluster", aggregateId, asOf: { position: previous ?? 0 } },
+    pause: !type || previous === undefined,
+  });
   const go = (i: number) => setParams({ position: String(positions[i]) }, { replace: true });
+  const label = name ?? aggregateId.slice(0, 8);
 
-  if (!type) return <Empty>Unknown aggregate type {aggregateType}.</Empty>;
+  if (!type) return <Empty>Unknown object type {aggregateType}.</Empty>;
   if (all.fetching && !all.data) return <Loading what="history" />;
-  if (all.error) return <ErrorNotice error={all.error} />;
+  if (all.error && !all.data) return <ErrorNotice error={all.error} />;
   if (positions.length === 0) return <Empty>{type} {aggregateId} has no events.</Empty>;
   const h = asOf.data?.history;
-  const detail = type === "Cluster" ? "clusters" : type === "Droplet" ? "droplets" : "jobs";
+  const chosen = events[index];
+  const changes = h ? diff(previous === undefined ? null : before.data?.history.state, h.state) : [];
+  const detail = LIST[type];
 
   return (
-    <section className="space-y-4">
-      <PageHeader title={`${type} history`}>
-        <Link className="btn-secondary" to={`/${detail}/${aggregateId}`}>
-          Open {type.toLowerCase()}
-        </Link>
-        <Link className="btn-secondary" to={`/audit?aggregateId=${aggregateId}`}>
+    <section className="min-w-0 space-y-4">
+      <PageHeader
+        title={`History of ${type.toLowerCase()} ${label}`}
+        crumbs={[
+          { to: "/audit", label: "Audit" },
+          { to: `/${detail.path}`, label: detail.label },
+          { to: `/${detail.path}/${aggregateId}`, label },
+        ]}
+      >
+        <Link className="btn-secondary" to={`/audit?aggregateId=${aggregateId}&progress=1`}>
           Its events in the log
         </Link>
       </PageHeader>
@@ -63,23 +88,57 @@ export function HistoryPage() {
             max={positions.length - 1}
             value={index}
             onChange={(e) => go(Number(e.target.value))}
-            className="w-full accent-sky-700"
+            className="w-full min-w-0 accent-sky-700"
           />
           <button className="btn-secondary" onClick={() => go(index + 1)} disabled={index >= positions.length - 1} aria-label="Later">
             →
           </button>
         </div>
+        {chosen && (
+          <p className="text-sm" data-testid="chosen-version">
+            <EventSummary event={chosen} /> — <Time at={chosen.recordedAt} exact />
+          </p>
+        )}
       </div>
       <ErrorNotice error={asOf.error} />
       {!h ? (
         <Loading what="state" />
       ) : (
-        <div className="grid gap-4 md:grid-cols-2">
-          <div>
-            <h2 className="mb-2 text-lg font-semibold">State (version {h.version})</h2>
-            <Json value={h.state} />
+        <div className="grid min-w-0 gap-4 md:grid-cols-2">
+          <div className="min-w-0 space-y-4">
+            <div>
+              <h2 className="mb-2 text-lg font-semibold">What this event changed</h2>
+              {changes.length === 0 ? (
+                <Empty>No field changed.</Empty>
+              ) : (
+                <div className="card overflow-x-auto p-0">
+                  <table className="w-full text-sm" aria-label="Changes">
+                    <thead className="border-b border-slate-200">
+                      <tr>
+                        <th className="th">Field</th>
+                        <th className="th">Before</th>
+                        <th className="th">After</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {changes.map((c) => (
+                        <tr key={c.path} className="border-b border-slate-100 last:border-0" data-testid="change">
+                          <td className="td font-mono text-xs">{c.path}</td>
+                          <td className="td break-all font-mono text-xs text-red-800">{show(c.before)}</td>
+                          <td className="td break-all font-mono text-xs text-emerald-800">{show(c.after)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </div>
+            <div>
+              <h2 className="mb-2 text-lg font-semibold">State (version {h.version})</h2>
+              <Json value={h.state} />
+            </div>
           </div>
-          <div>
+          <div className="min-w-0">
             <h2 className="mb-2 text-lg font-semibold">Events up to here</h2>
             <ul className="card p-0">
               {[...h.events].reverse().map((e) => (

@@ -1,11 +1,13 @@
 import { graphql } from "../../gql";
 
 export const EventsQuery = graphql(`
-  query Events($first: Int, $after: String, $filter: EventFilter) {
-    events(first: $first, after: $after, filter: $filter) {
+  query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {
+    events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
       pageInfo {
         hasNextPage
+        hasPreviousPage
+        startCursor
         endCursor
       }
       nodes {

@@ -1,48 +1,94 @@
-// One cluster: its details, its droplets (live) and deletion, explaining a refusal.
+// One cluster: its details, its droplets (live), adding one, and deletion — refused up front,
+// naming the droplets in the way, while it still has live droplets.
+import { useState } from "react";
 import { useParams, useNavigate, Link } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { ClusterQuery, DeleteClusterMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { DropletTable } from "../../components/DropletTable";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useToast } from "../../components/Toasts";
 import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
 import { useLiveDroplets } from "../../live/useLiveDroplets";
 import { useRefetchOnReconnect } from "../../live/connection";
+import { useCatalog } from "../../graphql/catalog";
 
 export function ClusterDetailPage() {
   const { id = "" } = useParams();
   const navigate = useNavigate();
+  const toast = useToast();
+  const catalog = useCatalog();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ClusterQuery, variables: { id } });
-  useRefetchOnReconnect(() => refetch({ requestPolicy: "network-only" }));
   const [deletion, deleteCluster] = useMutation(DeleteClusterMutation);
+  const [deleteError, setDeleteError] = useState<typeof deletion.error>(undefined);
+  const [confirming, setConfirming] = useState(false);
+  useRefetchOnReconnect(() => {
+    setDeleteError(undefined);
+    refetch({ requestPolicy: "network-only" });
+  });
   const cluster = data?.cluster;
   const droplets = useLiveDroplets(cluster?.droplets.nodes ?? [], { clusterId: id }, (d) => d.status !== "DESTROYED");
 
   if (fetching && !data) return <Loading what="cluster" />;
-  if (error) return <ErrorNotice error={error} />;
+  if (error && !data) return <ErrorNotice error={error} />;
   if (!cluster) return <Empty>No cluster with id {id}.</Empty>;
   const live = droplets.length;
+  const deleted = cluster.status === "DELETED";
+  const blockedBy = live > 0 ? `It still has ${live} live droplet${live === 1 ? "" : "s"}; destroy ${live === 1 ? "it" : "them"} first.` : null;
 
   async function remove() {
-    if (!window.confirm(`Delete cluster ${cluster!.name}?`)) return;
+    setConfirming(false);
     const r = await deleteCluster({ id });
-    if (!r.error) navigate("/clusters");
+    setDeleteError(r.error);
+    if (!r.error) {
+      toast(`Cluster ${cluster!.name} deleted`);
+      navigate("/clusters");
+    }
   }
 
   return (
     <section className="space-y-4">
-      <PageHeader title={`Cluster ${cluster.name}`}>
+      <PageHeader title={`Cluster ${cluster.name}`} crumbs={[{ to: "/clusters", label: "Clusters" }]}>
         <Link className="btn-secondary" to={`/audit/Cluster/${cluster.id}`}>
           History
         </Link>
-        <button className="btn-danger" onClick={remove} disabled={deletion.fetching || cluster.status === "DELETED"}>
-          Delete cluster
-        </button>
+        {!deleted && (
+          <Link className="btn-primary" to={`/droplets?new=1&cluster=${cluster.id}`}>
+            Add droplet
+          </Link>
+        )}
+        {!deleted && (
+          <button
+            className="btn-danger"
+            onClick={() => setConfirming(true)}
+            disabled={deletion.fetching || !!blockedBy}
+            title={blockedBy ? `Cannot delete: ${blockedBy}` : undefined}
+          >
+            Delete cluster
+          </button>
+        )}
       </PageHeader>
+      {blockedBy && (
+        <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="delete-blocked">
+          <p>
+            <span className="font-semibold">This cluster cannot be deleted yet.</span> {blockedBy}
+          </p>
+          <p className="mt-1">
+            In the way:{" "}
+            {droplets.map((d, i) => (
+              <span key={d.id}>
+                {i > 0 && ", "}
+                <Link className="link" to={`/droplets/${d.id}`}>
+                  {d.name}
+                </Link>
+              </span>
+            ))}
+          </p>
+        </div>
+      )}
       <ErrorNotice
-        error={deletion.error}
-        hints={{
-          FAILED_PRECONDITION: `The cluster still has ${live} live droplet${live === 1 ? "" : "s"}; destroy ${live === 1 ? "it" : "them"} first.`,
-        }}
+        error={deleteError}
+        hints={{ FAILED_PRECONDITION: "The cluster has live droplets (one may have been added meanwhile); destroy them first." }}
       />
       <dl className="card grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div>
@@ -53,7 +99,7 @@ export function ClusterDetailPage() {
         </div>
         <div>
           <dt className="text-slate-500">Region</dt>
-          <dd>{cluster.region}</dd>
+          <dd>{catalog.regionName(cluster.region)}</dd>
         </div>
         <div>
           <dt className="text-slate-500">Labels</dt>
@@ -73,10 +119,22 @@ export function ClusterDetailPage() {
       <h2 className="text-lg font-semibold">Droplets</h2>
       {droplets.length === 0 ? (
         <Empty>
-          No droplets in this cluster. <Link className="link" to={`/droplets?new=1&cluster=${cluster.id}`}>Create one</Link>.
+          No droplets in this cluster.{" "}
+          {!deleted && (
+            <Link className="link" to={`/droplets?new=1&cluster=${cluster.id}`}>
+              Add one
+            </Link>
+          )}
         </Empty>
       ) : (
         <DropletTable droplets={droplets} showCluster={false} />
+      )}
+      {confirming && (
+        <ConfirmDialog title={`Delete cluster ${cluster.name}?`} confirmLabel="Delete cluster" danger onClose={() => setConfirming(false)} onConfirm={remove}>
+          <p>
+            The cluster has no live droplets. Deleting it cannot be undone; its history stays in the audit log.
+          </p>
+        </ConfirmDialog>
       )}
     </section>
   );

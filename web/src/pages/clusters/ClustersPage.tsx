@@ -6,6 +6,7 @@ import { ClustersQuery } from "./operations";
 import { CreateClusterForm } from "./CreateClusterForm";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
+import { useToast } from "../../components/Toasts";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { useLoadMore } from "../../live/useLoadMore";
 import { LoadMore } from "../../components/LoadMore";
@@ -13,6 +14,8 @@ import { LoadMore } from "../../components/LoadMore";
 export function ClustersPage() {
   const [name, setName] = useState("");
   const [showForm, setShowForm] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
+  const toast = useToast();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ClustersQuery,
     variables: { first: 100, filter: name ? { name } : null },
@@ -39,7 +42,14 @@ export function ClustersPage() {
       </PageHeader>
       {showForm && (
         <div className="mb-4">
-          <CreateClusterForm onCreated={() => reload()} />
+          <CreateClusterForm
+            onCreated={(c) => {
+              setCreated(c.id);
+              setShowForm(false);
+              toast(`Cluster ${c.name} created`);
+              reload();
+            }}
+          />
         </div>
       )}
       <div className="mb-3 max-w-xs">
@@ -51,7 +61,7 @@ export function ClustersPage() {
       <ErrorNotice error={error} />
       {fetching && !data ? (
         <Loading what="clusters" />
-      ) : clusters.length === 0 ? (
+      ) : !data ? null : clusters.length === 0 ? (
         <Empty>No clusters{name ? " match" : " yet"}. Create one with “New cluster”.</Empty>
       ) : (
         <div className="card overflow-x-auto p-0">
@@ -69,7 +79,7 @@ export function ClustersPage() {
             </thead>
             <tbody>
               {clusters.map((c) => (
-                <tr key={c.id} className="border-b border-slate-100 last:border-0">
+                <tr key={c.id} className={`border-b border-slate-100 last:border-0 ${c.id === created ? "bg-sky-50" : ""}`} data-testid={`cluster-row-${c.name}`} data-highlight={c.id === created || undefined}>
                   <td className="td">
                     <Link className="link font-medium" to={`/clusters/${c.id}`}>
                       {c.name}

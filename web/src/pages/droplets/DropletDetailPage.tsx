@@ -1,70 +1,133 @@
-// One droplet: live status and IP, power/resize/destroy, and every job that worked on it.
+// One droplet: live status and IP, what is running on it, power/resize/destroy with
+// confirmations that fit the risk, and every job that worked on it.
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
-import { CatalogQuery, DropletsLive } from "../../graphql/fragments";
+import { DropletsLive } from "../../graphql/fragments";
 import { DestroyDropletMutation, DropletQuery, PowerDropletMutation, ResizeDropletMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { JobTable } from "../../components/JobTable";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useToast } from "../../components/Toasts";
 import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
 import { useEach } from "../../live/useEach";
 import { useLiveJobs } from "../../live/useLiveJobs";
 import { useRefetchOnReconnect } from "../../live/connection";
+import { price, useCatalog } from "../../graphql/catalog";
+import { failureReason, useOperation } from "./operation";
 import type { DropletFieldsFragment } from "../../gql/graphql";
+
+type Dialog = null | "power-off" | "resize" | "destroy";
+
+const newest = (xs: (DropletFieldsFragment | null | undefined)[]) =>
+  xs.reduce<DropletFieldsFragment | null>((a, x) => (x && (!a || x.version > a.version) ? x : a), null);
 
 export function DropletDetailPage() {
   const { id = "" } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: DropletQuery, variables: { id } });
-  useRefetchOnReconnect(() => refetch({ requestPolicy: "network-only" }));
-  const [catalog] = useQuery({ query: CatalogQuery });
+  const [power, powerDroplet] = useMutation(PowerDropletMutation);
+  const [resize, resizeDroplet] = useMutation(ResizeDropletMutation);
+  const [destroy, destroyDroplet] = useMutation(DestroyDropletMutation);
+  const [actionError, setActionError] = useState<typeof power.error>(undefined);
+  useRefetchOnReconnect(() => {
+    setActionError(undefined);
+    refetch({ requestPolicy: "network-only" });
+  });
+  const catalog = useCatalog();
+  const toast = useToast();
   const [live, setLive] = useState<DropletFieldsFragment | null>(null);
   const base = data?.droplet;
   // There is no id filter on the subscription; the name narrows it and the id picks ours.
   useEach(
     DropletsLive,
     { filter: { name: base?.name ?? "" } },
-    (d) => {
-      if (d.droplets.id === id) setLive((prev) => (prev && prev.version > d.droplets.version ? prev : d.droplets));
+    (x) => {
+      if (x.droplets.id === id) setLive((prev) => (prev && prev.version > x.droplets.version ? prev : x.droplets));
     },
     !!base,
   );
   const jobs = useLiveJobs(base?.jobs.nodes ?? [], { targetId: id });
-  const [power, powerDroplet] = useMutation(PowerDropletMutation);
-  const [resize, resizeDroplet] = useMutation(ResizeDropletMutation);
-  const [destroy, destroyDroplet] = useMutation(DestroyDropletMutation);
   const [size, setSize] = useState("");
+  const [dialog, setDialog] = useState<Dialog>(null);
+
+  const latest = newest([base, live, power.data?.powerDroplet.droplet, resize.data?.resizeDroplet.droplet, destroy.data?.destroyDroplet.droplet]);
+  // The droplet's latest job, as current as the jobs subscription has it.
+  const liveJob = latest?.job && jobs.find((j) => j.id === latest.job!.id);
+  const d = latest && liveJob && latest.job && liveJob.version > latest.job.version ? { ...latest, job: liveJob } : latest;
+  const operation = useOperation(d, catalog.sizeName);
 
   if (fetching && !data) return <Loading what="droplet" />;
-  if (error) return <ErrorNotice error={error} />;
-  if (!base) return <Empty>No droplet with id {id}.</Empty>;
-  const d = live && live.version >= base.version ? live : base;
-  const busy = power.fetching || resize.fetching || destroy.fetching;
+  if (error && !data) return <ErrorNotice error={error} />;
+  if (!d) return <Empty>No droplet with id {id}.</Empty>;
+
+  const sending = power.fetching || resize.fetching || destroy.fetching;
   const gone = d.status === "DESTROYED" || d.status === "DESTROYING";
+  // Why an action is unavailable right now (null: available).
+  const busy = operation ? `${operation.label.replace(/…$/, "")} is in progress; wait until it finishes.` : null;
+  const blocked = (allowed: boolean, because: string) => (sending ? "Sending…" : busy ?? (allowed ? null : because));
+  const stopped = d.status === "STOPPED";
+  const powerReason = blocked(d.status === "RUNNING" || stopped, `The droplet is ${d.status}.`);
+  const resizeReason = blocked(d.status === "RUNNING" || stopped, `The droplet is ${d.status}.`);
+  const destroyReason = blocked(!gone && d.status !== "PROVISIONING", `The droplet is ${d.status}.`);
+  const reason = failureReason(d);
+  const sizes = (catalog.catalog?.sizes ?? []).filter((s) => s.slug !== d.size);
+  const chosen = sizes.find((s) => s.slug === size);
+  const run = async (r: Promise<{ error?: typeof power.error }>, done: string) => {
+    setDialog(null);
+    const result = await r;
+    setActionError(result.error);
+    if (!result.error) toast(done);
+  };
 
   return (
     <section className="space-y-4">
-      <PageHeader title={`Droplet ${d.name}`}>
+      <PageHeader title={`Droplet ${d.name}`} crumbs={[{ to: "/droplets", label: "Droplets" }]}>
         <Link className="btn-secondary" to={`/audit/Droplet/${d.id}`}>
           History
         </Link>
-        {d.status === "STOPPED" ? (
-          <button className="btn-secondary" disabled={busy} onClick={() => powerDroplet({ id, on: true })}>
-            Power on
-          </button>
-        ) : (
-          <button className="btn-secondary" disabled={busy || d.status !== "RUNNING"} onClick={() => powerDroplet({ id, on: false })}>
-            Power off
+        {!gone &&
+          (stopped ? (
+            <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => run(powerDroplet({ id, on: true }), `Powering on ${d.name}`)}>
+              Power on
+            </button>
+          ) : (
+            <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => setDialog("power-off")}>
+              Power off
+            </button>
+          ))}
+        {d.status !== "DESTROYED" && (
+          <button className="btn-danger" disabled={!!destroyReason} title={destroyReason ?? undefined} onClick={() => setDialog("destroy")}>
+            Destroy
           </button>
         )}
-        <button
-          className="btn-danger"
-          disabled={busy || gone}
-          onClick={() => window.confirm(`Destroy droplet ${d.name}?`) && destroyDroplet({ id })}
-        >
-          Destroy
-        </button>
       </PageHeader>
-      <ErrorNotice error={power.error ?? resize.error ?? destroy.error} />
+      {operation && (
+        <p role="status" data-testid="operation" className="flex flex-wrap items-center gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
+          <span className="h-2 w-2 animate-pulse rounded-full bg-sky-600" aria-hidden="true" />
+          <span className="font-semibold">{operation.label}</span>
+          <Link className="link" to={`/jobs/${operation.job.id}`}>
+            {operation.job.stage || operation.job.status.toLowerCase()} · {operation.job.progress}%
+          </Link>
+          <span className="text-sky-800">Other actions are unavailable until it finishes.</span>
+        </p>
+      )}
+      {reason && (
+        <p data-testid="failure-reason" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">
+          <span className="font-semibold">Why it failed:</span> {reason}{" "}
+          {d.job && (
+            <Link className="link" to={`/jobs/${d.job.id}`}>
+              Open the job
+            </Link>
+          )}
+        </p>
+      )}
+      <ErrorNotice
+        error={actionError}
+        hints={{
+          FAILED_PRECONDITION: "That is not possible in the droplet's current state; it may have changed meanwhile.",
+          CONFLICT: "The droplet changed meanwhile; look at its current state and try again.",
+        }}
+      />
       <dl className="card grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
         <div>
           <dt className="text-slate-500">Status</dt>
@@ -78,7 +141,7 @@ export function DropletDetailPage() {
         </div>
         <div>
           <dt className="text-slate-500">Region</dt>
-          <dd>{d.region}</dd>
+          <dd>{catalog.regionName(d.region)}</dd>
         </div>
         <div>
           <dt className="text-slate-500">Cluster</dt>
@@ -94,11 +157,14 @@ export function DropletDetailPage() {
         </div>
         <div>
           <dt className="text-slate-500">Size</dt>
-          <dd>{d.size}</dd>
+          <dd data-testid="droplet-size">
+            {catalog.sizeName(d.size)}
+            {catalog.size(d.size) && <span className="text-slate-500"> · {price(catalog.size(d.size)!)}</span>}
+          </dd>
         </div>
         <div>
           <dt className="text-slate-500">Image</dt>
-          <dd>{d.image}</dd>
+          <dd>{catalog.imageName(d.image)}</dd>
         </div>
         <div>
           <dt className="text-slate-500">Created</dt>
@@ -107,39 +173,87 @@ export function DropletDetailPage() {
           </dd>
         </div>
         <div>
-          <dt className="text-slate-500">Version</dt>
-          <dd>{d.version}</dd>
+          <dt className="text-slate-500">Updated</dt>
+          <dd>
+            <Time at={d.updatedAt} />
+          </dd>
         </div>
       </dl>
-      <form
-        className="card flex flex-wrap items-end gap-3"
-        aria-label="Resize droplet"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (size) resizeDroplet({ id, size });
-        }}
-      >
-        <div className="min-w-56 flex-1 sm:flex-none">
-          <label className="label" htmlFor="resize-size">
-            Resize to
-          </label>
-          <select id="resize-size" className="input" value={size} onChange={(e) => setSize(e.target.value)}>
-            <option value="">Choose a size…</option>
-            {catalog.data?.catalog.sizes
-              .filter((s) => s.slug !== d.size)
-              .map((s) => (
+      {(powerReason || destroyReason) && !operation && !gone && (
+        <p className="text-sm text-slate-600" data-testid="unavailable-reason">
+          Some actions are unavailable: {powerReason ?? destroyReason}
+        </p>
+      )}
+      {!gone && (
+        <form
+          className="card flex flex-wrap items-end gap-3"
+          aria-label="Resize droplet"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (chosen) setDialog("resize");
+          }}
+        >
+          <div className="w-full min-w-0 sm:w-auto sm:min-w-96">
+            <label className="label" htmlFor="resize-size">
+              Resize to
+            </label>
+            <select id="resize-size" className="input" value={chosen ? size : ""} onChange={(e) => setSize(e.target.value)} disabled={!!resizeReason}>
+              <option value="">Choose a size…</option>
+              {sizes.map((s) => (
                 <option key={s.slug} value={s.slug}>
-                  {s.slug} — {s.vcpus} vCPU, {s.memoryMb / 1024} GB
+                  {catalog.sizeName(s.slug)} — {price(s)}
                 </option>
               ))}
-          </select>
-        </div>
-        <button type="submit" className="btn-secondary" disabled={busy || !size || gone}>
-          Resize
-        </button>
-      </form>
+            </select>
+          </div>
+          <button type="submit" className="btn-secondary" disabled={!chosen || !!resizeReason} title={resizeReason ?? (chosen ? undefined : "Choose a size first.")}>
+            Resize
+          </button>
+          {resizeReason && !operation && <p className="w-full text-xs text-slate-500">{resizeReason}</p>}
+        </form>
+      )}
       <h2 className="text-lg font-semibold">Jobs</h2>
       {jobs.length === 0 ? <Empty>No jobs yet.</Empty> : <JobTable jobs={[...jobs].reverse()} showTarget={false} />}
+
+      {dialog === "power-off" && (
+        <ConfirmDialog title={`Power off ${d.name}?`} confirmLabel="Power off" onClose={() => setDialog(null)} onConfirm={() => run(powerDroplet({ id, on: false }), `Powering off ${d.name}`)}>
+          <p>The droplet stops; anything running on it is interrupted. You can power it on again later.</p>
+        </ConfirmDialog>
+      )}
+      {dialog === "resize" && chosen && (
+        <ConfirmDialog
+          title={`Resize ${d.name}?`}
+          confirmLabel="Resize"
+          onClose={() => setDialog(null)}
+          onConfirm={() => {
+            const target = chosen.slug;
+            setSize("");
+            run(resizeDroplet({ id, size: target }), `Resizing ${d.name} to ${catalog.sizeName(target)}`);
+          }}
+        >
+          <p>
+            The droplet is powered off, resized and powered on again: <strong>it reboots</strong>.
+          </p>
+          <p>
+            New size: {catalog.sizeName(chosen.slug)}, <strong data-testid="new-price">{price(chosen)}</strong>
+            {catalog.size(d.size) && <> (now {price(catalog.size(d.size)!)})</>}.
+          </p>
+        </ConfirmDialog>
+      )}
+      {dialog === "destroy" && (
+        <ConfirmDialog
+          title={`Destroy ${d.name}?`}
+          confirmLabel="Destroy droplet"
+          danger
+          typeToConfirm={d.name}
+          onClose={() => setDialog(null)}
+          onConfirm={() => run(destroyDroplet({ id }), `Destroying ${d.name}`)}
+        >
+          <p>
+            The droplet and its disk are deleted. <strong>This cannot be undone.</strong>
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -1,13 +1,17 @@
 // One job: live progress (the `jobProgress` subscription), stage timeline, attempts, error,
-// and cancel/retry.
+// and cancel (confirmed) / retry, each saying why when it is unavailable.
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { CancelJobMutation, JobProgressSubscription, JobQuery, RetryJobMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useToast } from "../../components/Toasts";
 import { Empty, Json, Loading, PageHeader, ProgressBar, StatusBadge, Time } from "../../components/Status";
 import { useEach } from "../../live/useEach";
 import { useRefetchOnReconnect } from "../../live/connection";
+import { ObjectLink, titleCase, useEntityName } from "../../graphql/names";
+import { humanizeTimes } from "../../format/time";
 import type { JobDetailFieldsFragment } from "../../gql/graphql";
 
 const TERMINAL = ["COMPLETED", "FAILED", "CANCELLED"];
@@ -18,7 +22,16 @@ export function JobDetailPage() {
   const [live, setLive] = useState<JobDetailFieldsFragment | null>(null);
   // The subscription ends at a terminal status; a retry starts it again.
   const [generation, setGeneration] = useState(0);
-  useRefetchOnReconnect(() => refetch({ requestPolicy: "network-only" }));
+  const [cancel, cancelJob] = useMutation(CancelJobMutation);
+  const [retry, retryJob] = useMutation(RetryJobMutation);
+  const [actionError, setActionError] = useState<typeof cancel.error>(undefined);
+  const [confirming, setConfirming] = useState(false);
+  const toast = useToast();
+  useRefetchOnReconnect(() => {
+    setActionError(undefined);
+    refetch({ requestPolicy: "network-only" });
+    setGeneration((g) => g + 1);
+  });
   useEach(
     JobProgressSubscription,
     { jobId: id },
@@ -26,46 +39,62 @@ export function JobDetailPage() {
     true,
     generation,
   );
-  const [cancel, cancelJob] = useMutation(CancelJobMutation);
-  const [retry, retryJob] = useMutation(RetryJobMutation);
+  const base = data?.job;
+  const targetName = useEntityName(base?.targetId);
 
   if (fetching && !data) return <Loading what="job" />;
-  if (error) return <ErrorNotice error={error} />;
-  const base = data?.job;
+  if (error && !data) return <ErrorNotice error={error} />;
   if (!base) return <Empty>No job with id {id}.</Empty>;
   const job = live && live.version >= base.version ? live : base;
   const terminal = TERMINAL.includes(job.status);
+  const title = `${titleCase(job.type)} ${targetName ?? job.targetId.slice(0, 8)}`;
+  const cancelReason = cancel.fetching ? "Sending…" : terminal ? `The job is ${job.status}; only queued or running jobs can be cancelled.` : null;
+  const retryReason = retry.fetching
+    ? "Sending…"
+    : job.status === "FAILED" || job.status === "CANCELLED"
+      ? null
+      : `The job is ${job.status}; only failed or cancelled jobs can be retried.`;
 
   return (
     <section className="space-y-4">
-      <PageHeader title={`${job.type} job`}>
+      <PageHeader title={title} crumbs={[{ to: "/jobs", label: "Jobs" }]}>
         <Link className="btn-secondary" to={`/audit/Job/${job.id}`}>
           History
         </Link>
-        <button className="btn-secondary" disabled={terminal || cancel.fetching} onClick={() => cancelJob({ id })}>
-          Cancel
+        <button className="btn-secondary" disabled={!!cancelReason} title={cancelReason ?? undefined} onClick={() => setConfirming(true)}>
+          Cancel job
         </button>
         <button
           className="btn-secondary"
-          disabled={!(job.status === "FAILED" || job.status === "CANCELLED") || retry.fetching}
+          disabled={!!retryReason}
+          title={retryReason ?? undefined}
           onClick={async () => {
             const r = await retryJob({ id });
-            if (!r.error) setGeneration((g) => g + 1);
+            setActionError(r.error);
+            if (!r.error) {
+              setGeneration((g) => g + 1);
+              toast(`${title} queued again`);
+            }
           }}
         >
           Retry
         </button>
       </PageHeader>
-      <ErrorNotice error={cancel.error ?? retry.error} />
+      {(cancelReason || retryReason) && (
+        <p className="text-xs text-slate-500" data-testid="unavailable-reason">
+          {[cancelReason && `Cancel: ${cancelReason}`, retryReason && `Retry: ${retryReason}`].filter(Boolean).join(" ")}
+        </p>
+      )}
+      <ErrorNotice error={actionError} hints={{ FAILED_PRECONDITION: "The job's status changed meanwhile; look at it again." }} />
       <div className="card space-y-3">
         <div className="flex flex-wrap items-center gap-3">
           <StatusBadge status={job.status} />
           <span className="text-sm text-slate-600">
             {job.stage || "—"}
-            {job.message ? `: ${job.message}` : ""}
+            {job.message ? `: ${humanizeTimes(job.message)}` : ""}
           </span>
         </div>
-        <ProgressBar value={job.progress} label="job progress" />
+        <ProgressBar value={job.progress} status={job.status} label="job progress" />
         <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
           <div>
             <dt className="text-slate-500">Attempts</dt>
@@ -76,13 +105,7 @@ export function JobDetailPage() {
           <div>
             <dt className="text-slate-500">Target</dt>
             <dd>
-              {job.targetType === "Droplet" ? (
-                <Link className="link" to={`/droplets/${job.targetId}`}>
-                  droplet {job.targetId.slice(0, 8)}
-                </Link>
-              ) : (
-                `${job.targetType} ${job.targetId.slice(0, 8)}`
-              )}
+              {job.targetType.toLowerCase()} <ObjectLink type={job.targetType} id={job.targetId} known={targetName} />
             </dd>
           </div>
           <div>
@@ -90,15 +113,15 @@ export function JobDetailPage() {
             <dd className="break-all">{job.worker ?? "—"}</dd>
           </div>
           <div>
-            <dt className="text-slate-500">Retry at</dt>
+            <dt className="text-slate-500">Retry</dt>
             <dd>
               <Time at={job.retryAt} />
             </dd>
           </div>
         </dl>
         {job.error && (
-          <div className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">
-            <span className="font-semibold">Error:</span> {job.error}
+          <div className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900" data-testid="job-error">
+            <span className="font-semibold">Error:</span> {humanizeTimes(job.error)}
           </div>
         )}
         {job.result != null && (
@@ -119,14 +142,32 @@ export function JobDetailPage() {
                 <StatusBadge status={t.status} />
                 <span className="font-medium">{t.stage || "—"}</span>
                 <span className="tabular-nums text-slate-500">{t.progress}%</span>
-                <span className="text-xs text-slate-400">
+                <span className="text-xs text-slate-500">
                   <Time at={t.at} />
                 </span>
               </div>
-              {t.message && <p className="text-slate-600">{t.message}</p>}
+              {t.message && <p className="break-words text-slate-600">{humanizeTimes(t.message)}</p>}
             </li>
           ))}
         </ol>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title={`Cancel ${title}?`}
+          confirmLabel="Cancel job"
+          danger
+          onClose={() => setConfirming(false)}
+          onConfirm={async () => {
+            setConfirming(false);
+            const r = await cancelJob({ id });
+            setActionError(r.error);
+            if (!r.error) toast(`${title} cancelled`);
+          }}
+        >
+          <p>
+            The job stops where it is.{job.type === "PROVISION" ? " A droplet that is still provisioning ends up FAILED." : ""} You can retry it later.
+          </p>
+        </ConfirmDialog>
       )}
     </section>
   );

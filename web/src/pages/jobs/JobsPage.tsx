@@ -68,7 +68,7 @@ export function JobsPage() {
       <ErrorNotice error={error} />
       {fetching && !data ? (
         <Loading what="jobs" />
-      ) : jobs.length === 0 ? (
+      ) : !data ? null : jobs.length === 0 ? (
         <Empty>No jobs match. Creating a droplet starts one.</Empty>
       ) : (
         <JobTable jobs={[...jobs].reverse()} />

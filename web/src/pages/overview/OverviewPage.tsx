@@ -9,8 +9,9 @@ import { JobTable } from "../../components/JobTable";
 import { Empty, Loading, PageHeader } from "../../components/Status";
 import { useEventTail } from "../../live/eventTail";
 import { useLiveJobs } from "../../live/useLiveJobs";
-import { useRefetchOnReconnect } from "../../live/connection";
+import { useConnection, useRefetchOnReconnect } from "../../live/connection";
 import type { EventFieldsFragment } from "../../gql/graphql";
+import { PROGRESS_TYPES } from "../../components/EventSummary";
 
 const RECENT = 15;
 const RECENT_WINDOW_MS = 60 * 60 * 1000;
@@ -40,17 +41,19 @@ export function OverviewPage() {
   const [recent, setRecent] = useState<EventFieldsFragment[]>([]);
   const [start, setStart] = useState<{ after: string | null } | null>(null);
   const [recentError, setRecentError] = useState<string | null>(null);
+  const { reconnects } = useConnection();
   useEffect(() => {
     const since = new Date(Date.now() - RECENT_WINDOW_MS).toISOString();
     client
-      .query(RecentEventsQuery, { since }, { requestPolicy: "network-only" })
+      .query(RecentEventsQuery, { since, last: RECENT, exclude: PROGRESS_TYPES }, { requestPolicy: "network-only" })
       .toPromise()
       .then((r) => {
         const c = r.data?.events;
-        setRecent(c ? c.nodes.slice(-RECENT) : []);
+        setRecent(c ? c.nodes : []);
         setStart({ after: c?.pageInfo.endCursor ?? null });
+        setRecentError(null);
       });
-  }, [client]);
+  }, [client, reconnects]);
 
   // Counts change with every droplet and cluster event; refresh them at most twice a second.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -65,6 +68,7 @@ export function OverviewPage() {
 
   useEventTail({
     after: start?.after ?? null,
+    filter: { excludeEventTypes: PROGRESS_TYPES },
     enabled: start !== null,
     onEvent: (e) => {
       setRecentError(null);
@@ -98,7 +102,7 @@ export function OverviewPage() {
       </div>
       <div>
         <h2 className="mb-2 text-lg font-semibold">Jobs in progress</h2>
-        {!data ? <Loading what="jobs" /> : active.length === 0 ? <Empty>No job is running.</Empty> : <JobTable jobs={active} />}
+        {!data ? (error ? null : <Loading what="jobs" />) : active.length === 0 ? <Empty>No job is running.</Empty> : <JobTable jobs={active} />}
       </div>
       <div>
         <h2 className="mb-2 text-lg font-semibold">

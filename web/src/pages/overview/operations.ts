@@ -37,8 +37,8 @@ export const OverviewQuery = graphql(`
 `);
 
 export const RecentEventsQuery = graphql(`
-  query RecentEvents($since: DateTime!) {
-    events(first: 100, filter: { since: $since }) {
+  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {
+    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {
       pageInfo {
         endCursor
       }

@@ -1,0 +1,108 @@
+// One audit event as a sentence: "anonymous powered off web-1", with the objects as links.
+import type { ReactNode } from "react";
+import type { EventFieldsFragment } from "../gql/graphql";
+import { JobName, ObjectLink, titleCase } from "../graphql/names";
+
+/** Event types the console writes a sentence for, by aggregate (also the type filter's choices). */
+export const EVENT_TYPES: Record<string, string[]> = {
+  Cluster: ["ClusterCreated", "DropletAttached", "DropletDetached", "ClusterDeleted"],
+  Droplet: [
+    "DropletCreated",
+    "DropletProvisioningRestarted",
+    "DropletProvisioned",
+    "DropletProvisioningFailed",
+    "DropletOperationRequested",
+    "DropletOperationAbandoned",
+    "DropletResized",
+    "DropletPoweredOn",
+    "DropletPoweredOff",
+    "DropletDestroying",
+    "DropletDestroyed",
+  ],
+  Job: ["JobQueued", "JobStarted", "JobLeaseExpired", "JobProgressed", "JobCompleted", "JobAttemptFailed", "JobCancelled", "JobRequeued"],
+};
+
+/** Progress reports: many per job, hidden from the audit log unless asked for. */
+export const PROGRESS_TYPES = ["JobProgressed"];
+
+type Payload = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
+
+function what(e: EventFieldsFragment, p: Payload): ReactNode {
+  const self =
+    e.aggregateType === "Job" ? (
+      <JobName jobId={e.aggregateId} />
+    ) : (
+      <ObjectLink type={e.aggregateType} id={e.aggregateId} known={e.type.endsWith("Created") ? str(p.name) || null : null} />
+    );
+  const droplet = (id: unknown) => <ObjectLink type="Droplet" id={str(id)} />;
+  const reason = p.reason ? <span className="text-slate-500">: {str(p.reason)}</span> : null;
+  switch (e.type) {
+    case "ClusterCreated":
+      return <>created cluster {self} in {str(p.region)}</>;
+    case "DropletAttached":
+      return <>added droplet {droplet(p.droplet_id)} to cluster {self}</>;
+    case "DropletDetached":
+      return <>removed droplet {droplet(p.droplet_id)} from cluster {self}</>;
+    case "ClusterDeleted":
+      return <>deleted cluster {self}</>;
+    case "DropletCreated":
+      return <>created droplet {self}</>;
+    case "DropletProvisioningRestarted":
+      return <>restarted provisioning of {self}</>;
+    case "DropletProvisioned":
+      return <>brought {self} up at <span className="font-mono">{str(p.ip)}</span></>;
+    case "DropletProvisioningFailed":
+      return <>failed to provision {self}{reason}</>;
+    case "DropletOperationRequested":
+      return <>asked to {str(p.job_type).toLowerCase()} {self}</>;
+    case "DropletOperationAbandoned":
+      return <>gave up an operation on {self}{reason}</>;
+    case "DropletResized":
+      return <>resized {self} to {str(p.size)}</>;
+    case "DropletPoweredOn":
+      return <>powered on {self}</>;
+    case "DropletPoweredOff":
+      return <>powered off {self}</>;
+    case "DropletDestroying":
+      return <>started destroying {self}</>;
+    case "DropletDestroyed":
+      return <>destroyed {self}</>;
+    case "JobQueued":
+      return (
+        <>
+          queued <JobName jobId={e.aggregateId} type={str(p.job_type)} targetType={str(p.target_type)} targetId={str(p.target_id)} />
+        </>
+      );
+    case "JobStarted":
+      return <>started {self} (attempt {str(p.attempt)})</>;
+    case "JobLeaseExpired":
+      return <>lost the lease on {self}; it goes back to the queue</>;
+    case "JobProgressed":
+      return <>{self}: {str(p.stage)} {str(p.progress)}%</>;
+    case "JobCompleted":
+      return <>completed {self}</>;
+    case "JobAttemptFailed":
+      return <>{self} attempt {str(p.attempt)} failed<span className="text-slate-500">: {str(p.error)}</span></>;
+    case "JobCancelled":
+      return <>cancelled {self}{reason}</>;
+    case "JobRequeued":
+      return <>queued {self} again</>;
+    default:
+      return <>{e.type} on {e.aggregateType.toLowerCase()} {self}</>;
+  }
+}
+
+export function EventSummary({ event }: { event: EventFieldsFragment }) {
+  const p = (event.payload && typeof event.payload === "object" ? event.payload : {}) as Payload;
+  return (
+    <span data-testid="event-summary">
+      <span className="font-medium" data-testid="event-actor">
+        {event.actor}
+      </span>{" "}
+      {what(event, p)}
+    </span>
+  );
+}
+
+export { titleCase };
