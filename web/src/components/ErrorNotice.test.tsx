@@ -5,15 +5,17 @@ import { GraphQLError } from "graphql";
 import { ErrorNotice } from "./ErrorNotice";
 
 describe("ErrorNotice", () => {
-  it("shows each error's code, an explanation and the server's message", () => {
+  it("shows a plain sentence, with the code and the server's message behind Details", () => {
     const error = new CombinedError({
       graphQLErrors: [new GraphQLError("droplet not found", { extensions: { code: "NOT_FOUND" } })],
     });
     render(<ErrorNotice error={error} />);
     const alert = screen.getByRole("alert");
-    expect(alert).toHaveTextContent("NOT_FOUND");
-    expect(alert).toHaveTextContent("It does not exist");
-    expect(alert).toHaveTextContent("droplet not found");
+    expect(alert.querySelector("p")).toHaveTextContent("It does not exist (any more).");
+    const details = alert.querySelector("details")!;
+    expect(details).not.toHaveAttribute("open");
+    expect(details).toHaveTextContent("NOT_FOUND");
+    expect(details).toHaveTextContent("droplet not found");
   });
 
   it("prefers a context hint and shows network failures as NETWORK", () => {

@@ -64,9 +64,8 @@ export function ErrorDetails({ error }: { error: CodedError }) {
         <code className="mr-2 rounded bg-red-100 px-1.5 py-0.5 font-semibold" data-testid="error-code">
           {error.code}
         </code>
-        {explain(error.code)}
+        <span className="text-red-800">{error.message}</span>
       </p>
-      <p className="mt-1 break-words text-red-800">Server: {error.message}</p>
     </details>
   );
 }

@@ -8,6 +8,7 @@ const exact = new Intl.DateTimeFormat(undefined, {
   hour: "2-digit",
   minute: "2-digit",
   second: "2-digit",
+  hourCycle: "h23",
   timeZoneName: "short",
 });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "short" });

@@ -75,7 +75,6 @@ export function cluster(overrides: Partial<ClusterFieldsFragment> = {}): Cluster
 
 export function event(position: number, overrides: Partial<EventFieldsFragment> = {}): EventFieldsFragment {
   return {
-    __typename: "Event",
     position,
     cursor: `c${position}`,
     type: "ClusterCreated",

@@ -74,7 +74,7 @@ export function fakeWs(): FakeWs {
         entry.next = () => {};
       };
     },
-    emit(event, wasRetry = false) {
+    emit(event: "connected" | "closed", wasRetry = false) {
       listeners.get(event)?.forEach((l) => (event === "connected" ? l(null, null, wasRetry) : l({ code: 1006 })));
     },
     subscribed,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { CreateClusterForm } from "./CreateClusterForm";
 import { renderWithApi } from "../../test/render";
@@ -46,21 +46,48 @@ describe("CreateClusterForm", () => {
     });
   });
 
-  it("shows the server's CONFLICT with its code and an explanation", async () => {
+  it("shows a refused name on the name field: plain sentence, red border, focus, code behind Details", async () => {
     renderWithApi(<CreateClusterForm onCreated={() => {}} />, {
       handlers: {
         Catalog: () => ({ data: catalog }),
         CreateCluster: () => ({
           data: null,
-          errors: [{ message: 'cluster name "prod" is taken', extensions: { code: "CONFLICT" } }],
+          errors: [{ message: 'cluster name ClusterName("prod-eu") is taken', extensions: { code: "CONFLICT" } }],
         }) as never,
       },
     });
-    await userEvent.type(screen.getByLabelText("Name"), "prod");
+    const name = screen.getByLabelText("Name");
+    await userEvent.type(name, "prod-eu");
     await userEvent.click(screen.getByRole("button", { name: "Create cluster" }));
-    const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent("CONFLICT");
-    expect(alert).toHaveTextContent("A cluster with that name exists already.");
-    expect(alert).toHaveTextContent('cluster name "prod" is taken');
+    await waitFor(() => expect(name).toBeInvalid());
+    expect(name).toHaveAccessibleDescription("A cluster named prod-eu exists already; pick another name.");
+    expect(name).toHaveFocus();
+    // (aria-invalid is what draws the red border: the `input` style in index.css.)
+    // The code and the server's text are there for the curious, folded away.
+    const details = screen.getByText("Details").closest("details")!;
+    expect(details).not.toHaveAttribute("open");
+    expect(within(details).getByTestId("error-code")).toHaveTextContent("CONFLICT");
+    // No page banner repeats it.
+    expect(screen.getAllByRole("alert")).toHaveLength(1);
+    // Editing the name clears the server's verdict.
+    await userEvent.type(name, "-2");
+    expect(name).not.toBeInvalid();
+  });
+
+  it("fills the region list after a reconnect when the catalog failed while offline", async () => {
+    let up = false;
+    const { ws } = renderWithApi(<CreateClusterForm onCreated={() => {}} />, {
+      handlers: {
+        Catalog: () => (up ? { data: catalog } : ({ data: null, errors: [{ message: "down", extensions: { code: "UNAVAILABLE" } }] } as never)),
+      },
+    });
+    act(() => ws.emit("connected"));
+    await screen.findByRole("alert");
+    expect(screen.queryByRole("option", { name: "Frankfurt 1 (fra1)" })).not.toBeInTheDocument();
+    up = true;
+    act(() => ws.emit("closed"));
+    act(() => ws.emit("connected", true));
+    expect(await screen.findByRole("option", { name: "Frankfurt 1 (fra1)" })).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 });
