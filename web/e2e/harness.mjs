@@ -123,11 +123,16 @@ export async function start() {
     await stop();
     throw e;
   }
-  /** Stops the server and starts it again on the same address with the same data. */
-  const restartServer = async () => {
-    await terminate(server);
+  /** Stops the server (the data stays). */
+  const stopServer = () => terminate(server);
+  /** Starts it again on the same address with the same data. */
+  const startServer = async () => {
     server = launch();
     await waitForHealth(serverUrl, server, 60_000);
   };
-  return { baseUrl, serverUrl, browser, stop, restartServer };
+  const restartServer = async () => {
+    await stopServer();
+    await startServer();
+  };
+  return { baseUrl, serverUrl, browser, stop, stopServer, startServer, restartServer };
 }

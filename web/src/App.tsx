@@ -10,7 +10,7 @@ import { JobsPage } from "./pages/jobs/JobsPage";
 import { JobDetailPage } from "./pages/jobs/JobDetailPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/audit/HistoryPage";
-import { Empty } from "./components/Status";
+import { Empty, PageHeader } from "./components/Status";
 
 export function App() {
   return (
@@ -28,9 +28,12 @@ export function App() {
         <Route
           path="*"
           element={
-            <Empty>
-              No such page. <Link className="link" to="/">Go to the overview</Link>.
-            </Empty>
+            <section>
+              <PageHeader title="Page not found" />
+              <Empty>
+                No such page. <Link className="link" to="/">Go to the overview</Link>.
+              </Empty>
+            </section>
           }
         />
       </Route>

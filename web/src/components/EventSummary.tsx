@@ -26,6 +26,7 @@ export const EVENT_TYPES: Record<string, string[]> = {
 export const PROGRESS_TYPES = ["JobProgressed"];
 
 type Payload = Record<string, unknown>;
+const REQUEST: Record<string, string> = { POWER: "switch the power of", RESIZE: "resize", DESTROY: "destroy" };
 const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
 
 function what(e: EventFieldsFragment, p: Payload): ReactNode {
@@ -55,7 +56,7 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
     case "DropletProvisioningFailed":
       return <>failed to provision {self}{reason}</>;
     case "DropletOperationRequested":
-      return <>asked to {str(p.job_type).toLowerCase()} {self}</>;
+      return <>asked to {REQUEST[str(p.job_type)] ?? `run a ${str(p.job_type).toLowerCase()} job on`} {self}</>;
     case "DropletOperationAbandoned":
       return <>gave up an operation on {self}{reason}</>;
     case "DropletResized":

@@ -124,8 +124,8 @@ export function HistoryPage() {
                       {changes.map((c) => (
                         <tr key={c.path} className="border-b border-slate-100 last:border-0" data-testid="change">
                           <td className="td font-mono text-xs">{c.path}</td>
-                          <td className="td break-all font-mono text-xs text-red-800">{show(c.before)}</td>
-                          <td className="td break-all font-mono text-xs text-emerald-800">{show(c.after)}</td>
+                          <td className="td font-mono text-xs text-red-800 [overflow-wrap:anywhere]">{show(c.before)}</td>
+                          <td className="td font-mono text-xs text-emerald-800 [overflow-wrap:anywhere]">{show(c.after)}</td>
                         </tr>
                       ))}
                     </tbody>
