@@ -46,7 +46,11 @@ async fn the_newest_page_comes_first_and_older_pages_follow(backend: Backend) {
     );
 
     let both = app.gql(PAGE, json!({ "last": 2, "first": 2 })).await;
-    assert_eq!(error_code(&both).as_deref(), Some("BAD_USER_INPUT"), "{both}");
+    assert_eq!(
+        error_code(&both).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{both}"
+    );
     app.stop().await;
 }
 on_both_backends!(the_newest_page_comes_first_and_older_pages_follow);
