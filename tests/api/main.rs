@@ -5,6 +5,7 @@ mod helpers;
 
 mod concurrency;
 mod demo_flow;
+mod limits;
 mod operations;
 mod persistence;
 mod validation;

@@ -49,7 +49,7 @@ impl Default for Limits {
 
 /// Longest error message passed on from validation; longer ones are cut (they quote names
 /// from the document, which may be huge).
-const MAX_MESSAGE_CHARS: usize = 300;
+const MAX_MESSAGE_CHARS: usize = 200;
 /// Most validation errors in one answer; the rest are counted in a last error.
 const MAX_ERRORS: usize = 20;
 
