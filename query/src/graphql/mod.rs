@@ -45,6 +45,9 @@ pub fn build_schema(state: Option<AppState>) -> ClusterGenieSchema {
 }
 
 /// The schema in SDL, as checked in at `schema/clustergenie.graphql`.
+/// `@specifiedBy` is included so that the SDL says what standard introspection answers.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

@@ -1,23 +1,21 @@
 // The README's walkthrough operations, as GraphiQL's default tabs (shown until the browser has
 // tabs of its own in local storage). Plain strings: codegen must not treat them as console
 // operations, since they hold placeholders to fill in.
-export const exampleTabs: { query: string; headers?: string }[] = [
+// Named, so that each tab has a title. The header editor (open below the query) takes the
+// bearer token as {"Authorization": "Bearer <jwt>"} when CLUSTERGENIE_AUTH_SECRET is set.
+export const exampleTabs: { query: string }[] = [
   {
     query: `# Create a cluster; copy its id for the next tab.
-mutation {
+mutation CreateCluster {
   createCluster(input: {name: "prod", region: "fra1", labels: [{key: "team", value: "ops"}]}) {
     cluster { id name region status }
     position
   }
 }
 `,
-    // The header editor carries the bearer token when CLUSTERGENIE_AUTH_SECRET is set.
-    headers: `{
-  "Authorization": "Bearer <jwt signed with CLUSTERGENIE_AUTH_SECRET; delete this line without one>"
-}`,
   },
   {
-    query: `mutation {
+    query: `mutation CreateDroplet {
   createDroplet(input: {name: "web-1", region: "fra1", size: "s-2vcpu-4gb",
                         image: "ubuntu-24-04-x64", clusterId: "<cluster id from above>"}) {
     droplet { id name status ip }
@@ -29,17 +27,17 @@ mutation {
   },
   {
     query: `# Current state first, then every change, until the job is COMPLETED.
-subscription {
+subscription JobProgress {
   jobProgress(jobId: "<job id from above>") { id status progress stage message }
 }
 `,
   },
   {
-    query: `query { droplets(first: 10) { totalCount edges { node { id name status ip size cluster { name } } } } }
+    query: `query Droplets { droplets(first: 10) { totalCount edges { node { id name status ip size cluster { name } } } } }
 `,
   },
   {
-    query: `query {
+    query: `query AuditLog {
   events(first: 50, filter: {aggregateType: Droplet}) {
     edges { node { position type aggregateType aggregateId sequence recordedAt actor payload } }
     pageInfo { hasNextPage endCursor }
@@ -48,7 +46,7 @@ subscription {
 `,
   },
   {
-    query: `query {
+    query: `query History {
   history(aggregateType: Droplet, aggregateId: "<droplet id>", asOf: {position: 3}) {
     exists version state events { type recordedAt actor }
   }
