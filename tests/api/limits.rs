@@ -161,3 +161,63 @@ async fn a_position_beyond_the_log_is_refused_at_once() {
         .await;
     assert_eq!(r["data"]["clusters"]["totalCount"], 1, "{r}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_larger_than_the_limit_is_refused() {
+    let storage = crate::helpers::Storage::fresh(Backend::Sqlite).await;
+    let app = crate::helpers::spawn_app_on(storage, |s| s.max_response_bytes = 1024).await;
+    let all = "{ catalog { regions { slug name } sizes { slug vcpus memoryMb diskGb priceMonthly } images { slug name distribution } } }";
+    let r = app.gql(all, json!({})).await;
+    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert!(message(&r).contains("more than the limit of 1024"), "{r}");
+    let r = app.gql("{ catalog { regions { slug } } }", json!({})).await;
+    assert!(r["errors"].is_null(), "{r}");
+}
+
+/// Reads waiting for `minPosition` are bounded in number: with one permit, of two reads that
+/// both have to wait, one is refused at once. An open transaction on Postgres holds the
+/// projector's tail (it reads only below the oldest running transaction), so the new event
+/// stays unprojected while both reads wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waits_for_read_your_writes_are_bounded_in_number() {
+    let storage = crate::helpers::Storage::fresh(Backend::Postgres).await;
+    let url = storage.database_url.clone().unwrap();
+    let app = crate::helpers::spawn_app_on(storage, |s| {
+        s.max_consistency_waits = 1;
+        s.consistency_timeout_seconds = 3.0;
+    })
+    .await;
+    let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::Executor::execute(&mut holder, "BEGIN").await.unwrap();
+    sqlx::Executor::execute(&mut holder, "SELECT pg_current_xact_id()")
+        .await
+        .unwrap();
+    // Appended, but not projected while the transaction above is open.
+    let r = app
+        .gql(
+            "mutation { createCluster(input: {name: \"held\", region: \"fra1\"}) { position } }",
+            json!({}),
+        )
+        .await;
+    let position = r["data"]["createCluster"]["position"].as_i64().unwrap();
+    let read = "query($p: Int) { clusters(minPosition: $p) { totalCount } }";
+    let (a, b) = tokio::join!(
+        app.gql(read, json!({ "p": position })),
+        app.gql(read, json!({ "p": position }))
+    );
+    let refused = [&a, &b]
+        .iter()
+        .filter(|r| message(r).contains("too many reads are waiting"))
+        .count();
+    assert_eq!(refused, 1, "{a} {b}");
+    for r in [&a, &b] {
+        assert_eq!(error_code(r).as_deref(), Some("UNAVAILABLE"), "{r}");
+    }
+    sqlx::Executor::execute(&mut holder, "ROLLBACK")
+        .await
+        .unwrap();
+    let r = app.gql(read, json!({ "p": position })).await;
+    assert_eq!(r["data"]["clusters"]["totalCount"], 1, "{r}");
+}
