@@ -12,6 +12,7 @@ use std::time::SystemTime;
 const INPUTS: &[&str] = &[
     "src",
     "index.html",
+    "graphiql.html",
     "package.json",
     "package-lock.json",
     "vite.config.ts",

@@ -68,6 +68,16 @@ pub struct Settings {
     pub max_page_size: i64,
     /// How long reads wait for `minPosition` (`CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS`).
     pub consistency_timeout_seconds: f64,
+    /// Most reads waiting for `minPosition` at once (`CLUSTERGENIE_MAX_CONSISTENCY_WAITS`).
+    pub max_consistency_waits: usize,
+    /// Deepest nesting of fields in a query (`CLUSTERGENIE_MAX_DEPTH`).
+    pub max_depth: usize,
+    /// Highest cost of a query, list fields times their page size (`CLUSTERGENIE_MAX_COMPLEXITY`).
+    pub max_complexity: usize,
+    /// Most mutations in one request, aliases included (`CLUSTERGENIE_MAX_MUTATIONS`).
+    pub max_mutations: usize,
+    /// Largest GraphQL answer in bytes (`CLUSTERGENIE_MAX_RESPONSE_BYTES`).
+    pub max_response_bytes: usize,
 }
 
 impl Default for Settings {
@@ -96,6 +106,11 @@ impl Default for Settings {
             otel_exporter_otlp_endpoint: None,
             max_page_size: 100,
             consistency_timeout_seconds: 5.0,
+            max_consistency_waits: 256,
+            max_depth: 10,
+            max_complexity: 10_000,
+            max_mutations: 10,
+            max_response_bytes: 8 << 20,
         }
     }
 }
@@ -255,6 +270,28 @@ impl Settings {
                 "max_page_size",
                 format!("must be 1–1000, got {}", self.max_page_size),
             );
+        }
+        for (key, v, range) in [
+            (
+                "max_consistency_waits",
+                self.max_consistency_waits,
+                1..=100_000,
+            ),
+            ("max_depth", self.max_depth, 1..=64),
+            ("max_complexity", self.max_complexity, 1..=10_000_000),
+            ("max_mutations", self.max_mutations, 1..=1000),
+            (
+                "max_response_bytes",
+                self.max_response_bytes,
+                1024..=1 << 30,
+            ),
+        ] {
+            if !range.contains(&v) {
+                return bad(
+                    key,
+                    format!("must be {}–{}, got {v}", range.start(), range.end()),
+                );
+            }
         }
         if !(1..=1000).contains(&self.database_max_connections) {
             return bad(

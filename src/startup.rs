@@ -128,6 +128,9 @@ impl Application {
         }
 
         let state = AppState {
+            read_waits: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                settings.max_consistency_waits,
+            )),
             commands,
             reads,
             feed,
@@ -137,6 +140,11 @@ impl Application {
             settings: ApiSettings {
                 max_page_size: settings.max_page_size,
                 consistency_timeout: Settings::duration(settings.consistency_timeout_seconds),
+                max_consistency_waits: settings.max_consistency_waits,
+                max_depth: settings.max_depth,
+                max_complexity: settings.max_complexity,
+                max_mutations: settings.max_mutations,
+                max_response_bytes: settings.max_response_bytes,
                 ..ApiSettings::default()
             },
             checks,

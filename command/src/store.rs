@@ -269,6 +269,16 @@ impl EventStore {
         rows.iter().map(Self::decode).collect()
     }
 
+    /// The global position of the newest committed event (0 when the log is empty).
+    pub async fn head(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query("SELECT COALESCE(MAX(global_position), 0) AS head FROM events")
+                .fetch_one(&self.db.reader)
+                .await?
+                .try_get("head")?,
+        )
+    }
+
     /// The number of events stored.
     pub async fn count(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM events")

@@ -1,6 +1,7 @@
 //! The web console: `web/dist`, embedded at compile time, served at `/` with client-side
 //! routes falling back to `index.html`. Hashed assets are cached for a year; everything
 //! else is revalidated. Without a built console, a short page says so and links to GraphiQL.
+//! The same build holds GraphiQL (`graphiql.html`), which [`graphiql`] serves at `GET /graphql`.
 
 use actix_web::{http::header, HttpRequest, HttpResponse};
 use rust_embed::RustEmbed;
@@ -18,9 +19,28 @@ this binary (it needs Node.js and npm at build time: <code>cd web &amp;&amp; npm
 npm run build</code>, then rebuild).</p><ul><li><a href=\"/graphql\">GraphQL playground</a></li>\
 <li><a href=\"/health\">Health</a></li><li><a href=\"/metrics\">Metrics</a></li></ul></body></html>";
 
+const GRAPHIQL_PLACEHOLDER: &str = "<!doctype html><html><head><meta charset=utf-8>\
+<title>ClusterGenie GraphQL</title></head><body style=\"font-family:sans-serif;max-width:40rem;\
+margin:3rem auto;padding:0 1rem\"><h1>ClusterGenie GraphQL</h1><p>GraphiQL was not built into \
+this binary (it is part of the web console build, which needs Node.js and npm). The API itself \
+works: <code>POST /graphql</code> with a JSON body, subscriptions over WebSocket at \
+<code>/graphql</code>.</p></body></html>";
+
 /// Whether the binary carries a built console (rather than the placeholder page).
 pub fn is_built() -> bool {
     Console::get("index.html").is_some()
+}
+
+/// GraphiQL, bundled with the console (no CDN), or a page saying it was not built.
+pub async fn graphiql() -> HttpResponse {
+    let body = match Console::get("graphiql.html") {
+        Some(page) => page.data.into_owned(),
+        None => GRAPHIQL_PLACEHOLDER.as_bytes().to_vec(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body)
 }
 
 /// Serves a console file, `index.html` for client-side routes, or 404 for a missing file.

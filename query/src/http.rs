@@ -6,7 +6,6 @@ use crate::errors;
 use crate::graphql::ClusterGenieSchema;
 use crate::state::AppState;
 use actix_web::{guard, http::header, web, HttpRequest, HttpResponse};
-use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 use command::RequestContext;
 use opentelemetry::propagation::Extractor;
@@ -24,7 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .guard(guard::Header("upgrade", "websocket"))
                     .to(subscriptions),
             )
-            .route(web::get().to(playground)),
+            .route(web::get().to(crate::console::graphiql)),
     )
     .route("/health", web::get().to(health))
     .route("/metrics", web::get().to(metrics))
@@ -103,18 +102,6 @@ async fn subscriptions(
     payload: web::Payload,
 ) -> actix_web::Result<HttpResponse> {
     GraphQLSubscription::new(ClusterGenieSchema::clone(&schema)).start(&http, payload)
-}
-
-async fn playground() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .title("ClusterGenie GraphQL")
-                .finish(),
-        )
 }
 
 async fn health(state: web::Data<AppState>) -> HttpResponse {

@@ -1,6 +1,7 @@
 //! What every request handler can reach.
 
 use crate::auth::TokenVerifier;
+use crate::graphql::limits::Limits;
 use command::{Commands, Db, EventStore};
 use metrics_exporter_prometheus::PrometheusHandle;
 use projector::{ChangeFeed, ReadModels};
@@ -17,8 +18,14 @@ pub struct ApiSettings {
     pub consistency_timeout: Duration,
     /// Maximum query depth.
     pub max_depth: usize,
-    /// Maximum query complexity.
+    /// Maximum query cost (fields, times page sizes for lists).
     pub max_complexity: usize,
+    /// Maximum mutations (aliases included) per request.
+    pub max_mutations: usize,
+    /// Largest answer in bytes.
+    pub max_response_bytes: usize,
+    /// Most reads waiting for `minPosition` at once; more are refused at once.
+    pub max_consistency_waits: usize,
 }
 
 impl Default for ApiSettings {
@@ -28,7 +35,24 @@ impl Default for ApiSettings {
             default_page_size: 20,
             consistency_timeout: Duration::from_secs(5),
             max_depth: 10,
-            max_complexity: 1000,
+            max_complexity: 10_000,
+            max_mutations: 10,
+            max_response_bytes: 8 << 20,
+            max_consistency_waits: 256,
+        }
+    }
+}
+
+impl ApiSettings {
+    /// The limits on GraphQL documents these settings imply.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_depth: self.max_depth,
+            max_complexity: self.max_complexity,
+            max_mutations: self.max_mutations,
+            max_response_bytes: self.max_response_bytes,
+            default_page_size: self.default_page_size,
+            max_page_size: self.max_page_size,
         }
     }
 }
@@ -56,6 +80,8 @@ pub struct AppState {
     pub settings: ApiSettings,
     /// Extra health checks, by name.
     pub checks: Vec<(&'static str, HealthCheck)>,
+    /// Permits for reads waiting on `minPosition` (`max_consistency_waits` of them).
+    pub read_waits: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 
 pub mod consistency;
 pub mod inputs;
+pub mod limits;
 pub mod mutation;
 pub mod pagination;
 pub mod query;
@@ -9,25 +10,31 @@ pub mod subscription;
 pub mod types;
 
 use crate::state::AppState;
-use async_graphql::Schema;
+use async_graphql::{Schema, SchemaBuilder};
 
 /// The schema type served at `/graphql`.
 pub type ClusterGenieSchema =
     Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
-/// Builds the schema with its limits and the shared state.
-pub fn build_schema(state: Option<AppState>) -> ClusterGenieSchema {
-    let (depth, complexity) = state
-        .as_ref()
-        .map(|s| (s.settings.max_depth, s.settings.max_complexity))
-        .unwrap_or((10, 1000));
-    let mut builder = Schema::build(
+fn builder(
+) -> SchemaBuilder<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot> {
+    Schema::build(
         query::QueryRoot,
         mutation::MutationRoot,
         subscription::SubscriptionRoot,
     )
-    .limit_depth(depth)
-    .limit_complexity(complexity);
+}
+
+/// Builds the schema with its limits and the shared state.
+pub fn build_schema(state: Option<AppState>) -> ClusterGenieSchema {
+    let settings = state
+        .as_ref()
+        .map(|s| s.settings.clone())
+        .unwrap_or_default();
+    // Depth and cost are checked by `limits`, linearly, instead of async-graphql's
+    // `limit_depth`/`limit_complexity`, which expand fragments (exponential).
+    let limits = limits::DocumentLimits::new(settings.limits(), &builder().finish().sdl());
+    let mut builder = builder().extension(limits);
     // No per-resolver tracing extension: one span per field (120+ per list page), each
     // recorded by the OpenTelemetry layer, cost more than the query itself (BENCHMARKS.md).
     // The request span in `http.rs` carries the trace.
@@ -38,6 +45,9 @@ pub fn build_schema(state: Option<AppState>) -> ClusterGenieSchema {
 }
 
 /// The schema in SDL, as checked in at `schema/clustergenie.graphql`.
+/// `@specifiedBy` is included so that the SDL says what standard introspection answers.
 pub fn sdl() -> String {
-    build_schema(None).sdl()
+    builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

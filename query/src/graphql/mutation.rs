@@ -1,7 +1,7 @@
 //! The Mutation root: validates at the edge, runs the command, returns the affected objects
 //! once the read models include the command's last event.
 
-use super::consistency::wait_for;
+use super::consistency::wait_for_own;
 use super::inputs::{CreateClusterInput, CreateDropletInput};
 use super::types::{Cluster, Droplet, Job};
 use crate::errors;
@@ -50,7 +50,7 @@ fn context<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
 
 async fn settle(state: &AppState, position: i64) {
     // The command is committed either way; if the projector is slow, objects may be null.
-    if let Err(e) = wait_for(state, Some(position)).await {
+    if let Err(e) = wait_for_own(state, position).await {
         tracing::warn!(position, error = ?e.message, "mutation payload served before the read models caught up");
     }
 }
