@@ -151,11 +151,10 @@ impl Commands {
                 async move {
                     let id: ClusterId = parse_id("cluster", id)?;
                     let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
-                    if state.status.is_none() {
+                    let Some(name) = state.state.as_ref().map(|s| s.name.clone()) else {
                         return Err(CommandError::NotFound(format!("cluster {id} not found")));
-                    }
+                    };
                     check_version(expected_version, version)?;
-                    let name = state.name.clone();
                     let decided = Self::decide_on(
                         &id.to_string(),
                         state,

@@ -89,15 +89,15 @@ impl Commands {
         let mut events = Vec::new();
         if let Some(cid) = cluster_id {
             let (cluster, version) = self.load::<Cluster>(&cid.to_string()).await?;
-            if cluster.status.is_none() {
+            let Some(found) = &cluster.state else {
                 return Err(CommandError::BadInput(format!(
                     "clusterId: cluster {cid} not found"
                 )));
-            }
-            if cluster.region != region.as_str() {
+            };
+            if found.region != region.as_str() {
                 return Err(CommandError::BadInput(format!(
                     "region: cluster {} is in {}, not {region}",
-                    cluster.name, cluster.region
+                    found.name, found.region
                 )));
             }
             let attach = Self::decide_on(
@@ -310,7 +310,7 @@ impl Commands {
     ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
         let droplet_id: DropletId = parse_id("droplet", id)?;
         let (state, version) = self.load::<Droplet>(&droplet_id.to_string()).await?;
-        if state.status.is_none() {
+        if state.state.is_none() {
             return Err(CommandError::NotFound(format!(
                 "droplet {droplet_id} not found"
             )));
