@@ -279,3 +279,31 @@ impl ClientContext for BusContext {
 }
 
 impl ConsumerContext for BusContext {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_aggregate_type_has_its_own_topic() {
+        let settings = KafkaSettings {
+            brokers: "127.0.0.1:9092".into(),
+            topic_prefix: "cg".into(),
+            partitions: 1,
+            replication: 1,
+            idempotence: true,
+            fetch_wait_ms: 10,
+        };
+        let topics = settings.event_topics();
+        for kind in schema::AggregateType::ALL {
+            assert!(
+                topics.contains(&settings.topic(kind.as_str())),
+                "{kind} has no topic"
+            );
+        }
+        let mut distinct = topics.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), schema::AggregateType::ALL.len());
+    }
+}

@@ -5,6 +5,7 @@ mod helpers;
 
 mod concurrency;
 mod demo_flow;
+mod lifecycle;
 mod operations;
 mod persistence;
 mod validation;
