@@ -109,10 +109,10 @@ impl Commands {
                 ),
                 Some(s),
             ) => self.replay_or_conflict(s, &fingerprint).await.map_err(|_| {
-                CommandError::Conflict(format!("cluster name {name:?} is already taken"))
+                CommandError::Conflict(format!("cluster name \"{name}\" is already taken"))
             }),
             (Err(StoreError::ClaimTaken { .. }), None) => Err(CommandError::Conflict(format!(
-                "cluster name {name:?} is already taken"
+                "cluster name \"{name}\" is already taken"
             ))),
             (Err(e), _) => Err(e.into()),
         }
