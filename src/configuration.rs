@@ -30,8 +30,12 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Postgres pool size (`CLUSTERGENIE_DATABASE_MAX_CONNECTIONS`).
     pub database_max_connections: u32,
-    /// Kafka bootstrap servers; the distributed roles need it (`CLUSTERGENIE_KAFKA_BROKERS`).
+    /// Kafka bootstrap servers; the distributed roles need it (`KAFKA_BROKERS`, or
+    /// `CLUSTERGENIE_KAFKA_BROKERS`).
     pub kafka_brokers: Option<String>,
+    /// Redis URL for shared state such as rate limits (`REDIS_URL`, or
+    /// `CLUSTERGENIE_REDIS_URL`); validated here, not used by the first wave.
+    pub redis_url: Option<String>,
     /// Prefix of every topic name (`CLUSTERGENIE_KAFKA_TOPIC_PREFIX`).
     pub kafka_topic_prefix: String,
     /// Partitions of each event topic the relay creates (`CLUSTERGENIE_KAFKA_PARTITIONS`).
@@ -88,6 +92,7 @@ impl Default for Settings {
             database_url: None,
             database_max_connections: 16,
             kafka_brokers: None,
+            redis_url: None,
             kafka_topic_prefix: "clustergenie".into(),
             kafka_partitions: 6,
             kafka_replication: 1,
@@ -142,9 +147,12 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-/// Conventional variables read without the `CLUSTERGENIE_` prefix, and their keys.
+/// Conventional variables read without the `CLUSTERGENIE_` prefix, and their keys. When both
+/// forms are set (`KAFKA_BROKERS` and `CLUSTERGENIE_KAFKA_BROKERS`), the conventional one wins.
 const CONVENTIONAL: &[(&str, &str)] = &[
     ("DATABASE_URL", "database_url"),
+    ("KAFKA_BROKERS", "kafka_brokers"),
+    ("REDIS_URL", "redis_url"),
     ("OTEL_EXPORTER_OTLP_ENDPOINT", "otel_exporter_otlp_endpoint"),
 ];
 
@@ -342,6 +350,17 @@ impl Settings {
                 return bad(
                     "kafka_brokers",
                     format!("must be host:port[,host:port…], got {brokers:?}"),
+                );
+            }
+        }
+        if let Some(url) = &self.redis_url {
+            let ok = ["redis://", "rediss://", "unix://"]
+                .iter()
+                .any(|scheme| url.starts_with(scheme) && url.len() > scheme.len());
+            if !ok {
+                return bad(
+                    "redis_url",
+                    "must be a redis://, rediss:// or unix:// URL".into(),
                 );
             }
         }

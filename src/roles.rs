@@ -266,7 +266,7 @@ pub async fn worker_role(settings: &Settings) -> anyhow::Result<()> {
             let consumer = EventConsumer::new(
                 kafka.clone(),
                 WORKER_GROUP,
-                vec![kafka.topic("Job")],
+                vec![kafka.topic(schema::AggregateType::Job.as_str())],
                 health,
             );
             let handler = bus::work::JobDispatch::new(worker);

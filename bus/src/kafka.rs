@@ -32,9 +32,6 @@ pub struct KafkaSettings {
     pub fetch_wait_ms: u32,
 }
 
-/// The aggregate types that have a topic each.
-pub const AGGREGATE_TYPES: [&str; 3] = ["Cluster", "Droplet", "Job"];
-
 impl KafkaSettings {
     /// The topic of an aggregate type: `<prefix>.cluster`, `<prefix>.droplet`, `<prefix>.job`.
     pub fn topic(&self, aggregate_type: &str) -> String {
@@ -44,9 +41,13 @@ impl KafkaSettings {
             aggregate_type.to_ascii_lowercase()
         )
     }
-    /// Every event topic.
+    /// Every event topic: one per [`schema::AggregateType`], so a new aggregate type gets
+    /// its topic without an edit here.
     pub fn event_topics(&self) -> Vec<String> {
-        AGGREGATE_TYPES.iter().map(|t| self.topic(t)).collect()
+        schema::AggregateType::ALL
+            .iter()
+            .map(|t| self.topic(t.as_str()))
+            .collect()
     }
     /// Where undecodable messages go, with the reason in a header.
     pub fn dead_letter_topic(&self) -> String {
@@ -278,3 +279,31 @@ impl ClientContext for BusContext {
 }
 
 impl ConsumerContext for BusContext {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_aggregate_type_has_its_own_topic() {
+        let settings = KafkaSettings {
+            brokers: "127.0.0.1:9092".into(),
+            topic_prefix: "cg".into(),
+            partitions: 1,
+            replication: 1,
+            idempotence: true,
+            fetch_wait_ms: 10,
+        };
+        let topics = settings.event_topics();
+        for kind in schema::AggregateType::ALL {
+            assert!(
+                topics.contains(&settings.topic(kind.as_str())),
+                "{kind} has no topic"
+            );
+        }
+        let mut distinct = topics.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), schema::AggregateType::ALL.len());
+    }
+}

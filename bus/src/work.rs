@@ -30,7 +30,7 @@ impl JobDispatch {
 impl EventHandler for JobDispatch {
     async fn handle(&self, events: &[StoredEvent]) -> anyhow::Result<()> {
         for e in events {
-            if e.aggregate_type != "Job" {
+            if e.aggregate_type != schema::AggregateType::Job.as_str() {
                 continue;
             }
             let Ok(job_id) = e.aggregate_id.parse::<JobId>() else {

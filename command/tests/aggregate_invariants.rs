@@ -41,6 +41,10 @@ fn refold<A: Aggregate>(events: &[A::Event]) -> A {
     a
 }
 
+fn status_of(droplet: &Droplet) -> Option<DropletStatus> {
+    droplet.state.as_ref().map(|s| s.status)
+}
+
 fn job_ids() -> Vec<JobId> {
     (1..=3).map(|i| JobId(uuid::Uuid::from_u128(i))).collect()
 }
@@ -142,7 +146,7 @@ proptest! {
         let mut history = Vec::new();
         for command in commands {
             let before = droplet.clone();
-            let was_destroyed = before.status == Some(DropletStatus::Destroyed);
+            let was_destroyed = status_of(&before) == Some(DropletStatus::Destroyed);
             match run(&mut droplet, command) {
                 Ok(events) => {
                     prop_assert!(!was_destroyed || events.is_empty(), "a destroyed droplet changed: {events:?}");
@@ -151,12 +155,13 @@ proptest! {
                 Err(_) => prop_assert_eq!(&droplet, &before, "a refused command changed state"),
             }
             prop_assert_eq!(&refold::<Droplet>(&history), &droplet);
-            match droplet.status {
-                Some(DropletStatus::Running | DropletStatus::Stopped) => prop_assert!(droplet.ip.is_some()),
+            let ip = droplet.state.as_ref().and_then(|s| s.ip.clone());
+            match status_of(&droplet) {
+                Some(DropletStatus::Running | DropletStatus::Stopped) => prop_assert!(ip.is_some()),
                 Some(DropletStatus::Destroying) => {
                     prop_assert_eq!(droplet.pending.map(|p| p.1), Some(JobType::Destroy))
                 }
-                Some(DropletStatus::Destroyed) => prop_assert!(droplet.pending.is_none() && droplet.ip.is_none()),
+                Some(DropletStatus::Destroyed) => prop_assert!(droplet.pending.is_none() && ip.is_none()),
                 Some(DropletStatus::Provisioning) => prop_assert!(droplet.pending.is_none()),
                 _ => {}
             }
@@ -175,17 +180,19 @@ proptest! {
                 Err(_) => prop_assert_eq!(&job, &before, "a refused command changed state"),
             }
             prop_assert_eq!(&refold::<Job>(&history), &job);
-            if !requeue && job.status != Some(JobStatus::Completed) {
-                prop_assert!(job.progress >= before.progress, "progress went backwards");
+            let Some(state) = &job.state else { continue };
+            let progress_before = before.state.as_ref().map_or(0, |s| s.progress);
+            if !requeue && state.status != JobStatus::Completed {
+                prop_assert!(state.progress >= progress_before, "progress went backwards");
             }
-            prop_assert!(job.progress <= 100);
-            match job.status {
-                Some(JobStatus::Running) => prop_assert!(job.worker.is_some() && job.lease_expires_at.is_some()),
-                Some(s) if s.is_terminal() => prop_assert!(job.worker.is_none() && job.lease_expires_at.is_none()),
+            prop_assert!(state.progress <= 100);
+            match state.status {
+                JobStatus::Running => prop_assert!(state.worker.is_some() && state.lease_expires_at.is_some()),
+                s if s.is_terminal() => prop_assert!(state.worker.is_none() && state.lease_expires_at.is_none()),
                 _ => {}
             }
-            if job.status == Some(JobStatus::Completed) {
-                prop_assert_eq!(job.progress, 100);
+            if state.status == JobStatus::Completed {
+                prop_assert_eq!(state.progress, 100);
             }
         }
     }
@@ -213,8 +220,11 @@ proptest! {
                 Err(_) => prop_assert_eq!(&cluster, &before),
             }
             prop_assert_eq!(&refold::<Cluster>(&history), &cluster);
-            if cluster.status == Some(schema::ClusterStatus::Deleted) {
-                prop_assert!(cluster.live_droplets.is_empty());
+            if let Some(state) = &cluster.state {
+                if state.status == schema::ClusterStatus::Deleted {
+                    prop_assert!(cluster.live_droplets.is_empty());
+                }
+                prop_assert_eq!(state.droplet_count, cluster.live_droplets.len() as i64);
             }
         }
     }

@@ -16,7 +16,7 @@ pub mod rows;
 pub mod runner;
 mod tables;
 
-pub use projection::Checkpoint;
+pub use projection::{table_of, Checkpoint};
 pub use reads::{ClusterFilter, DropletFilter, EventFilter, JobFilter, Page, ReadModels, Slice};
 pub use rows::{AuditRow, Change, ChangedRow, ClusterRow, DropletRow, JobRow, TimelineEntry};
 pub use runner::{ChangeFeed, Projector};

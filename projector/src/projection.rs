@@ -11,7 +11,7 @@ use crate::tables;
 use command::store::StoredEvent;
 use command::{Db, LogCursor};
 use schema::events::upcast;
-use schema::{ClusterEvent, DropletEvent, JobEvent};
+use schema::{AggregateType, ClusterEvent, DropletEvent, JobEvent};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
@@ -70,30 +70,41 @@ async fn save_checkpoint(
 /// A read-model row with the sequence of the last event applied to it.
 trait Versioned: Clone {
     fn version(&self) -> i64;
-    fn status(&self) -> &str;
+    fn status(&self) -> &'static str;
 }
 impl Versioned for ClusterRow {
     fn version(&self) -> i64 {
         self.version
     }
-    fn status(&self) -> &str {
-        &self.status
+    fn status(&self) -> &'static str {
+        self.state.status.as_str()
     }
 }
 impl Versioned for DropletRow {
     fn version(&self) -> i64 {
         self.version
     }
-    fn status(&self) -> &str {
-        &self.status
+    fn status(&self) -> &'static str {
+        self.state.status.as_str()
     }
 }
 impl Versioned for JobRow {
     fn version(&self) -> i64 {
         self.version
     }
-    fn status(&self) -> &str {
-        &self.status
+    fn status(&self) -> &'static str {
+        self.state.status.as_str()
+    }
+}
+
+/// The read-model table of each aggregate type. The match is exhaustive, so a new
+/// [`AggregateType`] does not compile until it has a table (and with it a projection below,
+/// a rebuild entry and per-status metrics, which all derive from this).
+pub fn table_of(kind: AggregateType) -> &'static str {
+    match kind {
+        AggregateType::Cluster => tables::CLUSTERS.name(),
+        AggregateType::Droplet => tables::DROPLETS.name(),
+        AggregateType::Job => tables::JOBS.name(),
     }
 }
 
@@ -102,7 +113,7 @@ struct Slot<R> {
     /// The row as the batch has it so far (`None` before its creation).
     row: Option<R>,
     /// Its status when the batch began (`None` if it did not exist), for the counts.
-    before: Option<String>,
+    before: Option<&'static str>,
     /// Whether the batch changed it.
     changed: bool,
 }
@@ -133,7 +144,7 @@ impl<R: Versioned> Rows<R> {
             })
             .collect();
         for (id, row) in tables::load_many(db, conn, table, &ids).await? {
-            let before = Some(row.status().to_string());
+            let before = Some(row.status());
             let stored = Slot {
                 row: Some(row),
                 before,
@@ -188,7 +199,7 @@ impl<R: Versioned> Rows<R> {
         let mut rows = Vec::with_capacity(changed.len());
         for (_, slot) in changed {
             if let Some(row) = &slot.row {
-                counts.row(table.name(), slot.before.as_deref(), row.status());
+                counts.row(table.name(), slot.before, row.status());
                 rows.push(row);
             }
         }
@@ -197,10 +208,10 @@ impl<R: Versioned> Rows<R> {
 }
 
 /// Distinct ids of `aggregate_type` in `events`.
-fn ids_of<'a>(events: &'a [StoredEvent], aggregate_type: &str) -> Vec<&'a str> {
+fn ids_of(events: &[StoredEvent], aggregate_type: AggregateType) -> Vec<&str> {
     let mut ids: Vec<&str> = events
         .iter()
-        .filter(|e| e.aggregate_type == aggregate_type)
+        .filter(|e| e.aggregate_type == aggregate_type.as_str())
         .map(|e| e.aggregate_id.as_str())
         .collect();
     ids.sort_unstable();
@@ -227,19 +238,30 @@ pub(crate) async fn apply_batch(
     events: &[StoredEvent],
     collect: bool,
 ) -> Result<(Checkpoint, Vec<Change>), sqlx::Error> {
-    let mut clusters =
-        Rows::load(db, &mut *conn, &tables::CLUSTERS, ids_of(events, "Cluster")).await?;
-    let mut droplets =
-        Rows::load(db, &mut *conn, &tables::DROPLETS, ids_of(events, "Droplet")).await?;
-    let mut jobs = Rows::load(db, &mut *conn, &tables::JOBS, ids_of(events, "Job")).await?;
+    use AggregateType as T;
+    let mut clusters = Rows::load(
+        db,
+        &mut *conn,
+        &tables::CLUSTERS,
+        ids_of(events, T::Cluster),
+    )
+    .await?;
+    let mut droplets = Rows::load(
+        db,
+        &mut *conn,
+        &tables::DROPLETS,
+        ids_of(events, T::Droplet),
+    )
+    .await?;
+    let mut jobs = Rows::load(db, &mut *conn, &tables::JOBS, ids_of(events, T::Job)).await?;
     let mut audits = Vec::with_capacity(events.len());
     let mut changes = Vec::with_capacity(if collect { events.len() } else { 0 });
     for e in events {
         // A redelivered older event must not move the checkpoint backwards.
         cp.cursor = cp.cursor.max(e.cursor());
         let ordinal = cp.ordinal + 1;
-        let changed = match e.aggregate_type.as_str() {
-            "Cluster" => match clusters.apply(
+        let changed = match T::parse(&e.aggregate_type) {
+            Some(T::Cluster) => match clusters.apply(
                 e,
                 || decode::<ClusterEvent>(e),
                 |row, ev| fold::cluster(row, ordinal, e, ev),
@@ -247,7 +269,7 @@ pub(crate) async fn apply_batch(
                 None => continue,
                 Some(row) => row.filter(|_| collect).cloned().map(ChangedRow::Cluster),
             },
-            "Droplet" => match droplets.apply(
+            Some(T::Droplet) => match droplets.apply(
                 e,
                 || decode::<DropletEvent>(e),
                 |row, ev| fold::droplet(row, ordinal, e, ev),
@@ -255,7 +277,7 @@ pub(crate) async fn apply_batch(
                 None => continue,
                 Some(row) => row.filter(|_| collect).cloned().map(ChangedRow::Droplet),
             },
-            "Job" => match jobs.apply(
+            Some(T::Job) => match jobs.apply(
                 e,
                 || decode::<JobEvent>(e),
                 |row, ev| fold::job(row, ordinal, e, ev),
@@ -263,9 +285,9 @@ pub(crate) async fn apply_batch(
                 None => continue,
                 Some(row) => row.filter(|_| collect).cloned().map(ChangedRow::Job),
             },
-            other => {
+            None => {
                 tracing::warn!(
-                    aggregate_type = other,
+                    aggregate_type = e.aggregate_type,
                     position = e.position,
                     "event of unknown aggregate type; recorded in the audit log only"
                 );

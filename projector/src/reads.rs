@@ -6,6 +6,7 @@ use crate::projection::{self, Checkpoint};
 use crate::rows::{AuditRow, ClusterRow, DropletRow, JobRow};
 use crate::tables::{self, AUDIT_COLS, CLUSTER_COLS, DROPLET_COLS, JOB_COLS};
 use command::Db;
+use schema::{AggregateType, ClusterStatus, DropletStatus, JobStatus, JobType};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -14,7 +15,7 @@ use sqlx::Row;
 pub struct ClusterFilter {
     pub name: Option<String>,
     pub region: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ClusterStatus>,
 }
 
 /// Filters of the `droplets` list.
@@ -22,22 +23,22 @@ pub struct ClusterFilter {
 pub struct DropletFilter {
     pub name: Option<String>,
     pub region: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<DropletStatus>,
     pub cluster_id: Option<String>,
 }
 
 /// Filters of the `jobs` list.
 #[derive(Debug, Clone, Default)]
 pub struct JobFilter {
-    pub status: Option<String>,
-    pub job_type: Option<String>,
+    pub status: Option<JobStatus>,
+    pub job_type: Option<JobType>,
     pub target_id: Option<String>,
 }
 
 /// Filters of the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
-    pub aggregate_type: Option<String>,
+    pub aggregate_type: Option<AggregateType>,
     pub aggregate_id: Option<String>,
     pub event_type: Option<String>,
     pub actor: Option<String>,
@@ -79,9 +80,9 @@ struct Where {
 }
 
 impl Where {
-    fn eq(&mut self, col: &str, value: &Option<String>) {
+    fn eq(&mut self, col: &str, value: Option<&str>) {
         if let Some(v) = value {
-            self.text.push(v.clone());
+            self.text.push(v.to_string());
             self.clauses
                 .push(format!("{col} = ${}", self.text.len() + self.numbers.len()));
         }
@@ -309,10 +310,10 @@ impl ReadModels {
     ) -> Result<Page<ClusterRow>, sqlx::Error> {
         let mut w = Where::default();
         w.like("name", &f.name);
-        w.eq("region", &f.region);
-        w.eq("status", &f.status);
+        w.eq("region", f.region.as_deref());
+        w.eq("status", f.status.map(|s| s.as_str()));
         let counted = (f.name.is_none() && f.region.is_none())
-            .then(|| counts::key("clusters", f.status.as_deref()));
+            .then(|| counts::key("clusters", f.status.map(|s| s.as_str())));
         self.page(
             Listing {
                 table: "clusters",
@@ -344,11 +345,11 @@ impl ReadModels {
     ) -> Result<Page<DropletRow>, sqlx::Error> {
         let mut w = Where::default();
         w.like("name", &f.name);
-        w.eq("region", &f.region);
-        w.eq("status", &f.status);
-        w.eq("cluster_id", &f.cluster_id);
+        w.eq("region", f.region.as_deref());
+        w.eq("status", f.status.map(|s| s.as_str()));
+        w.eq("cluster_id", f.cluster_id.as_deref());
         let counted = (f.name.is_none() && f.region.is_none() && f.cluster_id.is_none())
-            .then(|| counts::key("droplets", f.status.as_deref()));
+            .then(|| counts::key("droplets", f.status.map(|s| s.as_str())));
         self.page(
             Listing {
                 table: "droplets",
@@ -378,11 +379,11 @@ impl ReadModels {
         total: bool,
     ) -> Result<Page<JobRow>, sqlx::Error> {
         let mut w = Where::default();
-        w.eq("status", &f.status);
-        w.eq("job_type", &f.job_type);
-        w.eq("target_id", &f.target_id);
+        w.eq("status", f.status.map(|s| s.as_str()));
+        w.eq("job_type", f.job_type.map(|s| s.as_str()));
+        w.eq("target_id", f.target_id.as_deref());
         let counted = (f.job_type.is_none() && f.target_id.is_none())
-            .then(|| counts::key("jobs", f.status.as_deref()));
+            .then(|| counts::key("jobs", f.status.map(|s| s.as_str())));
         self.page(
             Listing {
                 table: "jobs",
@@ -419,11 +420,11 @@ impl ReadModels {
         total: bool,
     ) -> Result<Page<AuditRow>, sqlx::Error> {
         let mut w = Where::default();
-        w.eq("aggregate_type", &f.aggregate_type);
-        w.eq("aggregate_id", &f.aggregate_id);
-        w.eq("event_type", &f.event_type);
-        w.eq("actor", &f.actor);
-        w.eq("correlation_id", &f.correlation_id);
+        w.eq("aggregate_type", f.aggregate_type.map(|s| s.as_str()));
+        w.eq("aggregate_id", f.aggregate_id.as_deref());
+        w.eq("event_type", f.event_type.as_deref());
+        w.eq("actor", f.actor.as_deref());
+        w.eq("correlation_id", f.correlation_id.as_deref());
         w.num("recorded_us", ">=", f.since_us);
         w.num("recorded_us", "<=", f.until_us);
         w.like_ci("actor", &f.actor_contains);
@@ -524,22 +525,25 @@ impl DropletFilter {
     pub fn matches(&self, r: &DropletRow) -> bool {
         self.name
             .as_ref()
-            .is_none_or(|n| r.name.contains(n.as_str()))
-            && self.region.as_ref().is_none_or(|v| &r.region == v)
-            && self.status.as_ref().is_none_or(|v| &r.status == v)
+            .is_none_or(|n| r.state.name.contains(n.as_str()))
+            && self.region.as_ref().is_none_or(|v| &r.state.region == v)
+            && self.status.is_none_or(|v| r.state.status == v)
             && self
                 .cluster_id
                 .as_ref()
-                .is_none_or(|v| r.cluster_id.as_ref() == Some(v))
+                .is_none_or(|v| r.state.cluster_id.is_some_and(|c| c.to_string() == *v))
     }
 }
 
 impl JobFilter {
     /// Whether a row passes the filter (for live subscriptions).
     pub fn matches(&self, r: &JobRow) -> bool {
-        self.status.as_ref().is_none_or(|v| &r.status == v)
-            && self.job_type.as_ref().is_none_or(|v| &r.job_type == v)
-            && self.target_id.as_ref().is_none_or(|v| &r.target_id == v)
+        self.status.is_none_or(|v| r.state.status == v)
+            && self.job_type.is_none_or(|v| r.state.job_type == v)
+            && self
+                .target_id
+                .as_ref()
+                .is_none_or(|v| &r.state.target_id == v)
     }
 }
 
@@ -547,8 +551,7 @@ impl EventFilter {
     /// Whether an event passes the filter (for live subscriptions).
     pub fn matches(&self, r: &AuditRow) -> bool {
         self.aggregate_type
-            .as_ref()
-            .is_none_or(|v| &r.aggregate_type == v)
+            .is_none_or(|v| r.aggregate_type == v.as_str())
             && self
                 .aggregate_id
                 .as_ref()

@@ -3,20 +3,22 @@
 //! The old read models are replaced in one transaction, so readers see either the old or the
 //! complete new state, never a half-built one.
 
-use crate::projection::{self, Checkpoint};
+use crate::projection::{self, table_of, Checkpoint};
 use command::{Db, EventStore, LogCursor};
+use schema::AggregateType;
 use sqlx::Acquire;
 use std::time::Instant;
 
-/// Read-model tables, cleared before a rebuild.
-pub const READ_MODEL_TABLES: &[&str] = &[
-    "audit_log",
-    "clusters",
-    "droplets",
-    "jobs",
-    "projector_checkpoints",
-    "read_model_counts",
-];
+/// Tables the projector fills besides one table per aggregate type.
+const SHARED_TABLES: &[&str] = &["audit_log", "projector_checkpoints", "read_model_counts"];
+
+/// Read-model tables, cleared before a rebuild: one per aggregate type (from
+/// [`table_of`]) and the shared ones.
+pub fn read_model_tables() -> Vec<&'static str> {
+    let mut tables: Vec<&'static str> = AggregateType::ALL.iter().map(|k| table_of(*k)).collect();
+    tables.extend_from_slice(SHARED_TABLES);
+    tables
+}
 
 /// Events per batch a rebuild reads and applies.
 pub const BATCH_SIZE: i64 = 5000;
@@ -44,7 +46,7 @@ pub async fn rebuild(
         .map_err(|e| sqlx::Error::Protocol(e.to_string()))? as u64;
     let mut conn = db.writer.acquire().await?;
     let mut tx = conn.begin().await?;
-    for table in READ_MODEL_TABLES {
+    for table in read_model_tables() {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
             .await?;

@@ -1,36 +1,30 @@
 //! Read-model rows: what queries return and subscriptions push.
 
+use command::aggregates::{ClusterState, DropletState, JobState};
+use schema::JobStatus;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-/// A cluster as the API shows it.
+/// A cluster as the API shows it: the aggregate's own [`ClusterState`] plus bookkeeping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterRow {
     pub id: String,
     pub ordinal: i64,
-    pub name: String,
-    pub region: String,
-    pub labels: BTreeMap<String, String>,
-    pub status: String,
-    pub droplet_count: i64,
+    /// Name, region, labels, status and droplet count, as the aggregate folds them.
+    #[serde(flatten)]
+    pub state: ClusterState,
     pub version: i64,
     pub created_us: i64,
     pub updated_us: i64,
 }
 
-/// A droplet as the API shows it.
+/// A droplet as the API shows it: the aggregate's own [`DropletState`] plus bookkeeping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DropletRow {
     pub id: String,
     pub ordinal: i64,
-    pub name: String,
-    pub cluster_id: Option<String>,
-    pub region: String,
-    pub size: String,
-    pub image: String,
-    pub status: String,
-    pub ip: Option<String>,
-    pub job_id: Option<String>,
+    /// Every lifecycle field, as the aggregate folds them.
+    #[serde(flatten)]
+    pub state: DropletState,
     pub version: i64,
     pub created_us: i64,
     pub updated_us: i64,
@@ -40,31 +34,23 @@ pub struct DropletRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at_us: i64,
-    pub status: String,
+    pub status: JobStatus,
     pub stage: String,
     pub progress: i64,
     pub message: String,
 }
 
-/// A job as the API shows it.
+/// A job as the API shows it: the aggregate's own [`JobState`] plus a human message, its
+/// timeline and bookkeeping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobRow {
     pub id: String,
     pub ordinal: i64,
-    pub job_type: String,
-    pub target_type: String,
-    pub target_id: String,
-    pub status: String,
-    pub progress: i64,
-    pub stage: String,
+    /// Every lifecycle field, as the aggregate folds them.
+    #[serde(flatten)]
+    pub state: JobState,
+    /// What the last event said, for people.
     pub message: String,
-    pub attempts: i64,
-    pub max_attempts: i64,
-    pub worker: Option<String>,
-    pub lease_expires_us: Option<i64>,
-    pub not_before_us: Option<i64>,
-    pub error: Option<String>,
-    pub result: Option<serde_json::Value>,
     pub timeline: Vec<TimelineEntry>,
     pub version: i64,
     pub created_us: i64,

@@ -1,13 +1,16 @@
 //! Reading and writing read-model rows. The SQL is shared by both backends.
 
 use crate::rows::{AuditRow, ClusterRow, DropletRow, JobRow};
+use chrono::{DateTime, Utc};
+use command::aggregates::{ClusterState, DropletState, JobState};
 use command::Db;
+use schema::{AggregateType, ClusterId, ClusterStatus, DropletStatus, JobId, JobStatus, JobType};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 pub(crate) const CLUSTER_COLS: &str =
     "id, ordinal, name, region, labels, status, droplet_count, version, created_us, updated_us";
-pub(crate) const DROPLET_COLS: &str = "id, ordinal, name, cluster_id, region, size, image, status, ip, job_id, version, created_us, updated_us";
+pub(crate) const DROPLET_COLS: &str = "id, ordinal, name, cluster_id, region, size, image, status, ip, job_id, status_before_destroy, version, created_us, updated_us";
 pub(crate) const JOB_COLS: &str = "id, ordinal, job_type, target_type, target_id, status, progress, stage, message, attempts, max_attempts, worker, lease_expires_us, not_before_us, error, result, timeline, version, created_us, updated_us";
 pub(crate) const AUDIT_COLS: &str = "ordinal, global_position, aggregate_type, aggregate_id, sequence, event_type, event_version, event_id, actor, correlation_id, causation_id, payload, metadata, recorded_us";
 
@@ -16,15 +19,56 @@ fn json<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, sq
     serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
+/// A text column that holds a typed value (a status, a type, an id).
+fn typed<T>(row: &AnyRow, col: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(col)?;
+    parse(&text).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: col.to_string(),
+        source: format!("unexpected value {text:?}").into(),
+    })
+}
+
+/// A nullable text column that holds a typed value.
+fn typed_opt<T>(
+    row: &AnyRow,
+    col: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, sqlx::Error> {
+    let text: Option<String> = row.try_get(col)?;
+    text.map(|t| {
+        parse(&t).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: col.to_string(),
+            source: format!("unexpected value {t:?}").into(),
+        })
+    })
+    .transpose()
+}
+
+/// A nullable time column in microseconds since the epoch.
+fn time_opt(row: &AnyRow, col: &str) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let us: Option<i64> = row.try_get(col)?;
+    Ok(us.and_then(DateTime::from_timestamp_micros))
+}
+
+fn number<T: TryFrom<i64>>(row: &AnyRow, col: &str) -> Result<T, sqlx::Error> {
+    let n: i64 = row.try_get(col)?;
+    T::try_from(n).map_err(|_| sqlx::Error::ColumnDecode {
+        index: col.to_string(),
+        source: format!("{n} is out of range").into(),
+    })
+}
+
 pub(crate) fn cluster_from(row: &AnyRow) -> Result<ClusterRow, sqlx::Error> {
     Ok(ClusterRow {
         id: row.try_get("id")?,
         ordinal: row.try_get("ordinal")?,
-        name: row.try_get("name")?,
-        region: row.try_get("region")?,
-        labels: json(row, "labels")?,
-        status: row.try_get("status")?,
-        droplet_count: row.try_get("droplet_count")?,
+        state: ClusterState {
+            name: row.try_get("name")?,
+            region: row.try_get("region")?,
+            labels: json(row, "labels")?,
+            status: typed(row, "status", ClusterStatus::parse)?,
+            droplet_count: row.try_get("droplet_count")?,
+        },
         version: row.try_get("version")?,
         created_us: row.try_get("created_us")?,
         updated_us: row.try_get("updated_us")?,
@@ -35,14 +79,17 @@ pub(crate) fn droplet_from(row: &AnyRow) -> Result<DropletRow, sqlx::Error> {
     Ok(DropletRow {
         id: row.try_get("id")?,
         ordinal: row.try_get("ordinal")?,
-        name: row.try_get("name")?,
-        cluster_id: row.try_get("cluster_id")?,
-        region: row.try_get("region")?,
-        size: row.try_get("size")?,
-        image: row.try_get("image")?,
-        status: row.try_get("status")?,
-        ip: row.try_get("ip")?,
-        job_id: row.try_get("job_id")?,
+        state: DropletState {
+            name: row.try_get("name")?,
+            cluster_id: typed_opt(row, "cluster_id", |s| s.parse::<ClusterId>().ok())?,
+            region: row.try_get("region")?,
+            size: row.try_get("size")?,
+            image: row.try_get("image")?,
+            status: typed(row, "status", DropletStatus::parse)?,
+            ip: row.try_get("ip")?,
+            job_id: typed(row, "job_id", |s| s.parse::<JobId>().ok())?,
+            status_before_destroy: typed_opt(row, "status_before_destroy", DropletStatus::parse)?,
+        },
         version: row.try_get("version")?,
         created_us: row.try_get("created_us")?,
         updated_us: row.try_get("updated_us")?,
@@ -54,20 +101,22 @@ pub(crate) fn job_from(row: &AnyRow) -> Result<JobRow, sqlx::Error> {
     Ok(JobRow {
         id: row.try_get("id")?,
         ordinal: row.try_get("ordinal")?,
-        job_type: row.try_get("job_type")?,
-        target_type: row.try_get("target_type")?,
-        target_id: row.try_get("target_id")?,
-        status: row.try_get("status")?,
-        progress: row.try_get("progress")?,
-        stage: row.try_get("stage")?,
+        state: JobState {
+            job_type: typed(row, "job_type", JobType::parse)?,
+            target_type: typed(row, "target_type", AggregateType::parse)?,
+            target_id: row.try_get("target_id")?,
+            status: typed(row, "status", JobStatus::parse)?,
+            attempts: number(row, "attempts")?,
+            max_attempts: number(row, "max_attempts")?,
+            worker: row.try_get("worker")?,
+            lease_expires_at: time_opt(row, "lease_expires_us")?,
+            not_before: time_opt(row, "not_before_us")?,
+            progress: number(row, "progress")?,
+            stage: row.try_get("stage")?,
+            error: row.try_get("error")?,
+            result: result.and_then(|r| serde_json::from_str(&r).ok()),
+        },
         message: row.try_get("message")?,
-        attempts: row.try_get("attempts")?,
-        max_attempts: row.try_get("max_attempts")?,
-        worker: row.try_get("worker")?,
-        lease_expires_us: row.try_get("lease_expires_us")?,
-        not_before_us: row.try_get("not_before_us")?,
-        error: row.try_get("error")?,
-        result: result.and_then(|r| serde_json::from_str(&r).ok()),
         timeline: json(row, "timeline")?,
         version: row.try_get("version")?,
         created_us: row.try_get("created_us")?,
@@ -239,51 +288,55 @@ pub(crate) async fn save_many<R>(
 }
 
 fn bind_cluster<'q>(q: AnyQuery<'q>, r: &'q ClusterRow) -> AnyQuery<'q> {
+    let s = &r.state;
     q.bind(&r.id)
         .bind(r.ordinal)
-        .bind(&r.name)
-        .bind(&r.region)
-        .bind(serde_json::to_string(&r.labels).unwrap_or_default())
-        .bind(&r.status)
-        .bind(r.droplet_count)
+        .bind(&s.name)
+        .bind(&s.region)
+        .bind(serde_json::to_string(&s.labels).unwrap_or_default())
+        .bind(s.status.as_str())
+        .bind(s.droplet_count)
         .bind(r.version)
         .bind(r.created_us)
         .bind(r.updated_us)
 }
 
 fn bind_droplet<'q>(q: AnyQuery<'q>, r: &'q DropletRow) -> AnyQuery<'q> {
+    let s = &r.state;
     q.bind(&r.id)
         .bind(r.ordinal)
-        .bind(&r.name)
-        .bind(r.cluster_id.as_deref())
-        .bind(&r.region)
-        .bind(&r.size)
-        .bind(&r.image)
-        .bind(&r.status)
-        .bind(r.ip.as_deref())
-        .bind(r.job_id.as_deref())
+        .bind(&s.name)
+        .bind(s.cluster_id.map(|c| c.to_string()))
+        .bind(&s.region)
+        .bind(&s.size)
+        .bind(&s.image)
+        .bind(s.status.as_str())
+        .bind(s.ip.as_deref())
+        .bind(s.job_id.to_string())
+        .bind(s.status_before_destroy.map(|st| st.as_str()))
         .bind(r.version)
         .bind(r.created_us)
         .bind(r.updated_us)
 }
 
 fn bind_job<'q>(q: AnyQuery<'q>, r: &'q JobRow) -> AnyQuery<'q> {
+    let s = &r.state;
     q.bind(&r.id)
         .bind(r.ordinal)
-        .bind(&r.job_type)
-        .bind(&r.target_type)
-        .bind(&r.target_id)
-        .bind(&r.status)
-        .bind(r.progress)
-        .bind(&r.stage)
+        .bind(s.job_type.as_str())
+        .bind(s.target_type.as_str())
+        .bind(&s.target_id)
+        .bind(s.status.as_str())
+        .bind(i64::from(s.progress))
+        .bind(&s.stage)
         .bind(&r.message)
-        .bind(r.attempts)
-        .bind(r.max_attempts)
-        .bind(r.worker.as_deref())
-        .bind(r.lease_expires_us)
-        .bind(r.not_before_us)
-        .bind(r.error.as_deref())
-        .bind(r.result.as_ref().map(|v| v.to_string()))
+        .bind(i64::from(s.attempts))
+        .bind(i64::from(s.max_attempts))
+        .bind(s.worker.as_deref())
+        .bind(s.lease_expires_at.map(|t| t.timestamp_micros()))
+        .bind(s.not_before.map(|t| t.timestamp_micros()))
+        .bind(s.error.as_deref())
+        .bind(s.result.as_ref().map(|v| v.to_string()))
         .bind(serde_json::to_string(&r.timeline).unwrap_or_default())
         .bind(r.version)
         .bind(r.created_us)

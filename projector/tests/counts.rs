@@ -8,6 +8,7 @@ use command::{Db, EventStore, LogCursor};
 use common::Fixture;
 use projector::projection::{self, Checkpoint};
 use projector::{ClusterFilter, DropletFilter, EventFilter, JobFilter, ReadModels};
+use schema::{ClusterStatus, DropletStatus, JobStatus};
 use sqlx::Acquire;
 
 async fn project(db: &Db, store: &EventStore, mut cp: Checkpoint, batch: i64) -> Checkpoint {
@@ -27,8 +28,14 @@ async fn assert_counts(reads: &ReadModels) {
     for table in ["clusters", "droplets", "jobs"] {
         let by_status = reads.count_by_status(table).await.unwrap();
         let all: i64 = by_status.iter().map(|(_, n)| n).sum();
-        let mut statuses: Vec<Option<String>> = vec![None, Some("NO-SUCH-STATUS".into())];
-        statuses.extend(by_status.iter().map(|(s, _)| Some(s.clone())));
+        // Every status of the type, including those no row has (their count is 0).
+        let names: Vec<&str> = match table {
+            "clusters" => ClusterStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            "droplets" => DropletStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            _ => JobStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        };
+        let mut statuses: Vec<Option<String>> = vec![None];
+        statuses.extend(names.iter().map(|s| Some(s.to_string())));
         for status in statuses {
             let want = match &status {
                 None => all,
@@ -42,21 +49,21 @@ async fn assert_counts(reads: &ReadModels) {
                 let got = match table {
                     "clusters" => {
                         let f = ClusterFilter {
-                            status: status.clone(),
+                            status: status.as_deref().and_then(ClusterStatus::parse),
                             ..Default::default()
                         };
                         reads.clusters(&f, after, 1, true).await.unwrap().total
                     }
                     "droplets" => {
                         let f = DropletFilter {
-                            status: status.clone(),
+                            status: status.as_deref().and_then(DropletStatus::parse),
                             ..Default::default()
                         };
                         reads.droplets(&f, after, 1, true).await.unwrap().total
                     }
                     _ => {
                         let f = JobFilter {
-                            status: status.clone(),
+                            status: status.as_deref().and_then(JobStatus::parse),
                             ..Default::default()
                         };
                         reads.jobs(&f, after, 1, true).await.unwrap().total

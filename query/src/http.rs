@@ -143,7 +143,8 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    for table in ["droplets", "jobs", "clusters"] {
+    for kind in schema::AggregateType::ALL {
+        let table = projector::table_of(*kind);
         if let Ok(counts) = state.reads.count_by_status(table).await {
             for (status, n) in counts {
                 let name = format!("clustergenie_{table}");

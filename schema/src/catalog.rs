@@ -171,7 +171,7 @@ macro_rules! slug_type {
                     let known: Vec<&str> = $table.iter().map(|r| r.slug).collect();
                     Err(ValueError::new(
                         $field,
-                        format!("unknown {} {:?}; known: {}", $field, s, known.join(", ")),
+                        format!("unknown {} {}; known: {}", $field, crate::values::excerpt(s), known.join(", ")),
                     ))
                 }
             }

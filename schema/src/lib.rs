@@ -13,6 +13,6 @@ pub use events::{ClusterEvent, DomainEventKind, DropletEvent, JobEvent, UpcastEr
 pub use ids::{ClusterId, DropletId, JobId};
 pub use metadata::EventMetadata;
 pub use values::{
-    AggregateType, ClusterName, ClusterStatus, DropletName, DropletStatus, JobStatus, JobType,
-    Labels, ValueError,
+    excerpt, AggregateType, ClusterName, ClusterStatus, DropletName, DropletStatus, IdempotencyKey,
+    JobStatus, JobType, Labels, ValueError,
 };

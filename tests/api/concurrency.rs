@@ -158,3 +158,30 @@ async fn idempotent_retries_return_the_first_result(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(idempotent_retries_return_the_first_result);
+
+/// Many droplets created at once into one cluster all succeed: without an expected version a
+/// lost race on the cluster is decided again on its fresh state, never reported to the client.
+async fn concurrent_creates_into_one_cluster_all_succeed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cluster = app.create_cluster("busy", "nyc1").await;
+    let create =
+        "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { droplet { id } } }";
+    let results = futures::future::join_all((0..12).map(|i| {
+        let input = json!({ "i": { "name": format!("busy-{i}"), "region": "nyc1",
+            "size": "s-1vcpu-1gb", "image": "debian-12-x64", "clusterId": cluster } });
+        app.gql(create, input)
+    }))
+    .await;
+    for r in &results {
+        assert_eq!(error_code(r), None, "{r}");
+    }
+    let r = app
+        .gql(
+            "query($id: ID!) { cluster(id: $id) { dropletCount } }",
+            json!({ "id": cluster }),
+        )
+        .await;
+    assert_eq!(r["data"]["cluster"]["dropletCount"], 12, "{r}");
+    app.stop().await;
+}
+on_both_backends!(concurrent_creates_into_one_cluster_all_succeed);

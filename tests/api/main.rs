@@ -6,6 +6,7 @@ mod helpers;
 mod audit;
 mod concurrency;
 mod demo_flow;
+mod lifecycle;
 mod limits;
 mod operations;
 mod persistence;

@@ -110,6 +110,8 @@ fn a_bad_configuration_value_stops_start_up_with_one_line() {
         ("CLUSTERGENIE_WORKER_QUEUE", "0"),
         ("CLUSTERGENIE_LISTEN", "not-an-address"),
         ("DATABASE_URL", "mysql://nope"),
+        ("KAFKA_BROKERS", "no-port"),
+        ("REDIS_URL", "http://not-redis"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
             .arg("serve")

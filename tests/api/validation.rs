@@ -180,3 +180,114 @@ async fn bad_inputs_are_refused_with_codes_and_append_nothing(backend: Backend) 
     app.stop().await;
 }
 on_both_backends!(bad_inputs_are_refused_with_codes_and_append_nothing);
+
+/// Error messages are for people: no Rust debug formatting, no sentence twice, at most a
+/// short excerpt of the input; label values refuse invisible characters; lengths count
+/// characters; idempotency keys refuse control characters and are bounded.
+async fn value_errors_read_well_and_refuse_hidden_characters(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_cluster("taken-name", "nyc1").await;
+    let before = app.event_count().await;
+    let create =
+        "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } } }";
+    let message = |r: &serde_json::Value| {
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let refuse = |r: &serde_json::Value, code: &str| {
+        assert_eq!(error_code(r).as_deref(), Some(code), "{r}");
+        let m = r["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            !m.contains("(\"") && !m.contains("Name("),
+            "debug formatting in {m:?}"
+        );
+        let sentences: Vec<&str> = m.split("; ").collect();
+        let mut distinct = sentences.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), sentences.len(), "a sentence twice in {m:?}");
+        assert!(
+            m.chars().count() < 300,
+            "message too long: {} chars",
+            m.chars().count()
+        );
+    };
+
+    let r = app
+        .gql(
+            create,
+            json!({ "i": { "name": "taken-name", "region": "nyc1" } }),
+        )
+        .await;
+    refuse(&r, "CONFLICT");
+    assert_eq!(message(&r), "cluster name \"taken-name\" is already taken");
+
+    let huge_key = "K".repeat(100_000);
+    let r = app
+        .gql(create, json!({ "i": { "name": "labelled", "region": "nyc1", "labels": [{ "key": huge_key, "value": "v" }] } }))
+        .await;
+    refuse(&r, "BAD_USER_INPUT");
+    for hidden in [
+        "evil\u{202E}gnp.exe",
+        "a\u{200B}b",
+        "tag\u{E0041}",
+        "x\u{2066}y",
+        "nul\u{0}",
+    ] {
+        let r = app
+            .gql(create, json!({ "i": { "name": "labelled", "region": "nyc1", "labels": [{ "key": "k", "value": hidden }] } }))
+            .await;
+        refuse(&r, "BAD_USER_INPUT");
+        assert!(
+            !message(&r).contains(hidden),
+            "the hidden value was echoed: {r}"
+        );
+    }
+    let r = app
+        .gql(create, json!({ "i": { "name": "labelled", "region": "nyc1", "labels": [{ "key": "k", "value": "é".repeat(64) }] } }))
+        .await;
+    refuse(&r, "BAD_USER_INPUT");
+    assert!(message(&r).contains("63 characters"), "{r}");
+
+    let r = app
+        .gql(
+            create,
+            json!({ "i": { "name": "a".repeat(64), "region": "nyc1" } }),
+        )
+        .await;
+    refuse(&r, "BAD_USER_INPUT");
+    assert_eq!(message(&r), "name: must be at most 63 characters, got 64");
+
+    for key in [
+        "nul\u{0}key".to_string(),
+        "x".repeat(201),
+        "bidi\u{202E}".to_string(),
+    ] {
+        let r = app
+            .gql(
+                create,
+                json!({ "i": { "name": "keyed", "region": "nyc1", "idempotencyKey": key } }),
+            )
+            .await;
+        refuse(&r, "BAD_USER_INPUT");
+    }
+    assert_eq!(
+        app.event_count().await,
+        before,
+        "refused input appended events"
+    );
+
+    // 200 characters are fine even when they take 400 bytes; a label value of 63 "é" too.
+    let r = app
+        .gql(
+            create,
+            json!({ "i": { "name": "keyed", "region": "nyc1", "idempotencyKey": "é".repeat(200),
+            "labels": [{ "key": "k", "value": "é".repeat(63) }] } }),
+        )
+        .await;
+    assert_eq!(error_code(&r), None, "{r}");
+    app.stop().await;
+}
+on_both_backends!(value_errors_read_well_and_refuse_hidden_characters);

@@ -3,7 +3,7 @@
 //! It tracks its live droplets so that deleting a cluster that still has any is refused on
 //! the write side, under the same optimistic concurrency as everything else.
 
-use super::DomainError;
+use super::{DomainError, Lifecycle};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use schema::{ClusterEvent, ClusterName, ClusterStatus, DropletId, Labels, Region};
@@ -27,17 +27,61 @@ pub enum ClusterCommand {
     DeleteCluster,
 }
 
-/// The state of one cluster, folded from its events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Cluster {
+/// What readers see of a cluster: every field of its read-model row. Folded by
+/// [`Lifecycle::evolve`] on both sides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterState {
     /// Name.
     pub name: String,
     /// Region slug.
     pub region: String,
     /// Labels.
     pub labels: BTreeMap<String, String>,
-    /// `None` before creation.
-    pub status: Option<ClusterStatus>,
+    /// Lifecycle status.
+    pub status: ClusterStatus,
+    /// Droplets in it that are not destroyed.
+    pub droplet_count: i64,
+}
+
+impl Lifecycle for ClusterState {
+    type Event = ClusterEvent;
+
+    fn create(event: &ClusterEvent) -> Option<Self> {
+        match event {
+            ClusterEvent::ClusterCreated {
+                name,
+                region,
+                labels,
+            } => Some(Self {
+                name: name.clone(),
+                region: region.clone(),
+                labels: labels.clone(),
+                status: ClusterStatus::Active,
+                droplet_count: 0,
+            }),
+            _ => None,
+        }
+    }
+
+    fn apply(&mut self, event: &ClusterEvent) {
+        match event {
+            ClusterEvent::ClusterCreated { .. } => {}
+            ClusterEvent::DropletAttached { .. } => self.droplet_count += 1,
+            ClusterEvent::DropletDetached { .. } => {
+                self.droplet_count = (self.droplet_count - 1).max(0)
+            }
+            ClusterEvent::ClusterDeleted {} => self.status = ClusterStatus::Deleted,
+        }
+    }
+}
+
+/// The state of one cluster, folded from its events: what readers see, plus the set of live
+/// droplets that deciding needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// What readers see (`None` before creation).
+    #[serde(flatten)]
+    pub state: Option<ClusterState>,
     /// Droplets that are not destroyed.
     pub live_droplets: BTreeSet<DropletId>,
 }
@@ -61,7 +105,7 @@ impl Aggregate for Cluster {
                 region,
                 labels,
             } => {
-                if self.status.is_some() {
+                if self.state.is_some() {
                     return Err(DomainError::AlreadyExists("cluster already exists".into()));
                 }
                 let event = ClusterEvent::ClusterCreated {
@@ -85,11 +129,10 @@ impl Aggregate for Cluster {
                 }
             }
             ClusterCommand::DeleteCluster => {
-                self.require_active()?;
+                let name = &self.require_active()?.name;
                 if !self.live_droplets.is_empty() {
                     return Err(DomainError::FailedPrecondition(format!(
-                        "cluster {} still has {} live droplet(s); destroy them first",
-                        self.name,
+                        "cluster {name} still has {} live droplet(s); destroy them first",
                         self.live_droplets.len()
                     )));
                 }
@@ -100,37 +143,27 @@ impl Aggregate for Cluster {
     }
 
     fn apply(&mut self, event: Self::Event) {
-        match event {
-            ClusterEvent::ClusterCreated {
-                name,
-                region,
-                labels,
-            } => {
-                self.name = name;
-                self.region = region;
-                self.labels = labels;
-                self.status = Some(ClusterStatus::Active);
-            }
+        match &event {
             ClusterEvent::DropletAttached { droplet_id } => {
-                self.live_droplets.insert(droplet_id);
+                self.live_droplets.insert(*droplet_id);
             }
             ClusterEvent::DropletDetached { droplet_id } => {
-                self.live_droplets.remove(&droplet_id);
+                self.live_droplets.remove(droplet_id);
             }
-            ClusterEvent::ClusterDeleted {} => self.status = Some(ClusterStatus::Deleted),
+            _ => {}
         }
+        ClusterState::evolve(&mut self.state, &event);
     }
 }
 
 impl Cluster {
-    fn require_active(&self) -> Result<(), DomainError> {
-        match self.status {
+    fn require_active(&self) -> Result<&ClusterState, DomainError> {
+        match &self.state {
             None => Err(DomainError::NotFound("cluster not found".into())),
-            Some(ClusterStatus::Deleted) => Err(DomainError::FailedPrecondition(format!(
-                "cluster {} is deleted",
-                self.name
-            ))),
-            Some(ClusterStatus::Active) => Ok(()),
+            Some(s) if s.status == ClusterStatus::Deleted => Err(DomainError::FailedPrecondition(
+                format!("cluster {} is deleted", s.name),
+            )),
+            Some(s) => Ok(s),
         }
     }
 }

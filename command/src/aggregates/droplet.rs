@@ -4,7 +4,7 @@
 //! At most one operation (resize, power, destroy) is pending at a time; it is carried out
 //! by a job and completed or abandoned by the worker.
 
-use super::DomainError;
+use super::{DomainError, Lifecycle};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use schema::{
@@ -66,9 +66,10 @@ pub enum DropletCommand {
     AbandonOperation { job_id: JobId, reason: String },
 }
 
-/// The state of one droplet, folded from its events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Droplet {
+/// What readers see of a droplet: every field of its read-model row, and the status an
+/// abandoned destroy returns to. Folded by [`Lifecycle::evolve`] on both sides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DropletState {
     /// Name.
     pub name: String,
     /// Cluster, if any.
@@ -79,22 +80,102 @@ pub struct Droplet {
     pub size: String,
     /// Image slug.
     pub image: String,
-    /// `None` before creation.
-    pub status: Option<DropletStatus>,
+    /// Lifecycle status.
+    pub status: DropletStatus,
     /// Public address once running.
     pub ip: Option<String>,
-    /// The job that provisions it.
-    pub provision_job: Option<JobId>,
-    /// The operation in progress, if any.
-    pub pending: Option<(JobId, JobType)>,
+    /// The most recent job started for it (provisioning or an operation).
+    pub job_id: JobId,
     /// Status before DESTROYING, restored if destruction is abandoned.
     pub status_before_destroy: Option<DropletStatus>,
 }
 
+impl Lifecycle for DropletState {
+    type Event = DropletEvent;
+
+    fn create(event: &DropletEvent) -> Option<Self> {
+        match event {
+            DropletEvent::DropletCreated {
+                name,
+                cluster_id,
+                region,
+                size,
+                image,
+                job_id,
+            } => Some(Self {
+                name: name.clone(),
+                cluster_id: *cluster_id,
+                region: region.clone(),
+                size: size.clone(),
+                image: image.clone(),
+                status: DropletStatus::Provisioning,
+                ip: None,
+                job_id: *job_id,
+                status_before_destroy: None,
+            }),
+            _ => None,
+        }
+    }
+
+    fn apply(&mut self, event: &DropletEvent) {
+        use DropletStatus as S;
+        match event {
+            DropletEvent::DropletCreated { .. } => {}
+            DropletEvent::DropletProvisioningRestarted { job_id } => {
+                self.status = S::Provisioning;
+                self.job_id = *job_id;
+            }
+            DropletEvent::DropletProvisioned { ip } => {
+                self.status = S::Running;
+                self.ip = Some(ip.clone());
+            }
+            DropletEvent::DropletProvisioningFailed { .. } => self.status = S::Failed,
+            DropletEvent::DropletOperationRequested { job_id, .. } => self.job_id = *job_id,
+            DropletEvent::DropletOperationAbandoned { .. } => {
+                if let Some(previous) = self.status_before_destroy.take() {
+                    self.status = previous;
+                }
+            }
+            DropletEvent::DropletResized { size } => self.size = size.clone(),
+            DropletEvent::DropletPoweredOn {} => self.status = S::Running,
+            DropletEvent::DropletPoweredOff {} => self.status = S::Stopped,
+            DropletEvent::DropletDestroying {} => {
+                self.status_before_destroy = Some(self.status);
+                self.status = S::Destroying;
+            }
+            DropletEvent::DropletDestroyed {} => {
+                self.status = S::Destroyed;
+                self.status_before_destroy = None;
+                self.ip = None;
+            }
+        }
+    }
+}
+
+/// The state of one droplet, folded from its events: what readers see, plus what only
+/// deciding needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Droplet {
+    /// What readers see (`None` before creation).
+    #[serde(flatten)]
+    pub state: Option<DropletState>,
+    /// The job that provisions it.
+    pub provision_job: Option<JobId>,
+    /// The operation in progress, if any.
+    pub pending: Option<(JobId, JobType)>,
+}
+
 impl Droplet {
-    fn status(&self) -> Result<DropletStatus, DomainError> {
-        self.status
+    fn current(&self) -> Result<&DropletState, DomainError> {
+        self.state
+            .as_ref()
             .ok_or_else(|| DomainError::NotFound("droplet not found".into()))
+    }
+    fn status(&self) -> Result<DropletStatus, DomainError> {
+        self.current().map(|s| s.status)
+    }
+    fn name(&self) -> &str {
+        self.state.as_ref().map_or("", |s| s.name.as_str())
     }
 }
 
@@ -121,7 +202,7 @@ impl Aggregate for Droplet {
                 image,
                 job_id,
             } => {
-                if self.status.is_some() {
+                if self.state.is_some() {
                     return Err(DomainError::AlreadyExists("droplet already exists".into()));
                 }
                 let event = DropletEvent::DropletCreated {
@@ -143,7 +224,7 @@ impl Aggregate for Droplet {
                 other => {
                     return Err(DomainError::FailedPrecondition(format!(
                         "droplet {} is {other}; it cannot be provisioned",
-                        self.name
+                        self.name()
                     )))
                 }
             },
@@ -160,19 +241,20 @@ impl Aggregate for Droplet {
                 }
             }
             DropletCommand::RequestOperation { job_id, operation } => {
-                let status = self.status()?;
+                let current = self.current()?;
+                let status = current.status;
                 if let Some((pending, job_type)) = self.pending {
                     return Err(DomainError::FailedPrecondition(format!(
                         "droplet {} already has a {job_type} job in progress ({pending})",
-                        self.name
+                        self.name()
                     )));
                 }
                 let allowed = match &operation {
                     DropletOperation::Resize { size } => {
-                        if size.as_str() == self.size {
+                        if size.as_str() == current.size {
                             return Err(DomainError::FailedPrecondition(format!(
                                 "droplet {} already has size {}",
-                                self.name, self.size
+                                current.name, current.size
                             )));
                         }
                         matches!(status, S::Running | S::Stopped)
@@ -186,7 +268,7 @@ impl Aggregate for Droplet {
                 if !allowed {
                     return Err(DomainError::FailedPrecondition(format!(
                         "droplet {} is {status}; cannot {}",
-                        self.name,
+                        current.name,
                         describe(&operation)
                     )));
                 }
@@ -240,65 +322,22 @@ impl Aggregate for Droplet {
     }
 
     fn apply(&mut self, event: Self::Event) {
-        use DropletStatus as S;
-        match event {
-            DropletEvent::DropletCreated {
-                name,
-                cluster_id,
-                region,
-                size,
-                image,
-                job_id,
-            } => {
-                self.name = name;
-                self.cluster_id = cluster_id;
-                self.region = region;
-                self.size = size;
-                self.image = image;
-                self.status = Some(S::Provisioning);
-                self.provision_job = Some(job_id);
+        match &event {
+            DropletEvent::DropletCreated { job_id, .. }
+            | DropletEvent::DropletProvisioningRestarted { job_id } => {
+                self.provision_job = Some(*job_id)
             }
-            DropletEvent::DropletProvisioningRestarted { job_id } => {
-                self.status = Some(S::Provisioning);
-                self.provision_job = Some(job_id);
-            }
-            DropletEvent::DropletProvisioned { ip } => {
-                self.status = Some(S::Running);
-                self.ip = Some(ip);
-            }
-            DropletEvent::DropletProvisioningFailed { .. } => self.status = Some(S::Failed),
             DropletEvent::DropletOperationRequested { job_id, job_type } => {
-                self.pending = Some((job_id, job_type));
+                self.pending = Some((*job_id, *job_type));
             }
-            DropletEvent::DropletOperationAbandoned { .. } => {
-                self.pending = None;
-                if let Some(previous) = self.status_before_destroy.take() {
-                    self.status = Some(previous);
-                }
-            }
-            DropletEvent::DropletResized { size } => {
-                self.size = size;
-                self.pending = None;
-            }
-            DropletEvent::DropletPoweredOn {} => {
-                self.status = Some(S::Running);
-                self.pending = None;
-            }
-            DropletEvent::DropletPoweredOff {} => {
-                self.status = Some(S::Stopped);
-                self.pending = None;
-            }
-            DropletEvent::DropletDestroying {} => {
-                self.status_before_destroy = self.status;
-                self.status = Some(S::Destroying);
-            }
-            DropletEvent::DropletDestroyed {} => {
-                self.status = Some(S::Destroyed);
-                self.pending = None;
-                self.status_before_destroy = None;
-                self.ip = None;
-            }
+            DropletEvent::DropletOperationAbandoned { .. }
+            | DropletEvent::DropletResized { .. }
+            | DropletEvent::DropletPoweredOn {}
+            | DropletEvent::DropletPoweredOff {}
+            | DropletEvent::DropletDestroyed {} => self.pending = None,
+            _ => {}
         }
+        DropletState::evolve(&mut self.state, &event);
     }
 }
 
@@ -423,7 +462,7 @@ mod tests {
         ] {
             d.apply(e);
         }
-        assert_eq!(d.status, Some(DropletStatus::Running));
+        assert_eq!(d.status(), Ok(DropletStatus::Running));
         assert_eq!(d.pending, None);
     }
 }

@@ -4,7 +4,7 @@
 //! with a `not_before` time until `max_attempts` is reached. A RUNNING job whose lease has
 //! expired (its worker died) can be started by another worker.
 
-use super::DomainError;
+use super::{DomainError, Lifecycle};
 use chrono::{DateTime, Duration, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
@@ -56,19 +56,18 @@ pub enum JobCommand {
     RequeueJob,
 }
 
-/// The state of one job, folded from its events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Job {
-    /// What it does (`None` before it is queued).
-    pub job_type: Option<JobType>,
+/// What readers see of a job: every lifecycle field of its read-model row. Folded by
+/// [`Lifecycle::evolve`] on both sides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobState {
+    /// What it does.
+    pub job_type: JobType,
     /// The aggregate it works on.
-    pub target_type: Option<AggregateType>,
+    pub target_type: AggregateType,
     /// The id of that aggregate.
     pub target_id: String,
-    /// Type-specific parameters.
-    pub params: serde_json::Value,
     /// Lifecycle status.
-    pub status: Option<JobStatus>,
+    pub status: JobStatus,
     /// Attempts started so far.
     pub attempts: u32,
     /// Attempts allowed before the job fails for good.
@@ -79,31 +78,162 @@ pub struct Job {
     pub lease_expires_at: Option<DateTime<Utc>>,
     /// Earliest time of the next attempt.
     pub not_before: Option<DateTime<Utc>>,
-    /// 0–100.
+    /// 0–100; never goes backwards within an attempt series.
     pub progress: u8,
     /// Current stage name.
     pub stage: String,
     /// Last error.
     pub error: Option<String>,
+    /// What a completed job produced.
+    pub result: Option<serde_json::Value>,
+}
+
+impl Lifecycle for JobState {
+    type Event = JobEvent;
+
+    fn create(event: &JobEvent) -> Option<Self> {
+        match event {
+            JobEvent::JobQueued {
+                job_type,
+                target_type,
+                target_id,
+                max_attempts,
+                ..
+            } => Some(Self {
+                job_type: *job_type,
+                target_type: *target_type,
+                target_id: target_id.clone(),
+                status: JobStatus::Queued,
+                attempts: 0,
+                max_attempts: *max_attempts,
+                worker: None,
+                lease_expires_at: None,
+                not_before: None,
+                progress: 0,
+                stage: "queued".into(),
+                error: None,
+                result: None,
+            }),
+            _ => None,
+        }
+    }
+
+    fn apply(&mut self, event: &JobEvent) {
+        use JobStatus as S;
+        match event {
+            JobEvent::JobQueued { .. } => {}
+            JobEvent::JobStarted {
+                attempt,
+                worker,
+                lease_expires_at,
+            } => {
+                self.status = S::Running;
+                self.attempts = *attempt;
+                self.worker = Some(worker.clone());
+                self.lease_expires_at = Some(*lease_expires_at);
+                self.not_before = None;
+                self.stage = "starting".into();
+            }
+            JobEvent::JobLeaseExpired { .. } => {
+                self.status = S::Queued;
+                self.worker = None;
+                self.lease_expires_at = None;
+            }
+            JobEvent::JobProgressed {
+                progress,
+                stage,
+                lease_expires_at,
+                ..
+            } => {
+                self.progress = self.progress.max(*progress);
+                self.stage = stage.clone();
+                self.lease_expires_at = Some(*lease_expires_at);
+            }
+            JobEvent::JobCompleted { result } => {
+                self.status = S::Completed;
+                self.progress = 100;
+                self.stage = "done".into();
+                self.result = Some(result.clone());
+                self.worker = None;
+                self.lease_expires_at = None;
+            }
+            JobEvent::JobAttemptFailed {
+                error, retry_at, ..
+            } => {
+                self.error = Some(error.clone());
+                self.worker = None;
+                self.lease_expires_at = None;
+                match retry_at {
+                    Some(at) => {
+                        self.status = S::Queued;
+                        self.not_before = Some(*at);
+                    }
+                    None => self.status = S::Failed,
+                }
+            }
+            JobEvent::JobCancelled { .. } => {
+                self.status = S::Cancelled;
+                self.worker = None;
+                self.lease_expires_at = None;
+            }
+            JobEvent::JobRequeued {} => {
+                self.status = S::Queued;
+                self.attempts = 0;
+                self.progress = 0;
+                self.stage = "queued".into();
+                self.error = None;
+                self.not_before = None;
+                self.result = None;
+            }
+        }
+    }
+}
+
+/// The state of one job, folded from its events: what readers see, plus its parameters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// What readers see (`None` before it is queued).
+    #[serde(flatten)]
+    pub state: Option<JobState>,
+    /// Type-specific parameters.
+    pub params: serde_json::Value,
 }
 
 impl Job {
-    fn status(&self) -> Result<JobStatus, DomainError> {
-        self.status
+    fn current(&self) -> Result<&JobState, DomainError> {
+        self.state
+            .as_ref()
             .ok_or_else(|| DomainError::NotFound("job not found".into()))
     }
 
-    fn require_holder(&self, worker: &str) -> Result<(), DomainError> {
-        let status = self.status()?;
-        if status != JobStatus::Running {
-            return Err(DomainError::FailedPrecondition(format!("job is {status}")));
+    fn status(&self) -> Result<JobStatus, DomainError> {
+        self.current().map(|s| s.status)
+    }
+
+    /// What it does (`None` before it is queued).
+    pub fn job_type(&self) -> Option<JobType> {
+        self.state.as_ref().map(|s| s.job_type)
+    }
+
+    /// The id of the aggregate it works on (empty before it is queued).
+    pub fn target_id(&self) -> &str {
+        self.state.as_ref().map_or("", |s| s.target_id.as_str())
+    }
+
+    fn require_holder(&self, worker: &str) -> Result<&JobState, DomainError> {
+        let state = self.current()?;
+        if state.status != JobStatus::Running {
+            return Err(DomainError::FailedPrecondition(format!(
+                "job is {}",
+                state.status
+            )));
         }
-        if self.worker.as_deref() != Some(worker) {
+        if state.worker.as_deref() != Some(worker) {
             return Err(DomainError::FailedPrecondition(
                 "job lease is held by another worker".into(),
             ));
         }
-        Ok(())
+        Ok(state)
     }
 }
 
@@ -129,7 +259,7 @@ impl Aggregate for Job {
                 params,
                 max_attempts,
             } => {
-                if self.status.is_some() {
+                if self.state.is_some() {
                     return Err(DomainError::AlreadyExists("job already exists".into()));
                 }
                 let event = JobEvent::JobQueued {
@@ -142,9 +272,11 @@ impl Aggregate for Job {
                 sink.write(event, self).await;
             }
             JobCommand::StartJob { worker, now, lease } => {
-                match self.status()? {
+                let current = self.current()?;
+                let attempts = current.attempts;
+                match current.status {
                     S::Queued => {
-                        if let Some(nb) = self.not_before {
+                        if let Some(nb) = current.not_before {
                             if nb > now {
                                 return Err(DomainError::FailedPrecondition(format!(
                                     "job is waiting to retry until {nb}"
@@ -153,13 +285,13 @@ impl Aggregate for Job {
                         }
                     }
                     S::Running => {
-                        let expired = self.lease_expires_at.is_none_or(|t| t <= now);
+                        let expired = current.lease_expires_at.is_none_or(|t| t <= now);
                         if !expired {
                             return Err(DomainError::FailedPrecondition(
                                 "job is running under a live lease".into(),
                             ));
                         }
-                        let previous = self.worker.clone().unwrap_or_default();
+                        let previous = current.worker.clone().unwrap_or_default();
                         sink.write(JobEvent::JobLeaseExpired { worker: previous }, self)
                             .await;
                     }
@@ -168,7 +300,7 @@ impl Aggregate for Job {
                     }
                 }
                 let event = JobEvent::JobStarted {
-                    attempt: self.attempts + 1,
+                    attempt: attempts + 1,
                     worker,
                     lease_expires_at: now + lease,
                 };
@@ -182,10 +314,10 @@ impl Aggregate for Job {
                 now,
                 lease,
             } => {
-                self.require_holder(&worker)?;
+                let current = self.require_holder(&worker)?;
                 let event = JobEvent::JobProgressed {
                     // progress never goes backwards
-                    progress: progress.min(100).max(self.progress),
+                    progress: progress.min(100).max(current.progress),
                     stage,
                     message,
                     lease_expires_at: now + lease,
@@ -203,13 +335,14 @@ impl Aggregate for Job {
                 backoff,
                 retryable,
             } => {
-                self.require_holder(&worker)?;
-                let retry_at = (retryable && self.attempts < self.max_attempts).then(|| {
-                    let factor = 1i32 << (self.attempts.saturating_sub(1)).min(10);
+                let current = self.require_holder(&worker)?;
+                let attempts = current.attempts;
+                let retry_at = (retryable && attempts < current.max_attempts).then(|| {
+                    let factor = 1i32 << (attempts.saturating_sub(1)).min(10);
                     now + backoff * factor
                 });
                 let event = JobEvent::JobAttemptFailed {
-                    attempt: self.attempts,
+                    attempt: attempts,
                     error,
                     retry_at,
                 };
@@ -236,84 +369,10 @@ impl Aggregate for Job {
     }
 
     fn apply(&mut self, event: Self::Event) {
-        use JobStatus as S;
-        match event {
-            JobEvent::JobQueued {
-                job_type,
-                target_type,
-                target_id,
-                params,
-                max_attempts,
-            } => {
-                self.job_type = Some(job_type);
-                self.target_type = Some(target_type);
-                self.target_id = target_id;
-                self.params = params;
-                self.max_attempts = max_attempts;
-                self.status = Some(S::Queued);
-                self.stage = "queued".into();
-            }
-            JobEvent::JobStarted {
-                attempt,
-                worker,
-                lease_expires_at,
-            } => {
-                self.status = Some(S::Running);
-                self.attempts = attempt;
-                self.worker = Some(worker);
-                self.lease_expires_at = Some(lease_expires_at);
-                self.not_before = None;
-            }
-            JobEvent::JobLeaseExpired { .. } => {
-                self.status = Some(S::Queued);
-                self.worker = None;
-                self.lease_expires_at = None;
-            }
-            JobEvent::JobProgressed {
-                progress,
-                stage,
-                lease_expires_at,
-                ..
-            } => {
-                self.progress = progress;
-                self.stage = stage;
-                self.lease_expires_at = Some(lease_expires_at);
-            }
-            JobEvent::JobCompleted { .. } => {
-                self.status = Some(S::Completed);
-                self.progress = 100;
-                self.stage = "done".into();
-                self.worker = None;
-                self.lease_expires_at = None;
-            }
-            JobEvent::JobAttemptFailed {
-                error, retry_at, ..
-            } => {
-                self.error = Some(error);
-                self.worker = None;
-                self.lease_expires_at = None;
-                match retry_at {
-                    Some(at) => {
-                        self.status = Some(S::Queued);
-                        self.not_before = Some(at);
-                    }
-                    None => self.status = Some(S::Failed),
-                }
-            }
-            JobEvent::JobCancelled { .. } => {
-                self.status = Some(S::Cancelled);
-                self.worker = None;
-                self.lease_expires_at = None;
-            }
-            JobEvent::JobRequeued {} => {
-                self.status = Some(S::Queued);
-                self.attempts = 0;
-                self.progress = 0;
-                self.stage = "queued".into();
-                self.error = None;
-                self.not_before = None;
-            }
+        if let JobEvent::JobQueued { params, .. } = &event {
+            self.params = params.clone();
         }
+        JobState::evolve(&mut self.state, &event);
     }
 }
 

@@ -109,10 +109,10 @@ impl Commands {
                 ),
                 Some(s),
             ) => self.replay_or_conflict(s, &fingerprint).await.map_err(|_| {
-                CommandError::Conflict(format!("cluster name {name:?} is already taken"))
+                CommandError::Conflict(format!("cluster name \"{name}\" is already taken"))
             }),
             (Err(StoreError::ClaimTaken { .. }), None) => Err(CommandError::Conflict(format!(
-                "cluster name {name:?} is already taken"
+                "cluster name \"{name}\" is already taken"
             ))),
             (Err(e), _) => Err(e.into()),
         }
@@ -151,11 +151,10 @@ impl Commands {
                 async move {
                     let id: ClusterId = parse_id("cluster", id)?;
                     let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
-                    if state.status.is_none() {
+                    let Some(name) = state.state.as_ref().map(|s| s.name.clone()) else {
                         return Err(CommandError::NotFound(format!("cluster {id} not found")));
-                    }
+                    };
                     check_version(expected_version, version)?;
-                    let name = state.name.clone();
                     let decided = Self::decide_on(
                         &id.to_string(),
                         state,

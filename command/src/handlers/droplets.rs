@@ -1,14 +1,12 @@
 //! Droplet commands: create (which queues provisioning), destroy, resize and power.
 
-use super::{
-    check_version, idempotency_scope, parse_id, retry_races, Commands, IdempotencyKey, Outcome,
-};
+use super::{check_version, parse_id, retry_races, Commands, IdempotencyKey, Outcome};
 use crate::aggregates::{
     Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
 };
 use crate::context::RequestContext;
 use crate::error::CommandError;
-use crate::store::{Claim, IdempotencyRecord, StoreError};
+use crate::store::{Claim, StoreError};
 use schema::{
     AggregateType, ClusterId, DropletId, DropletName, Image, JobId, JobType, Region, Size,
 };
@@ -31,6 +29,15 @@ pub struct CreateDropletInput {
     pub cluster_id: Option<String>,
     /// Makes a retried request return the first result.
     pub idempotency_key: Option<String>,
+}
+
+/// The parsed input of `createDroplet`.
+struct NewDroplet {
+    name: DropletName,
+    region: Region,
+    size: Size,
+    image: Image,
+    cluster_id: Option<ClusterId>,
 }
 
 /// What `createDroplet` produced.
@@ -60,44 +67,70 @@ impl Commands {
         ctx: &RequestContext,
         input: CreateDropletInput,
     ) -> Result<Outcome<DropletCreated>, CommandError> {
-        let name = DropletName::parse(&input.name)?;
-        let region = Region::parse(&input.region)?;
-        let size = Size::parse(&input.size)?;
-        let image = Image::parse(&input.image)?;
-        let cluster_id: Option<ClusterId> = match input.cluster_id.as_deref() {
-            None => None,
-            Some(raw) => Some(parse_id("cluster", raw)?),
+        let parsed = NewDroplet {
+            name: DropletName::parse(&input.name)?,
+            region: Region::parse(&input.region)?,
+            size: Size::parse(&input.size)?,
+            image: Image::parse(&input.image)?,
+            cluster_id: match input.cluster_id.as_deref() {
+                None => None,
+                Some(raw) => Some(parse_id("cluster", raw)?),
+            },
         };
-        let scope = idempotency_scope(ctx, "createDroplet", input.idempotency_key.as_deref())?;
         let fingerprint = format!(
-            "{name}|{region}|{size}|{image}|{}",
-            cluster_id.map(|c| c.to_string()).unwrap_or_default()
+            "{}|{}|{}|{}|{}",
+            parsed.name,
+            parsed.region,
+            parsed.size,
+            parsed.image,
+            parsed.cluster_id.map(|c| c.to_string()).unwrap_or_default()
         );
-        if let Some(s) = &scope {
-            if let Some(found) = self.replayed_droplet(s, &fingerprint).await? {
-                return Ok(found);
-            }
-        }
-        let (droplet_id, job_id) = match &scope {
-            Some(s) => (
-                DropletId(schema::ids::derived_uuid(s, "droplet")),
-                JobId(schema::ids::derived_uuid(s, "job")),
+        let decode = |s: &str| -> Result<DropletCreated, CommandError> {
+            let (d, j) = s
+                .split_once(' ')
+                .ok_or_else(|| CommandError::Internal("corrupt idempotency record".into()))?;
+            Ok(DropletCreated {
+                droplet_id: parse_id("droplet", d)?,
+                job_id: parse_id("job", j)?,
+            })
+        };
+        let key = input.idempotency_key.as_deref();
+        let parsed = &parsed;
+        self.idempotently(ctx, "createDroplet", key, fingerprint, decode, |key| {
+            // No expected version: a lost race on the cluster (another droplet joined it
+            // first) is decided again on the fresh state, as every other command does.
+            retry_races(None, move || {
+                self.create_droplet_once(ctx, parsed, key.clone())
+            })
+        })
+        .await
+    }
+
+    async fn create_droplet_once(
+        &self,
+        ctx: &RequestContext,
+        input: &NewDroplet,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Outcome<DropletCreated>, CommandError> {
+        let (droplet_id, job_id) = match &key {
+            Some(k) => (
+                DropletId(schema::ids::derived_uuid(&k.scope, "droplet")),
+                JobId(schema::ids::derived_uuid(&k.scope, "job")),
             ),
             None => (DropletId::new(), JobId::new()),
         };
-
         let mut events = Vec::new();
-        if let Some(cid) = cluster_id {
+        if let Some(cid) = input.cluster_id {
             let (cluster, version) = self.load::<Cluster>(&cid.to_string()).await?;
-            if cluster.status.is_none() {
+            let Some(found) = &cluster.state else {
                 return Err(CommandError::BadInput(format!(
                     "clusterId: cluster {cid} not found"
                 )));
-            }
-            if cluster.region != region.as_str() {
+            };
+            if found.region != input.region.as_str() {
                 return Err(CommandError::BadInput(format!(
-                    "region: cluster {} is in {}, not {region}",
-                    cluster.name, cluster.region
+                    "region: cluster {} is in {}, not {}",
+                    found.name, found.region, input.region
                 )));
             }
             let attach = Self::decide_on(
@@ -113,21 +146,15 @@ impl Commands {
             .decide::<Droplet>(
                 &droplet_id.to_string(),
                 DropletCommand::CreateDroplet {
-                    name: name.clone(),
-                    cluster_id,
-                    region,
-                    size,
-                    image,
+                    name: input.name.clone(),
+                    cluster_id: input.cluster_id,
+                    region: input.region.clone(),
+                    size: input.size.clone(),
+                    image: input.image.clone(),
                     job_id,
                 },
             )
-            .await;
-        let droplet = match (droplet, &scope) {
-            (Err(CommandError::Conflict(_) | CommandError::Race(_)), Some(s)) => {
-                return self.replayed_or_conflict(s, &fingerprint, &name).await
-            }
-            (d, _) => d?,
-        };
+            .await?;
         events.extend(droplet.new_events());
         let job = self
             .decide::<Job>(
@@ -145,69 +172,19 @@ impl Commands {
 
         let claim = Claim {
             scope: DROPLET_NAME,
-            value: name.to_string(),
+            value: input.name.to_string(),
             owner: droplet_id.to_string(),
         };
-        let idempotency = scope.clone().map(|scope_key| IdempotencyRecord {
-            scope_key,
-            request_hash: fingerprint.clone(),
-            response: format!("{droplet_id} {job_id}"),
-        });
+        let record = key.map(|k| k.record(format!("{droplet_id} {job_id}")));
         let value = DropletCreated { droplet_id, job_id };
         match self
-            .commit(
-                "createDroplet",
-                ctx,
-                events,
-                vec![claim],
-                vec![],
-                idempotency,
-            )
+            .commit("createDroplet", ctx, events, vec![claim], vec![], record)
             .await
         {
             Ok(position) => Ok(Outcome { value, position }),
-            Err(
-                StoreError::ClaimTaken { .. }
-                | StoreError::DuplicateKey
-                | StoreError::Conflict { .. },
-            ) if scope.is_some() => {
-                self.replayed_or_conflict(scope.as_deref().unwrap_or_default(), &fingerprint, &name)
-                    .await
-            }
-            Err(StoreError::ClaimTaken { .. }) => Err(taken(&name)),
+            Err(StoreError::ClaimTaken { .. }) => Err(taken(&input.name)),
             Err(e) => Err(e.into()),
         }
-    }
-
-    async fn replayed_droplet(
-        &self,
-        scope: &str,
-        fingerprint: &str,
-    ) -> Result<Option<Outcome<DropletCreated>>, CommandError> {
-        let Some((response, position)) = self.replayed(scope, fingerprint).await? else {
-            return Ok(None);
-        };
-        let (d, j) = response
-            .split_once(' ')
-            .ok_or_else(|| CommandError::Internal("corrupt idempotency record".into()))?;
-        Ok(Some(Outcome {
-            value: DropletCreated {
-                droplet_id: parse_id("droplet", d)?,
-                job_id: parse_id("job", j)?,
-            },
-            position,
-        }))
-    }
-
-    async fn replayed_or_conflict(
-        &self,
-        scope: &str,
-        fingerprint: &str,
-        name: &DropletName,
-    ) -> Result<Outcome<DropletCreated>, CommandError> {
-        self.replayed_droplet(scope, fingerprint)
-            .await?
-            .ok_or_else(|| taken(name))
     }
 
     /// Starts destroying a droplet; its job finishes the work.
@@ -310,7 +287,7 @@ impl Commands {
     ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
         let droplet_id: DropletId = parse_id("droplet", id)?;
         let (state, version) = self.load::<Droplet>(&droplet_id.to_string()).await?;
-        if state.status.is_none() {
+        if state.state.is_none() {
             return Err(CommandError::NotFound(format!(
                 "droplet {droplet_id} not found"
             )));
@@ -361,7 +338,6 @@ fn command_name(job_type: JobType) -> &'static str {
 
 fn taken(name: &DropletName) -> CommandError {
     CommandError::Conflict(format!(
-        "droplet name {:?} is already used by a live droplet",
-        name.as_str()
+        "droplet name \"{name}\" is already used by a live droplet"
     ))
 }

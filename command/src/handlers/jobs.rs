@@ -96,8 +96,8 @@ impl Commands {
                 async move {
                     let job_id: JobId = parse_id("job", id)?;
                     let (job, version) = self.load_job(job_id).await?;
-                    let job_type = job.job_type;
-                    let target = job.target_id.clone();
+                    let job_type = job.job_type();
+                    let target = job.target_id().to_string();
                     let params = job.params.clone();
                     let decided =
                         Self::decide_on(&job_id.to_string(), job, version, JobCommand::RequeueJob)
@@ -146,7 +146,7 @@ impl Commands {
 
     async fn load_job(&self, job_id: JobId) -> Result<(Job, i64), CommandError> {
         let (job, version) = self.load::<Job>(&job_id.to_string()).await?;
-        if job.status.is_none() {
+        if job.state.is_none() {
             return Err(CommandError::NotFound(format!("job {job_id} not found")));
         }
         Ok((job, version))
@@ -160,13 +160,13 @@ impl Commands {
         reason: &str,
     ) -> Result<(Vec<NewEvent>, Vec<Claim>), CommandError> {
         let ended = matches!(
-            job.state.status,
+            job.state.state.as_ref().map(|s| s.status),
             Some(JobStatus::Failed | JobStatus::Cancelled)
         );
         if !ended {
             return Ok((vec![], vec![]));
         }
-        let command = match job.state.job_type {
+        let command = match job.state.job_type() {
             Some(JobType::Provision) => DropletCommand::FailProvisioning {
                 reason: reason.to_string(),
             },
@@ -179,7 +179,7 @@ impl Commands {
             _ => return Ok((vec![], vec![])),
         };
         let droplet = self
-            .decide::<Droplet>(&job.state.target_id, command)
+            .decide::<Droplet>(job.state.target_id(), command)
             .await?;
         Ok((droplet.new_events(), vec![]))
     }
@@ -269,7 +269,7 @@ impl Commands {
     ) -> Result<Job, CommandError> {
         let (job, version) = self.load_job(job_id).await?;
         let ctx = self.worker_context(job_id).await?;
-        let target = job.target_id.clone();
+        let target = job.target_id().to_string();
         let decided = Self::decide_on(
             &job_id.to_string(),
             job,
@@ -298,13 +298,18 @@ impl Commands {
                         DropletCommand::CompleteOperation { job_id, operation },
                     )
                     .await?;
-                if destroy && !d.events.is_empty() {
+                let gone = d
+                    .state
+                    .state
+                    .as_ref()
+                    .filter(|_| destroy && !d.events.is_empty());
+                if let Some(gone) = gone {
                     releases.push(Claim {
                         scope: DROPLET_NAME,
-                        value: d.state.name.clone(),
+                        value: gone.name.clone(),
                         owner: target.clone(),
                     });
-                    if let Some(cluster_id) = d.state.cluster_id {
+                    if let Some(cluster_id) = gone.cluster_id {
                         let droplet_id: DropletId = parse_id("droplet", &target)?;
                         let c = self
                             .decide::<Cluster>(
@@ -341,7 +346,12 @@ impl Commands {
                 let decided = Self::decide_on(&job_id.to_string(), job, version, cmd).await?;
                 let mut events = decided.new_events();
                 if command == "failJob" {
-                    let reason = decided.state.error.clone().unwrap_or_default();
+                    let reason = decided
+                        .state
+                        .state
+                        .as_ref()
+                        .and_then(|s| s.error.clone())
+                        .unwrap_or_default();
                     let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
                     events.extend(extra);
                     self.commit(command, &ctx, events, vec![], releases, None)

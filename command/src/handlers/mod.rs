@@ -230,12 +230,17 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, CommandError>>,
 {
-    let attempts = if expected_version.is_some() { 1 } else { 5 };
+    // Many writers into one aggregate (droplets created into one cluster) can lose several
+    // rounds in a row; a short random pause spreads the retries out.
+    let attempts = if expected_version.is_some() { 1 } else { 20 };
     let mut attempt = 0;
     loop {
         attempt += 1;
         match run().await {
-            Err(CommandError::Race(_)) if attempt < attempts => continue,
+            Err(CommandError::Race(_)) if attempt < attempts => {
+                let pause = rand::random_range(0..=2 * attempt as u64);
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
             other => return other,
         }
     }
@@ -243,9 +248,12 @@ where
 
 /// Parses an aggregate id argument.
 pub(crate) fn parse_id<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, CommandError> {
-    raw.trim()
-        .parse()
-        .map_err(|_| CommandError::BadInput(format!("{what} id {raw:?} is not a valid UUID")))
+    raw.trim().parse().map_err(|_| {
+        CommandError::BadInput(format!(
+            "{what} id {} is not a valid UUID",
+            schema::excerpt(raw)
+        ))
+    })
 }
 
 /// Checks the caller's expected version, if any, for optimistic concurrency across requests.
@@ -325,11 +333,15 @@ pub(crate) fn idempotency_scope(
     command: &str,
     key: Option<&str>,
 ) -> Result<Option<String>, CommandError> {
-    match key.map(str::trim) {
+    match key {
         None => Ok(None),
-        Some(k) if k.is_empty() || k.len() > 200 => Err(CommandError::BadInput(
-            "idempotencyKey: must be 1–200 characters".into(),
-        )),
-        Some(k) => Ok(Some(format!("{}\u{1f}{command}\u{1f}{k}", ctx.actor))),
+        Some(raw) => {
+            let k = schema::IdempotencyKey::parse(raw)?;
+            Ok(Some(format!(
+                "{}\u{1f}{command}\u{1f}{}",
+                ctx.actor,
+                k.as_str()
+            )))
+        }
     }
 }

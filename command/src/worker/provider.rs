@@ -67,7 +67,7 @@ impl SimulatedProvider {
         job: &Job,
         image: Option<&str>,
     ) -> Result<JobPlan, ProviderError> {
-        let (stages, scale, effect) = match job.job_type {
+        let (stages, scale, effect) = match job.job_type() {
             Some(JobType::Provision) => (
                 vec![
                     stage("allocating", "reserving capacity on a hypervisor", 0.15),
@@ -81,7 +81,7 @@ impl SimulatedProvider {
                 ],
                 1.0,
                 JobEffect::Provisioned {
-                    ip: simulated_ip(&job.target_id),
+                    ip: simulated_ip(job.target_id()),
                 },
             ),
             Some(JobType::Destroy | JobType::Resize | JobType::Power) => {
@@ -116,7 +116,7 @@ impl SimulatedProvider {
             }
         };
         let mut fails_at = None;
-        if job.job_type == Some(JobType::Provision) && image == Some(ALWAYS_FAILING_IMAGE) {
+        if job.job_type() == Some(JobType::Provision) && image == Some(ALWAYS_FAILING_IMAGE) {
             fails_at = Some((
                 1,
                 ProviderError {
@@ -162,13 +162,18 @@ mod tests {
     use schema::AggregateType;
 
     fn job(job_type: JobType, params: serde_json::Value) -> Job {
-        Job {
-            job_type: Some(job_type),
-            target_type: Some(AggregateType::Droplet),
-            target_id: uuid::Uuid::new_v4().to_string(),
-            params,
-            ..Job::default()
-        }
+        let mut job = Job::default();
+        cqrs_es::Aggregate::apply(
+            &mut job,
+            schema::JobEvent::JobQueued {
+                job_type,
+                target_type: AggregateType::Droplet,
+                target_id: uuid::Uuid::new_v4().to_string(),
+                params,
+                max_attempts: 3,
+            },
+        );
+        job
     }
 
     #[test]

@@ -227,7 +227,7 @@ impl Worker {
         let started = Instant::now();
         let outcome = self.run_job(job_id, &job, lease).await;
         metrics::gauge!("clustergenie_worker_busy").decrement(1.0);
-        metrics::histogram!("clustergenie_job_seconds", "type" => job.job_type.map(|t| t.as_str()).unwrap_or("?"))
+        metrics::histogram!("clustergenie_job_seconds", "type" => job.job_type().map(|t| t.as_str()).unwrap_or("?"))
             .record(started.elapsed().as_secs_f64());
         if let Err(e) = outcome {
             tracing::info!(%job_id, error = %e, "job attempt ended without completing");
@@ -240,10 +240,10 @@ impl Worker {
         job: &Job,
         lease: chrono::Duration,
     ) -> Result<(), CommandError> {
-        let image = match job.job_type {
+        let image = match job.job_type() {
             Some(JobType::Provision) => {
-                let (droplet, _) = self.commands.load::<Droplet>(&job.target_id).await?;
-                Some(droplet.image)
+                let (droplet, _) = self.commands.load::<Droplet>(job.target_id()).await?;
+                droplet.state.map(|d| d.image)
             }
             _ => None,
         };

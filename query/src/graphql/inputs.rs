@@ -100,7 +100,7 @@ impl From<ClusterFilter> for projector::ClusterFilter {
         Self {
             name: f.name,
             region: f.region,
-            status: f.status.map(|s| s.stored().to_string()),
+            status: f.status.map(Into::into),
         }
     }
 }
@@ -110,7 +110,7 @@ impl From<DropletFilter> for projector::DropletFilter {
         Self {
             name: f.name,
             region: f.region,
-            status: f.status.map(|s| s.stored().to_string()),
+            status: f.status.map(Into::into),
             cluster_id: f.cluster_id.map(|c| c.0),
         }
     }
@@ -119,8 +119,8 @@ impl From<DropletFilter> for projector::DropletFilter {
 impl From<JobFilter> for projector::JobFilter {
     fn from(f: JobFilter) -> Self {
         Self {
-            status: f.status.map(|s| s.stored().to_string()),
-            job_type: f.job_type.map(|s| s.stored().to_string()),
+            status: f.status.map(Into::into),
+            job_type: f.job_type.map(Into::into),
             target_id: f.target_id.map(|t| t.0),
         }
     }
@@ -148,7 +148,7 @@ impl EventFilter {
 impl From<EventFilter> for projector::EventFilter {
     fn from(f: EventFilter) -> Self {
         Self {
-            aggregate_type: f.aggregate_type.map(|s| s.stored().to_string()),
+            aggregate_type: f.aggregate_type.map(Into::into),
             aggregate_id: f.aggregate_id.map(|a| a.0),
             event_type: f.event_type,
             actor: f.actor,

@@ -19,6 +19,11 @@ pub struct ClusterPayload {
     pub cluster: Option<Cluster>,
     /// Global position of the command's last event; pass as `minPosition` to read your write.
     pub position: i64,
+    /// True when the read models include the command's last event, so the objects above
+    /// are current. False when they lag (the projector is behind or down): the command was
+    /// carried out all the same, but the objects may be null or older; read them again with
+    /// `minPosition: position`.
+    pub projected: bool,
 }
 
 /// Result of droplet commands.
@@ -29,6 +34,11 @@ pub struct DropletPayload {
     pub job: Option<Job>,
     /// Global position of the command's last event; pass as `minPosition` to read your write.
     pub position: i64,
+    /// True when the read models include the command's last event, so the objects above
+    /// are current. False when they lag (the projector is behind or down): the command was
+    /// carried out all the same, but the objects may be null or older; read them again with
+    /// `minPosition: position`.
+    pub projected: bool,
 }
 
 /// Result of `cancelJob` and `retryJob`.
@@ -37,6 +47,11 @@ pub struct JobPayload {
     pub job: Option<Job>,
     /// Global position of the command's last event; pass as `minPosition` to read your write.
     pub position: i64,
+    /// True when the read models include the command's last event, so the objects above
+    /// are current. False when they lag (the projector is behind or down): the command was
+    /// carried out all the same, but the objects may be null or older; read them again with
+    /// `minPosition: position`.
+    pub projected: bool,
 }
 
 fn context<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
@@ -48,10 +63,15 @@ fn context<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
     (state, request)
 }
 
-async fn settle(state: &AppState, position: i64) {
+/// Waits (bounded) for the read models to include `position`; false when they did not.
+async fn settle(state: &AppState, position: i64) -> bool {
     // The command is committed either way; if the projector is slow, objects may be null.
-    if let Err(e) = wait_for_own(state, position).await {
-        tracing::warn!(position, error = ?e.message, "mutation payload served before the read models caught up");
+    match wait_for_own(state, position).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(position, error = ?e.message, "mutation payload served before the read models caught up");
+            false
+        }
     }
 }
 
@@ -61,7 +81,7 @@ async fn droplet_payload(
     job_id: String,
     position: i64,
 ) -> Result<DropletPayload> {
-    settle(state, position).await;
+    let projected = settle(state, position).await;
     Ok(DropletPayload {
         droplet: state
             .reads
@@ -76,6 +96,7 @@ async fn droplet_payload(
             .map_err(errors::read)?
             .map(Job),
         position,
+        projected,
     })
 }
 
@@ -106,7 +127,7 @@ impl MutationRoot {
             )
             .await
             .map_err(errors::command)?;
-        settle(state, out.position).await;
+        let projected = settle(state, out.position).await;
         Ok(ClusterPayload {
             cluster: state
                 .reads
@@ -115,6 +136,7 @@ impl MutationRoot {
                 .map_err(errors::read)?
                 .map(Cluster),
             position: out.position,
+            projected,
         })
     }
 
@@ -132,7 +154,7 @@ impl MutationRoot {
             .delete_cluster(&request, &id, expected_version, idempotency_key.as_deref())
             .await
             .map_err(errors::command)?;
-        settle(state, out.position).await;
+        let projected = settle(state, out.position).await;
         Ok(ClusterPayload {
             cluster: state
                 .reads
@@ -141,6 +163,7 @@ impl MutationRoot {
                 .map_err(errors::read)?
                 .map(Cluster),
             position: out.position,
+            projected,
         })
     }
 
@@ -271,7 +294,7 @@ impl MutationRoot {
             .cancel_job(&request, &id, idempotency_key.as_deref())
             .await
             .map_err(errors::command)?;
-        settle(state, out.position).await;
+        let projected = settle(state, out.position).await;
         Ok(JobPayload {
             job: state
                 .reads
@@ -280,6 +303,7 @@ impl MutationRoot {
                 .map_err(errors::read)?
                 .map(Job),
             position: out.position,
+            projected,
         })
     }
 
@@ -296,7 +320,7 @@ impl MutationRoot {
             .retry_job(&request, &id, idempotency_key.as_deref())
             .await
             .map_err(errors::command)?;
-        settle(state, out.position).await;
+        let projected = settle(state, out.position).await;
         Ok(JobPayload {
             job: state
                 .reads
@@ -305,6 +329,7 @@ impl MutationRoot {
                 .map_err(errors::read)?
                 .map(Job),
             position: out.position,
+            projected,
         })
     }
 }

@@ -33,10 +33,6 @@ impl Drop for Active {
     }
 }
 
-fn terminal(status: &str) -> bool {
-    matches!(status, "COMPLETED" | "FAILED" | "CANCELLED")
-}
-
 #[Subscription]
 impl SubscriptionRoot {
     /// A job's current state, then every change, ending after a terminal status.
@@ -60,7 +56,7 @@ impl SubscriptionRoot {
         Ok(async_stream::stream! {
             let _active = active;
             let mut version = snapshot.version;
-            let done = terminal(&snapshot.status);
+            let done = snapshot.state.status.is_terminal();
             yield Ok(Job(snapshot));
             if done {
                 return;
@@ -85,7 +81,7 @@ impl SubscriptionRoot {
                     continue;
                 }
                 version = row.version;
-                let done = terminal(&row.status);
+                let done = row.state.status.is_terminal();
                 yield Ok(Job(row));
                 if done {
                     return;

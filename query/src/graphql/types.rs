@@ -69,13 +69,14 @@ impl Cluster {
         ID(self.0.id.clone())
     }
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.0.state.name
     }
     async fn region(&self) -> &str {
-        &self.0.region
+        &self.0.state.region
     }
     async fn labels(&self) -> Vec<Label> {
         self.0
+            .state
             .labels
             .iter()
             .map(|(k, v)| Label {
@@ -85,11 +86,11 @@ impl Cluster {
             .collect()
     }
     async fn status(&self) -> ClusterStatus {
-        ClusterStatus::from_stored(&self.0.status).unwrap_or(ClusterStatus::Active)
+        self.0.state.status.into()
     }
     /// Droplets in the cluster that are not destroyed.
     async fn droplet_count(&self) -> i64 {
-        self.0.droplet_count
+        self.0.state.droplet_count
     }
     /// The aggregate's sequence number; pass it as `expectedVersion` to guard against lost updates.
     async fn version(&self) -> i64 {
@@ -132,38 +133,38 @@ impl Droplet {
         ID(self.0.id.clone())
     }
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.0.state.name
     }
     async fn cluster_id(&self) -> Option<ID> {
-        self.0.cluster_id.clone().map(ID)
+        self.0.state.cluster_id.map(|c| ID(c.to_string()))
     }
     async fn cluster(&self, ctx: &Context<'_>) -> Result<Option<Cluster>> {
-        let Some(id) = &self.0.cluster_id else {
+        let Some(id) = self.0.state.cluster_id else {
             return Ok(None);
         };
         let state = ctx.data_unchecked::<AppState>();
         Ok(state
             .reads
-            .cluster(id)
+            .cluster(&id.to_string())
             .await
             .map_err(errors::read)?
             .map(Cluster))
     }
     async fn region(&self) -> &str {
-        &self.0.region
+        &self.0.state.region
     }
     async fn size(&self) -> &str {
-        &self.0.size
+        &self.0.state.size
     }
     async fn image(&self) -> &str {
-        &self.0.image
+        &self.0.state.image
     }
     async fn status(&self) -> DropletStatus {
-        DropletStatus::from_stored(&self.0.status).unwrap_or(DropletStatus::Provisioning)
+        self.0.state.status.into()
     }
     /// Its address once RUNNING.
     async fn ip(&self) -> Option<&str> {
-        self.0.ip.as_deref()
+        self.0.state.ip.as_deref()
     }
     /// The aggregate's sequence number; pass it as `expectedVersion` to guard against lost updates.
     async fn version(&self) -> i64 {
@@ -177,11 +178,9 @@ impl Droplet {
     }
     /// The most recent job started for it.
     async fn job(&self, ctx: &Context<'_>) -> Result<Option<Job>> {
-        let Some(id) = &self.0.job_id else {
-            return Ok(None);
-        };
+        let id = self.0.state.job_id.to_string();
         let state = ctx.data_unchecked::<AppState>();
-        Ok(state.reads.job(id).await.map_err(errors::read)?.map(Job))
+        Ok(state.reads.job(&id).await.map_err(errors::read)?.map(Job))
     }
     /// Every job that worked on it, oldest first.
     async fn jobs(
@@ -226,51 +225,51 @@ impl Job {
     }
     #[graphql(name = "type")]
     async fn job_type(&self) -> JobType {
-        JobType::from_stored(&self.0.job_type).unwrap_or(JobType::Provision)
+        self.0.state.job_type.into()
     }
     async fn status(&self) -> JobStatus {
-        JobStatus::from_stored(&self.0.status).unwrap_or(JobStatus::Queued)
+        self.0.state.status.into()
     }
     /// 0–100; never goes backwards.
     async fn progress(&self) -> i64 {
-        self.0.progress
+        i64::from(self.0.state.progress)
     }
     async fn stage(&self) -> &str {
-        &self.0.stage
+        &self.0.state.stage
     }
     async fn message(&self) -> &str {
         &self.0.message
     }
     async fn target_type(&self) -> &str {
-        &self.0.target_type
+        self.0.state.target_type.as_str()
     }
     async fn target_id(&self) -> ID {
-        ID(self.0.target_id.clone())
+        ID(self.0.state.target_id.clone())
     }
     /// Attempts started so far.
     async fn attempts(&self) -> i64 {
-        self.0.attempts
+        i64::from(self.0.state.attempts)
     }
     async fn max_attempts(&self) -> i64 {
-        self.0.max_attempts
+        i64::from(self.0.state.max_attempts)
     }
     /// The worker holding the job's lease.
     async fn worker(&self) -> Option<&str> {
-        self.0.worker.as_deref()
+        self.0.state.worker.as_deref()
     }
     async fn lease_expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.lease_expires_us.map(time)
+        self.0.state.lease_expires_at
     }
     /// When a failed attempt will be retried.
     async fn retry_at(&self) -> Option<DateTime<Utc>> {
-        self.0.not_before_us.map(time)
+        self.0.state.not_before
     }
     /// The last error.
     async fn error(&self) -> Option<&str> {
-        self.0.error.as_deref()
+        self.0.state.error.as_deref()
     }
     async fn result(&self) -> Option<Json<serde_json::Value>> {
-        self.0.result.clone().map(Json)
+        self.0.state.result.clone().map(Json)
     }
     /// Every status and stage change.
     async fn timeline(&self) -> Vec<JobTimelineEntry> {
@@ -279,7 +278,7 @@ impl Job {
             .iter()
             .map(|t| JobTimelineEntry {
                 at: time(t.at_us),
-                status: JobStatus::from_stored(&t.status).unwrap_or(JobStatus::Queued),
+                status: t.status.into(),
                 stage: t.stage.clone(),
                 progress: t.progress,
                 message: t.message.clone(),
