@@ -189,7 +189,7 @@ impl<E: SpanExporter> SpanExporter for CountingExporter<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opentelemetry::trace::{Tracer, TracerProvider as _};
+    use opentelemetry::trace::{Span as _, Tracer, TracerProvider as _};
     use opentelemetry_sdk::error::OTelSdkError;
     use opentelemetry_sdk::trace::SdkTracerProvider;
     use std::sync::mpsc;
