@@ -196,7 +196,7 @@ impl Settings {
                     }),
             )
             .merge(Serialized::defaults(flags));
-        let settings: Settings = figment.extract().map_err(|e| {
+        let mut settings: Settings = figment.extract().map_err(|e| {
             let key = e.path.join(".");
             let from_env = e
                 .metadata
@@ -216,6 +216,10 @@ impl Settings {
                 reason: e.kind.to_string(),
             }
         })?;
+        // An empty endpoint means "not set", as in every OpenTelemetry SDK.
+        settings.otel_exporter_otlp_endpoint = settings
+            .otel_exporter_otlp_endpoint
+            .filter(|e| !e.trim().is_empty());
         settings.validate()?;
         Ok(settings)
     }
@@ -313,6 +317,26 @@ impl Settings {
                     "database_url",
                     "must be a postgres:// URL (leave it unset for embedded SQLite)".into(),
                 );
+            }
+        }
+        if let Some(endpoint) = &self.otel_exporter_otlp_endpoint {
+            let authority = endpoint
+                .strip_prefix("http://")
+                .map(|rest| rest.split('/').next().unwrap_or_default());
+            match authority {
+                None => {
+                    return bad(
+                        "otel_exporter_otlp_endpoint",
+                        format!("must be an http:// URL of an OTLP/HTTP collector (e.g. http://127.0.0.1:4318), got {endpoint:?}"),
+                    )
+                }
+                Some(a) if a.is_empty() || a.contains('@') => {
+                    return bad(
+                        "otel_exporter_otlp_endpoint",
+                        "must be http://host:port[/path] without credentials".into(),
+                    )
+                }
+                Some(_) => {}
             }
         }
         if !(1..=1024).contains(&self.kafka_partitions) {

@@ -22,10 +22,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let _telemetry = match telemetry::init_tracing(
-        settings.log_format,
-        settings.otel_exporter_otlp_endpoint.as_deref(),
-    ) {
+    let otlp = match settings.otel_exporter_otlp_endpoint.as_deref() {
+        Some(endpoint) => match telemetry::otlp::OtlpConfig::from_env(endpoint) {
+            Ok(otlp) => Some(otlp),
+            Err(e) => {
+                eprintln!("clustergenie: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let telemetry = match telemetry::init_tracing(settings.log_format, otlp.as_ref()) {
         Ok(guard) => guard,
         Err(e) => {
             eprintln!("clustergenie: cannot start telemetry: {e}");
@@ -57,6 +64,8 @@ async fn main() -> ExitCode {
             Err(e) => Err(e),
         },
     };
+    // The last spans (the shutdown itself) go out before the process ends.
+    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -10,7 +10,6 @@ use crate::envelope::{header, Envelope};
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
 use anyhow::Context as _;
 use command::store::StoredEvent;
-use opentelemetry::trace::TraceContextExt;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::{Header, Message, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{FutureProducer, FutureRecord};
@@ -18,7 +17,6 @@ use rdkafka::{Offset, TopicPartitionList};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 /// A member whose group membership is not steady this long, or that receives nothing this
 /// long although the group has uncommitted messages (with brokers up), is recreated.
@@ -264,19 +262,6 @@ fn batch_span(group: &str, events: &[StoredEvent]) -> tracing::Span {
         group,
         events = events.len()
     );
-    let mut parent_set = false;
-    for e in events.iter().take(32) {
-        let Some(tp) = &e.metadata.traceparent else {
-            continue;
-        };
-        let carrier: HashMap<String, String> = [("traceparent".to_string(), tp.clone())].into();
-        let cx = opentelemetry::global::get_text_map_propagator(|p| p.extract(&carrier));
-        if !parent_set {
-            let _ = span.set_parent(cx);
-            parent_set = true;
-        } else {
-            span.add_link(cx.span().span_context().clone());
-        }
-    }
+    command::context::continue_traces(&span, events);
     span
 }

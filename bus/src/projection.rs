@@ -16,6 +16,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use serde::{Deserialize, Serialize};
 use sqlx::{Acquire, Row};
 use std::collections::HashSet;
+use tracing::Instrument;
 
 /// One message of the changes topic: what a projector batch changed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,11 +132,17 @@ impl EventHandler for KafkaProjection {
         if fresh.is_empty() {
             return Ok(());
         }
-        let mut conn = self.db.writer.acquire().await?;
-        let mut tx = conn.begin().await?;
-        let cp = projector::projection::load_checkpoint(&self.db, &mut tx).await?;
-        let (cp, changes) = projector::projection::apply(&self.db, &mut tx, cp, &fresh).await?;
-        tx.commit().await?;
+        let span = tracing::info_span!("projector.apply", events = fresh.len());
+        let (cp, changes) = async {
+            let mut conn = self.db.writer.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let cp = projector::projection::load_checkpoint(&self.db, &mut tx).await?;
+            let applied = projector::projection::apply(&self.db, &mut tx, cp, &fresh).await?;
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(applied)
+        }
+        .instrument(span)
+        .await?;
         let newest = fresh
             .iter()
             .map(|e| e.recorded_us)

@@ -212,7 +212,13 @@ impl Relay {
                 sleep_or_stop(self.settings.poll_interval, shutdown).await;
                 continue;
             }
-            let span = tracing::info_span!("relay.publish", events = events.len());
+            let span = tracing::info_span!(
+                "relay.publish",
+                otel.kind = "producer",
+                events = events.len()
+            );
+            // Child of the first event's request span, linked to the others' traces.
+            command::context::continue_traces(&span, &events);
             let _guard = span.enter();
             let mut pending = Vec::with_capacity(events.len());
             let mut skipped = 0u64;

@@ -239,6 +239,33 @@ impl EventStore {
         rows.iter().map(Self::decode).collect()
     }
 
+    /// The newest event of one of `event_types` in one aggregate's stream, if any.
+    pub async fn latest_of(
+        &self,
+        aggregate_type: AggregateType,
+        aggregate_id: &str,
+        event_types: &[&str],
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        let types = (0..event_types.len())
+            .map(|i| format!("${}", i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 \
+             AND event_type IN ({types}) ORDER BY sequence DESC LIMIT 1",
+            self.select_list()
+        );
+        let sql = self.db.sql(&sql);
+        let mut query = sqlx::query(&sql)
+            .bind(aggregate_type.as_str())
+            .bind(aggregate_id);
+        for t in event_types {
+            query = query.bind(*t);
+        }
+        let row = query.fetch_optional(&self.db.reader).await?;
+        row.as_ref().map(Self::decode).transpose()
+    }
+
     /// Reads up to `limit` events of the global log strictly after `after`, in global order,
     /// never returning an event that a still-running transaction could precede.
     pub async fn read_log(

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch, Notify};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// Capacity of the live change feed; a subscriber that falls further behind re-reads.
 const CHANGE_FEED_CAPACITY: usize = 8192;
@@ -99,8 +100,16 @@ impl Projector {
             return Ok(0);
         }
         let last_recorded = events.last().map(|e| e.recorded_us).unwrap_or_default();
-        let (cp, changes) = projection::apply(&self.db, &mut tx, cp, &events).await?;
-        tx.commit().await?;
+        // The batch continues the traces of the requests whose events it applies.
+        let span = tracing::info_span!("projector.apply", events = events.len());
+        command::context::continue_traces(&span, &events);
+        let (cp, changes) = async {
+            let applied = projection::apply(&self.db, &mut tx, cp, &events).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(applied)
+        }
+        .instrument(span)
+        .await?;
         let lag = (chrono::Utc::now().timestamp_micros() - last_recorded).max(0) as f64 / 1e6;
         metrics::gauge!("clustergenie_projector_lag_seconds").set(lag);
         metrics::counter!("clustergenie_projector_events_total").increment(events.len() as u64);

@@ -51,11 +51,19 @@ async fn graphql(
     let span = tracing::info_span!(
         "graphql",
         otel.kind = "server",
+        otel.name = tracing::field::Empty,
+        graphql.operation.type = tracing::field::Empty,
+        graphql.operation.name = tracing::field::Empty,
+        graphql.root_fields = tracing::field::Empty,
         actor = tracing::field::Empty
     );
     let parent =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(http.headers())));
     let _ = span.set_parent(parent);
+    // Parsed here (execution reuses the document) so the span is named after the operation
+    // before it starts: a span's name cannot change once it is exported.
+    let mut request = request.into_inner();
+    crate::operation::record(&span, &mut request);
     async move {
         let auth = http
             .headers()
@@ -85,7 +93,7 @@ async fn graphql(
             context.correlation_id = id.to_string();
         }
         let started = Instant::now();
-        let mut response = schema.execute(request.into_inner().data(context)).await;
+        let mut response = schema.execute(request.data(context)).await;
         errors::ensure_codes(&mut response);
         let outcome = if response.is_ok() { "ok" } else { "error" };
         metrics::histogram!("clustergenie_graphql_request_seconds", "outcome" => outcome)

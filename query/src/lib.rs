@@ -10,6 +10,7 @@ pub mod console;
 pub mod errors;
 pub mod graphql;
 pub mod http;
+pub mod operation;
 pub mod state;
 
 pub use graphql::{build_schema, sdl, ClusterGenieSchema};

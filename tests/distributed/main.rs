@@ -4,6 +4,7 @@
 //! The same tests run against Apache Kafka: see README, "Distributed mode".
 
 mod topology;
+mod traces;
 
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::ClientConfig;

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// Where the dispatcher learns which jobs can run now (the jobs read model).
 #[async_trait::async_trait]
@@ -201,9 +202,35 @@ impl Worker {
         }
     }
 
-    /// Starts, runs and finishes one job.
-    #[tracing::instrument(skip(self, started), fields(worker = %self.id))]
+    /// Starts, runs and finishes one job, in a `job.run` span that continues the trace of
+    /// the request that queued it (whichever way the job reached this worker: Kafka, the
+    /// sweep, or the in-process change feed).
     async fn execute(&self, job_id: JobId, started: Option<oneshot::Sender<()>>) {
+        let span = tracing::info_span!(
+            "job.run",
+            otel.kind = "consumer",
+            job.id = %job_id,
+            job.type = tracing::field::Empty,
+            worker = %self.id
+        );
+        match self
+            .commands
+            .store()
+            .latest_of(
+                schema::AggregateType::Job,
+                &job_id.to_string(),
+                &["JobQueued", "JobRequeued"],
+            )
+            .await
+        {
+            Ok(Some(queued)) => crate::context::continue_trace(&span, &queued.metadata),
+            Ok(None) => {}
+            Err(e) => tracing::debug!(%job_id, error = %e, "cannot read the job's trace context"),
+        }
+        self.execute_in_span(job_id, started).instrument(span).await
+    }
+
+    async fn execute_in_span(&self, job_id: JobId, started: Option<oneshot::Sender<()>>) {
         let lease = chrono::Duration::from_std(self.settings.lease)
             .unwrap_or(chrono::Duration::seconds(30));
         let start = self.commands.start_job(job_id, &self.id, lease).await;
@@ -223,6 +250,9 @@ impl Worker {
                 return;
             }
         };
+        if let Some(t) = job.job_type {
+            tracing::Span::current().record("job.type", t.as_str());
+        }
         metrics::gauge!("clustergenie_worker_busy").increment(1.0);
         let started = Instant::now();
         let outcome = self.run_job(job_id, &job, lease).await;

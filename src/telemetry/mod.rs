@@ -1,21 +1,50 @@
 //! Tracing and metrics, installed once per process.
 //!
 //! Spans always get real W3C trace ids (so every event's metadata carries a `traceparent`);
-//! they are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+//! they are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` is set
+//! ([`otlp`] builds the export path, [`export`] bounds and counts it).
+
+pub mod export;
+pub mod otlp;
 
 use crate::configuration::LogFormat;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::error::OTelSdkError;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use std::sync::OnceLock;
+use otlp::OtlpConfig;
+use std::sync::{Arc, OnceLock};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
-/// Flushes exported spans when dropped.
+/// The tracer provider; flushes exported spans on [`TelemetryGuard::shutdown`] or drop.
 pub struct TelemetryGuard {
     provider: SdkTracerProvider,
+    stats: Option<Arc<export::ExportStats>>,
+}
+
+impl TelemetryGuard {
+    /// Exports what is still queued (waiting at most 5 s for the collector) and stops the
+    /// export thread. Blocking: call it off the async runtime, e.g. in `spawn_blocking`.
+    pub fn shutdown(&self) {
+        match self.provider.shutdown() {
+            Ok(()) | Err(OTelSdkError::AlreadyShutdown) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot flush the remaining spans at shutdown"),
+        }
+        if let Some(stats) = &self.stats {
+            let dropped = stats.dropped_queue_full() + stats.dropped_export_failed();
+            if dropped > 0 {
+                tracing::warn!(
+                    exported = stats.exported(),
+                    dropped_queue_full = stats.dropped_queue_full(),
+                    dropped_export_failed = stats.dropped_export_failed(),
+                    "some spans never reached the OTLP collector"
+                );
+            }
+        }
+    }
 }
 
 impl Drop for TelemetryGuard {
@@ -24,29 +53,21 @@ impl Drop for TelemetryGuard {
     }
 }
 
-/// Installs the global tracing subscriber. Call once, at start.
+/// Installs the global tracing subscriber (and the metrics recorder, which counts dropped
+/// spans). Call once, at start.
 pub fn init_tracing(
     format: LogFormat,
-    otlp_endpoint: Option<&str>,
+    otlp: Option<&OtlpConfig>,
 ) -> anyhow::Result<TelemetryGuard> {
+    let _ = metrics_handle();
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
-    // OTEL_SERVICE_NAME names the role in a trace viewer (e.g. clustergenie-relay-1).
-    let service = std::env::var("OTEL_SERVICE_NAME")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "clustergenie".into());
-    let mut builder = SdkTracerProvider::builder().with_resource(
-        opentelemetry_sdk::Resource::builder()
-            .with_service_name(service)
-            .build(),
-    );
-    if let Some(endpoint) = otlp_endpoint {
-        use opentelemetry_otlp::WithExportConfig;
-        let exporter = opentelemetry_otlp::SpanExporter::builder()
-            .with_http()
-            .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
-            .build()?;
-        builder = builder.with_batch_exporter(exporter);
+    let mut builder = SdkTracerProvider::builder().with_resource(otlp::resource());
+    let mut stats = None;
+    if let Some(otlp) = otlp {
+        let processor =
+            export::bounded_batch(otlp.span_exporter()?, otlp.endpoint(), otlp.queue_size());
+        stats = Some(processor.stats());
+        builder = builder.with_span_processor(processor);
     }
     let provider = builder.build();
     opentelemetry::global::set_tracer_provider(provider.clone());
@@ -65,7 +86,10 @@ pub fn init_tracing(
         .with(fmt)
         .with(otel)
         .try_init()?;
-    Ok(TelemetryGuard { provider })
+    if let Some(otlp) = otlp {
+        tracing::info!(endpoint = %otlp.url(otlp::Signal::Traces), queue = otlp.queue_size(), "exporting spans over OTLP/HTTP");
+    }
+    Ok(TelemetryGuard { provider, stats })
 }
 
 /// The process-wide Prometheus recorder (installed on first use).

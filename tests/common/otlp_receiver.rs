@@ -1,0 +1,183 @@
+//! A local OTLP/HTTP trace receiver for tests: an actix-web server on 127.0.0.1 that decodes
+//! the `ExportTraceServiceRequest` protobuf bodies posted to `/v1/traces` (the types of the
+//! `opentelemetry-proto` crate) and keeps every span it was sent.
+
+use actix_web::dev::ServerHandle;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+use prost::Message;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// One received span, flattened.
+#[derive(Debug, Clone)]
+pub struct ReceivedSpan {
+    /// `service.name` of the resource that sent it.
+    pub service: String,
+    pub name: String,
+    /// Hex ids, as in a `traceparent`; `parent_span_id` is empty for a root span.
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_span_id: String,
+    /// Attributes as text.
+    pub attributes: HashMap<String, String>,
+}
+
+#[derive(Default)]
+struct Store {
+    spans: Mutex<Vec<ReceivedSpan>>,
+    changed: Notify,
+}
+
+/// A running receiver.
+pub struct Receiver {
+    pub port: u16,
+    store: Arc<Store>,
+    handle: ServerHandle,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn text(v: &Option<AnyValue>) -> String {
+    match v.as_ref().and_then(|v| v.value.as_ref()) {
+        Some(any_value::Value::StringValue(s)) => s.clone(),
+        Some(any_value::Value::IntValue(i)) => i.to_string(),
+        Some(any_value::Value::BoolValue(b)) => b.to_string(),
+        Some(any_value::Value::DoubleValue(d)) => d.to_string(),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    }
+}
+
+fn attributes(kv: &[KeyValue]) -> HashMap<String, String> {
+    kv.iter()
+        .map(|kv| (kv.key.clone(), text(&kv.value)))
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn traces(body: web::Bytes, store: web::Data<Store>) -> HttpResponse {
+    let request = match ExportTraceServiceRequest::decode(body) {
+        Ok(r) => r,
+        Err(e) => return HttpResponse::BadRequest().body(e.to_string()),
+    };
+    let mut received = Vec::new();
+    for rs in &request.resource_spans {
+        let resource = rs
+            .resource
+            .as_ref()
+            .map(|r| attributes(&r.attributes))
+            .unwrap_or_default();
+        let service = resource.get("service.name").cloned().unwrap_or_default();
+        for ss in &rs.scope_spans {
+            for s in &ss.spans {
+                received.push(ReceivedSpan {
+                    service: service.clone(),
+                    name: s.name.clone(),
+                    trace_id: hex(&s.trace_id),
+                    span_id: hex(&s.span_id),
+                    parent_span_id: hex(&s.parent_span_id),
+                    attributes: attributes(&s.attributes),
+                });
+            }
+        }
+    }
+    store.spans.lock().unwrap().extend(received);
+    store.changed.notify_waiters();
+    HttpResponse::Ok()
+        .content_type("application/x-protobuf")
+        .body(ExportTraceServiceResponse::default().encode_to_vec())
+}
+
+impl Receiver {
+    /// A receiver on a free port.
+    pub async fn start() -> Self {
+        Self::start_on(0).await
+    }
+
+    /// A receiver on `port` (0 = any free port).
+    pub async fn start_on(port: u16) -> Self {
+        let store = Arc::new(Store::default());
+        let data = web::Data::from(store.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(web::PayloadConfig::new(64 << 20))
+                .route("/v1/traces", web::post().to(traces))
+        })
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(0)
+        .bind(("127.0.0.1", port))
+        .expect("bind the OTLP receiver");
+        let port = server.addrs()[0].port();
+        let server = server.run();
+        let handle = server.handle();
+        let task = tokio::spawn(async move {
+            let _ = server.await;
+        });
+        Self {
+            port,
+            store,
+            handle,
+            task,
+        }
+    }
+
+    /// The base URL for `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Every span received so far.
+    pub fn spans(&self) -> Vec<ReceivedSpan> {
+        self.store.spans.lock().unwrap().clone()
+    }
+
+    /// Waits until `found` returns something for the spans received so far; panics with
+    /// `what` and the spans after `timeout`.
+    pub async fn wait_for<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        found: impl Fn(&[ReceivedSpan]) -> Option<T>,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            // Registered before looking, so a batch arriving in between is not missed.
+            let changed = self.store.changed.notified();
+            if let Some(t) = found(&self.spans()) {
+                return t;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                let names: Vec<String> = self
+                    .spans()
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} {} trace={} parent={}",
+                            s.service, s.name, s.trace_id, s.parent_span_id
+                        )
+                    })
+                    .collect();
+                panic!(
+                    "the receiver never got {what}; it got:\n{}",
+                    names.join("\n")
+                );
+            }
+        }
+    }
+
+    /// Stops listening and drops open connections.
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
+        let _ = self.task.await;
+    }
+}

@@ -1,0 +1,342 @@
+//! OTLP export of the real binary: `clustergenie serve` runs as a child process (the tracer
+//! provider is process-global) against a receiver inside the test, which decodes what it is
+//! sent with the `opentelemetry-proto` types.
+
+#[path = "../common/otlp_receiver.rs"]
+mod otlp_receiver;
+
+use otlp_receiver::{ReceivedSpan, Receiver};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const SERVICE: &str = "clustergenie-otlp-test";
+/// Generous: exports happen every 100 ms here; this only bounds a broken run.
+const WAIT: Duration = Duration::from_secs(60);
+
+/// `clustergenie serve` on fresh SQLite storage, exporting to `endpoint`.
+struct Serve {
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+    client: reqwest::Client,
+}
+
+impl Serve {
+    async fn start(endpoint: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("clustergenie-otlp-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
+            .arg("serve")
+            .env_remove("DATABASE_URL")
+            .env_remove("CLUSTERGENIE_KAFKA_BROKERS")
+            .env_remove("CLUSTERGENIE_CONFIG")
+            .env("CLUSTERGENIE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("CLUSTERGENIE_DATA_DIR", dir.join("data"))
+            .env("CLUSTERGENIE_LOG_FORMAT", "json")
+            .env("CLUSTERGENIE_PROVISION_SECONDS", "0.3")
+            .env("RUST_LOG", "info,sqlx=warn")
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+            .env("OTEL_SERVICE_NAME", SERVICE)
+            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+            .env("OTEL_EXPORTER_OTLP_TIMEOUT", "2000")
+            .stdout(Stdio::from(
+                std::fs::File::create(dir.join("stdout.log")).unwrap(),
+            ))
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.join("stderr.log")).unwrap(),
+            ))
+            .spawn()
+            .expect("start clustergenie serve");
+        let serve = Self {
+            child: Some(child),
+            port,
+            dir,
+            client: reqwest::Client::new(),
+        };
+        for _ in 0..600 {
+            if serve.health().await == Some(200) {
+                return serve;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("serve never became healthy:\n{}", serve.output());
+    }
+
+    async fn health(&self) -> Option<u16> {
+        let r = self
+            .client
+            .get(format!("http://127.0.0.1:{}/health", self.port))
+            .send()
+            .await
+            .ok()?;
+        Some(r.status().as_u16())
+    }
+
+    async fn metrics(&self) -> String {
+        self.client
+            .get(format!("http://127.0.0.1:{}/metrics", self.port))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// A named GraphQL operation; panics on errors.
+    async fn gql(&self, query: &str, operation: &str, variables: Value) -> Value {
+        let r: Value = self
+            .client
+            .post(format!("http://127.0.0.1:{}/graphql", self.port))
+            .json(&json!({ "query": query, "operationName": operation, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(r.get("errors").is_none(), "{operation}: {r}");
+        r["data"].clone()
+    }
+
+    async fn create_cluster(&self, operation: &str, name: &str) -> String {
+        let query = format!("mutation {operation}($input: CreateClusterInput!) {{ createCluster(input: $input) {{ cluster {{ id }} position }} }}");
+        let data = self
+            .gql(
+                &query,
+                operation,
+                json!({ "input": { "name": name, "region": "nyc1" } }),
+            )
+            .await;
+        data["createCluster"]["cluster"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn stdout(&self) -> String {
+        std::fs::read_to_string(self.dir.join("stdout.log")).unwrap_or_default()
+    }
+
+    fn output(&self) -> String {
+        let stderr = std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default();
+        format!("--- stdout\n{}\n--- stderr\n{stderr}", self.stdout())
+    }
+
+    /// Waits until the log has `n` lines containing `text`.
+    async fn wait_for_log(&self, text: &str, n: usize) {
+        for _ in 0..1200 {
+            if self.stdout().lines().filter(|l| l.contains(text)).count() >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the log never had {n}× {text:?}:\n{}", self.output());
+    }
+
+    /// SIGTERM; asserts a clean exit, and that nothing panicked.
+    fn stop(mut self) -> String {
+        let mut child = self.child.take().unwrap();
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let exit = loop {
+            if let Some(exit) = child.try_wait().unwrap() {
+                break exit;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("serve did not stop after SIGTERM:\n{}", self.output());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let output = self.output();
+        assert!(exit.success(), "serve exited with {exit}:\n{output}");
+        assert!(!output.contains("panicked"), "a thread panicked:\n{output}");
+        output
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The GraphQL span of the operation named `operation`.
+fn operation_span(spans: &[ReceivedSpan], operation: &str) -> Option<ReceivedSpan> {
+    spans
+        .iter()
+        .find(|s| {
+            s.attributes
+                .get("graphql.operation.name")
+                .map(String::as_str)
+                == Some(operation)
+        })
+        .cloned()
+}
+
+/// The value of the metric line starting with `prefix`.
+fn metric(text: &str, prefix: &str) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(prefix))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mutations_spans_reach_the_collector_named_after_the_operation() {
+    let receiver = Receiver::start().await;
+    let serve = Serve::start(&receiver.endpoint()).await;
+    serve.create_cluster("CreateProdCluster", "prod").await;
+
+    let span = receiver
+        .wait_for("the CreateProdCluster span", WAIT, |s| {
+            operation_span(s, "CreateProdCluster")
+        })
+        .await;
+    assert_eq!(span.name, "mutation CreateProdCluster");
+    assert_eq!(span.service, SERVICE);
+    assert_eq!(span.attributes["graphql.operation.type"], "mutation");
+    assert_eq!(span.attributes["graphql.root_fields"], "createCluster");
+    // The command handler's span is its child, in the same trace.
+    receiver
+        .wait_for("the command span under the request", WAIT, |spans| {
+            spans
+                .iter()
+                .find(|s| s.name == "create_cluster" && s.parent_span_id == span.span_id)
+                .map(|s| assert_eq!(s.trace_id, span.trace_id))
+        })
+        .await;
+    let metrics = serve.metrics().await;
+    assert!(
+        metric(&metrics, "clustergenie_otel_spans_exported_total") >= 2.0,
+        "{metrics}"
+    );
+    assert_eq!(
+        metric(&metrics, "clustergenie_otel_spans_dropped_total"),
+        0.0,
+        "{metrics}"
+    );
+    serve.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_embedded_mode_the_projector_and_the_worker_continue_the_mutations_trace() {
+    let receiver = Receiver::start().await;
+    let serve = Serve::start(&receiver.endpoint()).await;
+    let query = "mutation CreateWeb($input: CreateDropletInput!) { createDroplet(input: $input) { droplet { id } job { id } } }";
+    let data = serve
+        .gql(
+            query,
+            "CreateWeb",
+            json!({ "input": { "name": "web-1", "region": "nyc1", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64" } }),
+        )
+        .await;
+    let job = data["createDroplet"]["job"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let root = receiver
+        .wait_for("the CreateWeb span", WAIT, |s| {
+            operation_span(s, "CreateWeb")
+        })
+        .await;
+    let api_spans = |spans: &[ReceivedSpan]| -> Vec<String> {
+        spans
+            .iter()
+            .filter(|s| {
+                s.trace_id == root.trace_id && s.name != "job.run" && s.name != "projector.apply"
+            })
+            .map(|s| s.span_id.clone())
+            .collect()
+    };
+    let job_run = receiver
+        .wait_for("the job.run span in the mutation's trace", WAIT, |spans| {
+            spans
+                .iter()
+                .find(|s| s.name == "job.run" && s.trace_id == root.trace_id)
+                .cloned()
+        })
+        .await;
+    assert_eq!(job_run.attributes["job.id"], job);
+    assert_eq!(job_run.attributes["job.type"], "PROVISION");
+    assert!(api_spans(&receiver.spans()).contains(&job_run.parent_span_id));
+    receiver
+        .wait_for("a projector.apply span under the mutation", WAIT, |spans| {
+            let parents = api_spans(spans);
+            spans
+                .iter()
+                .find(|s| {
+                    s.name == "projector.apply"
+                        && s.trace_id == root.trace_id
+                        && parents.contains(&s.parent_span_id)
+                })
+                .cloned()
+        })
+        .await;
+    serve.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_that_is_down_or_goes_away_costs_spans_not_requests() {
+    // Nothing listens on the collector's port at first.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = Serve::start(&format!("http://127.0.0.1:{port}")).await;
+    serve.create_cluster("WhileDown", "down").await;
+    serve
+        .wait_for_log("cannot export spans to the OTLP collector", 1)
+        .await;
+
+    // The collector comes up: spans flow.
+    let receiver = Receiver::start_on(port).await;
+    serve.create_cluster("WhileUp", "up").await;
+    receiver
+        .wait_for("the WhileUp span", WAIT, |s| operation_span(s, "WhileUp"))
+        .await;
+    serve
+        .wait_for_log("spans reach the OTLP collector again", 1)
+        .await;
+
+    // It goes away mid-run: requests go on, spans are dropped and counted, one warning.
+    receiver.stop().await;
+    serve.create_cluster("AfterStop", "after").await;
+    assert_eq!(serve.health().await, Some(200));
+    serve
+        .wait_for_log("cannot export spans to the OTLP collector", 2)
+        .await;
+    let metrics = serve.metrics().await;
+    assert!(
+        metric(
+            &metrics,
+            "clustergenie_otel_spans_dropped_total{reason=\"export_failed\"}"
+        ) >= 1.0,
+        "{metrics}"
+    );
+    serve.create_cluster("StillServing", "still").await;
+    assert_eq!(serve.health().await, Some(200));
+    let output = serve.stop();
+    let warnings = output
+        .lines()
+        .filter(|l| l.contains("cannot export spans to the OTLP collector"))
+        .count();
+    assert_eq!(warnings, 2, "one warning per outage:\n{output}");
+}
