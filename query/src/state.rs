@@ -1,6 +1,9 @@
 //! What every request handler can reach.
 
 use crate::auth::TokenVerifier;
+use crate::origin::AllowedOrigins;
+use crate::request::BodyLimits;
+use crate::ws::{ClientConnections, WsLimits};
 use command::{Commands, Db, EventStore};
 use metrics_exporter_prometheus::PrometheusHandle;
 use projector::{ChangeFeed, ReadModels};
@@ -19,6 +22,8 @@ pub struct ApiSettings {
     pub max_depth: usize,
     /// Maximum query complexity.
     pub max_complexity: usize,
+    /// Size and time limits of request bodies.
+    pub body: BodyLimits,
 }
 
 impl Default for ApiSettings {
@@ -29,6 +34,10 @@ impl Default for ApiSettings {
             consistency_timeout: Duration::from_secs(5),
             max_depth: 10,
             max_complexity: 1000,
+            body: BodyLimits {
+                max_bytes: 1024 * 1024,
+                timeout: Duration::from_secs(10),
+            },
         }
     }
 }
@@ -44,6 +53,8 @@ pub struct AppState {
     pub commands: Commands,
     /// Read side.
     pub reads: ReadModels,
+    /// Read side for subscriptions, on a pool of its own so that they cannot starve the rest.
+    pub live_reads: ReadModels,
     /// Live changes from the projector.
     pub feed: ChangeFeed,
     /// The pools (for health checks).
@@ -56,6 +67,12 @@ pub struct AppState {
     pub settings: ApiSettings,
     /// Extra health checks, by name.
     pub checks: Vec<(&'static str, HealthCheck)>,
+    /// Origins whose pages may call the API.
+    pub origins: AllowedOrigins,
+    /// Open WebSockets per client address.
+    pub connections: ClientConnections,
+    /// Limits of each WebSocket.
+    pub ws_limits: WsLimits,
 }
 
 impl AppState {

@@ -7,4 +7,6 @@ mod concurrency;
 mod demo_flow;
 mod operations;
 mod persistence;
+mod security;
 mod validation;
+mod websocket_limits;
