@@ -55,7 +55,7 @@ impl AllowedOrigins {
             return false;
         };
         let origin = origin.to_ascii_lowercase();
-        if self.origins.iter().any(|o| *o == origin) {
+        if self.origins.contains(&origin) {
             return true;
         }
         let authority = origin
