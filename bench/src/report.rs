@@ -228,12 +228,12 @@ fn hostile_markdown(s: &mut String, rows: &[HostileResult]) {
     );
     let _ = writeln!(
         s,
-        "| backend | attack | attack requests | answers | /health ok / failed | /health p50 / p99 ms | createCluster ok / failed | createCluster p50 / p99 ms |\n|---|---|---:|---|---:|---:|---:|---:|"
+        "| backend | attack | attack requests | answers | /health ok / failed | /health p50 / p99 ms | createCluster ok / failed | createCluster p50 / p99 ms | /health back after s |\n|---|---|---:|---|---:|---:|---:|---:|---:|"
     );
     for r in rows {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} / {} | {:.1} / {:.1} | {} / {} | {:.1} / {:.1} |",
+            "| {} | {} | {} | {} | {} / {} | {:.1} / {:.1} | {} / {} | {:.1} / {:.1} | {} |",
             r.backend,
             r.attack,
             r.attack_requests,
@@ -245,7 +245,10 @@ fn hostile_markdown(s: &mut String, rows: &[HostileResult]) {
             r.create_ok,
             r.create_failed,
             r.create_p50_ms,
-            r.create_p99_ms
+            r.create_p99_ms,
+            r.recovery_seconds
+                .map(|s| format!("{s:.1}"))
+                .unwrap_or_else(|| "> 120".into())
         );
     }
 }
