@@ -82,6 +82,25 @@ pub struct Settings {
     pub max_mutations: usize,
     /// Largest GraphQL answer in bytes (`CLUSTERGENIE_MAX_RESPONSE_BYTES`).
     pub max_response_bytes: usize,
+    /// Largest request body and WebSocket message, bytes (`CLUSTERGENIE_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Time a client has to send a whole request body (`CLUSTERGENIE_BODY_TIMEOUT_SECONDS`).
+    pub body_timeout_seconds: f64,
+    /// Origins besides the server's own that may call the API from a browser, comma-separated
+    /// (`CLUSTERGENIE_ALLOWED_ORIGINS`).
+    pub allowed_origins: String,
+    /// Active operations one WebSocket may run (`CLUSTERGENIE_MAX_SUBSCRIPTIONS_PER_CONNECTION`).
+    pub max_subscriptions_per_connection: usize,
+    /// Open WebSockets per client IP address (`CLUSTERGENIE_MAX_CONNECTIONS_PER_CLIENT`).
+    pub max_connections_per_client: usize,
+    /// Time a WebSocket has to send `connection_init` (`CLUSTERGENIE_WS_INIT_TIMEOUT_SECONDS`).
+    pub ws_init_timeout_seconds: f64,
+    /// Time a WebSocket client may leave a message unread before it is dropped
+    /// (`CLUSTERGENIE_WS_SEND_TIMEOUT_SECONDS`).
+    pub ws_send_timeout_seconds: f64,
+    /// Size of the database pool subscriptions read from, apart from the main pool
+    /// (`CLUSTERGENIE_SUBSCRIPTION_DATABASE_CONNECTIONS`).
+    pub subscription_database_connections: u32,
 }
 
 impl Default for Settings {
@@ -116,6 +135,14 @@ impl Default for Settings {
             max_complexity: 10_000,
             max_mutations: 10,
             max_response_bytes: 8 << 20,
+            max_body_bytes: 1024 * 1024,
+            body_timeout_seconds: 10.0,
+            allowed_origins: String::new(),
+            max_subscriptions_per_connection: 100,
+            max_connections_per_client: 64,
+            ws_init_timeout_seconds: 5.0,
+            ws_send_timeout_seconds: 10.0,
+            subscription_database_connections: 4,
         }
     }
 }
@@ -269,6 +296,9 @@ impl Settings {
                 "consistency_timeout_seconds",
                 self.consistency_timeout_seconds,
             ),
+            ("body_timeout_seconds", self.body_timeout_seconds),
+            ("ws_init_timeout_seconds", self.ws_init_timeout_seconds),
+            ("ws_send_timeout_seconds", self.ws_send_timeout_seconds),
         ] {
             if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
                 return bad(
@@ -387,6 +417,38 @@ impl Settings {
                     "must be a redis://, rediss:// or unix:// URL".into(),
                 );
             }
+        }
+        if !(1024..=64 * 1024 * 1024).contains(&self.max_body_bytes) {
+            return bad(
+                "max_body_bytes",
+                format!("must be 1024–67108864, got {}", self.max_body_bytes),
+            );
+        }
+        for (key, v) in [
+            (
+                "max_subscriptions_per_connection",
+                self.max_subscriptions_per_connection,
+            ),
+            (
+                "max_connections_per_client",
+                self.max_connections_per_client,
+            ),
+        ] {
+            if !(1..=1_000_000).contains(&v) {
+                return bad(key, format!("must be 1–1000000, got {v}"));
+            }
+        }
+        if !(1..=1000).contains(&self.subscription_database_connections) {
+            return bad(
+                "subscription_database_connections",
+                format!(
+                    "must be 1–1000, got {}",
+                    self.subscription_database_connections
+                ),
+            );
+        }
+        if let Err(reason) = query::origin::AllowedOrigins::parse(&self.allowed_origins) {
+            return bad("allowed_origins", reason);
         }
         if let Some(secret) = &self.auth_secret {
             if secret.len() < 16 {

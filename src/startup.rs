@@ -9,6 +9,8 @@ use command::worker::{SimulatedProvider, Worker, WorkerSettings};
 use command::{Commands, Db, EventStore, JobSettings};
 use projector::{ChangeFeed, Projector, ReadModels};
 use query::auth::TokenVerifier;
+use query::request::BodyLimits;
+use query::ws::{ClientConnections, WsLimits};
 use query::{ApiSettings, AppState};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -73,6 +75,7 @@ pub struct Application {
     shutdown: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
     db: Db,
+    live_db: Db,
 }
 
 impl Application {
@@ -127,12 +130,28 @@ impl Application {
             }
         }
 
+        // Subscriptions read from a pool of their own: however many there are, commands,
+        // the projector and the worker keep theirs.
+        let live_db = db
+            .with_own_readers(
+                settings.subscription_database_connections,
+                std::time::Duration::from_secs(5),
+            )
+            .await?;
+        let origins =
+            query::origin::AllowedOrigins::parse(&settings.allowed_origins).map_err(|reason| {
+                crate::configuration::ConfigError {
+                    name: "CLUSTERGENIE_ALLOWED_ORIGINS".into(),
+                    reason,
+                }
+            })?;
         let state = AppState {
             read_waits: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 settings.max_consistency_waits,
             )),
             commands,
             reads,
+            live_reads: ReadModels::new(live_db.clone()),
             feed,
             db: db.clone(),
             metrics: telemetry::metrics_handle(),
@@ -145,9 +164,21 @@ impl Application {
                 max_complexity: settings.max_complexity,
                 max_mutations: settings.max_mutations,
                 max_response_bytes: settings.max_response_bytes,
+                body: BodyLimits {
+                    max_bytes: settings.max_body_bytes,
+                    timeout: Settings::duration(settings.body_timeout_seconds),
+                },
                 ..ApiSettings::default()
             },
             checks,
+            origins: origins.clone(),
+            connections: ClientConnections::new(settings.max_connections_per_client),
+            ws_limits: WsLimits {
+                max_operations: settings.max_subscriptions_per_connection,
+                max_message_bytes: settings.max_body_bytes,
+                init_timeout: Settings::duration(settings.ws_init_timeout_seconds),
+                send_timeout: Settings::duration(settings.ws_send_timeout_seconds),
+            },
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {
@@ -156,6 +187,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(origins.cors())
                 .app_data(web::Data::new(schema.clone()))
                 .app_data(web::Data::new(state.clone()))
                 .configure(query::http::routes)
@@ -173,6 +205,7 @@ impl Application {
             shutdown,
             tasks,
             db,
+            live_db,
         })
     }
 
@@ -194,6 +227,7 @@ impl Application {
             shutdown,
             tasks,
             db,
+            live_db,
             ..
         } = self;
         let server = tokio::spawn(server);
@@ -207,6 +241,7 @@ impl Application {
         for task in tasks {
             let _ = task.await;
         }
+        live_db.reader.close().await;
         db.close().await;
         tracing::info!("stopped");
         Ok(())

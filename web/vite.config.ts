@@ -4,14 +4,15 @@ import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 
 // `npm run dev` proxies the API (HTTP and WebSocket) to a server on 127.0.0.1:8080,
-// or CLUSTERGENIE_API when set.
+// or CLUSTERGENIE_API when set. The proxied requests present the API's own origin: the
+// server refuses pages from other origins (CLUSTERGENIE_ALLOWED_ORIGINS).
 const api = process.env.CLUSTERGENIE_API ?? "http://127.0.0.1:8080";
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
     proxy: {
-      "/graphql": { target: api, ws: true, changeOrigin: true },
+      "/graphql": { target: api, ws: true, changeOrigin: true, headers: { origin: api } },
       "/health": { target: api },
       "/metrics": { target: api },
     },

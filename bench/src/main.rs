@@ -4,9 +4,11 @@
 //! Sections: event append vs raw INSERT; commands over GraphQL; queries next to the earlier
 //! REST design's figures; live delivery; rebuild; memory; the scale curve; the Kafka path
 //! (relay publish rate next to a plain producer, commit → projector lag, role memory) against
-//! a tansu broker, on Postgres only, skipped when tansu is not installed.
+//! a tansu broker, on Postgres only, skipped when tansu is not installed; hostile load
+//! (`/health` and `createCluster` while each attack of the abuse battery runs).
 
 mod append;
+mod hostile;
 mod kafka;
 mod live;
 mod rebuild;
@@ -43,7 +45,7 @@ struct Args {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "append,http,live,scale,kafka"
+        default_value = "append,http,live,scale,kafka,hostile"
     )]
     only: Vec<String>,
     /// The `clustergenie` binary (default: next to this one).
@@ -58,6 +60,7 @@ struct Plan {
     live_events: usize,
     scale_droplets: Vec<u64>,
     kafka: kafka::KafkaPlan,
+    hostile: hostile::HostilePlan,
 }
 
 fn binary(args: &Args) -> anyhow::Result<PathBuf> {
@@ -165,6 +168,15 @@ async fn main() -> anyhow::Result<()> {
                 rate: 50,
                 seconds: 2,
             },
+            hostile: hostile::HostilePlan {
+                seconds: 1.0,
+                attackers: 1,
+                fragment_depth: 10,
+                aliases: 3,
+                sockets: 1,
+                subscriptions: 3,
+                slow_bodies: 2,
+            },
         }
     } else {
         Plan {
@@ -177,6 +189,15 @@ async fn main() -> anyhow::Result<()> {
                 rate: 50,
                 seconds: 10,
             },
+            hostile: hostile::HostilePlan {
+                seconds: 10.0,
+                attackers: 4,
+                fragment_depth: 25,
+                aliases: 100,
+                sockets: 10,
+                subscriptions: 100,
+                slow_bodies: 50,
+            },
         }
     };
     let bin = binary(&args)?;
@@ -184,6 +205,8 @@ async fn main() -> anyhow::Result<()> {
     let server_env: &[(&str, &str)] = &[
         ("CLUSTERGENIE_PROVISION_SECONDS", "1"),
         ("CLUSTERGENIE_MAX_PAGE_SIZE", "100"),
+        // The live section opens up to 10,000 sockets from this one address.
+        ("CLUSTERGENIE_MAX_CONNECTIONS_PER_CLIENT", "100000"),
     ];
 
     let run = |section: &str| args.only.iter().any(|s| s == section);
@@ -269,6 +292,16 @@ async fn main() -> anyhow::Result<()> {
             }
             srv.stop();
             cleanup(&storage, &args.postgres).await;
+        }
+
+        if run("hostile") {
+            eprintln!("== {backend}: hostile load");
+            let storage = fresh(backend, &args.postgres).await?;
+            let srv = Server::start(&bin, &storage, server_env).await?;
+            let results = hostile::measure(&srv, backend, &plan.hostile).await;
+            srv.stop();
+            cleanup(&storage, &args.postgres).await;
+            report.hostile.extend(results?);
         }
 
         if !run("scale") {

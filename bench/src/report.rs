@@ -1,6 +1,7 @@
 //! The benchmark report: one struct, rendered as Markdown and JSON.
 
 use crate::append::AppendResult;
+use crate::hostile::HostileResult;
 use crate::kafka::{KafkaResult, TARGET_P99_MS};
 use crate::live::LiveResult;
 use crate::rebuild::RebuildResult;
@@ -63,6 +64,8 @@ pub struct Report {
     pub kafka: Option<KafkaResult>,
     /// Why the Kafka path was not measured, when it was not.
     pub kafka_skipped: Option<String>,
+    /// `/health` and `createCluster` under each attack.
+    pub hostile: Vec<HostileResult>,
 }
 
 fn machine() -> String {
@@ -113,6 +116,7 @@ impl Report {
             scale: vec![],
             kafka: None,
             kafka_skipped: None,
+            hostile: Vec::new(),
         }
     }
 
@@ -209,7 +213,43 @@ impl Report {
         } else if let Some(why) = &self.kafka_skipped {
             let _ = writeln!(s, "\nKafka path not measured: {why}.");
         }
+        hostile_markdown(&mut s, &self.hostile);
         s
+    }
+}
+
+fn hostile_markdown(s: &mut String, rows: &[HostileResult]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n### Hostile load: `/health` and a `createCluster` round trip while each attack runs\n"
+    );
+    let _ = writeln!(
+        s,
+        "| backend | attack | attack requests | answers | /health ok / failed | /health p50 / p99 ms | createCluster ok / failed | createCluster p50 / p99 ms | /health back after s |\n|---|---|---:|---|---:|---:|---:|---:|---:|"
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} / {} | {:.1} / {:.1} | {} / {} | {:.1} / {:.1} | {} |",
+            r.backend,
+            r.attack,
+            r.attack_requests,
+            r.attack_answers,
+            r.health_ok,
+            r.health_failed,
+            r.health_p50_ms,
+            r.health_p99_ms,
+            r.create_ok,
+            r.create_failed,
+            r.create_p50_ms,
+            r.create_p99_ms,
+            r.recovery_seconds
+                .map(|s| format!("{s:.1}"))
+                .unwrap_or_else(|| "> 120".into())
+        );
     }
 }
 

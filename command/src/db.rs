@@ -52,6 +52,24 @@ pub struct Db {
     pub reader: AnyPool,
     /// A printable description without credentials.
     pub description: String,
+    /// Where the pools were opened, to open more pools on the same database.
+    source: Source,
+}
+
+/// The database a [`Db`] was opened on; its `Debug` hides the Postgres URL (it may hold a password).
+#[derive(Clone)]
+enum Source {
+    Postgres(String),
+    Sqlite(String),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Postgres(url) => write!(f, "Postgres({})", redact(url)),
+            Self::Sqlite(url) => write!(f, "Sqlite({url})"),
+        }
+    }
 }
 
 impl Db {
@@ -73,6 +91,7 @@ impl Db {
             writer: pool.clone(),
             reader: pool,
             description,
+            source: Source::Postgres(url.to_string()),
         };
         db.migrate().await?;
         Ok(db)
@@ -88,30 +107,7 @@ impl Db {
         let file = data_dir.join("clustergenie.db");
         let url = format!("sqlite://{}?mode=rwc", file.display());
         let description = format!("sqlite {}", file.display());
-        let open = |max: u32| {
-            let url = url.clone();
-            async move {
-                AnyPoolOptions::new()
-                    .max_connections(max)
-                    .acquire_timeout(Duration::from_secs(30))
-                    // A connection to a local file cannot have been hung up on while idle;
-                    // the ping would cost a round trip to its worker thread per query (sqlx
-                    // still pings on release).
-                    .test_before_acquire(false)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
-                                 PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(&url)
-                    .await
-            }
-        };
+        let open = |max: u32| sqlite_pool(url.clone(), max, Duration::from_secs(30));
         let writer = open(1).await.map_err(|source| DbError::Connect {
             what: description.clone(),
             source,
@@ -121,6 +117,7 @@ impl Db {
             writer: writer.clone(),
             reader: writer,
             description: description.clone(),
+            source: Source::Sqlite(url.clone()),
         };
         db.migrate().await?;
         let reader = open(4).await.map_err(|source| DbError::Connect {
@@ -128,6 +125,36 @@ impl Db {
             source,
         })?;
         Ok(Self { reader, ..db })
+    }
+
+    /// The same database with a pool of its own for reads: at most `max_connections`, each
+    /// acquisition waiting at most `acquire_timeout`. Long-lived readers (subscriptions) use
+    /// it so that however many there are, they cannot take the connections commands, the
+    /// projector and the worker need.
+    pub async fn with_own_readers(
+        &self,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, DbError> {
+        let connect = |source| DbError::Connect {
+            what: self.description.clone(),
+            source,
+        };
+        let reader = match &self.source {
+            Source::Postgres(url) => AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(acquire_timeout)
+                .connect(url)
+                .await
+                .map_err(connect)?,
+            Source::Sqlite(url) => sqlite_pool(url.clone(), max_connections, acquire_timeout)
+                .await
+                .map_err(connect)?,
+        };
+        Ok(Self {
+            reader,
+            ..self.clone()
+        })
     }
 
     async fn migrate(&self) -> Result<(), DbError> {
@@ -167,6 +194,33 @@ impl Db {
         self.writer.close().await;
         self.reader.close().await;
     }
+}
+
+/// A pool on the SQLite file at `url` with the pragmas every connection needs.
+async fn sqlite_pool(
+    url: String,
+    max: u32,
+    acquire_timeout: Duration,
+) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(acquire_timeout)
+        // A connection to a local file cannot have been hung up on while idle;
+        // the ping would cost a round trip to its worker thread per query (sqlx
+        // still pings on release).
+        .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                     PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await
 }
 
 /// Hides the password in a connection URL.

@@ -4,9 +4,10 @@
 use crate::auth::actor_from_header;
 use crate::errors;
 use crate::graphql::ClusterGenieSchema;
+use crate::request::read_graphql_request;
 use crate::state::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{guard, http::header, web, HttpRequest, HttpResponse};
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 use command::RequestContext;
 use opentelemetry::propagation::Extractor;
 use std::time::{Duration, Instant};
@@ -21,7 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 web::get()
                     .guard(guard::Header("upgrade", "websocket"))
-                    .to(subscriptions),
+                    .to(crate::ws::subscriptions),
             )
             .route(web::get().to(crate::console::graphiql)),
     )
@@ -42,12 +43,13 @@ impl Extractor for Headers<'_> {
     }
 }
 
+/// `POST /graphql`: checks origin, credentials and body before anything is executed.
 async fn graphql(
     schema: web::Data<ClusterGenieSchema>,
     state: web::Data<AppState>,
     http: HttpRequest,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+    payload: web::Payload,
+) -> HttpResponse {
     let span = tracing::info_span!(
         "graphql",
         otel.kind = "server",
@@ -60,28 +62,35 @@ async fn graphql(
     let parent =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(http.headers())));
     let _ = span.set_parent(parent);
-    // Parsed here (execution reuses the document) so the span is named after the operation
-    // before it starts: a span's name cannot change once it is exported.
-    let mut request = request.into_inner();
-    crate::operation::record(&span, &mut request);
     async move {
+        if !state.origins.allows_request(http.headers()) {
+            return errors::http_error(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "this origin may not call the API (CLUSTERGENIE_ALLOWED_ORIGINS)",
+            );
+        }
         let auth = http
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
         let actor = match actor_from_header(auth, state.tokens.as_ref()) {
             Ok(actor) => actor,
-            Err(message) => {
-                let err = async_graphql::ServerError::new(message, None);
-                let mut response = async_graphql::Response::from_errors(vec![err]);
-                if let Some(e) = response.errors.first_mut() {
-                    e.extensions
-                        .get_or_insert_with(Default::default)
-                        .set("code", "UNAUTHENTICATED");
-                }
-                return response.into();
+            Err(e) => {
+                return errors::http_error(
+                    StatusCode::UNAUTHORIZED,
+                    "UNAUTHENTICATED",
+                    e.to_string(),
+                )
             }
         };
+        let mut request = match read_graphql_request(&http, payload, state.settings.body).await {
+            Ok(request) => request,
+            Err(e) => return errors::http_error(e.status(), "BAD_USER_INPUT", e.to_string()),
+        };
+        // Parsed here (execution reuses the document) so the span carries the operation's
+        // name; the name is set before the span ends, which is when it is exported.
+        crate::operation::record(&tracing::Span::current(), &mut request);
         tracing::Span::current().record("actor", actor.as_str());
         let mut context = RequestContext::new(actor);
         if let Some(id) = http
@@ -98,18 +107,17 @@ async fn graphql(
         let outcome = if response.is_ok() { "ok" } else { "error" };
         metrics::histogram!("clustergenie_graphql_request_seconds", "outcome" => outcome)
             .record(started.elapsed().as_secs_f64());
-        response.into()
+        let status = if errors::is_unauthenticated(&response) {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::OK
+        };
+        HttpResponse::build(status)
+            .content_type("application/graphql-response+json")
+            .body(serde_json::to_vec(&response).unwrap_or_default())
     }
     .instrument(span)
     .await
-}
-
-async fn subscriptions(
-    schema: web::Data<ClusterGenieSchema>,
-    http: HttpRequest,
-    payload: web::Payload,
-) -> actix_web::Result<HttpResponse> {
-    GraphQLSubscription::new(ClusterGenieSchema::clone(&schema)).start(&http, payload)
 }
 
 async fn health(state: web::Data<AppState>) -> HttpResponse {

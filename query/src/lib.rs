@@ -2,7 +2,8 @@
 //! `/health`, `/metrics` and the web console, served by actix-web.
 //!
 //! - [`graphql`]: the schema — one file per root type, errors mapped to codes in [`errors`].
-//! - [`http`]: routes and handlers.
+//! - [`http`]: routes and handlers; [`request`] bounds request bodies, [`origin`] decides
+//!   which pages may call, [`ws`] runs and bounds the WebSocket.
 //! - [`console`]: the embedded web console at `/`.
 
 pub mod auth;
@@ -11,7 +12,10 @@ pub mod errors;
 pub mod graphql;
 pub mod http;
 pub mod operation;
+pub mod origin;
+pub mod request;
 pub mod state;
+pub mod ws;
 
 pub use graphql::{build_schema, sdl, ClusterGenieSchema};
 pub use state::{ApiSettings, AppState};

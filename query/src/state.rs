@@ -2,6 +2,9 @@
 
 use crate::auth::TokenVerifier;
 use crate::graphql::limits::Limits;
+use crate::origin::AllowedOrigins;
+use crate::request::BodyLimits;
+use crate::ws::{ClientConnections, WsLimits};
 use command::{Commands, Db, EventStore};
 use metrics_exporter_prometheus::PrometheusHandle;
 use projector::{ChangeFeed, ReadModels};
@@ -26,6 +29,8 @@ pub struct ApiSettings {
     pub max_response_bytes: usize,
     /// Most reads waiting for `minPosition` at once; more are refused at once.
     pub max_consistency_waits: usize,
+    /// Size and time limits of request bodies.
+    pub body: BodyLimits,
 }
 
 impl Default for ApiSettings {
@@ -37,6 +42,10 @@ impl Default for ApiSettings {
             max_depth: 10,
             max_complexity: 10_000,
             max_mutations: 10,
+            body: BodyLimits {
+                max_bytes: 1024 * 1024,
+                timeout: Duration::from_secs(10),
+            },
             max_response_bytes: 8 << 20,
             max_consistency_waits: 256,
         }
@@ -68,6 +77,8 @@ pub struct AppState {
     pub commands: Commands,
     /// Read side.
     pub reads: ReadModels,
+    /// Read side for subscriptions, on a pool of its own so that they cannot starve the rest.
+    pub live_reads: ReadModels,
     /// Live changes from the projector.
     pub feed: ChangeFeed,
     /// The pools (for health checks).
@@ -82,6 +93,12 @@ pub struct AppState {
     pub checks: Vec<(&'static str, HealthCheck)>,
     /// Permits for reads waiting on `minPosition` (`max_consistency_waits` of them).
     pub read_waits: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Origins whose pages may call the API.
+    pub origins: AllowedOrigins,
+    /// Open WebSockets per client address.
+    pub connections: ClientConnections,
+    /// Limits of each WebSocket.
+    pub ws_limits: WsLimits,
 }
 
 impl AppState {

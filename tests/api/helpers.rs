@@ -185,6 +185,81 @@ impl TestApp {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// Posts `body` to `/graphql` with exactly these headers; returns the status, the
+    /// headers and the JSON body (null if not JSON).
+    pub async fn post_with(
+        &self,
+        headers: &[(&str, &str)],
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .body(body);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+        )
+    }
+
+    /// The number of events the API's audit log shows once it has caught up with `position`.
+    pub async fn api_event_count(&self, position: i64) -> i64 {
+        let r = self
+            .gql(
+                "query($p: Int) { events(first: 1, minPosition: $p) { totalCount } }",
+                json!({ "p": position }),
+            )
+            .await;
+        r["data"]["events"]["totalCount"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{r}"))
+    }
+
+    /// Creates a cluster and returns the position of its event.
+    pub async fn create_cluster_position(&self, name: &str) -> i64 {
+        let r = self
+            .gql(
+                "mutation($i: CreateClusterInput!) { createCluster(input: $i) { position } }",
+                json!({ "i": { "name": name, "region": "nyc1" } }),
+            )
+            .await;
+        r["data"]["createCluster"]["position"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{r}"))
+    }
+
+    /// Opens a graphql-transport-ws connection (no `connection_init` sent yet) with extra
+    /// upgrade headers.
+    pub async fn ws_connect(
+        &self,
+        headers: &[(&str, &str)],
+    ) -> Result<WsClient, tokio_tungstenite::tungstenite::Error> {
+        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        for (name, value) in headers {
+            request.headers_mut().insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        tokio_tungstenite::connect_async(request)
+            .await
+            .map(|(ws, _)| ws)
+    }
+
     /// Number of events in the store.
     pub async fn event_count(&self) -> i64 {
         let db = self.storage.db().await;
@@ -314,6 +389,43 @@ impl TestApp {
         let _ = ws.close(None).await;
         out
     }
+}
+
+/// A client WebSocket.
+pub type WsClient =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next text message as JSON, answering pings; `Err(close frame)` when the server closes.
+pub async fn ws_next(
+    ws: &mut WsClient,
+) -> Result<Value, Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>> {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(60), ws.next())
+            .await
+            .expect("the server answers within a minute");
+        match msg {
+            Some(Ok(Message::Text(t))) => {
+                let v: Value = serde_json::from_str(&t).expect("JSON message");
+                if v["type"] == "ping" {
+                    let _ = ws
+                        .send(Message::text(json!({ "type": "pong" }).to_string()))
+                        .await;
+                    continue;
+                }
+                return Ok(v);
+            }
+            Some(Ok(Message::Close(frame))) => return Err(frame),
+            Some(Ok(_)) => continue,
+            None | Some(Err(_)) => return Err(None),
+        }
+    }
+}
+
+/// Sends a graphql-transport-ws message.
+pub async fn ws_send(ws: &mut WsClient, message: Value) {
+    ws.send(Message::text(message.to_string()))
+        .await
+        .expect("message sent");
 }
 
 /// The `extensions.code` of the first error, if any.

@@ -10,4 +10,6 @@ mod lifecycle;
 mod limits;
 mod operations;
 mod persistence;
+mod security;
 mod validation;
+mod websocket_limits;

@@ -162,14 +162,17 @@ async fn bad_inputs_are_refused_with_codes_and_append_nothing(backend: Backend) 
     let r = app.gql(deep, json!({})).await;
     assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
 
-    // An invalid bearer token is refused.
-    let r = app
-        .gql_as(
-            Some("not.a.token"),
-            "{ catalog { regions { slug } } }",
-            json!({}),
+    // An invalid bearer token is refused with 401.
+    let (status, _, r) = app
+        .post_with(
+            &[
+                ("content-type", "application/json"),
+                ("authorization", "Bearer not.a.token"),
+            ],
+            json!({ "query": "{ catalog { regions { slug } } }" }).to_string(),
         )
         .await;
+    assert_eq!(status, 401);
     assert_eq!(error_code(&r).as_deref(), Some("UNAUTHENTICATED"), "{r}");
 
     assert_eq!(

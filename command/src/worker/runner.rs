@@ -250,7 +250,7 @@ impl Worker {
                 return;
             }
         };
-        if let Some(t) = job.job_type {
+        if let Some(t) = job.job_type() {
             tracing::Span::current().record("job.type", t.as_str());
         }
         metrics::gauge!("clustergenie_worker_busy").increment(1.0);

@@ -3,6 +3,10 @@
 //! Each subscription listens to the projector's change feed *before* it reads its starting
 //! state, so a change that lands while the snapshot is being read is never missed; changes
 //! already contained in the snapshot are recognised by their version and skipped.
+//!
+//! Everything they read comes from `live_reads`, a pool of its own. Streams are pulled:
+//! the audit tail reads its catch-up one page at a time, only when the socket took the
+//! previous one, so a client that stops reading stops its queries (and is dropped by `ws`).
 
 use super::inputs::{DropletFilter, EventFilter, JobFilter};
 use super::pagination;
@@ -67,7 +71,7 @@ impl SubscriptionRoot {
                         Some(ChangedRow::Job(row)) if row.id == id => row.clone(),
                         _ => continue,
                     },
-                    Err(RecvError::Lagged(_)) => match state.reads.job(&id).await {
+                    Err(RecvError::Lagged(_)) => match state.live_reads.job(&id).await {
                         Ok(Some(row)) => row,
                         Ok(None) => continue,
                         Err(e) => {
@@ -173,7 +177,7 @@ impl SubscriptionRoot {
             loop {
                 if catch_up {
                     loop {
-                        let page = match state.reads.events(&filter, Some(last), 200, false).await {
+                        let page = match state.live_reads.events(&filter, Some(last), 200, false).await {
                             Ok(page) => page,
                             Err(e) => {
                                 yield Err(errors::read(e));
