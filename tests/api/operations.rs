@@ -110,6 +110,9 @@ fn a_bad_configuration_value_stops_start_up_with_one_line() {
         ("CLUSTERGENIE_WORKER_QUEUE", "0"),
         ("CLUSTERGENIE_LISTEN", "not-an-address"),
         ("DATABASE_URL", "mysql://nope"),
+        ("CLUSTERGENIE_KAFKA_STALL_SECONDS", "1"),
+        ("CLUSTERGENIE_KAFKA_STALL_SECONDS", "soon"),
+        ("CLUSTERGENIE_KAFKA_DEBUG", "cgrp,everything"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
             .arg("serve")
