@@ -102,6 +102,9 @@ async fn the_read_model_converges_after_a_relay_kill_a_projector_restart_and_a_b
     let mut restarts = 0.0;
     for round in 1..=3 {
         let mut t = Topology::new(3).await;
+        // The group protocol as librdkafka sees it, for the failure message and README.
+        t.env("CLUSTERGENIE_KAFKA_DEBUG", "cgrp");
+        t.env("RUST_LOG", "info,sqlx=warn,librdkafka=debug");
         let api = t.start_ready("api-1", "api").await;
         t.start_ready("relay-1", "relay").await;
         t.start_ready("relay-2", "relay").await;
@@ -145,7 +148,8 @@ async fn the_read_model_converges_after_a_relay_kill_a_projector_restart_and_a_b
         let r = metric(&m, "clustergenie_consumer_restarts_total");
         restarts += r;
         eprintln!(
-            "round {round}: {acknowledged} clusters, {events} events; read model converged {took:?} after the faults; {r} projector rejoins"
+            "round {round} ({}): {acknowledged} clusters, {events} events; read model converged {took:?} after the faults; {r} projector rejoins",
+            t.dir.display()
         );
         pool.close().await;
     }
