@@ -46,6 +46,11 @@ pub struct Settings {
     pub kafka_idempotence: bool,
     /// Longest wait of a consumer's fetch at the broker, ms (`CLUSTERGENIE_KAFKA_FETCH_WAIT_MS`).
     pub kafka_fetch_wait_ms: u32,
+    /// Seconds without consumer progress while messages wait before `/health` is degraded and
+    /// the consumer rejoins (`CLUSTERGENIE_KAFKA_STALL_SECONDS`).
+    pub kafka_stall_seconds: f64,
+    /// librdkafka debug contexts, e.g. `cgrp,fetch` (`CLUSTERGENIE_KAFKA_DEBUG`).
+    pub kafka_debug: Option<String>,
     /// Concurrent job runners (`CLUSTERGENIE_WORKER_COUNT`).
     pub worker_count: usize,
     /// Jobs handed out ahead of the runners (`CLUSTERGENIE_WORKER_QUEUE`).
@@ -117,6 +122,10 @@ impl Default for Settings {
             kafka_replication: 1,
             kafka_idempotence: true,
             kafka_fetch_wait_ms: 10,
+            // Twice the consumer session timeout: a group that lost a member has rebalanced
+            // by then on a broker that works.
+            kafka_stall_seconds: 2.0 * bus::kafka::SESSION_TIMEOUT.as_secs_f64(),
+            kafka_debug: None,
             worker_count: 4,
             worker_queue: 100,
             provision_seconds: 8.0,
@@ -181,6 +190,31 @@ const CONVENTIONAL: &[(&str, &str)] = &[
     ("KAFKA_BROKERS", "kafka_brokers"),
     ("REDIS_URL", "redis_url"),
     ("OTEL_EXPORTER_OTLP_ENDPOINT", "otel_exporter_otlp_endpoint"),
+];
+
+/// The debug contexts librdkafka accepts (`debug`).
+const KAFKA_DEBUG_CONTEXTS: &[&str] = &[
+    "generic",
+    "broker",
+    "topic",
+    "metadata",
+    "feature",
+    "queue",
+    "msg",
+    "protocol",
+    "cgrp",
+    "security",
+    "fetch",
+    "interceptor",
+    "plugin",
+    "consumer",
+    "admin",
+    "eos",
+    "mock",
+    "assignor",
+    "conf",
+    "telemetry",
+    "all",
 ];
 
 fn variable_for(key: &str) -> String {
@@ -387,6 +421,29 @@ impl Settings {
                 format!("must be 1–10000, got {}", self.kafka_fetch_wait_ms),
             );
         }
+        if !(self.kafka_stall_seconds.is_finite()
+            && (5.0..=86_400.0).contains(&self.kafka_stall_seconds))
+        {
+            return bad(
+                "kafka_stall_seconds",
+                format!("must be 5–86400 seconds, got {}", self.kafka_stall_seconds),
+            );
+        }
+        if let Some(debug) = &self.kafka_debug {
+            if let Some(unknown) = debug
+                .split(',')
+                .map(str::trim)
+                .find(|c| !KAFKA_DEBUG_CONTEXTS.contains(c))
+            {
+                return bad(
+                    "kafka_debug",
+                    format!(
+                        "unknown librdkafka debug context {unknown:?} (one or more of {}, comma-separated)",
+                        KAFKA_DEBUG_CONTEXTS.join(",")
+                    ),
+                );
+            }
+        }
         let prefix_ok = !self.kafka_topic_prefix.is_empty()
             && self.kafka_topic_prefix.len() <= 200
             && self
@@ -471,6 +528,8 @@ impl Settings {
             replication: self.kafka_replication,
             idempotence: self.kafka_idempotence,
             fetch_wait_ms: self.kafka_fetch_wait_ms,
+            stall_after: Self::duration(self.kafka_stall_seconds),
+            debug: self.kafka_debug.as_ref().map(|d| d.replace(' ', "")),
         })
     }
 

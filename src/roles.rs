@@ -28,20 +28,26 @@ pub const PROJECTOR_GROUP: &str = "clustergenie-projector";
 /// Consumer group of the worker role.
 pub const WORKER_GROUP: &str = "clustergenie-worker";
 
-/// A `/health` check of the broker connection, from the client's statistics.
+/// A `/health` check of the broker connection (from the client's statistics) and of the
+/// consumer's progress (from its stall watchdog): degraded when the broker is down or the
+/// consumer has made no progress for `CLUSTERGENIE_KAFKA_STALL_SECONDS` while messages wait.
 pub fn broker_check(health: BusHealth) -> HealthCheck {
     Arc::new(move || {
         let status = health.status();
         let up = health.broker_up();
+        let stalled = status.stalled.is_some();
         (
-            up,
+            up && !stalled,
             serde_json::json!({
-                "status": if up { "up" } else { "down" },
+                "status": if !up { "down" } else if stalled { "stalled" } else { "up" },
                 "brokersUp": status.brokers_up,
                 "brokersKnown": status.brokers_known,
                 "consumerGroup": status.group,
                 "consumerLag": status.consumer_lag,
+                "memberLag": status.member_lag,
                 "assignedPartitions": status.assigned_partitions,
+                "groupState": status.group_state,
+                "stalled": status.stalled,
                 "lastError": status.last_error,
             }),
         )

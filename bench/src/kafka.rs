@@ -279,6 +279,8 @@ fn kafka_settings(brokers: &str, prefix: &str) -> KafkaSettings {
         replication: 1,
         idempotence: true,
         fetch_wait_ms: 10,
+        stall_after: 2 * bus::kafka::SESSION_TIMEOUT,
+        debug: None,
     }
 }
 

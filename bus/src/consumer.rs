@@ -8,19 +8,26 @@
 
 use crate::envelope::{header, Envelope};
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
+use crate::stall::{self, Observation, StallWatch, Verdict, PROBE_TIMEOUT, WATCH_EVERY};
 use anyhow::Context as _;
 use command::store::StoredEvent;
+use metrics::gauge;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::{Header, Message, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
-/// A member whose group membership is not steady this long, or that receives nothing this
-/// long although the group has uncommitted messages (with brokers up), is recreated.
-const STUCK_AFTER: Duration = Duration::from_secs(60);
+/// Why [`EventConsumer::consume`] returned.
+enum Exit {
+    /// Shutdown was requested.
+    Shutdown,
+    /// The watchdog found the member stalled; recreate it (the reason is logged).
+    Stalled(String),
+}
 
 /// What a consuming role does with a batch of events.
 #[async_trait::async_trait]
@@ -72,56 +79,61 @@ impl EventConsumer {
             .kafka
             .producer_config(&format!("{client_id}-dlq"))
             .create_with_context(BusContext::new(self.health.clone(), None))?;
+        let mut watch = StallWatch::new(self.kafka.stall_after);
         while !shutdown.is_cancelled() {
             // A fresh client id per member, as a restarted process would have.
             let client_id = format!("{}-{}", self.group, uuid::Uuid::new_v4());
-            let consumer: StreamConsumer<BusContext> = self
-                .kafka
-                .consumer_config(&client_id, &self.group, true)
-                .create_with_context(BusContext::new(
-                    self.health.clone(),
-                    Some(self.group.clone()),
-                ))
-                .context("cannot create the Kafka consumer")?;
+            let consumer: Arc<StreamConsumer<BusContext>> = Arc::new(
+                self.kafka
+                    .consumer_config(&client_id, &self.group, true)
+                    .create_with_context(BusContext::new(
+                        self.health.clone(),
+                        Some(self.group.clone()),
+                    ))
+                    .context("cannot create the Kafka consumer")?,
+            );
             let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
             consumer.subscribe(&topics)?;
-            tracing::info!(group = %self.group, topics = ?self.topics, "consumer started");
-            self.consume(&consumer, &dead_letters, &handler, &shutdown)
+            tracing::info!(group = %self.group, topics = ?self.topics, %client_id, "consumer started");
+            let exit = self
+                .consume(&consumer, &dead_letters, &handler, &shutdown, &mut watch)
                 .await?;
-            if !shutdown.is_cancelled() {
-                // Seen with a broker frozen longer than the session timeout: the member
-                // never finishes rejoining. A new member does; uncommitted work is
-                // redelivered to it and deduplicated.
-                metrics::counter!("clustergenie_consumer_restarts_total", "group" => self.group.clone())
-                    .increment(1);
-                tracing::warn!(group = %self.group, state = ?self.health.status().group_state, "consumer group membership stuck; recreating the consumer");
-            }
+            let Exit::Stalled(reason) = exit else { break };
+            // A new member is what gets a stuck group going again (see README, "Distributed
+            // mode"): uncommitted work is redelivered to it and deduplicated.
+            metrics::counter!("clustergenie_consumer_restarts_total", "group" => self.group.clone())
+                .increment(1);
+            tracing::warn!(
+                group = %self.group,
+                %reason,
+                restarts = watch.restarts(),
+                state = ?self.health.status().group_state,
+                "consumer stalled; leaving the group and joining again as a new member"
+            );
+            leave(consumer).await;
         }
         tracing::info!(group = %self.group, "consumer stopped");
         Ok(())
     }
 
-    /// Consumes until shutdown (Ok) or until the membership is stuck (Ok, to be recreated).
+    /// Consumes until shutdown or until the watchdog finds the member stalled.
     async fn consume(
         &self,
-        consumer: &StreamConsumer<BusContext>,
+        consumer: &Arc<StreamConsumer<BusContext>>,
         dead_letters: &FutureProducer<BusContext>,
         handler: &impl EventHandler,
         shutdown: &CancellationToken,
-    ) -> anyhow::Result<()> {
-        let started = std::time::Instant::now();
-        let mut watchdog = tokio::time::interval(Duration::from_secs(5));
+        watch: &mut StallWatch,
+    ) -> anyhow::Result<Exit> {
+        let mut watchdog = tokio::time::interval(WATCH_EVERY);
         watchdog.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_batch = std::time::Instant::now();
+        let mut received = false;
         loop {
             let first = tokio::select! {
-                _ = shutdown.cancelled() => return Ok(()),
+                _ = shutdown.cancelled() => return Ok(Exit::Shutdown),
                 _ = watchdog.tick() => {
-                    let status = self.health.status();
-                    let starved = status.consumer_lag.unwrap_or(0) > 0
-                        && last_batch.elapsed() > STUCK_AFTER;
-                    if self.health.group_stuck(started, STUCK_AFTER) || (status.brokers_up > 0 && starved) {
-                        return Ok(());
+                    if let Some(reason) = self.check(consumer, watch, std::mem::take(&mut received)).await {
+                        return Ok(Exit::Stalled(reason));
                     }
                     continue;
                 }
@@ -135,6 +147,7 @@ impl EventConsumer {
                     continue;
                 }
             };
+            received = true;
             let mut batch = vec![first];
             while batch.len() < self.max_batch {
                 match tokio::time::timeout(Duration::from_millis(2), consumer.recv()).await {
@@ -173,7 +186,7 @@ impl EventConsumer {
                             let pause = Duration::from_millis(200 * u64::from(failures.min(25)));
                             tokio::select! {
                                 // Uncommitted: the batch is delivered again after a restart.
-                                _ = shutdown.cancelled() => return Ok(()),
+                                _ = shutdown.cancelled() => return Ok(Exit::Shutdown),
                                 _ = tokio::time::sleep(pause) => {}
                             }
                         }
@@ -188,9 +201,58 @@ impl EventConsumer {
             }
             // After our transaction: a crash before this commit only causes a redelivery,
             // which the handler ignores.
-            last_batch = std::time::Instant::now();
             if let Err(e) = consumer.commit(&tpl, CommitMode::Async) {
                 tracing::warn!(group = %self.group, error = %e, "cannot commit offsets; they are committed with the next batch");
+            }
+        }
+    }
+
+    /// One watchdog round: asks the broker for the group's progress, records lag and stall
+    /// in health and metrics, and returns the reason when the member should be recreated.
+    async fn check(
+        &self,
+        consumer: &Arc<StreamConsumer<BusContext>>,
+        watch: &mut StallWatch,
+        received: bool,
+    ) -> Option<String> {
+        let probe = {
+            let consumer = consumer.clone();
+            let topics = self.topics.clone();
+            tokio::task::spawn_blocking(move || {
+                stall::group_progress(consumer.as_ref(), &topics, PROBE_TIMEOUT)
+            })
+        };
+        let progress = match tokio::time::timeout(PROBE_TIMEOUT * 3, probe).await {
+            Ok(Ok(Ok(p))) => Some(p),
+            Ok(Ok(Err(e))) => {
+                tracing::debug!(group = %self.group, error = %e, "cannot ask the broker for the group's progress");
+                None
+            }
+            _ => None,
+        };
+        if let Some(p) = progress {
+            metrics::gauge!("clustergenie_consumer_lag_messages", "group" => self.group.clone())
+                .set(p.lag as f64);
+        }
+        let observation = Observation {
+            progress,
+            received,
+            steady: self.health.group_steady(),
+            assigned: self.health.status().assigned_partitions,
+        };
+        let verdict = watch.observe(Instant::now(), &observation);
+        let stalled = gauge!("clustergenie_consumer_stalled", "group" => self.group.clone());
+        match verdict {
+            Verdict::Healthy => {
+                stalled.set(0.0);
+                self.health.set_progress(progress.map(|p| p.lag), None);
+                None
+            }
+            Verdict::Stalled { reason, restart } => {
+                stalled.set(1.0);
+                self.health
+                    .set_progress(progress.map(|p| p.lag), Some(reason.clone()));
+                restart.then_some(reason)
             }
         }
     }
@@ -264,4 +326,11 @@ fn batch_span(group: &str, events: &[StoredEvent]) -> tracing::Span {
     );
     command::context::continue_traces(&span, events);
     span
+}
+
+/// Closes a consumer (leaving its group) off the async runtime: the close waits for the
+/// broker's answer, bounded so that an unreachable broker cannot hold the next member back.
+pub(crate) async fn leave<C: Send + Sync + 'static>(consumer: Arc<C>) {
+    let close = tokio::task::spawn_blocking(move || drop(consumer));
+    let _ = tokio::time::timeout(Duration::from_secs(10), close).await;
 }

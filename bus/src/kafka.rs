@@ -30,7 +30,16 @@ pub struct KafkaSettings {
     /// (`fetch.wait.max.ms`). Brokers answer a waiting fetch as soon as data arrives, but some
     /// (tansu 0.6) only when it expires, so this bounds the delivery latency there.
     pub fetch_wait_ms: u32,
+    /// A consumer that makes no progress this long while messages wait (or whose group
+    /// membership is not steady this long) is reported degraded and recreated.
+    pub stall_after: Duration,
+    /// librdkafka debug contexts (`debug`, e.g. `cgrp,fetch`), logged at debug level under
+    /// the `librdkafka` target.
+    pub debug: Option<String>,
 }
+
+/// Consumer group session timeout (`session.timeout.ms`).
+pub const SESSION_TIMEOUT: Duration = Duration::from_secs(45);
 
 impl KafkaSettings {
     /// The topic of an aggregate type: `<prefix>.cluster`, `<prefix>.droplet`, `<prefix>.job`.
@@ -66,6 +75,9 @@ impl KafkaSettings {
             .set("statistics.interval.ms", "5000")
             .set("reconnect.backoff.max.ms", "2000")
             .set("topic.metadata.refresh.interval.ms", "10000");
+        if let Some(debug) = &self.debug {
+            c.set("debug", debug);
+        }
         c
     }
 
@@ -98,7 +110,10 @@ impl KafkaSettings {
                 "auto.offset.reset",
                 if from_start { "earliest" } else { "latest" },
             )
-            .set("session.timeout.ms", "45000")
+            .set(
+                "session.timeout.ms",
+                SESSION_TIMEOUT.as_millis().to_string(),
+            )
             .set("heartbeat.interval.ms", "3000")
             .set("max.poll.interval.ms", "60000")
             // Small fetches keep every response quick, also from a broker with slow storage.
@@ -163,17 +178,19 @@ pub struct BusStatus {
     pub brokers_known: usize,
     /// The consumer group, for consuming roles.
     pub group: Option<String>,
-    /// Messages the group has not committed yet, summed over its partitions.
+    /// Messages past the group's committed offsets over every partition of its topics (for
+    /// the API's changes reader: past its position), from the stall watchdog.
     pub consumer_lag: Option<i64>,
+    /// Lag over the partitions assigned to this member only, from librdkafka's statistics.
+    pub member_lag: Option<i64>,
+    /// Why the consumer is stalled (no progress while messages wait), when it is.
+    pub stalled: Option<String>,
     /// Partitions assigned to this member.
     pub assigned_partitions: usize,
     /// The last error librdkafka reported, if any since the brokers came back.
     pub last_error: Option<String>,
     /// The consumer group membership as librdkafka sees it (`up/steady` when joined).
     pub group_state: Option<String>,
-    /// When the statistics last showed the membership joined and steady.
-    #[serde(skip)]
-    pub group_steady_at: Option<std::time::Instant>,
     /// When the last statistics report arrived (None before the first).
     #[serde(skip)]
     pub stats_at: Option<std::time::Instant>,
@@ -193,12 +210,18 @@ impl BusHealth {
         let s = self.status();
         s.stats_at.is_none() || s.brokers_up > 0
     }
-    /// True when brokers are up but the group membership has not been steady for `limit`:
-    /// the member is stuck rejoining and should be recreated.
-    pub fn group_stuck(&self, since_start: std::time::Instant, limit: std::time::Duration) -> bool {
-        let s = self.status();
-        let steady = s.group_steady_at.unwrap_or(since_start).max(since_start);
-        s.brokers_up > 0 && steady.elapsed() > limit
+    /// Records the stall watchdog's findings.
+    pub fn set_progress(&self, lag: Option<i64>, stalled: Option<String>) {
+        self.update(|s| {
+            if lag.is_some() {
+                s.consumer_lag = lag;
+            }
+            s.stalled = stalled;
+        });
+    }
+    /// True when the group membership is joined and steady.
+    pub fn group_steady(&self) -> bool {
+        self.status().group_state.as_deref() == Some("up/steady")
     }
     fn update(&self, f: impl FnOnce(&mut BusStatus)) {
         if let Ok(mut s) = self.0.lock() {
@@ -230,7 +253,7 @@ impl ClientContext for BusContext {
         let known = stats.brokers.values().filter(|b| b.nodeid >= 0).count();
         let mut lag = None;
         let mut assigned = 0;
-        if let Some(group) = &self.group {
+        if self.group.is_some() {
             let mut total = 0i64;
             for topic in stats.topics.values() {
                 for p in topic.partitions.values() {
@@ -242,8 +265,8 @@ impl ClientContext for BusContext {
                     }
                 }
             }
-            metrics::gauge!("clustergenie_consumer_lag_messages", "group" => group.clone())
-                .set(total as f64);
+            // The group-wide clustergenie_consumer_lag_messages comes from the watchdog
+            // (crate::stall): this member's partitions say nothing about the others'.
             lag = Some(total);
         }
         metrics::gauge!("clustergenie_kafka_brokers_up", "client" => stats.client_id.clone())
@@ -254,13 +277,10 @@ impl ClientContext for BusContext {
             if self.group.is_some() {
                 // Only the consumer's own client reports on the group.
                 s.group = self.group.clone();
-                s.consumer_lag = lag;
+                s.member_lag = lag;
                 s.assigned_partitions = assigned;
                 if let Some(cgrp) = &stats.cgrp {
                     s.group_state = Some(format!("{}/{}", cgrp.state, cgrp.join_state));
-                    if cgrp.state == "up" && cgrp.join_state == "steady" {
-                        s.group_steady_at = Some(std::time::Instant::now());
-                    }
                 }
             }
             if up > 0 {
@@ -293,6 +313,8 @@ mod tests {
             replication: 1,
             idempotence: true,
             fetch_wait_ms: 10,
+            stall_after: Duration::from_secs(90),
+            debug: None,
         };
         let topics = settings.event_topics();
         for kind in schema::AggregateType::ALL {

@@ -7,6 +7,8 @@
 //! - [`projection`]: the projector role's handler (read models from Kafka).
 //! - [`work`]: the worker role's handler (jobs from Kafka).
 //! - [`live`]: API instances follow the projector's changes for live subscriptions.
+//! - [`stall`]: group-wide lag from the broker and the watchdog that degrades and recreates a
+//!   consumer that makes no progress while messages wait.
 //! - [`kafka`]: settings, topics, client statistics → health and metrics.
 
 pub mod consumer;
@@ -15,6 +17,7 @@ pub mod kafka;
 pub mod live;
 pub mod projection;
 pub mod relay;
+pub mod stall;
 pub mod work;
 
 pub use kafka::{BusHealth, KafkaSettings};

@@ -112,6 +112,9 @@ fn a_bad_configuration_value_stops_start_up_with_one_line() {
         ("DATABASE_URL", "mysql://nope"),
         ("KAFKA_BROKERS", "no-port"),
         ("REDIS_URL", "http://not-redis"),
+        ("CLUSTERGENIE_KAFKA_STALL_SECONDS", "1"),
+        ("CLUSTERGENIE_KAFKA_STALL_SECONDS", "soon"),
+        ("CLUSTERGENIE_KAFKA_DEBUG", "cgrp,everything"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
             .arg("serve")

@@ -3,6 +3,7 @@
 //!
 //! The same tests run against Apache Kafka: see README, "Distributed mode".
 
+mod stall;
 mod topology;
 mod traces;
 

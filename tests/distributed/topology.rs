@@ -206,6 +206,8 @@ impl Topology {
             .env("CLUSTERGENIE_JOB_LEASE_SECONDS", "2")
             .env("CLUSTERGENIE_JOB_RETRY_BACKOFF_SECONDS", "0.2")
             .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "1")
+            // Sooner than the default (2 × the 45 s session timeout), to keep the tests short.
+            .env("CLUSTERGENIE_KAFKA_STALL_SECONDS", "30")
             .env("CLUSTERGENIE_DATA_DIR", self.dir.join("unused"))
             .env("RUST_LOG", "info,sqlx=warn,librdkafka=warn");
         for (k, v) in &self.extra_env {
