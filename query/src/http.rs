@@ -62,35 +62,32 @@ async fn graphql(
     let parent =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(http.headers())));
     let _ = span.set_parent(parent);
-    async move {
-        if !state.origins.allows_request(http.headers()) {
-            return errors::http_error(
-                StatusCode::FORBIDDEN,
-                "FORBIDDEN",
-                "this origin may not call the API (CLUSTERGENIE_ALLOWED_ORIGINS)",
-            );
+    // Checked and read before the span is entered: the span is named after the operation,
+    // and tracing-opentelemetry fixes a span's name when the span starts.
+    if !state.origins.allows_request(http.headers()) {
+        return errors::http_error(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "this origin may not call the API (CLUSTERGENIE_ALLOWED_ORIGINS)",
+        );
+    }
+    let auth = http
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let actor = match actor_from_header(auth, state.tokens.as_ref()) {
+        Ok(actor) => actor,
+        Err(e) => {
+            return errors::http_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", e.to_string())
         }
-        let auth = http
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let actor = match actor_from_header(auth, state.tokens.as_ref()) {
-            Ok(actor) => actor,
-            Err(e) => {
-                return errors::http_error(
-                    StatusCode::UNAUTHORIZED,
-                    "UNAUTHENTICATED",
-                    e.to_string(),
-                )
-            }
-        };
-        let mut request = match read_graphql_request(&http, payload, state.settings.body).await {
-            Ok(request) => request,
-            Err(e) => return errors::http_error(e.status(), "BAD_USER_INPUT", e.to_string()),
-        };
-        // Parsed here (execution reuses the document) so the span carries the operation's
-        // name; the name is set before the span ends, which is when it is exported.
-        crate::operation::record(&tracing::Span::current(), &mut request);
+    };
+    let mut request = match read_graphql_request(&http, payload, state.settings.body).await {
+        Ok(request) => request,
+        Err(e) => return errors::http_error(e.status(), "BAD_USER_INPUT", e.to_string()),
+    };
+    // Parsed here (execution reuses the document).
+    crate::operation::record(&span, &mut request);
+    async move {
         tracing::Span::current().record("actor", actor.as_str());
         let mut context = RequestContext::new(actor);
         if let Some(id) = http
