@@ -17,7 +17,9 @@ const READ: &str = "query($id: ID!, $p: Int) { droplet(id: $id, minPosition: $p)
 /// STOPPED again in `history` and in the read model (it once guessed RUNNING from the IP).
 async fn an_abandoned_destroy_restores_stopped(backend: Backend) {
     let storage = Storage::fresh(backend).await;
-    let app = spawn_app_on(storage, |_| {}).await;
+    // A generous read-your-writes wait: with every test of the suite starting at once on two
+    // cores, the first projection on Postgres has taken longer than the default 5 s.
+    let app = spawn_app_on(storage, |s| s.consistency_timeout_seconds = 30.0).await;
     let (droplet, provision) = app
         .create_droplet("stopped-then-kept", "debian-12-x64")
         .await;
@@ -33,7 +35,11 @@ async fn an_abandoned_destroy_restores_stopped(backend: Backend) {
     let storage = app.stop().await;
 
     // Jobs now take ten minutes, so the destroy job is still QUEUED or RUNNING when cancelled.
-    let app = spawn_app_on(storage, |s| s.provision_seconds = 600.0).await;
+    let app = spawn_app_on(storage, |s| {
+        s.provision_seconds = 600.0;
+        s.consistency_timeout_seconds = 30.0;
+    })
+    .await;
     let r = app.gql(DESTROY, json!({ "id": droplet })).await;
     if r["data"]["destroyDroplet"]["projected"] == true {
         assert_eq!(
