@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n": typeof types.NextPageFragmentDoc,
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": typeof types.DropletFieldsFragmentDoc,
     "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.ClusterFieldsFragmentDoc,
@@ -25,28 +26,32 @@ type Documents = {
     "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n": typeof types.EntityNameDocument,
     "\n  query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {\n    events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.EventsDocument,
     "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.HistoryDocument,
-    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n": typeof types.ClustersDocument,
-    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n": typeof types.ClusterDocument,
-    "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": typeof types.CreateClusterDocument,
-    "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": typeof types.DeleteClusterDocument,
+    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } }\n  }\n": typeof types.ClustersDocument,
+    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) { totalCount nodes { ...DropletFields } }\n    }\n  }\n": typeof types.ClusterDocument,
+    "\n  fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }\n": typeof types.ClusterResultFragmentDoc,
+    "\n  mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }\n": typeof types.CreateClusterDocument,
+    "\n  mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }\n": typeof types.DeleteClusterDocument,
     "\n  query JobParams($jobId: ID!) {\n    events(first: 1, filter: { aggregateType: Job, aggregateId: $jobId, eventType: \"JobQueued\" }) {\n      nodes {\n        position\n        payload\n      }\n    }\n  }\n": typeof types.JobParamsDocument,
-    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n": typeof types.DropletsDocument,
-    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n": typeof types.DropletDocument,
-    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n": typeof types.ClusterChoicesDocument,
-    "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n": typeof types.CreateDropletDocument,
-    "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.DestroyDropletDocument,
-    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.PowerDropletDocument,
-    "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.ResizeDropletDocument,
-    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": typeof types.JobsDocument,
+    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } }\n  }\n": typeof types.DropletsDocument,
+    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) { totalCount nodes { ...JobFields } }\n    }\n  }\n": typeof types.DropletDocument,
+    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } }\n  }\n": typeof types.ClusterChoicesDocument,
+    "\n  fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }\n": typeof types.DropletResultFragmentDoc,
+    "\n  mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }\n": typeof types.CreateDropletDocument,
+    "\n  mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }\n": typeof types.DestroyDropletDocument,
+    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }\n": typeof types.PowerDropletDocument,
+    "\n  mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }\n": typeof types.ResizeDropletDocument,
+    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } }\n  }\n": typeof types.JobsDocument,
     "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n": typeof types.JobDetailFieldsFragmentDoc,
     "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n": typeof types.JobDocument,
     "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n": typeof types.JobProgressDocument,
-    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": typeof types.CancelJobDocument,
-    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": typeof types.RetryJobDocument,
+    "\n  fragment JobResult on JobPayload { job { ...JobDetailFields } position }\n": typeof types.JobResultFragmentDoc,
+    "\n  mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }\n": typeof types.CancelJobDocument,
+    "\n  mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }\n": typeof types.RetryJobDocument,
     "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": typeof types.OverviewDocument,
     "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.RecentEventsDocument,
 };
 const documents: Documents = {
+    "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n": types.NextPageFragmentDoc,
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": types.DropletFieldsFragmentDoc,
     "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": types.ClusterFieldsFragmentDoc,
@@ -58,24 +63,27 @@ const documents: Documents = {
     "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n": types.EntityNameDocument,
     "\n  query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {\n    events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": types.EventsDocument,
     "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": types.HistoryDocument,
-    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n": types.ClustersDocument,
-    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n": types.ClusterDocument,
-    "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": types.CreateClusterDocument,
-    "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": types.DeleteClusterDocument,
+    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } }\n  }\n": types.ClustersDocument,
+    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) { totalCount nodes { ...DropletFields } }\n    }\n  }\n": types.ClusterDocument,
+    "\n  fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }\n": types.ClusterResultFragmentDoc,
+    "\n  mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }\n": types.CreateClusterDocument,
+    "\n  mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }\n": types.DeleteClusterDocument,
     "\n  query JobParams($jobId: ID!) {\n    events(first: 1, filter: { aggregateType: Job, aggregateId: $jobId, eventType: \"JobQueued\" }) {\n      nodes {\n        position\n        payload\n      }\n    }\n  }\n": types.JobParamsDocument,
-    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n": types.DropletsDocument,
-    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n": types.DropletDocument,
-    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n": types.ClusterChoicesDocument,
-    "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n": types.CreateDropletDocument,
-    "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.DestroyDropletDocument,
-    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.PowerDropletDocument,
-    "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.ResizeDropletDocument,
-    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": types.JobsDocument,
+    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } }\n  }\n": types.DropletsDocument,
+    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) { totalCount nodes { ...JobFields } }\n    }\n  }\n": types.DropletDocument,
+    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } }\n  }\n": types.ClusterChoicesDocument,
+    "\n  fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }\n": types.DropletResultFragmentDoc,
+    "\n  mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }\n": types.CreateDropletDocument,
+    "\n  mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }\n": types.DestroyDropletDocument,
+    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }\n": types.PowerDropletDocument,
+    "\n  mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }\n": types.ResizeDropletDocument,
+    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } }\n  }\n": types.JobsDocument,
     "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n": types.JobDetailFieldsFragmentDoc,
     "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n": types.JobDocument,
     "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n": types.JobProgressDocument,
-    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": types.CancelJobDocument,
-    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": types.RetryJobDocument,
+    "\n  fragment JobResult on JobPayload { job { ...JobDetailFields } position }\n": types.JobResultFragmentDoc,
+    "\n  mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }\n": types.CancelJobDocument,
+    "\n  mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }\n": types.RetryJobDocument,
     "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": types.OverviewDocument,
     "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": types.RecentEventsDocument,
 };
@@ -94,6 +102,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n"): (typeof documents)["\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -141,19 +153,23 @@ export function graphql(source: "\n  query History($aggregateType: AggregateType
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } }\n  }\n"): (typeof documents)["\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) { totalCount nodes { ...DropletFields } }\n    }\n  }\n"): (typeof documents)["\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) { totalCount nodes { ...DropletFields } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }\n"): (typeof documents)["\n  fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }\n"): (typeof documents)["\n  mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }\n"): (typeof documents)["\n  mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -161,35 +177,39 @@ export function graphql(source: "\n  query JobParams($jobId: ID!) {\n    events(
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } }\n  }\n"): (typeof documents)["\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) { totalCount nodes { ...JobFields } }\n    }\n  }\n"): (typeof documents)["\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) { totalCount nodes { ...JobFields } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } }\n  }\n"): (typeof documents)["\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }\n"): (typeof documents)["\n  fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }\n"): (typeof documents)["\n  mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }\n"): (typeof documents)["\n  mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }\n"): (typeof documents)["\n  mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }\n"): (typeof documents)["\n  mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } }\n  }\n"): (typeof documents)["\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -205,11 +225,15 @@ export function graphql(source: "\n  subscription JobProgress($jobId: ID!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  fragment JobResult on JobPayload { job { ...JobDetailFields } position }\n"): (typeof documents)["\n  fragment JobResult on JobPayload { job { ...JobDetailFields } position }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }\n"): (typeof documents)["\n  mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }\n"): (typeof documents)["\n  mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -6,6 +6,7 @@ import { useMutation, useQuery } from "urql";
 import { ClusterQuery, DeleteClusterMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { DropletTable } from "../../components/DropletTable";
+import { Facts } from "../../components/Facts";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
 import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
@@ -90,32 +91,15 @@ export function ClusterDetailPage() {
         error={deleteError}
         hints={{ FAILED_PRECONDITION: "The cluster has live droplets (one may have been added meanwhile); destroy them first." }}
       />
-      <dl className="card grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <div>
-          <dt className="text-slate-500">Status</dt>
-          <dd>
-            <StatusBadge status={cluster.status} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Region</dt>
-          <dd>{catalog.regionName(cluster.region)}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Labels</dt>
-          <dd>{cluster.labels.map((l) => `${l.key}=${l.value}`).join(", ") || "—"}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Created</dt>
-          <dd>
-            <Time at={cluster.createdAt} />
-          </dd>
-        </div>
-        <div className="col-span-2 sm:col-span-4">
-          <dt className="text-slate-500">Id</dt>
-          <dd className="break-all font-mono text-xs">{cluster.id}</dd>
-        </div>
-      </dl>
+      <Facts
+        facts={[
+          { label: "Status", value: <StatusBadge status={cluster.status} /> },
+          { label: "Region", value: catalog.regionName(cluster.region) },
+          { label: "Labels", value: cluster.labels.map((l) => `${l.key}=${l.value}`).join(", ") || "—" },
+          { label: "Created", value: <Time at={cluster.createdAt} /> },
+          { label: "Id", value: cluster.id, valueClassName: "break-all font-mono text-xs", wide: true },
+        ]}
+      />
       <h2 className="text-lg font-semibold">Droplets</h2>
       {droplets.length === 0 ? (
         <Empty>

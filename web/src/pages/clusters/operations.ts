@@ -2,16 +2,7 @@ import { graphql } from "../../gql";
 
 export const ClustersQuery = graphql(`
   query Clusters($first: Int, $after: String, $filter: ClusterFilter) {
-    clusters(first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        ...ClusterFields
-      }
-    }
+    clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } }
   }
 `);
 
@@ -19,34 +10,19 @@ export const ClusterQuery = graphql(`
   query Cluster($id: ID!) {
     cluster(id: $id) {
       ...ClusterFields
-      droplets(first: 100) {
-        totalCount
-        nodes {
-          ...DropletFields
-        }
-      }
+      droplets(first: 100) { totalCount nodes { ...DropletFields } }
     }
   }
+`);
+
+export const ClusterResult = graphql(`
+  fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }
 `);
 
 export const CreateClusterMutation = graphql(`
-  mutation CreateCluster($input: CreateClusterInput!) {
-    createCluster(input: $input) {
-      cluster {
-        ...ClusterFields
-      }
-      position
-    }
-  }
+  mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }
 `);
 
 export const DeleteClusterMutation = graphql(`
-  mutation DeleteCluster($id: ID!) {
-    deleteCluster(id: $id) {
-      cluster {
-        ...ClusterFields
-      }
-      position
-    }
-  }
+  mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }
 `);

@@ -7,6 +7,7 @@ import { DropletsLive } from "../../graphql/fragments";
 import { DestroyDropletMutation, DropletQuery, PowerDropletMutation, ResizeDropletMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { JobTable } from "../../components/JobTable";
+import { Facts } from "../../components/Facts";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
 import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
@@ -128,57 +129,36 @@ export function DropletDetailPage() {
           CONFLICT: "The droplet changed meanwhile; look at its current state and try again.",
         }}
       />
-      <dl className="card grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <div>
-          <dt className="text-slate-500">Status</dt>
-          <dd data-testid="droplet-status">
-            <StatusBadge status={d.status} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">IP</dt>
-          <dd className="font-mono" data-testid="droplet-ip">{d.ip ?? "—"}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Region</dt>
-          <dd>{catalog.regionName(d.region)}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Cluster</dt>
-          <dd>
-            {d.cluster ? (
+      <Facts
+        facts={[
+          { label: "Status", value: <StatusBadge status={d.status} />, testId: "droplet-status" },
+          { label: "IP", value: d.ip ?? "—", testId: "droplet-ip", valueClassName: "font-mono" },
+          { label: "Region", value: catalog.regionName(d.region) },
+          {
+            label: "Cluster",
+            value: d.cluster ? (
               <Link className="link" to={`/clusters/${d.cluster.id}`}>
                 {d.cluster.name}
               </Link>
             ) : (
               "—"
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Size</dt>
-          <dd data-testid="droplet-size">
-            {catalog.sizeName(d.size)}
-            {catalog.size(d.size) && <span className="text-slate-500"> · {price(catalog.size(d.size)!)}</span>}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Image</dt>
-          <dd>{catalog.imageName(d.image)}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Created</dt>
-          <dd>
-            <Time at={d.createdAt} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Updated</dt>
-          <dd>
-            <Time at={d.updatedAt} />
-          </dd>
-        </div>
-      </dl>
+            ),
+          },
+          {
+            label: "Size",
+            testId: "droplet-size",
+            value: (
+              <>
+                {catalog.sizeName(d.size)}
+                {catalog.size(d.size) && <span className="text-slate-500"> · {price(catalog.size(d.size)!)}</span>}
+              </>
+            ),
+          },
+          { label: "Image", value: catalog.imageName(d.image) },
+          { label: "Created", value: <Time at={d.createdAt} /> },
+          { label: "Updated", value: <Time at={d.updatedAt} /> },
+        ]}
+      />
       {(powerReason || destroyReason) && !operation && !gone && (
         <p className="text-sm text-slate-600" data-testid="unavailable-reason">
           Some actions are unavailable: {powerReason ?? destroyReason}

@@ -2,16 +2,7 @@ import { graphql } from "../../gql";
 
 export const DropletsQuery = graphql(`
   query Droplets($first: Int, $after: String, $filter: DropletFilter) {
-    droplets(first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        ...DropletFields
-      }
-    }
+    droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } }
   }
 `);
 
@@ -19,71 +10,34 @@ export const DropletQuery = graphql(`
   query Droplet($id: ID!) {
     droplet(id: $id) {
       ...DropletFields
-      jobs(first: 100) {
-        totalCount
-        nodes {
-          ...JobFields
-        }
-      }
+      jobs(first: 100) { totalCount nodes { ...JobFields } }
     }
   }
 `);
 
 export const ClusterChoicesQuery = graphql(`
   query ClusterChoices {
-    clusters(first: 100, filter: { status: ACTIVE }) {
-      nodes {
-        id
-        name
-        region
-      }
-    }
+    clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } }
   }
+`);
+
+/** What every droplet mutation answers: the droplet as it is now and the event's position. */
+export const DropletResult = graphql(`
+  fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }
 `);
 
 export const CreateDropletMutation = graphql(`
-  mutation CreateDroplet($input: CreateDropletInput!) {
-    createDroplet(input: $input) {
-      droplet {
-        ...DropletFields
-      }
-      job {
-        ...JobFields
-      }
-      position
-    }
-  }
+  mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }
 `);
 
 export const DestroyDropletMutation = graphql(`
-  mutation DestroyDroplet($id: ID!) {
-    destroyDroplet(id: $id) {
-      droplet {
-        ...DropletFields
-      }
-      position
-    }
-  }
+  mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }
 `);
 
 export const PowerDropletMutation = graphql(`
-  mutation PowerDroplet($id: ID!, $on: Boolean!) {
-    powerDroplet(id: $id, on: $on) {
-      droplet {
-        ...DropletFields
-      }
-      position
-    }
-  }
+  mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }
 `);
 
 export const ResizeDropletMutation = graphql(`
-  mutation ResizeDroplet($id: ID!, $size: String!) {
-    resizeDroplet(id: $id, size: $size) {
-      droplet {
-        ...DropletFields
-      }
-      position
-    }
-  }
+  mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }
 `);

@@ -5,6 +5,7 @@ import { Link, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { CancelJobMutation, JobProgressSubscription, JobQuery, RetryJobMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Facts } from "../../components/Facts";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
 import { Empty, Json, Loading, PageHeader, ProgressBar, StatusBadge, Time } from "../../components/Status";
@@ -95,30 +96,22 @@ export function JobDetailPage() {
           </span>
         </div>
         <ProgressBar value={job.progress} status={job.status} label="job progress" />
-        <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-          <div>
-            <dt className="text-slate-500">Attempts</dt>
-            <dd>
-              {job.attempts} of {job.maxAttempts}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Target</dt>
-            <dd>
-              {job.targetType.toLowerCase()} <ObjectLink type={job.targetType} id={job.targetId} known={targetName} />
-            </dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Worker</dt>
-            <dd className="break-all">{job.worker ?? "—"}</dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Retry</dt>
-            <dd>
-              <Time at={job.retryAt} />
-            </dd>
-          </div>
-        </dl>
+        <Facts
+          className=""
+          facts={[
+            { label: "Attempts", value: `${job.attempts} of ${job.maxAttempts}` },
+            {
+              label: "Target",
+              value: (
+                <>
+                  {job.targetType.toLowerCase()} <ObjectLink type={job.targetType} id={job.targetId} known={targetName} />
+                </>
+              ),
+            },
+            { label: "Worker", value: job.worker ?? "—", valueClassName: "break-all" },
+            { label: "Retry", value: <Time at={job.retryAt} /> },
+          ]}
+        />
         {job.error && (
           <div className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900" data-testid="job-error">
             <span className="font-semibold">Error:</span> {humanizeTimes(job.error)}

@@ -2,16 +2,7 @@ import { graphql } from "../../gql";
 
 export const JobsQuery = graphql(`
   query Jobs($first: Int, $after: String, $filter: JobFilter) {
-    jobs(first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        ...JobFields
-      }
-    }
+    jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } }
   }
 `);
 
@@ -47,24 +38,14 @@ export const JobProgressSubscription = graphql(`
   }
 `);
 
+export const JobResult = graphql(`
+  fragment JobResult on JobPayload { job { ...JobDetailFields } position }
+`);
+
 export const CancelJobMutation = graphql(`
-  mutation CancelJob($id: ID!) {
-    cancelJob(id: $id) {
-      job {
-        ...JobDetailFields
-      }
-      position
-    }
-  }
+  mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }
 `);
 
 export const RetryJobMutation = graphql(`
-  mutation RetryJob($id: ID!) {
-    retryJob(id: $id) {
-      job {
-        ...JobDetailFields
-      }
-      position
-    }
-  }
+  mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }
 `);
