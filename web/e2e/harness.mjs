@@ -195,7 +195,8 @@ export function watchProblems(page) {
   page.on("console", (m) => m.type() === "error" && note("console error", `${m.text()} (${m.location().url})`));
   page.on("pageerror", (e) => note("uncaught exception", e.message));
   page.on("requestfailed", (r) => {
-    if (new URL(r.url()).pathname === "/graphql") note("GraphQL request failed", `${r.failure()?.errorText} ${r.postData() ?? ""}`);
+    // ERR_ABORTED: the page dropped the request itself (it navigated away, a query was torn down).
+    if (new URL(r.url()).pathname === "/graphql" && r.failure()?.errorText !== "net::ERR_ABORTED") note("GraphQL request failed", `${r.failure()?.errorText} ${r.postData() ?? ""}`);
   });
   page.on("response", (r) => {
     if (new URL(r.url()).pathname === "/graphql" && r.status() >= 400) note("GraphQL request failed", `HTTP ${r.status()} ${r.request().postData() ?? ""}`);

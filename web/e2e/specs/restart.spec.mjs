@@ -9,7 +9,7 @@ const shownPositions = (events) =>
 
 /** Every position in the server's log (no job runs here, so nothing is hidden by the page's filter). */
 async function logPositions(server) {
-  const { events } = await server.gql(`{ events(first: 500) { totalCount nodes { position type } } }`);
+  const { events } = await server.gql(`{ events(first: 100) { totalCount nodes { position type } } }`);
   expect(events.totalCount === events.nodes.length, `the log has ${events.totalCount} events, more than one page`);
   expect(!events.nodes.some((e) => e.type === "JobProgressed"), "a progress event is in the log; the page hides those");
   return events.nodes.map((e) => e.position);

@@ -50,7 +50,7 @@ export default async function screens(t) {
           await page.goto(t.baseUrl + route);
           await page.getByTestId("connection").getByText("Live").waitFor();
           await page.getByRole("heading", { level: 1, name: heading, exact: true }).waitFor();
-          await page.getByRole("main").getByText(content(), { exact: false }).first().waitFor();
+          await page.getByRole("main").getByText(content(), { exact: false }).filter({ visible: true }).first().waitFor();
           await page.waitForFunction(() => !/Loading [a-z]+…/.test(document.body.innerText));
           expect((await page.getByRole("alert").count()) === 0, `${route} shows an alert: ${await page.getByRole("alert").allInnerTexts()}`);
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -1,6 +1,7 @@
 // A table of rows described by columns: each column has a header, a cell renderer and the
 // classes both share (for example `hidden sm:table-cell` to drop it on narrow screens).
 import type { HTMLAttributes, ReactNode } from "react";
+import { Link } from "react-router";
 
 /** One column: what its header says and how a row fills its cell. */
 export interface Column<T> {
@@ -10,6 +11,15 @@ export interface Column<T> {
   className?: string;
   /** Classes on the cells only. */
   cellClassName?: string;
+}
+
+/** A row's name, linking to the row's own page. */
+export function RowLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <Link className="link font-medium" to={to}>
+      {children}
+    </Link>
+  );
 }
 
 /** A column shown only when `shown`: for tables that leave one out in some places. */

@@ -1,7 +1,7 @@
 // A table of droplets with their status, what runs on them and the progress of their latest job.
 import { Link } from "react-router";
 import type { DropletFieldsFragment } from "../gql/graphql";
-import { DataTable, optional, type Column } from "./DataTable";
+import { DataTable, RowLink, optional, type Column } from "./DataTable";
 import { ProgressBar, StatusBadge } from "./Status";
 import { useCatalog } from "../graphql/catalog";
 import { failureReason, useOperation } from "../pages/droplets/operation";
@@ -34,9 +34,7 @@ export function DropletTable({ droplets, showCluster = true, highlight }: { drop
       header: "Name",
       cell: (d) => (
         <>
-          <Link className="link font-medium" to={`/droplets/${d.id}`}>
-            {d.name}
-          </Link>
+          <RowLink to={`/droplets/${d.id}`}>{d.name}</RowLink>
           <div className="text-xs text-slate-500">{imageName(d.image)}</div>
         </>
       ),

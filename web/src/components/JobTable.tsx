@@ -1,7 +1,6 @@
 // A table of jobs with live progress bars, named after what they work on ("Provision web-4").
-import { Link } from "react-router";
 import type { JobFieldsFragment } from "../gql/graphql";
-import { DataTable, optional, type Column } from "./DataTable";
+import { DataTable, RowLink, optional, type Column } from "./DataTable";
 import { ProgressBar, StatusBadge, Time } from "./Status";
 import { ObjectLink, titleCase } from "../graphql/names";
 
@@ -11,9 +10,7 @@ export function JobTable({ jobs, showTarget = true }: { jobs: JobFieldsFragment[
       header: "Job",
       cell: (j) => (
         <>
-          <Link className="link font-medium" to={`/jobs/${j.id}`}>
-            {titleCase(j.type)}
-          </Link>
+          <RowLink to={`/jobs/${j.id}`}>{titleCase(j.type)}</RowLink>
           <span className="text-slate-600 md:hidden">
             {" "}
             <ObjectLink type={j.targetType} id={j.targetId} className="text-slate-600" />

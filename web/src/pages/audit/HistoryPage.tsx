@@ -5,6 +5,7 @@ import { useQuery } from "urql";
 import { HistoryQuery } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { DataTable, type Column } from "../../components/DataTable";
+import { LIST_PAGES } from "../../components/DetailPage";
 import { EventRow } from "../../components/EventRow";
 import { EventSummary } from "../../components/EventSummary";
 import { Empty, Json, Loading, PageHeader, Time } from "../../components/Status";
@@ -13,11 +14,6 @@ import { diff, type Change } from "../../format/diff";
 import type { AggregateType } from "../../gql/graphql";
 
 const TYPES: AggregateType[] = ["Cluster", "Droplet", "Job"];
-const LIST: Record<AggregateType, { path: string; label: string }> = {
-  Cluster: { path: "clusters", label: "Clusters" },
-  Droplet: { path: "droplets", label: "Droplets" },
-  Job: { path: "jobs", label: "Jobs" },
-};
 
 const show = (v: unknown) => (v === undefined ? "—" : JSON.stringify(v));
 const CHANGE_COLUMNS: Column<Change>[] = [
@@ -62,7 +58,7 @@ export function HistoryPage() {
   const h = asOf.data?.history;
   const chosen = events[index];
   const changes = h ? diff(previous === undefined ? null : before.data?.history.state, h.state) : [];
-  const detail = LIST[type];
+  const list = LIST_PAGES[type];
 
   return (
     <section className="min-w-0 space-y-4">
@@ -70,8 +66,8 @@ export function HistoryPage() {
         title={`History of ${type.toLowerCase()} ${label}`}
         crumbs={[
           { to: "/audit", label: "Audit" },
-          { to: `/${detail.path}`, label: detail.label },
-          { to: `/${detail.path}/${aggregateId}`, label },
+          list,
+          { to: `${list.to}/${aggregateId}`, label },
         ]}
       >
         <Link className="btn-secondary" to={`/audit?aggregateId=${aggregateId}&progress=1`}>

@@ -7,9 +7,10 @@ import { ClusterQuery, DeleteClusterMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { DropletTable } from "../../components/DropletTable";
 import { Facts } from "../../components/Facts";
+import { DetailPage } from "../../components/DetailPage";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
-import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
+import { Empty, Loading, StatusBadge, Time } from "../../components/Status";
 import { useLiveDroplets } from "../../live/useLiveDroplets";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { useCatalog } from "../../graphql/catalog";
@@ -47,28 +48,28 @@ export function ClusterDetailPage() {
     }
   }
 
-  return (
-    <section className="space-y-4">
-      <PageHeader title={`Cluster ${cluster.name}`} crumbs={[{ to: "/clusters", label: "Clusters" }]}>
-        <Link className="btn-secondary" to={`/audit/Cluster/${cluster.id}`}>
-          History
+  const actions = (
+    <>
+      {!deleted && (
+        <Link className="btn-primary" to={`/droplets?new=1&cluster=${cluster.id}`}>
+          Add droplet
         </Link>
-        {!deleted && (
-          <Link className="btn-primary" to={`/droplets?new=1&cluster=${cluster.id}`}>
-            Add droplet
-          </Link>
-        )}
-        {!deleted && (
-          <button
-            className="btn-danger"
-            onClick={() => setConfirming(true)}
-            disabled={deletion.fetching || !!blockedBy}
-            title={blockedBy ? `Cannot delete: ${blockedBy}` : undefined}
-          >
-            Delete cluster
-          </button>
-        )}
-      </PageHeader>
+      )}
+      {!deleted && (
+        <button
+          className="btn-danger"
+          onClick={() => setConfirming(true)}
+          disabled={deletion.fetching || !!blockedBy}
+          title={blockedBy ? `Cannot delete: ${blockedBy}` : undefined}
+        >
+          Delete cluster
+        </button>
+      )}
+    </>
+  );
+
+  return (
+    <DetailPage title={`Cluster ${cluster.name}`} of={{ type: "Cluster", id: cluster.id }} actions={actions}>
       {blockedBy && (
         <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="delete-blocked">
           <p>
@@ -120,6 +121,6 @@ export function ClusterDetailPage() {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </DetailPage>
   );
 }

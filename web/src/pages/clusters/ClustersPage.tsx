@@ -1,9 +1,8 @@
 // Clusters: the list, filtered by name, and the create form.
 import { useState } from "react";
-import { Link } from "react-router";
 import { ClustersQuery } from "./operations";
 import { CreateClusterForm } from "./CreateClusterForm";
-import { DataTable, type Column } from "../../components/DataTable";
+import { DataTable, RowLink, type Column } from "../../components/DataTable";
 import { PagedList } from "../../components/PagedList";
 import { PageHeader, StatusBadge, Time } from "../../components/Status";
 import { useToast } from "../../components/Toasts";
@@ -11,14 +10,7 @@ import { usePagedQuery } from "../../live/usePagedQuery";
 import type { ClusterFieldsFragment } from "../../gql/graphql";
 
 const COLUMNS: Column<ClusterFieldsFragment>[] = [
-  {
-    header: "Name",
-    cell: (c) => (
-      <Link className="link font-medium" to={`/clusters/${c.id}`}>
-        {c.name}
-      </Link>
-    ),
-  },
+  { header: "Name", cell: (c) => <RowLink to={`/clusters/${c.id}`}>{c.name}</RowLink> },
   { header: "Region", cell: (c) => c.region },
   { header: "Status", cell: (c) => <StatusBadge status={c.status} /> },
   { header: "Droplets", cellClassName: "tabular-nums", cell: (c) => c.dropletCount },

@@ -8,9 +8,10 @@ import { DestroyDropletMutation, DropletQuery, PowerDropletMutation, ResizeDropl
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { JobTable } from "../../components/JobTable";
 import { Facts } from "../../components/Facts";
+import { DetailPage } from "../../components/DetailPage";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
-import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
+import { Empty, Loading, StatusBadge, Time } from "../../components/Status";
 import { useEach } from "../../live/useEach";
 import { useLiveJobs } from "../../live/useLiveJobs";
 import { useRefetchOnReconnect } from "../../live/connection";
@@ -80,28 +81,28 @@ export function DropletDetailPage() {
     if (!result.error) toast(done);
   };
 
-  return (
-    <section className="space-y-4">
-      <PageHeader title={`Droplet ${d.name}`} crumbs={[{ to: "/droplets", label: "Droplets" }]}>
-        <Link className="btn-secondary" to={`/audit/Droplet/${d.id}`}>
-          History
-        </Link>
-        {!gone &&
-          (stopped ? (
-            <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => run(powerDroplet({ id, on: true }), `Powering on ${d.name}`)}>
-              Power on
-            </button>
-          ) : (
-            <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => setDialog("power-off")}>
-              Power off
-            </button>
-          ))}
-        {d.status !== "DESTROYED" && (
-          <button className="btn-danger" disabled={!!destroyReason} title={destroyReason ?? undefined} onClick={() => setDialog("destroy")}>
-            Destroy
+  const actions = (
+    <>
+      {!gone &&
+        (stopped ? (
+          <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => run(powerDroplet({ id, on: true }), `Powering on ${d.name}`)}>
+            Power on
           </button>
-        )}
-      </PageHeader>
+        ) : (
+          <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => setDialog("power-off")}>
+            Power off
+          </button>
+        ))}
+      {d.status !== "DESTROYED" && (
+        <button className="btn-danger" disabled={!!destroyReason} title={destroyReason ?? undefined} onClick={() => setDialog("destroy")}>
+          Destroy
+        </button>
+      )}
+    </>
+  );
+
+  return (
+    <DetailPage title={`Droplet ${d.name}`} of={{ type: "Droplet", id: d.id }} actions={actions}>
       {operation && (
         <p role="status" data-testid="operation" className="flex flex-wrap items-center gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
           <span className="h-2 w-2 animate-pulse rounded-full bg-sky-600" aria-hidden="true" />
@@ -234,6 +235,6 @@ export function DropletDetailPage() {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </DetailPage>
   );
 }

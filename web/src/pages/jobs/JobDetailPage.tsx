@@ -1,14 +1,15 @@
 // One job: live progress (the `jobProgress` subscription), stage timeline, attempts, error,
 // and cancel (confirmed) / retry, each saying why when it is unavailable.
 import { useState } from "react";
-import { Link, useParams } from "react-router";
+import { useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { CancelJobMutation, JobProgressSubscription, JobQuery, RetryJobMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Facts } from "../../components/Facts";
+import { DetailPage } from "../../components/DetailPage";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
-import { Empty, Json, Loading, PageHeader, ProgressBar, StatusBadge, Time } from "../../components/Status";
+import { Empty, Json, Loading, ProgressBar, StatusBadge, Time } from "../../components/Status";
 import { useEach } from "../../live/useEach";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { ObjectLink, titleCase, useEntityName } from "../../graphql/names";
@@ -56,31 +57,31 @@ export function JobDetailPage() {
       ? null
       : `The job is ${job.status}; only failed or cancelled jobs can be retried.`;
 
+  const actions = (
+    <>
+      <button className="btn-secondary" disabled={!!cancelReason} title={cancelReason ?? undefined} onClick={() => setConfirming(true)}>
+        Cancel job
+      </button>
+      <button
+        className="btn-secondary"
+        disabled={!!retryReason}
+        title={retryReason ?? undefined}
+        onClick={async () => {
+          const r = await retryJob({ id });
+          setActionError(r.error);
+          if (!r.error) {
+            setGeneration((g) => g + 1);
+            toast(`${title} queued again`);
+          }
+        }}
+      >
+        Retry
+      </button>
+    </>
+  );
+
   return (
-    <section className="space-y-4">
-      <PageHeader title={title} crumbs={[{ to: "/jobs", label: "Jobs" }]}>
-        <Link className="btn-secondary" to={`/audit/Job/${job.id}`}>
-          History
-        </Link>
-        <button className="btn-secondary" disabled={!!cancelReason} title={cancelReason ?? undefined} onClick={() => setConfirming(true)}>
-          Cancel job
-        </button>
-        <button
-          className="btn-secondary"
-          disabled={!!retryReason}
-          title={retryReason ?? undefined}
-          onClick={async () => {
-            const r = await retryJob({ id });
-            setActionError(r.error);
-            if (!r.error) {
-              setGeneration((g) => g + 1);
-              toast(`${title} queued again`);
-            }
-          }}
-        >
-          Retry
-        </button>
-      </PageHeader>
+    <DetailPage title={title} of={{ type: "Job", id: job.id }} actions={actions}>
       {(cancelReason || retryReason) && (
         <p className="text-xs text-slate-500" data-testid="unavailable-reason">
           {[cancelReason && `Cancel: ${cancelReason}`, retryReason && `Retry: ${retryReason}`].filter(Boolean).join(" ")}
@@ -162,6 +163,6 @@ export function JobDetailPage() {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </DetailPage>
   );
 }
