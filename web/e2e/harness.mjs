@@ -188,21 +188,32 @@ export function shot(page, name) {
 export function watchProblems(page) {
   const problems = [];
   let tolerated = [];
-  const note = (kind, text) => {
-    if (tolerated.some((p) => p.test(text))) return;
+  // The tolerance in force when the problem happened (a response body is read later).
+  const note = (kind, text, allowed = tolerated) => {
+    if (allowed.some((p) => p.test(text))) return;
     problems.push(`${kind}: ${text}`);
   };
+  const isGraphql = (url) => new URL(url).pathname === "/graphql";
   page.on("console", (m) => m.type() === "error" && note("console error", `${m.text()} (${m.location().url})`));
   page.on("pageerror", (e) => note("uncaught exception", e.message));
   page.on("requestfailed", (r) => {
     // ERR_ABORTED: the page dropped the request itself (it navigated away, a query was torn down).
-    if (new URL(r.url()).pathname === "/graphql" && r.failure()?.errorText !== "net::ERR_ABORTED") note("GraphQL request failed", `${r.failure()?.errorText} ${r.postData() ?? ""}`);
+    if (isGraphql(r.url()) && r.failure()?.errorText !== "net::ERR_ABORTED") note("GraphQL request failed", `${r.failure()?.errorText} ${r.postData() ?? ""}`);
   });
   page.on("response", (r) => {
-    if (new URL(r.url()).pathname === "/graphql" && r.status() >= 400) note("GraphQL request failed", `HTTP ${r.status()} ${r.request().postData() ?? ""}`);
+    if (!isGraphql(r.url()) || r.request().method() !== "POST") return;
+    const allowed = tolerated;
+    const operation = r.request().postDataJSON()?.operationName ?? "(unnamed)";
+    if (r.status() >= 400) return note("GraphQL request failed", `HTTP ${r.status()} ${operation}`, allowed);
+    r.json()
+      .then((body) => {
+        for (const e of body.errors ?? []) note("GraphQL error", `${e.extensions?.code ?? "no code"} in ${operation}: ${e.message}`, allowed);
+      })
+      .catch(() => {}); // the page navigated away before the body arrived
   });
   return {
     problems,
+    /** Runs `fn` with problems matching one of `patterns` expected (not reported). */
     async during(patterns, fn) {
       tolerated = patterns;
       try {

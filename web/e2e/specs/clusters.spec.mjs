@@ -39,8 +39,11 @@ export default async function clusters(t) {
     const form = page.getByRole("form", { name: "Create cluster" });
     const name = form.getByLabel("Name");
     await name.fill("e2e-prod");
-    await form.getByRole("button", { name: "Create cluster" }).click();
-    await form.getByText("A cluster named e2e-prod exists already; pick another name.").waitFor();
+    // The refusal is the point here: a CONFLICT answer is expected, and only for this request.
+    await page.problems.during([/^CONFLICT in CreateCluster:/], async () => {
+      await form.getByRole("button", { name: "Create cluster" }).click();
+      await form.getByText("A cluster named e2e-prod exists already; pick another name.").waitFor();
+    });
     expect((await name.getAttribute("aria-invalid")) === "true", "the name field is not marked invalid");
     expect(await name.evaluate((el) => el === document.activeElement), "focus did not move to the name field");
     const border = await name.evaluate((el) => getComputedStyle(el).borderTopColor);
