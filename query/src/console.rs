@@ -97,16 +97,23 @@ mod tests {
                 .route("/{tail:.*}", web::get().to(serve)),
         )
         .await;
-        let response = test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
+        let response =
+            test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
         assert_eq!(response.status(), 200, "{path}");
-        let html = String::from_utf8(to_bytes(response.into_body()).await.unwrap().to_vec()).unwrap();
+        let html =
+            String::from_utf8(to_bytes(response.into_body()).await.unwrap().to_vec()).unwrap();
         let Some(src) = module_script(&html).map(str::to_owned) else {
             return (html, None);
         };
-        let script = test::call_service(&app, test::TestRequest::get().uri(&src).to_request()).await;
+        let script =
+            test::call_service(&app, test::TestRequest::get().uri(&src).to_request()).await;
         let status = script.status().as_u16();
         let header = |name| {
-            script.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+            script
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
         };
         let (kind, cache) = (header(header::CONTENT_TYPE), header(header::CACHE_CONTROL));
         (html, Some((status, kind, cache)))
@@ -120,18 +127,28 @@ mod tests {
 
     #[actix_web::test]
     async fn the_built_console_and_graphiql_are_served_with_their_bundles() {
-        for (path, mount) in [("/", "<div id=\"root\">"), ("/graphql", "<div id=\"graphiql\">")] {
+        for (path, mount) in [
+            ("/", "<div id=\"root\">"),
+            ("/graphql", "<div id=\"graphiql\">"),
+        ] {
             let (html, script) = page_and_script(path).await;
             if console_build_skipped() {
                 assert!(html.contains("was not built"), "{path}: {html}");
                 assert!(script.is_none(), "{path}: a skipped build has a bundle");
                 continue;
             }
-            assert!(html.contains(mount), "{path} is not the built page (the console build failed?): {html}");
-            let (status, kind, cache) = script.unwrap_or_else(|| panic!("{path} loads no bundle: {html}"));
+            assert!(
+                html.contains(mount),
+                "{path} is not the built page (the console build failed?): {html}"
+            );
+            let (status, kind, cache) =
+                script.unwrap_or_else(|| panic!("{path} loads no bundle: {html}"));
             assert_eq!(status, 200, "{path}'s bundle");
             assert!(kind.ends_with("javascript"), "{path}'s bundle is {kind}");
-            assert_eq!(cache, "public, max-age=31536000, immutable", "{path}'s bundle");
+            assert_eq!(
+                cache, "public, max-age=31536000, immutable",
+                "{path}'s bundle"
+            );
         }
     }
 
