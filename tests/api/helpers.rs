@@ -236,6 +236,22 @@ impl TestApp {
         head
     }
 
+    /// Every event in the store, in global order.
+    pub async fn store_log(&self) -> Vec<command::StoredEvent> {
+        let db = self.storage.db().await;
+        let store = command::EventStore::new(db.clone());
+        let mut cursor = command::LogCursor::default();
+        let mut out = Vec::new();
+        loop {
+            let batch = store.read_log(cursor, 1000).await.unwrap();
+            let Some(last) = batch.last() else { break };
+            cursor = last.cursor();
+            out.extend(batch);
+        }
+        db.close().await;
+        out
+    }
+
     /// Number of events in the store.
     pub async fn event_count(&self) -> i64 {
         let db = self.storage.db().await;
@@ -274,6 +290,11 @@ impl TestApp {
                 .to_string(),
             p["job"]["id"].as_str().unwrap().to_string(),
         )
+    }
+
+    /// Creates a droplet from a stock image; returns its job's id.
+    pub async fn create_droplet_job(&self, name: &str) -> String {
+        self.create_droplet(name, "debian-12-x64").await.1
     }
 
     /// Polls until the job reaches `status`; the test fails after `timeout`.
