@@ -23,7 +23,7 @@ async fn demo_flow(backend: Backend) {
     let cluster = &r["data"]["createCluster"]["cluster"];
     assert_eq!(cluster["status"], "ACTIVE", "{r}");
     assert_eq!(cluster["labels"][0]["key"], "team");
-    let cluster_id = string_at(&cluster, "/id");
+    let cluster_id = string_at(cluster, "/id");
 
     let r = app
         .gql_as(
@@ -36,8 +36,8 @@ async fn demo_flow(backend: Backend) {
     assert_eq!(payload["droplet"]["status"], "PROVISIONING", "{r}");
     assert!(payload["droplet"]["ip"].is_null());
     assert_eq!(payload["job"]["type"], "PROVISION");
-    let droplet_id = string_at(&payload, "/droplet/id");
-    let job_id = string_at(&payload, "/job/id");
+    let droplet_id = string_at(payload, "/droplet/id");
+    let job_id = string_at(payload, "/job/id");
     let created_at = payload["position"].as_i64().unwrap();
 
     // Live progress: the current state first, then every change, ending at COMPLETED.
@@ -341,7 +341,7 @@ async fn audit_tail_subscription_resumes_from_a_cursor(backend: Backend) {
         .await;
     let names: Vec<_> = got
         .iter()
-        .map(|g| string_at(&g, "/data/events/payload/name"))
+        .map(|g| string_at(g, "/data/events/payload/name"))
         .collect();
     assert_eq!(names, ["two", "three"]);
     app.stop().await;
