@@ -1,6 +1,6 @@
 //! Cluster commands: create and delete.
 
-use super::idempotency::{KeyInForce, UserCommand};
+use super::idempotency::UserCommand;
 use super::{check_version, CommandOptions, Commands, CreateCluster, Outcome};
 use crate::aggregates::{Cluster, ClusterCommand};
 use crate::context::RequestContext;
@@ -19,62 +19,48 @@ impl Commands {
         ctx: &RequestContext,
         input: CreateCluster,
     ) -> Result<Outcome<ClusterId>, CommandError> {
-        let command = UserCommand {
-            name: "createCluster",
-            ctx,
-            key: input.idempotency_key.as_ref(),
-            fingerprint: format!(
-                "{}|{}|{:?}",
-                input.name,
-                input.region,
-                input.labels.as_map()
-            ),
-            expected_version: None,
-        };
-        self.run_user_command(command, |key| self.create_cluster_once(ctx, &input, key))
-            .await
-    }
-
-    async fn create_cluster_once(
-        &self,
-        ctx: &RequestContext,
-        input: &CreateCluster,
-        key: Option<KeyInForce>,
-    ) -> Result<Outcome<ClusterId>, CommandError> {
-        let id = key
-            .as_ref()
-            .map_or_else(ClusterId::new, |k| ClusterId(k.derived("cluster")));
-        let decided = self
-            .decide::<Cluster>(
-                &id.to_string(),
-                ClusterCommand::CreateCluster {
-                    name: input.name.clone(),
-                    region: input.region.clone(),
-                    labels: input.labels.clone(),
-                },
-            )
-            .await?;
-        let claim = Claim {
-            scope: CLUSTER_NAME,
-            value: input.name.to_string(),
-            owner: id.to_string(),
-        };
-        let record = key.map(|k| k.record(&id));
-        let events = decided.new_events();
-        match self
-            .commit("createCluster", ctx, events, vec![claim], vec![], record)
-            .await
-        {
-            Ok(position) => Ok(Outcome {
-                value: id,
-                position,
-            }),
-            Err(StoreError::ClaimTaken { .. }) => Err(CommandError::Conflict(format!(
-                "cluster name \"{}\" is already taken",
-                input.name
-            ))),
-            Err(e) => Err(e.into()),
-        }
+        let (name, region, labels) = (&input.name, &input.region, input.labels.as_map());
+        let fingerprint = format!("{name}|{region}|{labels:?}");
+        let key = input.idempotency_key.as_ref();
+        let command = UserCommand::new("createCluster", ctx, key, fingerprint);
+        let input = &input;
+        self.run_user_command(command, |key| async move {
+            let id = key
+                .as_ref()
+                .map_or_else(ClusterId::new, |k| ClusterId(k.derived("cluster")));
+            let decided = self
+                .decide::<Cluster>(
+                    &id.to_string(),
+                    ClusterCommand::CreateCluster {
+                        name: input.name.clone(),
+                        region: input.region.clone(),
+                        labels: input.labels.clone(),
+                    },
+                )
+                .await?;
+            let claim = Claim {
+                scope: CLUSTER_NAME,
+                value: input.name.to_string(),
+                owner: id.to_string(),
+            };
+            let record = key.map(|k| k.record(&id));
+            let events = decided.new_events();
+            match self
+                .commit("createCluster", ctx, events, vec![claim], vec![], record)
+                .await
+            {
+                Ok(position) => Ok(Outcome {
+                    value: id,
+                    position,
+                }),
+                Err(StoreError::ClaimTaken { .. }) => Err(CommandError::Conflict(format!(
+                    "cluster name \"{}\" is already taken",
+                    input.name
+                ))),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
     }
 
     /// Deletes a cluster that has no live droplets and frees its name.
@@ -86,13 +72,8 @@ impl Commands {
         options: CommandOptions,
     ) -> Result<Outcome<ClusterId>, CommandError> {
         let expected_version = options.expected_version;
-        let command = UserCommand {
-            name: "deleteCluster",
-            ctx,
-            key: options.idempotency_key.as_ref(),
-            fingerprint: format!("{id}|{expected_version:?}"),
-            expected_version,
-        };
+        let fingerprint = format!("{id}|{expected_version:?}");
+        let command = UserCommand::guarded("deleteCluster", ctx, &options, fingerprint);
         self.run_user_command(command, |key| async move {
             let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
             let Some(name) = state.state.as_ref().map(|s| s.name.clone()) else {

@@ -8,7 +8,7 @@ use crate::aggregates::{
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::{Claim, StoreError};
-use schema::{AggregateType, DropletId, DropletName, JobId, JobType, Size};
+use schema::{AggregateType, DropletId, DropletName, JobId, JobType};
 use std::fmt;
 use std::str::FromStr;
 
@@ -60,15 +60,10 @@ impl Commands {
             input.image,
             input.cluster_id.map(|c| c.to_string()).unwrap_or_default()
         );
-        let command = UserCommand {
-            name: "createDroplet",
-            ctx,
-            key: input.idempotency_key.as_ref(),
-            fingerprint,
-            // No expected version: a lost race on the cluster (another droplet joined it
-            // first) is decided again on the fresh state, as every other command does.
-            expected_version: None,
-        };
+        // No expected version: a lost race on the cluster (another droplet joined it
+        // first) is decided again on the fresh state, as every other command does.
+        let key = input.idempotency_key.as_ref();
+        let command = UserCommand::new("createDroplet", ctx, key, fingerprint);
         self.run_user_command(command, |key| self.create_droplet_once(ctx, &input, key))
             .await
     }
@@ -106,33 +101,19 @@ impl Commands {
             .await?;
             events.extend(attach.new_events());
         }
-        let droplet = self
-            .decide::<Droplet>(
-                &droplet_id.to_string(),
-                DropletCommand::CreateDroplet {
-                    name: input.name.clone(),
-                    cluster_id: input.cluster_id,
-                    region: input.region.clone(),
-                    size: input.size.clone(),
-                    image: input.image.clone(),
-                    job_id,
-                },
-            )
-            .await?;
+        let create = DropletCommand::CreateDroplet {
+            name: input.name.clone(),
+            cluster_id: input.cluster_id,
+            region: input.region.clone(),
+            size: input.size.clone(),
+            image: input.image.clone(),
+            job_id,
+        };
+        let queue = self.queue_job(JobType::Provision, droplet_id, serde_json::json!({}));
+        let (droplet_key, job_key) = (droplet_id.to_string(), job_id.to_string());
+        let droplet = self.decide::<Droplet>(&droplet_key, create).await?;
         events.extend(droplet.new_events());
-        let job = self
-            .decide::<Job>(
-                &job_id.to_string(),
-                JobCommand::QueueJob {
-                    job_type: JobType::Provision,
-                    target_type: AggregateType::Droplet,
-                    target_id: droplet_id.to_string(),
-                    params: serde_json::json!({}),
-                    max_attempts: self.jobs.max_attempts,
-                },
-            )
-            .await?;
-        events.extend(job.new_events());
+        events.extend(self.decide::<Job>(&job_key, queue).await?.new_events());
 
         let claim = Claim {
             scope: DROPLET_NAME,
@@ -151,43 +132,9 @@ impl Commands {
         }
     }
 
-    /// Starts destroying a droplet; its job finishes the work.
-    pub async fn destroy_droplet(
-        &self,
-        ctx: &RequestContext,
-        id: DropletId,
-        options: CommandOptions,
-    ) -> Result<Outcome<DropletJob>, CommandError> {
-        self.request_operation(ctx, id, DropletOperation::Destroy, options)
-            .await
-    }
-
-    /// Starts resizing a droplet.
-    pub async fn resize_droplet(
-        &self,
-        ctx: &RequestContext,
-        id: DropletId,
-        size: Size,
-        options: CommandOptions,
-    ) -> Result<Outcome<DropletJob>, CommandError> {
-        self.request_operation(ctx, id, DropletOperation::Resize { size }, options)
-            .await
-    }
-
-    /// Starts powering a droplet on or off.
-    pub async fn power_droplet(
-        &self,
-        ctx: &RequestContext,
-        id: DropletId,
-        on: bool,
-        options: CommandOptions,
-    ) -> Result<Outcome<DropletJob>, CommandError> {
-        self.request_operation(ctx, id, DropletOperation::Power { on }, options)
-            .await
-    }
-
+    /// Starts an operation on a droplet (destroy, resize, power); its job does the work.
     #[tracing::instrument(skip(self, ctx, options))]
-    async fn request_operation(
+    pub async fn request_operation(
         &self,
         ctx: &RequestContext,
         droplet_id: DropletId,
@@ -195,13 +142,9 @@ impl Commands {
         options: CommandOptions,
     ) -> Result<Outcome<DropletJob>, CommandError> {
         let expected_version = options.expected_version;
-        let command = UserCommand {
-            name: command_name(operation.job_type()),
-            ctx,
-            key: options.idempotency_key.as_ref(),
-            fingerprint: format!("{droplet_id}|{operation:?}|{expected_version:?}"),
-            expected_version,
-        };
+        let fingerprint = format!("{droplet_id}|{operation:?}|{expected_version:?}");
+        let name = command_name(operation.job_type());
+        let command = UserCommand::guarded(name, ctx, &options, fingerprint);
         self.run_user_command(command, |key| {
             self.request_operation_once(ctx, droplet_id, operation.clone(), expected_version, key)
         })
@@ -233,18 +176,8 @@ impl Commands {
             DropletCommand::RequestOperation { job_id, operation },
         )
         .await?;
-        let job = self
-            .decide::<Job>(
-                &job_id.to_string(),
-                JobCommand::QueueJob {
-                    job_type,
-                    target_type: AggregateType::Droplet,
-                    target_id: droplet_id.to_string(),
-                    params,
-                    max_attempts: self.jobs.max_attempts,
-                },
-            )
-            .await?;
+        let queue = self.queue_job(job_type, droplet_id, params);
+        let job = self.decide::<Job>(&job_id.to_string(), queue).await?;
         let mut events = droplet.new_events();
         events.extend(job.new_events());
         let value = DropletJob { droplet_id, job_id };
@@ -253,6 +186,24 @@ impl Commands {
             .commit(command_name(job_type), ctx, events, vec![], vec![], record)
             .await?;
         Ok(Outcome { value, position })
+    }
+}
+
+impl Commands {
+    /// Queues a job of `job_type` on a droplet.
+    fn queue_job(
+        &self,
+        job_type: JobType,
+        droplet_id: DropletId,
+        params: serde_json::Value,
+    ) -> JobCommand {
+        JobCommand::QueueJob {
+            job_type,
+            target_type: AggregateType::Droplet,
+            target_id: droplet_id.to_string(),
+            params,
+            max_attempts: self.jobs.max_attempts,
+        }
     }
 }
 

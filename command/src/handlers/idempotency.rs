@@ -2,7 +2,7 @@
 //! race on append, and idempotent under a client's key — a key seen before returns the
 //! stored first result and appends nothing; the same key with other input is a `CONFLICT`.
 
-use super::{retry_races, Commands, Outcome};
+use super::{retry_races, CommandOptions, Commands, Outcome};
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::IdempotencyRecord;
@@ -24,6 +24,37 @@ pub(crate) struct UserCommand<'a> {
     pub fingerprint: String,
     /// An explicit expected version turns a lost race into `CONFLICT` instead of a retry.
     pub expected_version: Option<i64>,
+}
+
+impl<'a> UserCommand<'a> {
+    /// A command without an expected version: lost races are decided again.
+    pub fn new(
+        name: &'static str,
+        ctx: &'a RequestContext,
+        key: Option<&'a IdempotencyKey>,
+        fingerprint: String,
+    ) -> Self {
+        Self {
+            name,
+            ctx,
+            key,
+            fingerprint,
+            expected_version: None,
+        }
+    }
+
+    /// A command on an existing aggregate, guarded by `options`.
+    pub fn guarded(
+        name: &'static str,
+        ctx: &'a RequestContext,
+        options: &'a CommandOptions,
+        fingerprint: String,
+    ) -> Self {
+        Self {
+            expected_version: options.expected_version,
+            ..Self::new(name, ctx, options.idempotency_key.as_ref(), fingerprint)
+        }
+    }
 }
 
 /// An idempotency key in force for one command, scoped to its caller and command name,

@@ -106,13 +106,7 @@ impl Commands {
         F: Fn(Job, i64) -> Fut,
         Fut: Future<Output = Result<Consequences, CommandError>>,
     {
-        let command = UserCommand {
-            name,
-            ctx,
-            key,
-            fingerprint: job_id.to_string(),
-            expected_version: None,
-        };
+        let command = UserCommand::new(name, ctx, key, job_id.to_string());
         let decide = &decide;
         self.run_user_command(command, |key| async move {
             let (job, version) = self.load_job(job_id).await?;
@@ -232,25 +226,15 @@ impl Commands {
         effect: JobEffect,
         result: serde_json::Value,
     ) -> Result<Job, CommandError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let outcome = self
-                .complete_once(job_id, worker, effect.clone(), result.clone())
-                .await;
-            match outcome {
-                Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
-                other => return other,
-            }
-        }
+        worker_retries(|| self.complete_once(job_id, worker, &effect, &result)).await
     }
 
     async fn complete_once(
         &self,
         job_id: JobId,
         worker: &str,
-        effect: JobEffect,
-        result: serde_json::Value,
+        effect: &JobEffect,
+        result: &serde_json::Value,
     ) -> Result<Job, CommandError> {
         let (job, version) = self.load_job(job_id).await?;
         let ctx = self.worker_context(job_id).await?;
@@ -261,13 +245,13 @@ impl Commands {
             version,
             JobCommand::CompleteJob {
                 worker: worker.to_string(),
-                result,
+                result: result.clone(),
             },
         )
         .await?;
         let mut events = decided.new_events();
         let mut releases = vec![];
-        match effect {
+        match effect.clone() {
             JobEffect::None => {}
             JobEffect::Provisioned { ip } => {
                 let d = self
@@ -321,38 +305,29 @@ impl Commands {
         job_id: JobId,
         make: impl Fn(&Job) -> JobCommand,
     ) -> Result<Job, CommandError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let step = async {
-                let (job, version) = self.load_job(job_id).await?;
-                let ctx = self.worker_context(job_id).await?;
-                let cmd = make(&job);
-                let decided = Self::decide_on(&job_id.to_string(), job, version, cmd).await?;
-                let mut events = decided.new_events();
-                if command == "failJob" {
-                    let reason = decided
-                        .state
-                        .state
-                        .as_ref()
-                        .and_then(|s| s.error.clone())
-                        .unwrap_or_default();
-                    let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
-                    events.extend(extra);
-                    self.commit(command, &ctx, events, vec![], releases, None)
-                        .await?;
-                } else {
-                    self.commit(command, &ctx, events, vec![], vec![], None)
-                        .await?;
-                }
-                Ok(decided.state)
+        worker_retries(|| async {
+            let (job, version) = self.load_job(job_id).await?;
+            let ctx = self.worker_context(job_id).await?;
+            let cmd = make(&job);
+            let decided = Self::decide_on(&job_id.to_string(), job, version, cmd).await?;
+            let mut events = decided.new_events();
+            let mut releases = vec![];
+            if command == "failJob" {
+                let reason = decided
+                    .state
+                    .state
+                    .as_ref()
+                    .and_then(|s| s.error.clone())
+                    .unwrap_or_default();
+                let (extra, freed) = self.compensate(job_id, &decided, &reason).await?;
+                events.extend(extra);
+                releases = freed;
             }
-            .await;
-            match step {
-                Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
-                other => return other,
-            }
-        }
+            self.commit(command, &ctx, events, vec![], releases, None)
+                .await?;
+            Ok(decided.state)
+        })
+        .await
     }
 
     /// The worker acts on behalf of the request that queued the job: same correlation id,
@@ -366,5 +341,21 @@ impl Commands {
             Some(first) => RequestContext::worker(&first.metadata.correlation_id, &first.event_id),
             None => RequestContext::worker(&job_id.to_string(), &job_id.to_string()),
         })
+    }
+}
+
+/// Runs a worker's step again while it loses optimistic-concurrency races, a few times.
+async fn worker_retries<T, F, Fut>(mut step: F) -> Result<T, CommandError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, CommandError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match step().await {
+            Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
+            other => return other,
+        }
     }
 }

@@ -3,8 +3,10 @@
 
 use super::inputs::{self, CreateClusterInput, CreateDropletInput};
 use super::payloads::{respond, ClusterPayload, DropletPayload, JobPayload};
+use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, Object, Result, ID};
+use command::aggregates::DropletOperation;
 use command::RequestContext;
 use schema::Size;
 
@@ -19,6 +21,24 @@ fn caller<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
         .cloned()
         .unwrap_or_else(RequestContext::anonymous);
     (state, request)
+}
+
+/// Starts `operation` on droplet `id`. The idempotency key is checked before the id, as
+/// for every command on an existing aggregate.
+async fn operate(
+    ctx: &Context<'_>,
+    id: &ID,
+    operation: DropletOperation,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<DropletPayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::droplet_id(id)?;
+    let (state, caller) = caller(ctx);
+    let command = state
+        .commands
+        .request_operation(&caller, id, operation, options);
+    respond(state, command).await
 }
 
 #[Object]
@@ -67,10 +87,8 @@ impl MutationRoot {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::droplet_id(&id)?;
-        let (state, caller) = caller(ctx);
-        respond(state, state.commands.destroy_droplet(&caller, id, options)).await
+        let operation = DropletOperation::Destroy;
+        operate(ctx, &id, operation, expected_version, idempotency_key).await
     }
 
     /// Starts resizing a droplet.
@@ -82,12 +100,9 @@ impl MutationRoot {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
-        let size = Size::parse(&size).map_err(crate::errors::refused)?;
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::droplet_id(&id)?;
-        let (state, caller) = caller(ctx);
-        let command = state.commands.resize_droplet(&caller, id, size, options);
-        respond(state, command).await
+        let size = Size::parse(&size).map_err(errors::refused)?;
+        let operation = DropletOperation::Resize { size };
+        operate(ctx, &id, operation, expected_version, idempotency_key).await
     }
 
     /// Starts powering a droplet on (`on: true`) or off.
@@ -99,11 +114,8 @@ impl MutationRoot {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::droplet_id(&id)?;
-        let (state, caller) = caller(ctx);
-        let command = state.commands.power_droplet(&caller, id, on, options);
-        respond(state, command).await
+        let operation = DropletOperation::Power { on };
+        operate(ctx, &id, operation, expected_version, idempotency_key).await
     }
 
     /// Cancels a queued or running job.

@@ -29,16 +29,6 @@ macro_rules! projected_doc {
     };
 }
 
-/// Result of `createCluster` and `deleteCluster`.
-#[derive(SimpleObject)]
-pub struct ClusterPayload {
-    pub cluster: Option<Cluster>,
-    #[doc = position_doc!()]
-    pub position: i64,
-    #[doc = projected_doc!()]
-    pub projected: bool,
-}
-
 /// Result of droplet commands.
 #[derive(SimpleObject)]
 pub struct DropletPayload {
@@ -51,15 +41,43 @@ pub struct DropletPayload {
     pub projected: bool,
 }
 
-/// Result of `cancelJob` and `retryJob`.
-#[derive(SimpleObject)]
-pub struct JobPayload {
-    pub job: Option<Job>,
-    #[doc = position_doc!()]
-    pub position: i64,
-    #[doc = projected_doc!()]
-    pub projected: bool,
+/// A payload with one affected object: the struct and how it is read.
+macro_rules! single_payload {
+    ($(#[$doc:meta])* $payload:ident { $field:ident: $object:ty }, $id:ty) => {
+        $(#[$doc])*
+        #[derive(SimpleObject)]
+        pub struct $payload {
+            pub $field: Option<$object>,
+            #[doc = position_doc!()]
+            pub position: i64,
+            #[doc = projected_doc!()]
+            pub projected: bool,
+        }
+
+        impl Payload for $payload {
+            type Affected = $id;
+
+            async fn read(state: &AppState, id: $id, written: Written) -> Result<Self> {
+                Ok(Self {
+                    $field: read_model::find(state, &id.to_string()).await?,
+                    position: written.position,
+                    projected: written.projected,
+                })
+            }
+        }
+    };
 }
+
+single_payload!(
+    /// Result of `createCluster` and `deleteCluster`.
+    ClusterPayload { cluster: Cluster },
+    ClusterId
+);
+single_payload!(
+    /// Result of `cancelJob` and `retryJob`.
+    JobPayload { job: Job },
+    JobId
+);
 
 /// Where a command's write stands: its position and whether the read models include it.
 #[derive(Debug, Clone, Copy)]
@@ -109,18 +127,6 @@ async fn settle(state: &AppState, position: i64) -> bool {
     }
 }
 
-impl Payload for ClusterPayload {
-    type Affected = ClusterId;
-
-    async fn read(state: &AppState, id: ClusterId, written: Written) -> Result<Self> {
-        Ok(Self {
-            cluster: read_model::find(state, &id.to_string()).await?,
-            position: written.position,
-            projected: written.projected,
-        })
-    }
-}
-
 impl Payload for DropletPayload {
     type Affected = DropletJob;
 
@@ -128,18 +134,6 @@ impl Payload for DropletPayload {
         Ok(Self {
             droplet: read_model::find(state, &ids.droplet_id.to_string()).await?,
             job: read_model::find(state, &ids.job_id.to_string()).await?,
-            position: written.position,
-            projected: written.projected,
-        })
-    }
-}
-
-impl Payload for JobPayload {
-    type Affected = JobId;
-
-    async fn read(state: &AppState, id: JobId, written: Written) -> Result<Self> {
-        Ok(Self {
-            job: read_model::find(state, &id.to_string()).await?,
             position: written.position,
             projected: written.projected,
         })

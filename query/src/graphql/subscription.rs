@@ -96,9 +96,11 @@ impl SubscriptionRoot {
     /// Every change to jobs matching the filter.
     async fn jobs(&self, ctx: &Context<'_>, filter: Option<JobFilter>) -> impl Stream<Item = Job> {
         let filter: projector::JobFilter = filter.unwrap_or_default().into();
-        changes(ctx, "jobs", move |row| match row {
-            ChangedRow::Job(row) if filter.matches(row) => Some(Job(row.clone())),
-            _ => None,
+        changes(ctx, "jobs", move |row| {
+            let ChangedRow::Job(row) = row else {
+                return None;
+            };
+            filter.matches(row).then(|| Job(row.clone()))
         })
     }
 
@@ -108,8 +110,8 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<DropletFilter>,
     ) -> impl Stream<Item = Droplet> {
-        let filter: projector::DropletFilter = filter.unwrap_or_default().into();
-        changes(ctx, "droplets", move |row| match row {
+        let filter = projector::DropletFilter::from(filter.unwrap_or_default());
+        changes(ctx, "droplets", move |changed| match changed {
             ChangedRow::Droplet(row) if filter.matches(row) => Some(Droplet(row.clone())),
             _ => None,
         })
