@@ -14,7 +14,7 @@
 use crate::server::{drop_postgres, fresh_postgres, rss_kib};
 use bus::envelope::{partition_for, Envelope};
 use bus::KafkaSettings;
-use command::handlers::CreateClusterInput;
+use command::handlers::CreateCluster;
 use command::store::StoredEvent;
 use command::{Commands, EventStore, JobSettings, LogCursor, RequestContext};
 use hdrhistogram::Histogram;
@@ -370,11 +370,9 @@ async fn append_events(database_url: &str, n: usize) -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let ctx = RequestContext::new("bench");
             for i in 0..count {
-                let input = CreateClusterInput {
-                    name: format!("k{run}-{w}-{i}"),
-                    region: "nyc1".into(),
-                    ..Default::default()
-                };
+                let name = schema::ClusterName::parse(&format!("k{run}-{w}-{i}"));
+                let region = schema::Region::parse("nyc1");
+                let input = CreateCluster::new(name.expect("a valid name"), region.expect("nyc1"));
                 commands
                     .create_cluster(&ctx, input)
                     .await

@@ -2,7 +2,7 @@
 //! `/health`, `/metrics`, and the web console for every other GET.
 
 use crate::auth::actor_from_header;
-use crate::errors;
+use crate::errors::{self, Coded, ErrorCode};
 use crate::graphql::ClusterGenieSchema;
 use crate::request::read_graphql_request;
 use crate::state::AppState;
@@ -67,7 +67,7 @@ async fn graphql(
     if !state.origins.allows_request(http.headers()) {
         return errors::http_error(
             StatusCode::FORBIDDEN,
-            "FORBIDDEN",
+            ErrorCode::Forbidden,
             "this origin may not call the API (CLUSTERGENIE_ALLOWED_ORIGINS)",
         );
     }
@@ -77,13 +77,11 @@ async fn graphql(
         .and_then(|v| v.to_str().ok());
     let actor = match actor_from_header(auth, state.tokens.as_ref()) {
         Ok(actor) => actor,
-        Err(e) => {
-            return errors::http_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", e.to_string())
-        }
+        Err(e) => return errors::http_error(StatusCode::UNAUTHORIZED, e.code(), e.to_string()),
     };
     let mut request = match read_graphql_request(&http, payload, state.settings.body).await {
         Ok(request) => request,
-        Err(e) => return errors::http_error(e.status(), "BAD_USER_INPUT", e.to_string()),
+        Err(e) => return errors::http_error(e.status(), e.code(), e.to_string()),
     };
     // Parsed here (execution reuses the document).
     crate::operation::record(&span, &mut request);
