@@ -1,4 +1,7 @@
 //! The event store, which lives in the `store` crate; re-exported here so existing paths
 //! (`command::store::EventStore`) keep working.
 
-pub use ::store::event_store::*;
+pub use ::store::{
+    Append, Claim, Committed, EventStore, FirstResponse, IdempotencyRecord, LogCursor, NewEvent,
+    StoreError, StoredEvent,
+};
