@@ -13,12 +13,12 @@
 use crate::envelope::{partition_for, Envelope};
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
 use anyhow::Context as _;
-use command::{Db, Dialect, EventStore, LogCursor};
+use command::{Db, Dialect, EventStore, LogCursor, Pool};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer, PurgeConfig};
 use rdkafka::{Offset, TopicPartitionList};
-use sqlx::{AnyConnection, Connection, Row};
+use sqlx::{Connection, PgConnection, PgPool, Row};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -147,8 +147,8 @@ impl Relay {
     }
 
     /// A dedicated connection holding the advisory lock, or None when another relay has it.
-    async fn try_lock(&self) -> anyhow::Result<Option<AnyConnection>> {
-        let conn = self.db.writer.acquire().await?;
+    async fn try_lock(&self) -> anyhow::Result<Option<PgConnection>> {
+        let conn = postgres(self.db.writes())?.acquire().await?;
         // Detached: the lock lives exactly as long as this session, never back in the pool.
         let mut conn = conn.detach();
         let locked: bool = sqlx::query("SELECT pg_try_advisory_lock($1) AS locked")
@@ -166,7 +166,7 @@ impl Relay {
 
     async fn publish_while_active(
         &self,
-        mut lock: AnyConnection,
+        mut lock: PgConnection,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<()> {
         self.kafka
@@ -289,12 +289,13 @@ impl Relay {
                 (chrono::Utc::now().timestamp_micros() - last.recorded_us).max(0) as f64 / 1e6;
             metrics::gauge!("clustergenie_relay_lag_seconds").set(lag_seconds);
             metrics::gauge!("clustergenie_relay_position").set(cursor.position as f64);
-            let newest: Option<i64> = sqlx::query("SELECT MAX(global_position) AS m FROM events")
-                .fetch_one(&self.db.reader)
-                .await?
-                .try_get("m")?;
+            let newest = self
+                .store
+                .head()
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot read the event log's head: {e}"))?;
             metrics::gauge!("clustergenie_relay_lag_events")
-                .set((newest.unwrap_or(0) - cursor.position).max(0) as f64);
+                .set((newest - cursor.position).max(0) as f64);
         }
     }
 
@@ -385,7 +386,7 @@ impl Relay {
     }
 }
 
-async fn load_checkpoint(conn: &mut AnyConnection) -> anyhow::Result<LogCursor> {
+async fn load_checkpoint(conn: &mut PgConnection) -> anyhow::Result<LogCursor> {
     let row = sqlx::query("SELECT tx, position FROM relay_checkpoints WHERE name = $1")
         .bind(CHECKPOINT)
         .fetch_optional(conn)
@@ -399,7 +400,7 @@ async fn load_checkpoint(conn: &mut AnyConnection) -> anyhow::Result<LogCursor> 
     })
 }
 
-async fn save_checkpoint(conn: &mut AnyConnection, cursor: LogCursor) -> anyhow::Result<()> {
+async fn save_checkpoint(conn: &mut PgConnection, cursor: LogCursor) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO relay_checkpoints (name, tx, position, updated_us) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (name) DO UPDATE SET tx = excluded.tx, position = excluded.position, \
@@ -417,8 +418,18 @@ async fn save_checkpoint(conn: &mut AnyConnection, cursor: LogCursor) -> anyhow:
 
 /// The relay's checkpoint, for health checks and tests.
 pub async fn checkpoint(db: &Db) -> anyhow::Result<LogCursor> {
-    let mut conn = db.reader.acquire().await?;
+    let mut conn = postgres(db.reads())?.acquire().await?;
     load_checkpoint(&mut conn).await
+}
+
+/// The Postgres pool behind `pool`: the relay exists only on Postgres.
+fn postgres(pool: &Pool) -> anyhow::Result<&PgPool> {
+    match pool {
+        Pool::Postgres(p) => Ok(p),
+        Pool::Sqlite(_) => {
+            anyhow::bail!("the relay needs the Postgres event store (set DATABASE_URL)")
+        }
+    }
 }
 
 async fn sleep_or_stop(pause: Duration, shutdown: &CancellationToken) {

@@ -16,6 +16,7 @@ pub mod history;
 pub mod store;
 pub mod worker;
 
+pub use ::store::on_pool;
 pub use context::RequestContext;
 pub use db::{Db, DbError, Dialect, Pool};
 pub use error::CommandError;

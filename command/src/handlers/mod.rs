@@ -207,15 +207,8 @@ impl Commands {
         scope_key: &str,
         fingerprint: &str,
     ) -> Result<Option<(String, i64)>, CommandError> {
-        match self.store.idempotent_response(scope_key).await? {
-            None => Ok(None),
-            Some((stored, response, position)) if stored == fingerprint => {
-                Ok(Some((response, position)))
-            }
-            Some(_) => Err(CommandError::Conflict(
-                "idempotency key was already used with different input".into(),
-            )),
-        }
+        let first = self.store.first_response(scope_key, fingerprint).await?;
+        Ok(first.map(|f| (f.response, f.position)))
     }
 }
 
