@@ -36,7 +36,10 @@ impl EventStore {
         };
         self.pause(Point::Decided).await;
         match sql {
-            Some(sql) => self.append_in_one_statement(&append, &sql, &metadata, now).await,
+            Some(sql) => {
+                self.append_in_one_statement(&append, &sql, &metadata, now)
+                    .await
+            }
             None => {
                 self.append_in_transaction(&append, &events_sql, &metadata, now)
                     .await

@@ -9,7 +9,8 @@ use crate::on_pool;
 use sqlx::Row;
 
 /// Claims a value; the primary key refuses a value someone holds.
-pub(crate) const CLAIM: &str = "INSERT INTO unique_claims (scope, value, owner) VALUES ($1, $2, $3)";
+pub(crate) const CLAIM: &str =
+    "INSERT INTO unique_claims (scope, value, owner) VALUES ($1, $2, $3)";
 
 /// Releases a value, only if `owner` holds it.
 pub(crate) const RELEASE: &str =
