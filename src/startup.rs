@@ -193,7 +193,7 @@ impl Application {
         for task in tasks {
             let _ = task.await;
         }
-        live_db.reader.close().await;
+        live_db.close_reads().await;
         db.close().await;
         tracing::info!("stopped");
         Ok(())

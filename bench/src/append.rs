@@ -68,6 +68,11 @@ VALUES ('Bench', gen_random_uuid()::text, 1, 'ClusterCreated', '1', \
 '{\"name\":\"raw-insert\",\"region\":\"nyc1\",\"labels\":{}}', \
 '{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}');";
 
+/// SQLite's raw insert, the same row as [`RAW_INSERT`] with the columns SQLite cannot fill.
+const SQLITE_RAW_INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, event_id, recorded_us) \
+VALUES ('Bench', ?1, 1, 'ClusterCreated', '1', '{\"name\":\"raw-insert\",\"region\":\"nyc1\",\"labels\":{}}', \
+'{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}', ?2, 0)";
+
 /// Raw inserts/s: pgbench with a custom script on Postgres; a sqlx loop on SQLite.
 async fn raw_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow::Result<f64> {
     match storage {
@@ -108,20 +113,19 @@ async fn raw_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow::Re
             let deadline = Instant::now() + Duration::from_secs_f64(seconds);
             let mut tasks = Vec::new();
             for _ in 0..writers {
-                let pool = db.writer.clone();
+                let pool = db.writes().clone();
                 let done = done.clone();
                 tasks.push(tokio::spawn(async move {
                     while Instant::now() < deadline {
                         let id = uuid::Uuid::new_v4().to_string();
-                        let r = sqlx::query(
-                            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, event_id, recorded_us) \
-                             VALUES ('Bench', ?1, 1, 'ClusterCreated', '1', '{\"name\":\"raw-insert\",\"region\":\"nyc1\",\"labels\":{}}', \
-                             '{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}', ?2, 0)",
-                        )
-                        .bind(&id)
-                        .bind(&id)
-                        .execute(&pool)
-                        .await;
+                        let r = command::on_pool!(&pool, p => {
+                            sqlx::query(SQLITE_RAW_INSERT)
+                                .bind(&id)
+                                .bind(&id)
+                                .execute(p)
+                                .await
+                                .map(|_| ())
+                        });
                         if r.is_ok() {
                             done.fetch_add(1, Ordering::Relaxed);
                         }
@@ -149,9 +153,8 @@ pub async fn measure(
     let raw = raw_rate(storage, writers, seconds).await?;
     // The raw rows are not domain events: remove them so later benchmarks see a clean log.
     let db = storage.db().await?;
-    db.writer
-        .execute("DELETE FROM events WHERE aggregate_type = 'Bench'")
-        .await?;
+    let delete = "DELETE FROM events WHERE aggregate_type = 'Bench'";
+    command::on_pool!(db.writes(), p => p.execute(delete).await.map(|_| ()))?;
     db.close().await;
     Ok(AppendResult {
         backend: storage.label().into(),

@@ -79,15 +79,18 @@ pub async fn generate(storage: &Storage, first: u64, droplets: u64) -> anyhow::R
     let mut from = first;
     while from < first + droplets {
         let to = (from + chunk - 1).min(first + droplets - 1);
-        sqlx::query(rows_sql(db.dialect))
-            .bind(from as i64)
-            .bind(to as i64)
-            .execute(&db.writer)
-            .await?;
+        command::on_pool!(db.writes(), p => {
+            sqlx::query(rows_sql(db.dialect))
+                .bind(from as i64)
+                .bind(to as i64)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
         from = to + 1;
     }
     if db.dialect == Dialect::Postgres {
-        db.writer.execute("ANALYZE events").await?;
+        command::on_pool!(db.writes(), p => p.execute("ANALYZE events").await.map(|_| ()))?;
     }
     let seconds = started.elapsed().as_secs_f64();
     db.close().await;

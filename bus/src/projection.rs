@@ -78,12 +78,12 @@ impl KafkaProjection {
             .collect::<Vec<_>>()
             .join(",");
         // Positions are integers we produced ourselves, not user input.
-        let rows = sqlx::query(&format!(
-            "SELECT global_position FROM audit_log WHERE global_position IN ({list})"
-        ))
-        .fetch_all(&self.db.reader)
-        .await?;
-        rows.iter().map(|r| r.try_get("global_position")).collect()
+        let sql =
+            format!("SELECT global_position FROM audit_log WHERE global_position IN ({list})");
+        command::on_pool!(self.db.reads(), p => {
+            let rows = sqlx::query(&sql).fetch_all(p).await?;
+            rows.iter().map(|r| r.try_get("global_position")).collect()
+        })
     }
 
     fn announce(&self, cp: Checkpoint, changes: &[Change]) {

@@ -13,12 +13,12 @@
 use crate::envelope::{partition_for, Envelope};
 use crate::error::{RelayError, SetupError};
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
-use command::{Db, Dialect, EventStore, LogCursor};
+use command::{Db, Dialect, EventStore, LogCursor, Pool};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer, PurgeConfig};
 use rdkafka::{Offset, TopicPartitionList};
-use sqlx::{AnyConnection, Connection, Row};
+use sqlx::{Connection, PgConnection, PgPool, Row};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -146,8 +146,8 @@ impl Relay {
     }
 
     /// A dedicated connection holding the advisory lock, or None when another relay has it.
-    async fn try_lock(&self) -> Result<Option<AnyConnection>, RelayError> {
-        let conn = self.db.writer.acquire().await?;
+    async fn try_lock(&self) -> Result<Option<PgConnection>, RelayError> {
+        let conn = postgres(self.db.writes())?.acquire().await?;
         // Detached: the lock lives exactly as long as this session, never back in the pool.
         let mut conn = conn.detach();
         let locked: bool = sqlx::query("SELECT pg_try_advisory_lock($1) AS locked")
@@ -165,7 +165,7 @@ impl Relay {
 
     async fn publish_while_active(
         &self,
-        mut lock: AnyConnection,
+        mut lock: PgConnection,
         shutdown: &CancellationToken,
     ) -> Result<(), RelayError> {
         self.kafka
@@ -287,12 +287,13 @@ impl Relay {
                 (chrono::Utc::now().timestamp_micros() - last.recorded_us).max(0) as f64 / 1e6;
             metrics::gauge!("clustergenie_relay_lag_seconds").set(lag_seconds);
             metrics::gauge!("clustergenie_relay_position").set(cursor.position as f64);
-            let newest: Option<i64> = sqlx::query("SELECT MAX(global_position) AS m FROM events")
-                .fetch_one(&self.db.reader)
-                .await?
-                .try_get("m")?;
+            let newest = self
+                .store
+                .head()
+                .await
+                .map_err(|e| RelayError::ReadLog(Box::new(e)))?;
             metrics::gauge!("clustergenie_relay_lag_events")
-                .set((newest.unwrap_or(0) - cursor.position).max(0) as f64);
+                .set((newest - cursor.position).max(0) as f64);
         }
     }
 
@@ -394,7 +395,7 @@ impl Relay {
     }
 }
 
-async fn load_checkpoint(conn: &mut AnyConnection) -> Result<LogCursor, RelayError> {
+async fn load_checkpoint(conn: &mut PgConnection) -> Result<LogCursor, RelayError> {
     let row = sqlx::query("SELECT tx, position FROM relay_checkpoints WHERE name = $1")
         .bind(CHECKPOINT)
         .fetch_optional(conn)
@@ -408,7 +409,7 @@ async fn load_checkpoint(conn: &mut AnyConnection) -> Result<LogCursor, RelayErr
     })
 }
 
-async fn save_checkpoint(conn: &mut AnyConnection, cursor: LogCursor) -> Result<(), RelayError> {
+async fn save_checkpoint(conn: &mut PgConnection, cursor: LogCursor) -> Result<(), RelayError> {
     sqlx::query(
         "INSERT INTO relay_checkpoints (name, tx, position, updated_us) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (name) DO UPDATE SET tx = excluded.tx, position = excluded.position, \
@@ -426,8 +427,16 @@ async fn save_checkpoint(conn: &mut AnyConnection, cursor: LogCursor) -> Result<
 
 /// The relay's checkpoint, for health checks and tests.
 pub async fn checkpoint(db: &Db) -> Result<LogCursor, RelayError> {
-    let mut conn = db.reader.acquire().await?;
+    let mut conn = postgres(db.reads())?.acquire().await?;
     load_checkpoint(&mut conn).await
+}
+
+/// The Postgres pool behind `pool`: the relay exists only on Postgres.
+fn postgres(pool: &Pool) -> Result<&PgPool, RelayError> {
+    match pool {
+        Pool::Postgres(p) => Ok(p),
+        Pool::Sqlite(_) => Err(RelayError::NotPostgres),
+    }
 }
 
 async fn sleep_or_stop(pause: Duration, shutdown: &CancellationToken) {

@@ -66,7 +66,7 @@ impl From<StoreError> for CommandError {
         match e {
             StoreError::Conflict { .. } => Self::Race(format!("{e}; reload and try again")),
             StoreError::ClaimTaken { .. } => Self::Conflict(e.to_string()),
-            StoreError::DuplicateKey => Self::Conflict(e.to_string()),
+            StoreError::DuplicateKey | StoreError::KeyReused => Self::Conflict(e.to_string()),
             ref db if db.is_unavailable() => {
                 Self::Unavailable(format!("event store unavailable: {e}"))
             }

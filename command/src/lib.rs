@@ -3,7 +3,8 @@
 //! - [`aggregates`]: Cluster, Droplet and Job — where each command is decided and each
 //!   event applied.
 //! - [`handlers`]: [`Commands`], where each command is handled (load, decide, append).
-//! - [`store`]: the event store over Postgres or SQLite, and the global log.
+//! - [`store`]: the event store over Postgres or SQLite, and the global log (re-exported
+//!   from the `store` crate, with [`db`]).
 //! - [`worker`]: runs jobs (provision, destroy, resize, power) with leases and retries.
 
 pub mod aggregates;
@@ -15,8 +16,9 @@ pub mod history;
 pub mod store;
 pub mod worker;
 
+pub use ::store::on_pool;
 pub use context::RequestContext;
-pub use db::{Db, Dialect};
+pub use db::{Db, DbError, Dialect, Pool};
 pub use error::CommandError;
 pub use handlers::{Commands, JobSettings, Outcome};
 pub use store::{EventStore, LogCursor, StoredEvent};

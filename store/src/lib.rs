@@ -1,0 +1,26 @@
+//! ClusterGenie's event store, below both the write side (`command`) and the read side
+//! (`projector`): the database handle over Postgres or SQLite, its migrations, the atomic
+//! append with unique claims and idempotency records, and the global log with its cursors.
+//!
+//! - [`db`]: [`Db`], the native pools ([`Pool`], [`on_pool!`]) and the [`Dialect`].
+//! - [`event_store`]: the [`EventStore`] handle; [`append`] writes, [`claims`] keeps unique
+//!   values and idempotency records, [`log`] reads streams and the global log (and states
+//!   the safe-read rule).
+//! - [`hooks`]: pauses in the append path for tests (feature `test-hooks`).
+
+pub mod append;
+pub mod claims;
+pub mod db;
+pub mod error;
+pub mod event;
+pub mod event_store;
+pub mod hooks;
+pub mod log;
+mod migrations;
+
+pub use db::{now_us, Db, DbError, Dialect, Pool};
+pub use error::StoreError;
+pub use event::{
+    Append, Claim, Committed, FirstResponse, IdempotencyRecord, LogCursor, NewEvent, StoredEvent,
+};
+pub use event_store::EventStore;
