@@ -3,7 +3,6 @@
 
 mod common;
 
-use command::LogCursor;
 use common::{Backend, Fixture};
 use projector::projection::Checkpoint;
 use projector::ReadModels;
@@ -12,7 +11,7 @@ async fn a_redelivered_batch_changes_nothing(backend: Backend) {
     let f = Fixture::new("projector", backend).await;
     f.cluster("c1").await;
     f.droplet("d1", None).await;
-    let events = f.store.read_log(LogCursor::default(), 100).await.unwrap();
+    let events = f.log().await;
     assert_eq!(events.len(), 3);
 
     let (first, changes) = f.apply(Checkpoint::default(), &events).await;

@@ -4,7 +4,6 @@
 
 mod common;
 
-use command::LogCursor;
 use common::{Backend, Fixture};
 use projector::projection::Checkpoint;
 use projector::{ClusterFilter, DropletFilter, EventFilter, JobFilter, ReadModels};
@@ -102,7 +101,7 @@ async fn kept_counts_match_count_star(backend: Backend) {
     );
 
     // A redelivered batch changes nothing, counts included.
-    let events = f.store.read_log(LogCursor::default(), 100).await.unwrap();
+    let events = f.log().await;
     f.apply(cp, &events).await;
     assert_eq!(reads.checkpoint().await.unwrap(), cp);
     assert_counts(&reads).await;

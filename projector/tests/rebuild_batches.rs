@@ -4,7 +4,6 @@
 
 mod common;
 
-use command::LogCursor;
 use common::{Backend, Fixture};
 use projector::projection::Checkpoint;
 use projector::ReadModels;
@@ -18,7 +17,7 @@ async fn rebuilds_in_any_batch_size_equal_event_by_event_projection(backend: Bac
     }
     // Status moves, so the kept per-status counts are more than creations.
     f.commands.cancel_job(&f.ctx, &jobs[0], None).await.unwrap();
-    let events = f.store.read_log(LogCursor::default(), 1000).await.unwrap();
+    let events = f.log().await;
     assert!(
         events.len() >= 11,
         "cluster, droplets, attachments, jobs and a cancellation"

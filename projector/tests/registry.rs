@@ -15,7 +15,7 @@ async fn every_aggregate_type_is_projected_and_rebuilt(backend: Backend) {
     let f = Fixture::new("registry", backend).await;
     let cluster = f.cluster("registry").await;
     f.droplet("registered", Some(&cluster)).await;
-    let events = f.store.read_log(Default::default(), 1000).await.unwrap();
+    let events = f.log().await;
     f.apply(Checkpoint::default(), &events).await;
     let dump = ReadModels::new(f.db.clone()).dump().await.unwrap();
 

@@ -30,6 +30,7 @@ async fn append(f: &Fixture, id: &str, sequence: i64, payload: serde_json::Value
 
 /// Runs the projector until it has nothing left to read.
 async fn project(f: &Fixture) {
+    f.log().await;
     let projector = Projector::new(f.db.clone(), ChangeFeed::default());
     while projector.step().await.unwrap() > 0 {}
 }
@@ -61,8 +62,8 @@ async fn an_undecodable_event_is_counted_audited_and_passed(backend: Backend) {
         rendered.contains("clustergenie_projector_undecodable_events_total 1"),
         "{rendered}"
     );
-    let last = f.store.read_log(Default::default(), 100).await.unwrap();
-    let last = last.last().unwrap();
+    let log = f.log().await;
+    let last = log.last().unwrap();
     let cp = reads.checkpoint().await.unwrap();
     assert_eq!(
         cp.cursor,

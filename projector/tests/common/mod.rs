@@ -169,8 +169,34 @@ impl Fixture {
         applied
     }
 
+    /// The whole log, once every appended event is readable. On Postgres the log is read only
+    /// below the oldest transaction still running anywhere on the server (the safe-read
+    /// rule), so another session's open transaction can hide committed events for a moment;
+    /// this waits (at most 30 s, then fails) until the log holds every appended event.
+    pub async fn log(&self) -> Vec<command::StoredEvent> {
+        let appended = self.store.count().await.unwrap() as usize;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let events = self
+                .store
+                .read_log(Default::default(), 100_000)
+                .await
+                .unwrap();
+            if events.len() == appended {
+                return events;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "only {} of {appended} events became readable",
+                events.len()
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// Projects the whole log from `cp` in batches of `batch` events.
     pub async fn project(&self, mut cp: Checkpoint, batch: i64) -> Checkpoint {
+        self.log().await;
         loop {
             let events = self.store.read_log(cp.cursor, batch).await.unwrap();
             if events.is_empty() {
