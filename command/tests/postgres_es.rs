@@ -2,7 +2,7 @@
 //! store load through postgres-es's own `PostgresEventRepository` as the same events.
 
 use command::aggregates::Cluster;
-use command::handlers::CreateClusterInput;
+use command::handlers::{CommandOptions, CreateCluster};
 use command::{Commands, Db, EventStore, JobSettings, Pool, RequestContext};
 use cqrs_es::persist::PersistedEventRepository;
 use postgres_es::PostgresEventRepository;
@@ -36,11 +36,10 @@ async fn postgres_es_reads_our_events() {
         Arc::new(tokio::sync::Notify::new()),
     );
     let ctx = RequestContext::new("tester");
-    let input = CreateClusterInput {
-        name: "pg-es".into(),
-        region: "nyc1".into(),
-        ..Default::default()
-    };
+    let input = CreateCluster::new(
+        schema::ClusterName::parse("pg-es").unwrap(),
+        schema::Region::parse("nyc1").unwrap(),
+    );
     let id = commands
         .create_cluster(&ctx, input)
         .await
@@ -48,7 +47,7 @@ async fn postgres_es_reads_our_events() {
         .value
         .to_string();
     commands
-        .delete_cluster(&ctx, &id, None, None)
+        .delete_cluster(&ctx, id.parse().unwrap(), CommandOptions::default())
         .await
         .unwrap();
 
