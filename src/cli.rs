@@ -1,6 +1,7 @@
 //! Command-line interface.
 
 use crate::configuration::FlagOverrides;
+use crate::roles::Role;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -72,6 +73,20 @@ pub enum Command {
     Api,
     /// Only the relay from the Postgres event store to Kafka (distributed mode).
     Relay,
+}
+
+impl Command {
+    /// The long-running role this command starts, if it is one (the others are tools).
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Command::Serve => Some(Role::Serve),
+            Command::Api => Some(Role::Api),
+            Command::Projector => Some(Role::Projector),
+            Command::Worker => Some(Role::Worker),
+            Command::Relay => Some(Role::Relay),
+            Command::Replay | Command::Events(_) | Command::Sdl => None,
+        }
+    }
 }
 
 /// Options of `events`.

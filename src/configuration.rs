@@ -505,7 +505,7 @@ impl Settings {
             );
         }
         if let Err(reason) = query::origin::AllowedOrigins::parse(&self.allowed_origins) {
-            return bad("allowed_origins", reason);
+            return bad("allowed_origins", reason.to_string());
         }
         if let Some(secret) = &self.auth_secret {
             if secret.len() < 16 {

@@ -1,8 +1,17 @@
-//! The `clustergenie` binary's library: configuration, telemetry, wiring and tools.
+//! The `clustergenie` binary's library: configuration, telemetry, the roles and the parts
+//! they share, and the tools.
+//!
+//! Imports point one way: `main` → [`roles`] → [`startup`] (the API server) →
+//! [`components`], [`checks`], [`health_server`], [`signals`] → [`configuration`],
+//! [`telemetry`]. No module imports one above it.
 
+pub mod checks;
 pub mod cli;
+pub mod components;
 pub mod configuration;
+pub mod health_server;
 pub mod roles;
+pub mod signals;
 pub mod startup;
 pub mod telemetry;
 pub mod tools;

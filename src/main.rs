@@ -3,8 +3,7 @@
 use clap::Parser;
 use clustergenie::cli::{Cli, Command};
 use clustergenie::configuration::Settings;
-use clustergenie::startup::{Application, Role};
-use clustergenie::{roles, telemetry, tools};
+use clustergenie::{telemetry, tools};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -15,57 +14,28 @@ async fn main() -> ExitCode {
         print!("{}", query::sdl());
         return ExitCode::SUCCESS;
     }
-    let settings = match Settings::load(cli.config, cli.flags.into()) {
+    let role = command.role();
+    let settings = Settings::load(cli.config, cli.flags.into())
+        .and_then(|s| role.map_or(Ok(()), |r| r.check(&s)).map(|()| s));
+    let settings = match settings {
         Ok(s) => s,
         Err(e) => {
             eprintln!("clustergenie: {e}");
             return ExitCode::from(2);
         }
     };
-    let otlp = match settings.otel_exporter_otlp_endpoint.as_deref() {
-        Some(endpoint) => match telemetry::otlp::OtlpConfig::from_env(endpoint) {
-            Ok(otlp) => Some(otlp),
-            Err(e) => {
-                eprintln!("clustergenie: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        None => None,
-    };
-    let telemetry = match telemetry::init_tracing(settings.log_format, otlp.as_ref()) {
+    let telemetry = match telemetry::start(&settings) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("clustergenie: cannot start telemetry: {e}");
+            eprintln!("clustergenie: {e:#}");
             return ExitCode::from(2);
         }
     };
-    if matches!(command, Command::Api | Command::Relay) {
-        if let Err(e) = settings.kafka() {
-            eprintln!("clustergenie: {e}");
-            return ExitCode::from(2);
-        }
-    }
-    if matches!(command, Command::Relay) && settings.database_url.is_none() {
-        eprintln!("clustergenie: configuration error: DATABASE_URL: must be set for the relay (it publishes the Postgres event store)");
-        return ExitCode::from(2);
-    }
-    let result = match command {
-        Command::Serve | Command::Sdl => match Application::build(settings).await {
-            Ok(app) => app.run_until_stopped().await,
-            Err(e) => Err(e),
-        },
-        Command::Replay => tools::replay(&settings).await,
-        Command::Events(args) => tools::events(&settings, args).await,
-        Command::Projector => roles::projector_role(&settings).await,
-        Command::Worker => roles::worker_role(&settings).await,
-        Command::Relay => roles::relay_role(&settings).await,
-        Command::Api => match Application::build_role(settings, Role::Api).await {
-            Ok(app) => app.run_until_stopped().await,
-            Err(e) => Err(e),
-        },
+    let result = match role {
+        Some(role) => role.run(settings).await,
+        None => tools::run(command, &settings).await,
     };
-    // The last spans (the shutdown itself) go out before the process ends.
-    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
+    telemetry.flush().await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -1,14 +1,19 @@
-//! Wiring: builds every part from the settings and runs them until shutdown.
+//! The API server of the `serve` and `api` roles: [`Application::build`] wires every part
+//! from the settings and binds the listener (port 0 in tests); [`Application::run_until_stopped`]
+//! serves until SIGTERM/Ctrl-C or the shutdown token.
 
-use crate::configuration::Settings;
+use crate::checks::broker_check;
+use crate::components::{build_worker, job_settings, open_database};
+use crate::configuration::{ConfigError, Settings};
+use crate::signals::shutdown_signal;
 use crate::telemetry;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
-use command::worker::{SimulatedProvider, Worker, WorkerSettings};
-use command::{Commands, Db, EventStore, JobSettings};
+use command::{Commands, Db, EventStore};
 use projector::{ChangeFeed, Projector, ReadModels};
 use query::auth::TokenVerifier;
+use query::health::{projector_check, subscriptions_check, RoleHealth};
 use query::request::BodyLimits;
 use query::ws::{ClientConnections, WsLimits};
 use query::{ApiSettings, AppState};
@@ -18,53 +23,14 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-/// Opens the database the settings select: Postgres when `DATABASE_URL` is set, else SQLite.
-pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
-    let db = match &settings.database_url {
-        Some(url) => Db::postgres(url, settings.database_max_connections).await?,
-        None => Db::sqlite(&settings.data_dir).await?,
-    };
-    tracing::info!(backend = %db.description, "event store ready");
-    Ok(db)
-}
-
-/// Job settings from the configuration.
-pub fn job_settings(settings: &Settings) -> JobSettings {
-    JobSettings {
-        max_attempts: settings.job_max_attempts,
-        retry_backoff: chrono::Duration::from_std(Settings::duration(
-            settings.job_retry_backoff_seconds,
-        ))
-        .unwrap_or(chrono::Duration::seconds(2)),
-    }
-}
-
-/// The job worker with the simulated provider, as configured.
-pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) -> Worker {
-    Worker::new(
-        commands,
-        Arc::new(reads),
-        SimulatedProvider {
-            provision_time: Settings::duration(settings.provision_seconds),
-            failure_rate: settings.provision_failure_rate,
-        },
-        WorkerSettings {
-            workers: settings.worker_count,
-            queue_capacity: settings.worker_queue,
-            lease: Settings::duration(settings.job_lease_seconds),
-            progress_interval: Settings::duration(settings.progress_interval_seconds),
-            poll_interval: std::time::Duration::from_millis(500),
-        },
-    )
-}
-
-/// Which parts run beside the HTTP server.
+/// Where the API's read models and live changes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Embedded: API, projector and worker in one process (`clustergenie serve`).
-    Serve,
-    /// Distributed: only the API; live changes come from the projector through Kafka.
-    Api,
+pub enum ApiMode {
+    /// Embedded: projector and worker run in this process (`clustergenie serve`).
+    Embedded,
+    /// Distributed: only the API; live changes come from the projector through Kafka
+    /// (`clustergenie api`).
+    Distributed,
 }
 
 /// A running ClusterGenie: the HTTP server and, in embedded mode, projector and worker.
@@ -82,15 +48,22 @@ impl Application {
     /// Builds every part of `clustergenie serve` and binds the listener (port 0 picks a
     /// free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        Self::build_role(settings, Role::Serve).await
+        Self::build_mode(settings, ApiMode::Embedded).await
     }
 
-    /// Builds the API server of `role`.
-    pub async fn build_role(settings: Settings, role: Role) -> anyhow::Result<Self> {
-        let kafka = match role {
-            Role::Api => Some(settings.kafka()?),
-            Role::Serve => None,
+    /// Builds the API server in `mode`.
+    pub async fn build_mode(settings: Settings, mode: ApiMode) -> anyhow::Result<Self> {
+        let kafka = match mode {
+            ApiMode::Distributed => Some(settings.kafka()?),
+            ApiMode::Embedded => None,
         };
+        let origins =
+            query::origin::AllowedOrigins::parse(&settings.allowed_origins).map_err(|reason| {
+                ConfigError {
+                    name: "CLUSTERGENIE_ALLOWED_ORIGINS".into(),
+                    reason: reason.to_string(),
+                }
+            })?;
         let db = open_database(&settings).await?;
         let committed = Arc::new(Notify::new());
         let store = EventStore::new(db.clone());
@@ -99,7 +72,14 @@ impl Application {
         let reads = ReadModels::new(db.clone());
         let shutdown = CancellationToken::new();
         let mut tasks = Vec::new();
-        let mut checks: Vec<(&'static str, query::state::HealthCheck)> = Vec::new();
+        let role = match mode {
+            ApiMode::Embedded => "serve",
+            ApiMode::Distributed => "api",
+        };
+        let mut health = RoleHealth::new(role, db.clone(), telemetry::metrics_handle())
+            .with_check("projector", projector_check(feed.clone()))
+            .with_check("subscriptions", subscriptions_check(feed.clone()))
+            .with_status_counts(reads.clone());
 
         match kafka {
             None => {
@@ -113,15 +93,15 @@ impl Application {
                 ));
             }
             Some(kafka) => {
-                let health = bus::BusHealth::default();
-                checks.push(("broker", crate::roles::broker_check(health.clone())));
+                let bus_health = bus::BusHealth::default();
+                health = health.with_check("broker", broker_check(bus_health.clone()));
                 let follow =
-                    bus::live::follow_changes(kafka, feed.clone(), health, shutdown.clone());
+                    bus::live::follow_changes(kafka, feed.clone(), bus_health, shutdown.clone());
                 let stop = shutdown.clone();
                 tasks.push(tokio::spawn(async move {
                     if let Err(e) = follow.await {
                         tracing::error!(
-                            error = format!("{e:#}"),
+                            error = format!("{:#}", anyhow::Error::from(e)),
                             "cannot follow the projector's changes; stopping"
                         );
                         stop.cancel();
@@ -138,47 +118,18 @@ impl Application {
                 std::time::Duration::from_secs(5),
             )
             .await?;
-        let origins =
-            query::origin::AllowedOrigins::parse(&settings.allowed_origins).map_err(|reason| {
-                crate::configuration::ConfigError {
-                    name: "CLUSTERGENIE_ALLOWED_ORIGINS".into(),
-                    reason,
-                }
-            })?;
         let state = AppState {
-            read_waits: std::sync::Arc::new(tokio::sync::Semaphore::new(
-                settings.max_consistency_waits,
-            )),
+            read_waits: Arc::new(tokio::sync::Semaphore::new(settings.max_consistency_waits)),
             commands,
             reads,
             live_reads: ReadModels::new(live_db.clone()),
             feed,
             db: db.clone(),
-            metrics: telemetry::metrics_handle(),
             tokens: settings.auth_secret.as_deref().map(TokenVerifier::new),
-            settings: ApiSettings {
-                max_page_size: settings.max_page_size,
-                consistency_timeout: Settings::duration(settings.consistency_timeout_seconds),
-                max_consistency_waits: settings.max_consistency_waits,
-                max_depth: settings.max_depth,
-                max_complexity: settings.max_complexity,
-                max_mutations: settings.max_mutations,
-                max_response_bytes: settings.max_response_bytes,
-                body: BodyLimits {
-                    max_bytes: settings.max_body_bytes,
-                    timeout: Settings::duration(settings.body_timeout_seconds),
-                },
-                ..ApiSettings::default()
-            },
-            checks,
+            settings: api_settings(&settings),
             origins: origins.clone(),
             connections: ClientConnections::new(settings.max_connections_per_client),
-            ws_limits: WsLimits {
-                max_operations: settings.max_subscriptions_per_connection,
-                max_message_bytes: settings.max_body_bytes,
-                init_timeout: Settings::duration(settings.ws_init_timeout_seconds),
-                send_timeout: Settings::duration(settings.ws_send_timeout_seconds),
-            },
+            ws_limits: ws_limits(&settings),
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {
@@ -190,6 +141,7 @@ impl Application {
                 .wrap(origins.cors())
                 .app_data(web::Data::new(schema.clone()))
                 .app_data(web::Data::new(state.clone()))
+                .app_data(web::Data::new(health.clone()))
                 .configure(query::http::routes)
         })
         .disable_signals()
@@ -248,24 +200,30 @@ impl Application {
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+/// The API's limits and timeouts from the configuration.
+fn api_settings(settings: &Settings) -> ApiSettings {
+    ApiSettings {
+        max_page_size: settings.max_page_size,
+        consistency_timeout: Settings::duration(settings.consistency_timeout_seconds),
+        max_consistency_waits: settings.max_consistency_waits,
+        max_depth: settings.max_depth,
+        max_complexity: settings.max_complexity,
+        max_mutations: settings.max_mutations,
+        max_response_bytes: settings.max_response_bytes,
+        body: BodyLimits {
+            max_bytes: settings.max_body_bytes,
+            timeout: Settings::duration(settings.body_timeout_seconds),
+        },
+        ..ApiSettings::default()
+    }
+}
+
+/// The WebSocket limits from the configuration.
+fn ws_limits(settings: &Settings) -> WsLimits {
+    WsLimits {
+        max_operations: settings.max_subscriptions_per_connection,
+        max_message_bytes: settings.max_body_bytes,
+        init_timeout: Settings::duration(settings.ws_init_timeout_seconds),
+        send_timeout: Settings::duration(settings.ws_send_timeout_seconds),
     }
 }

@@ -1,11 +1,24 @@
-//! Command-line tools: `replay` and `events`.
+//! Command-line tools: `replay`, `events` and `sdl`.
 
-use crate::cli::EventsArgs;
+use crate::cli::{Command, EventsArgs};
+use crate::components::open_database;
 use crate::configuration::Settings;
-use crate::startup::open_database;
 use command::{EventStore, LogCursor};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
+
+/// Runs a tool (a command that is not a role).
+pub async fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Replay => replay(settings).await,
+        Command::Events(args) => events(settings, args).await,
+        Command::Sdl => {
+            print!("{}", query::sdl());
+            Ok(())
+        }
+        role => anyhow::bail!("{role:?} is a role, not a tool"),
+    }
+}
 
 /// `clustergenie replay`: rebuilds every read model from position 0.
 pub async fn replay(settings: &Settings) -> anyhow::Result<()> {

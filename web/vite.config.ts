@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 
@@ -8,8 +8,18 @@ import tailwindcss from "@tailwindcss/vite";
 // server refuses pages from other origins (CLUSTERGENIE_ALLOWED_ORIGINS).
 const api = process.env.CLUSTERGENIE_API ?? "http://127.0.0.1:8080";
 
+/** The head the console and GraphiQL share (charset, viewport, no favicon request), in one place. */
+const sharedHead = (): Plugin => ({
+  name: "clustergenie-shared-head",
+  transformIndexHtml: () => [
+    { tag: "meta", attrs: { charset: "UTF-8" }, injectTo: "head-prepend" },
+    { tag: "meta", attrs: { name: "viewport", content: "width=device-width, initial-scale=1.0" }, injectTo: "head-prepend" },
+    { tag: "link", attrs: { rel: "icon", href: "data:," }, injectTo: "head-prepend" },
+  ],
+});
+
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [sharedHead(), react(), tailwindcss()],
   server: {
     proxy: {
       "/graphql": { target: api, ws: true, changeOrigin: true, headers: { origin: api } },

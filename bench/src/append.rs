@@ -2,7 +2,7 @@
 //! the same table, at the same concurrency, in the same run.
 
 use crate::server::Storage;
-use command::handlers::CreateClusterInput;
+use command::handlers::CreateCluster;
 use command::{Commands, EventStore, JobSettings, RequestContext};
 use serde::Serialize;
 use sqlx::Executor;
@@ -45,11 +45,9 @@ async fn command_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow
             let mut i = 0u64;
             while Instant::now() < deadline {
                 i += 1;
-                let input = CreateClusterInput {
-                    name: format!("c{run}-{w}-{i}"),
-                    region: "nyc1".into(),
-                    ..Default::default()
-                };
+                let name = schema::ClusterName::parse(&format!("c{run}-{w}-{i}"));
+                let region = schema::Region::parse("nyc1");
+                let input = CreateCluster::new(name.expect("a valid name"), region.expect("nyc1"));
                 if commands.create_cluster(&ctx, input).await.is_ok() {
                     done.fetch_add(1, Ordering::Relaxed);
                 }

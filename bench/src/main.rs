@@ -53,6 +53,9 @@ struct Args {
     binary: Option<PathBuf>,
 }
 
+/// The list query of the HTTP section.
+const LIST_DROPLETS: &str = r#"{"query":"{ droplets(first: 20) { totalCount edges { node { id name status ip size region } } } }"}"#;
+
 /// Sizes and durations for a full or a quick run.
 struct Plan {
     seconds: u32,
@@ -232,31 +235,36 @@ async fn main() -> anyhow::Result<()> {
             for i in 0..20 {
                 let body = json!({"query": "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { position } }",
                 "variables": {"i": {"name": format!("seed-{i}"), "region": "nyc1", "size": "s-1vcpu-1gb", "image": "debian-12-x64"}}});
-                reqwest::Client::new()
+                let answer: serde_json::Value = reqwest::Client::new()
                     .post(format!("{}/graphql", srv.base))
                     .json(&body)
                     .send()
+                    .await?
+                    .json()
                     .await?;
+                anyhow::ensure!(answer.get("errors").is_none(), "seeding droplets: {answer}");
             }
-            let health = wrk::run(
-                &format!("{}/health", srv.base),
+            let load = |path: &str, connections: u32, script: String, what: &str| {
+                wrk::run(
+                    &format!("{}{path}", srv.base),
+                    connections,
+                    plan.seconds,
+                    &script,
+                )
+                .and_then(|r| r.ensure_clean(what))
+            };
+            let health = load("/health", 100, wrk::get_script(), "GET /health")?;
+            let list = load(
+                "/graphql",
                 100,
-                plan.seconds,
-                &wrk::get_script(),
+                wrk::post_script(LIST_DROPLETS),
+                "droplets(first: 20)",
             )?;
-            let list = wrk::run(
-                &format!("{}/graphql", srv.base),
-                100,
-                plan.seconds,
-                &wrk::post_script(
-                    r#"{"query":"{ droplets(first: 20) { totalCount edges { node { id name status ip size region } } } }"}"#,
-                ),
-            )?;
-            let create = wrk::run(
-                &format!("{}/graphql", srv.base),
+            let create = load(
+                "/graphql",
                 64,
-                plan.seconds,
-                &wrk::create_droplet_script(),
+                wrk::create_droplet_script(),
+                "createDroplet",
             )?;
             let _ = stop.send(());
             let peak = peak.await?;

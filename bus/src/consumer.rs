@@ -7,9 +7,9 @@
 //! retries the same batch until it succeeds; nothing is committed before that.
 
 use crate::envelope::{header, Envelope};
+use crate::error::{ConsumerError, HandlerError, SetupError};
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
 use crate::stall::{self, Observation, StallWatch, Verdict, PROBE_TIMEOUT, WATCH_EVERY};
-use anyhow::Context as _;
 use command::store::StoredEvent;
 use metrics::gauge;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
@@ -34,7 +34,7 @@ enum Exit {
 pub trait EventHandler: Send + Sync {
     /// Applies the batch in the role's own transaction; must be idempotent per
     /// (aggregate id, sequence), because a batch can be delivered again.
-    async fn handle(&self, events: &[StoredEvent]) -> anyhow::Result<()>;
+    async fn handle(&self, events: &[StoredEvent]) -> Result<(), HandlerError>;
 }
 
 /// A consumer-group member feeding an [`EventHandler`].
@@ -63,7 +63,7 @@ impl EventConsumer {
         self,
         handler: impl EventHandler,
         shutdown: CancellationToken,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), ConsumerError> {
         // Creating topics is idempotent; it saves waiting for the relay on a fresh broker.
         let mut attempt = 0u32;
         while let Err(e) = self.kafka.ensure_topics(&self.health).await {
@@ -78,7 +78,8 @@ impl EventConsumer {
         let dead_letters: FutureProducer<BusContext> = self
             .kafka
             .producer_config(&format!("{client_id}-dlq"))
-            .create_with_context(BusContext::new(self.health.clone(), None))?;
+            .create_with_context(BusContext::new(self.health.clone(), None))
+            .map_err(SetupError::client("dead-letter producer"))?;
         let mut watch = StallWatch::new(self.kafka.stall_after);
         while !shutdown.is_cancelled() {
             // A fresh client id per member, as a restarted process would have.
@@ -90,10 +91,10 @@ impl EventConsumer {
                         self.health.clone(),
                         Some(self.group.clone()),
                     ))
-                    .context("cannot create the Kafka consumer")?,
+                    .map_err(SetupError::client("consumer"))?,
             );
             let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
-            consumer.subscribe(&topics)?;
+            consumer.subscribe(&topics).map_err(SetupError::Subscribe)?;
             tracing::info!(group = %self.group, topics = ?self.topics, %client_id, "consumer started");
             let exit = self
                 .consume(&consumer, &dead_letters, &handler, &shutdown, &mut watch)
@@ -124,7 +125,7 @@ impl EventConsumer {
         handler: &impl EventHandler,
         shutdown: &CancellationToken,
         watch: &mut StallWatch,
-    ) -> anyhow::Result<Exit> {
+    ) -> Result<Exit, ConsumerError> {
         let mut watchdog = tokio::time::interval(WATCH_EVERY);
         watchdog.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut received = false;
@@ -197,7 +198,8 @@ impl EventConsumer {
             }
             let mut tpl = TopicPartitionList::new();
             for ((topic, partition), next) in &offsets {
-                tpl.add_partition_offset(topic, *partition, Offset::Offset(*next))?;
+                tpl.add_partition_offset(topic, *partition, Offset::Offset(*next))
+                    .map_err(ConsumerError::Offsets)?;
             }
             // After our transaction: a crash before this commit only causes a redelivery,
             // which the handler ignores.

@@ -9,10 +9,12 @@
 //! - [`live`]: API instances follow the projector's changes for live subscriptions.
 //! - [`stall`]: group-wide lag from the broker and the watchdog that degrades and recreates a
 //!   consumer that makes no progress while messages wait.
+//! - [`error`]: one error enum per part (setup, consumer, handler, relay).
 //! - [`kafka`]: settings, topics, client statistics → health and metrics.
 
 pub mod consumer;
 pub mod envelope;
+pub mod error;
 pub mod kafka;
 pub mod live;
 pub mod projection;

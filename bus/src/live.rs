@@ -4,10 +4,10 @@
 //! no polling of the database.
 
 use crate::consumer::leave;
+use crate::error::SetupError;
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
 use crate::projection::ChangesNotice;
 use crate::stall::{self, Observation, StallWatch, Verdict, PROBE_TIMEOUT, WATCH_EVERY};
-use anyhow::Context as _;
 use projector::ChangeFeed;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::Message;
@@ -22,7 +22,7 @@ pub async fn follow_changes(
     feed: ChangeFeed,
     health: BusHealth,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> Result<(), SetupError> {
     let mut attempt = 0u32;
     while let Err(e) = kafka.ensure_topics(&health).await {
         attempt += 1;
@@ -44,11 +44,12 @@ pub async fn follow_changes(
             kafka
                 .consumer_config(&id, &id, false)
                 .create_with_context(BusContext::new(health.clone(), None))
-                .context("cannot create the changes consumer")?,
+                .map_err(SetupError::client("changes consumer"))?,
         );
         let mut tpl = TopicPartitionList::new();
-        tpl.add_partition_offset(&topic, 0, next.map_or(Offset::End, Offset::Offset))?;
-        consumer.assign(&tpl)?;
+        tpl.add_partition_offset(&topic, 0, next.map_or(Offset::End, Offset::Offset))
+            .map_err(SetupError::Subscribe)?;
+        consumer.assign(&tpl).map_err(SetupError::Subscribe)?;
         tracing::info!(%topic, from = ?next, "following the projector's changes");
         let stalled = follow(
             &consumer, &topic, &feed, &health, &mut watch, &mut next, &shutdown,

@@ -8,6 +8,7 @@
 //! instance follows for its live subscriptions.
 
 use crate::consumer::EventHandler;
+use crate::error::HandlerError;
 use crate::kafka::{BusContext, KafkaSettings};
 use command::store::StoredEvent;
 use command::{Db, LogCursor};
@@ -116,7 +117,7 @@ impl KafkaProjection {
 
 #[async_trait::async_trait]
 impl EventHandler for KafkaProjection {
-    async fn handle(&self, events: &[StoredEvent]) -> anyhow::Result<()> {
+    async fn handle(&self, events: &[StoredEvent]) -> Result<(), HandlerError> {
         let done = self.already_projected(events).await?;
         let mut seen = HashSet::new();
         let fresh: Vec<StoredEvent> = events
@@ -139,7 +140,7 @@ impl EventHandler for KafkaProjection {
             let cp = projector::projection::load_checkpoint(&self.db, &mut tx).await?;
             let applied = projector::projection::apply(&self.db, &mut tx, cp, &fresh).await?;
             tx.commit().await?;
-            Ok::<_, anyhow::Error>(applied)
+            Ok::<_, HandlerError>(applied)
         }
         .instrument(span)
         .await?;

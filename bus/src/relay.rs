@@ -11,8 +11,8 @@
 //!   duplicate anything.
 
 use crate::envelope::{partition_for, Envelope};
+use crate::error::{RelayError, SetupError};
 use crate::kafka::{BusContext, BusHealth, KafkaSettings};
-use anyhow::Context as _;
 use command::{Db, Dialect, EventStore, LogCursor, Pool};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
@@ -91,11 +91,10 @@ impl Relay {
     }
 
     /// Runs until `shutdown`: standby until the lock is free, then active.
-    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        anyhow::ensure!(
-            self.db.dialect == Dialect::Postgres,
-            "the relay needs the Postgres event store (set DATABASE_URL)"
-        );
+    pub async fn run(self, shutdown: CancellationToken) -> Result<(), RelayError> {
+        if self.db.dialect != Dialect::Postgres {
+            return Err(RelayError::NotPostgres);
+        }
         metrics::gauge!("clustergenie_relay_active").set(0.0);
         tracing::info!(relay = %self.id, "relay started; waiting for the active-relay lock");
         let mut failures = 0u32;
@@ -147,7 +146,7 @@ impl Relay {
     }
 
     /// A dedicated connection holding the advisory lock, or None when another relay has it.
-    async fn try_lock(&self) -> anyhow::Result<Option<PgConnection>> {
+    async fn try_lock(&self) -> Result<Option<PgConnection>, RelayError> {
         let conn = postgres(self.db.writes())?.acquire().await?;
         // Detached: the lock lives exactly as long as this session, never back in the pool.
         let mut conn = conn.detach();
@@ -168,16 +167,16 @@ impl Relay {
         &self,
         mut lock: PgConnection,
         shutdown: &CancellationToken,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), RelayError> {
         self.kafka
             .ensure_topics(&self.health)
             .await
-            .context("cannot create topics")?;
+            .map_err(SetupError::Topics)?;
         let producer: FutureProducer<BusContext> = self
             .kafka
             .producer_config(&self.id)
             .create_with_context(BusContext::new(self.health.clone(), None))
-            .context("cannot create the Kafka producer")?;
+            .map_err(SetupError::client("producer"))?;
         let partitions = self.partition_counts(&producer).await?;
         let tails = self.published_tails(&partitions).await?;
         let mut cursor = load_checkpoint(&mut lock).await?;
@@ -198,7 +197,7 @@ impl Relay {
                 .store
                 .read_log(cursor, self.settings.batch_size)
                 .await
-                .map_err(|e| anyhow::anyhow!("cannot read the event log: {e}"))?;
+                .map_err(|e| RelayError::ReadLog(e.into()))?;
             if events.is_empty() {
                 metrics::gauge!("clustergenie_relay_lag_events").set(0.0);
                 metrics::gauge!("clustergenie_relay_lag_seconds").set(0.0);
@@ -206,7 +205,7 @@ impl Relay {
                     sqlx::query("SELECT 1")
                         .execute(&mut lock)
                         .await
-                        .context("lost the relay lock's connection")?;
+                        .map_err(RelayError::LostLock)?;
                     last_lock_check = Instant::now();
                 }
                 sleep_or_stop(self.settings.poll_interval, shutdown).await;
@@ -242,7 +241,7 @@ impl Relay {
                     .headers(envelope.headers());
                 let delivery = producer
                     .send_result(record)
-                    .map_err(|(err, _)| anyhow::anyhow!("cannot enqueue a message: {err}"))?;
+                    .map_err(|(err, _)| RelayError::Enqueue(err))?;
                 pending.push((delivery, e.recorded_us));
             }
             drop(_guard);
@@ -253,10 +252,9 @@ impl Relay {
                     metrics::counter!("clustergenie_relay_publish_errors_total").increment(1);
                     // Drop what is queued; the new producer starts from the partition tails.
                     producer.purge(PurgeConfig::default().queue().inflight());
-                    anyhow::bail!(
-                        "the broker did not confirm a batch within {} s; reconnecting",
-                        DELIVERY_DEADLINE.as_secs()
-                    );
+                    return Err(RelayError::DeliveryTimeout {
+                        seconds: DELIVERY_DEADLINE.as_secs(),
+                    });
                 };
                 match delivery {
                     Ok(Ok(_)) => {
@@ -266,11 +264,11 @@ impl Relay {
                     }
                     Ok(Err((err, _))) => {
                         metrics::counter!("clustergenie_relay_publish_errors_total").increment(1);
-                        anyhow::bail!("delivery failed: {err}");
+                        return Err(RelayError::DeliveryFailed(err));
                     }
                     Err(_) => {
                         metrics::counter!("clustergenie_relay_publish_errors_total").increment(1);
-                        anyhow::bail!("delivery was cancelled");
+                        return Err(RelayError::DeliveryCancelled);
                     }
                 }
             }
@@ -293,7 +291,7 @@ impl Relay {
                 .store
                 .head()
                 .await
-                .map_err(|e| anyhow::anyhow!("cannot read the event log's head: {e}"))?;
+                .map_err(|e| RelayError::ReadLog(e.into()))?;
             metrics::gauge!("clustergenie_relay_lag_events")
                 .set((newest - cursor.position).max(0) as f64);
         }
@@ -302,7 +300,7 @@ impl Relay {
     async fn partition_counts(
         &self,
         producer: &FutureProducer<BusContext>,
-    ) -> anyhow::Result<HashMap<String, i32>> {
+    ) -> Result<HashMap<String, i32>, RelayError> {
         let producer = producer.clone();
         let topics = self.kafka.event_topics();
         tokio::task::spawn_blocking(move || {
@@ -311,14 +309,19 @@ impl Relay {
                 let md = producer
                     .client()
                     .fetch_metadata(Some(&topic), Duration::from_secs(30))
-                    .with_context(|| format!("cannot read metadata of {topic}"))?;
+                    .map_err(|source| RelayError::Metadata {
+                        topic: topic.clone(),
+                        source,
+                    })?;
                 let n = md
                     .topics()
                     .iter()
                     .find(|t| t.name() == topic)
                     .map(|t| t.partitions().len() as i32)
                     .filter(|n| *n > 0)
-                    .with_context(|| format!("topic {topic} has no partitions"))?;
+                    .ok_or_else(|| RelayError::NoPartitions {
+                        topic: topic.clone(),
+                    })?;
                 counts.insert(topic, n);
             }
             Ok(counts)
@@ -330,7 +333,7 @@ impl Relay {
     async fn published_tails(
         &self,
         partitions: &HashMap<String, i32>,
-    ) -> anyhow::Result<HashMap<(String, i32), LogCursor>> {
+    ) -> Result<HashMap<(String, i32), LogCursor>, RelayError> {
         let consumer: BaseConsumer<BusContext> = self
             .kafka
             .consumer_config(
@@ -338,7 +341,8 @@ impl Relay {
                 &format!("{}-tail", self.id),
                 true,
             )
-            .create_with_context(BusContext::new(self.health.clone(), None))?;
+            .create_with_context(BusContext::new(self.health.clone(), None))
+            .map_err(SetupError::client("tail consumer"))?;
         let partitions = partitions.clone();
         tokio::task::spawn_blocking(move || {
             let mut assignment = TopicPartitionList::new();
@@ -347,9 +351,15 @@ impl Relay {
                 for p in 0..*n {
                     let (low, high) = consumer
                         .fetch_watermarks(topic, p, Duration::from_secs(30))
-                        .with_context(|| format!("cannot read watermarks of {topic}/{p}"))?;
+                        .map_err(|source| RelayError::Watermarks {
+                            topic: topic.clone(),
+                            partition: p,
+                            source,
+                        })?;
                     if high > low {
-                        assignment.add_partition_offset(topic, p, Offset::Offset(high - 1))?;
+                        assignment
+                            .add_partition_offset(topic, p, Offset::Offset(high - 1))
+                            .map_err(RelayError::Assign)?;
                         wanted += 1;
                     }
                 }
@@ -358,17 +368,16 @@ impl Relay {
             if wanted == 0 {
                 return Ok(tails);
             }
-            consumer.assign(&assignment)?;
+            consumer.assign(&assignment).map_err(RelayError::Assign)?;
             let deadline = Instant::now() + Duration::from_secs(60);
             while tails.len() < wanted {
-                anyhow::ensure!(
-                    Instant::now() < deadline,
-                    "timed out reading the last message of every partition"
-                );
+                if Instant::now() >= deadline {
+                    return Err(RelayError::TailTimeout);
+                }
                 let Some(msg) = consumer.poll(Duration::from_millis(200)) else {
                     continue;
                 };
-                let msg = msg.context("cannot read a partition's last message")?;
+                let msg = msg.map_err(RelayError::Tail)?;
                 let key = (msg.topic().to_string(), msg.partition());
                 let cursor = match Envelope::decode(msg.payload()) {
                     Ok(e) => LogCursor {
@@ -386,7 +395,7 @@ impl Relay {
     }
 }
 
-async fn load_checkpoint(conn: &mut PgConnection) -> anyhow::Result<LogCursor> {
+async fn load_checkpoint(conn: &mut PgConnection) -> Result<LogCursor, RelayError> {
     let row = sqlx::query("SELECT tx, position FROM relay_checkpoints WHERE name = $1")
         .bind(CHECKPOINT)
         .fetch_optional(conn)
@@ -400,7 +409,7 @@ async fn load_checkpoint(conn: &mut PgConnection) -> anyhow::Result<LogCursor> {
     })
 }
 
-async fn save_checkpoint(conn: &mut PgConnection, cursor: LogCursor) -> anyhow::Result<()> {
+async fn save_checkpoint(conn: &mut PgConnection, cursor: LogCursor) -> Result<(), RelayError> {
     sqlx::query(
         "INSERT INTO relay_checkpoints (name, tx, position, updated_us) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (name) DO UPDATE SET tx = excluded.tx, position = excluded.position, \
@@ -412,23 +421,21 @@ async fn save_checkpoint(conn: &mut PgConnection, cursor: LogCursor) -> anyhow::
     .bind(chrono::Utc::now().timestamp_micros())
     .execute(conn)
     .await
-    .context("cannot save the relay checkpoint")?;
+    .map_err(RelayError::SaveCheckpoint)?;
     Ok(())
 }
 
 /// The relay's checkpoint, for health checks and tests.
-pub async fn checkpoint(db: &Db) -> anyhow::Result<LogCursor> {
+pub async fn checkpoint(db: &Db) -> Result<LogCursor, RelayError> {
     let mut conn = postgres(db.reads())?.acquire().await?;
     load_checkpoint(&mut conn).await
 }
 
 /// The Postgres pool behind `pool`: the relay exists only on Postgres.
-fn postgres(pool: &Pool) -> anyhow::Result<&PgPool> {
+fn postgres(pool: &Pool) -> Result<&PgPool, RelayError> {
     match pool {
         Pool::Postgres(p) => Ok(p),
-        Pool::Sqlite(_) => {
-            anyhow::bail!("the relay needs the Postgres event store (set DATABASE_URL)")
-        }
+        Pool::Sqlite(_) => Err(RelayError::NotPostgres),
     }
 }
 

@@ -9,6 +9,7 @@
 //! every worker's periodic sweep of the jobs read model and taken over.
 
 use crate::consumer::EventHandler;
+use crate::error::HandlerError;
 use command::store::StoredEvent;
 use command::worker::Worker;
 use schema::JobId;
@@ -28,7 +29,7 @@ impl JobDispatch {
 
 #[async_trait::async_trait]
 impl EventHandler for JobDispatch {
-    async fn handle(&self, events: &[StoredEvent]) -> anyhow::Result<()> {
+    async fn handle(&self, events: &[StoredEvent]) -> Result<(), HandlerError> {
         for e in events {
             if e.aggregate_type != schema::AggregateType::Job.as_str() {
                 continue;

@@ -1,4 +1,5 @@
-//! The one error type command handling returns; the API maps it to `extensions.code`.
+//! The one error type command handling returns. The API maps it to `extensions.code` in
+//! one place (`query::errors`), together with every other error it can answer with.
 
 use crate::aggregates::DomainError;
 use crate::store::StoreError;
@@ -7,42 +8,30 @@ use schema::ValueError;
 /// Why a command was not carried out. Nothing was appended when this is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
-    /// An input was invalid (`BAD_USER_INPUT`).
+    /// An input was invalid.
     #[error("{0}")]
     BadInput(String),
-    /// The addressed object does not exist (`NOT_FOUND`).
+    /// The addressed object does not exist.
     #[error("{0}")]
     NotFound(String),
-    /// A taken unique value or a stale expected version (`CONFLICT`).
+    /// A taken unique value or a stale expected version.
     #[error("{0}")]
     Conflict(String),
-    /// Lost an optimistic-concurrency race on append (`CONFLICT`); safe to retry from a reload.
+    /// Lost an optimistic-concurrency race on append; safe to retry from a reload.
     #[error("{0}")]
     Race(String),
-    /// Not allowed in the current state (`FAILED_PRECONDITION`).
+    /// Not allowed in the current state.
     #[error("{0}")]
     FailedPrecondition(String),
-    /// The database is unreachable (`UNAVAILABLE`).
+    /// The database is unreachable.
     #[error("{0}")]
     Unavailable(String),
-    /// Anything else (`INTERNAL`).
+    /// Anything else.
     #[error("{0}")]
     Internal(String),
 }
 
 impl CommandError {
-    /// The GraphQL `extensions.code` for this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadInput(_) => "BAD_USER_INPUT",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::Conflict(_) | Self::Race(_) => "CONFLICT",
-            Self::FailedPrecondition(_) => "FAILED_PRECONDITION",
-            Self::Unavailable(_) => "UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL",
-        }
-    }
-
     /// A short label for metrics.
     pub fn outcome(&self) -> &'static str {
         match self {

@@ -2,11 +2,11 @@
 //! store load through postgres-es's own `PostgresEventRepository` as the same events.
 
 use command::aggregates::Cluster;
-use command::handlers::CreateClusterInput;
+use command::handlers::{CommandOptions, CreateCluster};
 use command::{Commands, Db, EventStore, JobSettings, Pool, RequestContext};
 use cqrs_es::persist::PersistedEventRepository;
 use postgres_es::PostgresEventRepository;
-use schema::AggregateType;
+use schema::{AggregateType, ClusterName, Region};
 use std::sync::Arc;
 
 fn postgres_base() -> String {
@@ -36,21 +36,16 @@ async fn postgres_es_reads_our_events() {
         Arc::new(tokio::sync::Notify::new()),
     );
     let ctx = RequestContext::new("tester");
-    let input = CreateClusterInput {
-        name: "pg-es".into(),
-        region: "nyc1".into(),
-        ..Default::default()
-    };
-    let id = commands
-        .create_cluster(&ctx, input)
-        .await
-        .unwrap()
-        .value
-        .to_string();
+    let input = CreateCluster::new(
+        ClusterName::parse("pg-es").unwrap(),
+        Region::parse("nyc1").unwrap(),
+    );
+    let cluster = commands.create_cluster(&ctx, input).await.unwrap().value;
     commands
-        .delete_cluster(&ctx, &id, None, None)
+        .delete_cluster(&ctx, cluster, CommandOptions::default())
         .await
         .unwrap();
+    let id = cluster.to_string();
 
     let ours = store.load(AggregateType::Cluster, &id).await.unwrap();
     assert!(ours.len() >= 2, "{ours:?}");

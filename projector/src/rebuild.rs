@@ -20,6 +20,12 @@ pub fn read_model_tables() -> Vec<&'static str> {
     tables
 }
 
+/// How often a rebuild looks again when an open transaction hides committed events.
+const WAIT_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// How often a waiting rebuild says why it waits.
+const WAIT_REPORT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Events per batch a rebuild reads and applies.
 pub const BATCH_SIZE: i64 = 5000;
 
@@ -55,10 +61,34 @@ pub async fn rebuild(
     let (batches, mut next) = tokio::sync::mpsc::channel(2);
     let reader = tokio::spawn(async move {
         let mut cursor = LogCursor::default();
+        let mut read_so_far = 0u64;
+        let mut waiting_since: Option<Instant> = None;
         loop {
             let read = store.read_log(cursor, batch_size).await;
+            // On Postgres the log is read only below the oldest running transaction of the
+            // whole server; an open transaction elsewhere can hide events that were committed
+            // before the rebuild began. Stopping then would rebuild from part of the log, so
+            // the reader waits until it has read every event counted at the start.
+            if matches!(&read, Ok(events) if events.is_empty()) && read_so_far < total {
+                let since = *waiting_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= WAIT_REPORT_EVERY {
+                    tracing::warn!(
+                        read = read_so_far,
+                        total,
+                        "replay is waiting for an older open transaction on the database server \
+                         to end before it can read the rest of the log"
+                    );
+                    waiting_since = Some(Instant::now());
+                }
+                tokio::time::sleep(WAIT_POLL).await;
+                continue;
+            }
+            waiting_since = None;
             let last = match &read {
-                Ok(events) => events.last().map(|e| e.cursor()),
+                Ok(events) => {
+                    read_so_far += events.len() as u64;
+                    events.last().map(|e| e.cursor())
+                }
                 Err(_) => None,
             };
             if batches.send(read).await.is_err() {

@@ -98,14 +98,23 @@ async fn kept_counts_match_count_star() {
     assert_counts(&reads).await;
 
     // Status changes of rows projected in earlier batches, one event a batch.
-    commands.cancel_job(ctx, &jobs[0], None).await.unwrap();
+    commands
+        .cancel_job(ctx, jobs[0].parse().unwrap(), None)
+        .await
+        .unwrap();
     let cp = project(db, store, cp, 1).await;
     assert_counts(&reads).await;
 
     // Created and changed within one batch.
     let job = f.droplet("d4", None).await;
-    commands.cancel_job(ctx, &job, None).await.unwrap();
-    commands.cancel_job(ctx, &jobs[1], None).await.unwrap();
+    commands
+        .cancel_job(ctx, job.parse().unwrap(), None)
+        .await
+        .unwrap();
+    commands
+        .cancel_job(ctx, jobs[1].parse().unwrap(), None)
+        .await
+        .unwrap();
     let cp = project(db, store, cp, 100).await;
     assert_counts(&reads).await;
     let by_status = reads.count_by_status("jobs").await.unwrap();

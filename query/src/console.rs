@@ -78,18 +78,92 @@ pub async fn serve(request: HttpRequest) -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::serve;
-    use actix_web::{http::header, test, web, App};
+    use super::{graphiql, serve};
+    use actix_web::{body::to_bytes, http::header, test, web, App};
+
+    /// The `src` of the first module script in an HTML page, if it has one.
+    fn module_script(html: &str) -> Option<&str> {
+        let tag = html.find("<script type=\"module\"")?;
+        let rest = &html[tag..];
+        let start = rest.find("src=\"")? + "src=\"".len();
+        let end = rest[start..].find('"')?;
+        Some(&rest[start..start + end])
+    }
+
+    async fn page_and_script(path: &str) -> (String, Option<(u16, String, String)>) {
+        let app = test::init_service(
+            App::new()
+                .route("/graphql", web::get().to(graphiql))
+                .route("/{tail:.*}", web::get().to(serve)),
+        )
+        .await;
+        let response =
+            test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html =
+            String::from_utf8(to_bytes(response.into_body()).await.unwrap().to_vec()).unwrap();
+        let Some(src) = module_script(&html).map(str::to_owned) else {
+            return (html, None);
+        };
+        let script =
+            test::call_service(&app, test::TestRequest::get().uri(&src).to_request()).await;
+        let status = script.status().as_u16();
+        let header = |name| {
+            script
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let (kind, cache) = (header(header::CONTENT_TYPE), header(header::CACHE_CONTROL));
+        (html, Some((status, kind, cache)))
+    }
+
+    /// A build with `CLUSTERGENIE_SKIP_CONSOLE_BUILD` set serves the placeholder on purpose;
+    /// any other build must carry the real console, so a failed console build fails here.
+    fn console_build_skipped() -> bool {
+        option_env!("CLUSTERGENIE_SKIP_CONSOLE_BUILD").is_some_and(|v| v != "0")
+    }
+
+    #[actix_web::test]
+    async fn the_built_console_and_graphiql_are_served_with_their_bundles() {
+        for (path, mount) in [
+            ("/", "<div id=\"root\">"),
+            ("/graphql", "<div id=\"graphiql\">"),
+        ] {
+            let (html, script) = page_and_script(path).await;
+            if console_build_skipped() {
+                assert!(html.contains("was not built"), "{path}: {html}");
+                assert!(script.is_none(), "{path}: a skipped build has a bundle");
+                continue;
+            }
+            assert!(
+                html.contains(mount),
+                "{path} is not the built page (the console build failed?): {html}"
+            );
+            let (status, kind, cache) =
+                script.unwrap_or_else(|| panic!("{path} loads no bundle: {html}"));
+            assert_eq!(status, 200, "{path}'s bundle");
+            assert!(kind.ends_with("javascript"), "{path}'s bundle is {kind}");
+            assert_eq!(
+                cache, "public, max-age=31536000, immutable",
+                "{path}'s bundle"
+            );
+        }
+    }
 
     #[actix_web::test]
     async fn client_routes_get_the_page_and_missing_files_are_404() {
         let app = test::init_service(App::new().route("/{tail:.*}", web::get().to(serve))).await;
+        let (index, _) = page_and_script("/").await;
         for path in ["/", "/droplets/123", "/audit/Droplet/abc"] {
             let response =
                 test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
             assert_eq!(response.status(), 200, "{path}");
             let kind = response.headers().get(header::CONTENT_TYPE).unwrap();
             assert_eq!(kind, "text/html; charset=utf-8", "{path}");
+            let body = to_bytes(response.into_body()).await.unwrap();
+            assert_eq!(body, index.as_bytes(), "{path} is not the console's page");
         }
         for path in ["/assets/nope-1234.js", "/favicon.ico"] {
             let response =

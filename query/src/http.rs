@@ -1,8 +1,9 @@
 //! HTTP routes: `/graphql` (POST queries, WebSocket subscriptions, GraphiQL in a browser),
-//! `/health`, `/metrics`, and the web console for every other GET.
+//! `/health` and `/metrics` ([`crate::health`], with the app's `RoleHealth`), and the web
+//! console for every other GET.
 
 use crate::auth::actor_from_header;
-use crate::errors;
+use crate::errors::{self, Coded, ErrorCode};
 use crate::graphql::ClusterGenieSchema;
 use crate::request::read_graphql_request;
 use crate::state::AppState;
@@ -10,7 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{guard, http::header, web, HttpRequest, HttpResponse};
 use command::RequestContext;
 use opentelemetry::propagation::Extractor;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tracing::Instrument;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
@@ -26,8 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route(web::get().to(crate::console::graphiql)),
     )
-    .route("/health", web::get().to(health))
-    .route("/metrics", web::get().to(metrics))
+    .configure(crate::health::routes)
     // Last, so that it only gets what nothing above matched.
     .route("/{path:.*}", web::get().to(crate::console::serve));
 }
@@ -67,7 +67,7 @@ async fn graphql(
     if !state.origins.allows_request(http.headers()) {
         return errors::http_error(
             StatusCode::FORBIDDEN,
-            "FORBIDDEN",
+            ErrorCode::Forbidden,
             "this origin may not call the API (CLUSTERGENIE_ALLOWED_ORIGINS)",
         );
     }
@@ -77,13 +77,11 @@ async fn graphql(
         .and_then(|v| v.to_str().ok());
     let actor = match actor_from_header(auth, state.tokens.as_ref()) {
         Ok(actor) => actor,
-        Err(e) => {
-            return errors::http_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", e.to_string())
-        }
+        Err(e) => return errors::http_error(StatusCode::UNAUTHORIZED, e.code(), e.to_string()),
     };
     let mut request = match read_graphql_request(&http, payload, state.settings.body).await {
         Ok(request) => request,
-        Err(e) => return errors::http_error(e.status(), "BAD_USER_INPUT", e.to_string()),
+        Err(e) => return errors::http_error(e.status(), e.code(), e.to_string()),
     };
     // Parsed here (execution reuses the document).
     crate::operation::record(&span, &mut request);
@@ -115,57 +113,4 @@ async fn graphql(
     }
     .instrument(span)
     .await
-}
-
-async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let started = Instant::now();
-    let db = tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let (db_ok, db_error) = match db {
-        Ok(Ok(())) => (true, None),
-        Ok(Err(e)) => (false, Some(e.to_string())),
-        Err(_) => (false, Some("timed out after 2s".to_string())),
-    };
-    let checkpoint = state.feed.checkpoint().borrow().ordinal;
-    let mut checks = serde_json::json!({
-        "database": {
-            "status": if db_ok { "up" } else { "down" },
-            "backend": state.db.description,
-            "latency_ms": (latency_ms * 10.0).round() / 10.0,
-            "error": db_error,
-        },
-        "projector": { "status": "up", "events_projected": checkpoint },
-        "subscriptions": { "active": state.feed.subscribers() },
-    });
-    let mut healthy = db_ok;
-    for (name, check) in &state.checks {
-        let (ok, detail) = check();
-        healthy &= ok;
-        checks[*name] = detail;
-    }
-    let body = serde_json::json!({
-        "status": if healthy { "ok" } else { "degraded" },
-        "version": env!("CARGO_PKG_VERSION"),
-        "checks": checks,
-    });
-    if healthy {
-        HttpResponse::Ok().json(body)
-    } else {
-        HttpResponse::ServiceUnavailable().json(body)
-    }
-}
-
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    for kind in schema::AggregateType::ALL {
-        let table = projector::table_of(*kind);
-        if let Ok(counts) = state.reads.count_by_status(table).await {
-            for (status, n) in counts {
-                let name = format!("clustergenie_{table}");
-                metrics::gauge!(name, "status" => status).set(n as f64);
-            }
-        }
-    }
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
 }

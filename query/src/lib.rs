@@ -2,7 +2,7 @@
 //! `/health`, `/metrics` and the web console, served by actix-web.
 //!
 //! - [`graphql`]: the schema — one file per root type, errors mapped to codes in [`errors`].
-//! - [`http`]: routes and handlers; [`request`] bounds request bodies, [`origin`] decides
+//! - [`http`]: routes and handlers; [`health`] is `/health` and `/metrics` of every role; [`request`] bounds request bodies, [`origin`] decides
 //!   which pages may call, [`ws`] runs and bounds the WebSocket.
 //! - [`console`]: the embedded web console at `/`.
 
@@ -10,6 +10,7 @@ pub mod auth;
 pub mod console;
 pub mod errors;
 pub mod graphql;
+pub mod health;
 pub mod http;
 pub mod operation;
 pub mod origin;

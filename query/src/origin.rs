@@ -8,6 +8,15 @@
 
 use actix_web::http::header::{HeaderMap, HeaderValue, HOST, ORIGIN};
 
+/// An item of `CLUSTERGENIE_ALLOWED_ORIGINS` that is not an origin (at most 80 characters of
+/// it are kept, so a hostile value is not echoed whole).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{excerpt:?} is not an origin (scheme://host[:port], no path, comma-separated)")]
+pub struct NotAnOrigin {
+    /// The start of the offending item.
+    pub excerpt: String,
+}
+
 /// The configured list of origins besides the server's own.
 #[derive(Debug, Clone, Default)]
 pub struct AllowedOrigins {
@@ -17,7 +26,7 @@ pub struct AllowedOrigins {
 impl AllowedOrigins {
     /// Parses a comma-separated list of `scheme://host[:port]` origins; empty means only the
     /// server's own origin.
-    pub fn parse(list: &str) -> Result<Self, String> {
+    pub fn parse(list: &str) -> Result<Self, NotAnOrigin> {
         let mut origins = Vec::new();
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let rest = item
@@ -30,10 +39,9 @@ impl AllowedOrigins {
                     })
             });
             if !valid {
-                let shown: String = item.chars().take(80).collect();
-                return Err(format!(
-                    "{shown:?} is not an origin (scheme://host[:port], no path, comma-separated)"
-                ));
+                return Err(NotAnOrigin {
+                    excerpt: item.chars().take(80).collect(),
+                });
             }
             origins.push(item.to_ascii_lowercase());
         }

@@ -6,7 +6,6 @@ use crate::origin::AllowedOrigins;
 use crate::request::BodyLimits;
 use crate::ws::{ClientConnections, WsLimits};
 use command::{Commands, Db, EventStore};
-use metrics_exporter_prometheus::PrometheusHandle;
 use projector::{ChangeFeed, ReadModels};
 use std::time::Duration;
 
@@ -66,10 +65,6 @@ impl ApiSettings {
     }
 }
 
-/// An extra `/health` check (e.g. the Kafka connection in distributed mode): returns
-/// whether it is healthy and what to show.
-pub type HealthCheck = std::sync::Arc<dyn Fn() -> (bool, serde_json::Value) + Send + Sync>;
-
 /// Shared state of the API.
 #[derive(Clone)]
 pub struct AppState {
@@ -83,14 +78,10 @@ pub struct AppState {
     pub feed: ChangeFeed,
     /// The pools (for health checks).
     pub db: Db,
-    /// Renders `/metrics`.
-    pub metrics: PrometheusHandle,
     /// Verifies bearer tokens, when configured.
     pub tokens: Option<TokenVerifier>,
     /// Limits.
     pub settings: ApiSettings,
-    /// Extra health checks, by name.
-    pub checks: Vec<(&'static str, HealthCheck)>,
     /// Permits for reads waiting on `minPosition` (`max_consistency_waits` of them).
     pub read_waits: std::sync::Arc<tokio::sync::Semaphore>,
     /// Origins whose pages may call the API.

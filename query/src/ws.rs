@@ -9,7 +9,7 @@
 //! is bounded, so a stalled reader stalls only its own streams until it is dropped.
 
 use crate::auth::{authenticate, Credential};
-use crate::errors;
+use crate::errors::{self, ErrorCode};
 use crate::graphql::ClusterGenieSchema;
 use crate::state::AppState;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
@@ -111,7 +111,7 @@ pub async fn subscriptions(
     if !state.origins.allows_request(http.headers()) {
         return Ok(errors::http_error(
             actix_web::http::StatusCode::FORBIDDEN,
-            "FORBIDDEN",
+            ErrorCode::Forbidden,
             "this origin may not open a WebSocket here (CLUSTERGENIE_ALLOWED_ORIGINS)",
         ));
     }
@@ -126,7 +126,7 @@ pub async fn subscriptions(
     else {
         return Ok(errors::http_error(
             actix_web::http::StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             "Sec-WebSocket-Protocol must offer graphql-transport-ws or graphql-ws",
         ));
     };
@@ -136,7 +136,7 @@ pub async fn subscriptions(
     let Some(slot) = slot else {
         return Ok(errors::http_error(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMITED",
+            ErrorCode::RateLimited,
             "too many open WebSockets from this address (CLUSTERGENIE_MAX_CONNECTIONS_PER_CLIENT)",
         ));
     };
@@ -335,7 +335,7 @@ impl Reader {
     }
 
     /// Why an operation may not start on this connection, if it may not.
-    fn refusal(&self, id: &str, query: &str) -> Option<(&'static str, String)> {
+    fn refusal(&self, id: &str, query: &str) -> Option<(ErrorCode, String)> {
         let is_mutation = async_graphql::parser::parse_query(query).is_ok_and(|doc| {
             doc.operations
                 .iter()
@@ -343,14 +343,14 @@ impl Reader {
         });
         if is_mutation {
             return Some((
-                "BAD_USER_INPUT",
+                ErrorCode::BadUserInput,
                 "mutations are not accepted over the WebSocket; POST them to /graphql".into(),
             ));
         }
         let mut active = self.active();
         if !active.contains(id) && active.len() >= self.limits.max_operations {
             return Some((
-                "RATE_LIMITED",
+                ErrorCode::RateLimited,
                 format!(
                     "this connection already runs {} operations, the most allowed \
                      (CLUSTERGENIE_MAX_SUBSCRIPTIONS_PER_CONNECTION)",
@@ -363,8 +363,9 @@ impl Reader {
     }
 
     /// Answers operation `id` with an error; false when the client is gone or not reading.
-    async fn send_error(&mut self, id: &str, (code, message): (&str, String)) -> bool {
-        let error = serde_json::json!({ "message": message, "extensions": { "code": code } });
+    async fn send_error(&mut self, id: &str, (code, message): (ErrorCode, String)) -> bool {
+        let error =
+            serde_json::json!({ "message": message, "extensions": { "code": code.as_str() } });
         let payload = match self.protocol {
             Protocols::GraphQLWS => serde_json::json!([error]),
             Protocols::SubscriptionsTransportWS => error,
@@ -382,7 +383,7 @@ impl Reader {
         if self.protocol == Protocols::SubscriptionsTransportWS {
             let text = serde_json::json!({
                 "type": "connection_error",
-                "payload": { "message": reason, "extensions": { "code": "UNAUTHENTICATED" } },
+                "payload": { "message": reason, "extensions": { "code": ErrorCode::Unauthenticated.as_str() } },
             });
             let _ = tokio::time::timeout(
                 self.limits.send_timeout,

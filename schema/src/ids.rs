@@ -1,12 +1,29 @@
 //! Typed aggregate identifiers, so a droplet id can never be passed where a job id is expected.
 
+use crate::values::{excerpt, ValueError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
 
+/// Why a client-supplied aggregate id was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} id {excerpt} is not a valid UUID")]
+pub struct InvalidId {
+    /// What the id should have named: `cluster`, `droplet` or `job`.
+    pub kind: &'static str,
+    /// A short excerpt of what was sent.
+    pub excerpt: String,
+}
+
+/// Parses a client-supplied UUID named by input field `field`, whatever it identifies.
+pub fn parse_uuid(field: &'static str, raw: &str) -> Result<Uuid, ValueError> {
+    Uuid::parse_str(raw.trim())
+        .map_err(|_| ValueError::new(field, format!("{} is not a valid id", excerpt(raw))))
+}
+
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -16,6 +33,16 @@ macro_rules! id_type {
             /// A fresh random id.
             pub fn new() -> Self {
                 Self(Uuid::new_v4())
+            }
+            /// What it identifies, as named in error messages.
+            pub const KIND: &'static str = $kind;
+
+            /// Parses a client-supplied id (surrounding whitespace is ignored).
+            pub fn parse(raw: &str) -> Result<Self, InvalidId> {
+                raw.trim().parse().map_err(|_| InvalidId {
+                    kind: $kind,
+                    excerpt: excerpt(raw),
+                })
             }
             /// The underlying UUID.
             pub fn uuid(&self) -> Uuid {
@@ -46,15 +73,18 @@ macro_rules! id_type {
 
 id_type!(
     /// Identifies a Cluster aggregate.
-    ClusterId
+    ClusterId,
+    "cluster"
 );
 id_type!(
     /// Identifies a Droplet aggregate.
-    DropletId
+    DropletId,
+    "droplet"
 );
 id_type!(
     /// Identifies a Job aggregate.
-    JobId
+    JobId,
+    "job"
 );
 
 /// Namespace for ids derived from idempotency keys, so a retried request maps to the same ids.
@@ -66,4 +96,22 @@ pub fn derived_uuid(scope: &str, role: &str) -> Uuid {
         &IDEMPOTENCY_NAMESPACE,
         format!("{scope}\u{1f}{role}").as_bytes(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_trimmed_and_name_their_kind_when_refused() {
+        let id = ClusterId::new();
+        assert_eq!(ClusterId::parse(&format!(" {id} ")), Ok(id));
+        let err = DropletId::parse("not-a-uuid").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "droplet id \"not-a-uuid\" is not a valid UUID"
+        );
+        let err = parse_uuid("jobId", "x").unwrap_err();
+        assert_eq!(err.to_string(), "jobId: \"x\" is not a valid id");
+    }
 }

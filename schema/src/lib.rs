@@ -10,7 +10,7 @@ pub mod values;
 
 pub use catalog::{Catalog, Image, Region, Size};
 pub use events::{ClusterEvent, DomainEventKind, DropletEvent, JobEvent, UpcastError};
-pub use ids::{ClusterId, DropletId, JobId};
+pub use ids::{ClusterId, DropletId, InvalidId, JobId};
 pub use metadata::EventMetadata;
 pub use values::{
     excerpt, AggregateType, ClusterName, ClusterStatus, DropletName, DropletStatus, IdempotencyKey,

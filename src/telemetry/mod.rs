@@ -7,7 +7,8 @@
 pub mod export;
 pub mod otlp;
 
-use crate::configuration::LogFormat;
+use crate::configuration::{LogFormat, Settings};
+use anyhow::Context as _;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::error::OTelSdkError;
@@ -47,10 +48,29 @@ impl TelemetryGuard {
     }
 }
 
+impl TelemetryGuard {
+    /// [`TelemetryGuard::shutdown`] from async code: the last spans (the shutdown itself)
+    /// go out before the process ends.
+    pub async fn flush(self) {
+        let _ = tokio::task::spawn_blocking(move || self.shutdown()).await;
+    }
+}
+
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
         let _ = self.provider.shutdown();
     }
+}
+
+/// Starts tracing and metrics as `settings` say (OTLP export when
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` is set). Call once, at start.
+pub fn start(settings: &Settings) -> anyhow::Result<TelemetryGuard> {
+    let otlp = settings
+        .otel_exporter_otlp_endpoint
+        .as_deref()
+        .map(OtlpConfig::from_env)
+        .transpose()?;
+    init_tracing(settings.log_format, otlp.as_ref()).context("cannot start telemetry")
 }
 
 /// Installs the global tracing subscriber (and the metrics recorder, which counts dropped

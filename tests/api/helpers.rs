@@ -3,13 +3,17 @@
 
 use clustergenie::configuration::Settings;
 use clustergenie::startup::Application;
-use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message;
+use testkit::graphql::GraphqlClient;
+use testkit::storage::{PostgresDatabase, TempDir};
+use testkit::subscription::Subscription;
 use tokio_util::sync::CancellationToken;
+
+pub use testkit::graphql::error_code;
+pub use testkit::subscription::{send as ws_send, WsClient};
 
 /// The shared secret tests sign bearer tokens with.
 pub const AUTH_SECRET: &str = "test-secret-for-clustergenie-tests";
@@ -21,41 +25,27 @@ pub enum Backend {
     Postgres,
 }
 
-/// Where a test's data lives; kept across restarts of the app.
+/// Where a test's data lives; kept across restarts of the app, removed (directory and
+/// database) when the last copy is dropped.
 #[derive(Debug, Clone)]
 pub struct Storage {
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
-}
-
-/// Base URL of the Postgres server tests create databases on.
-pub fn postgres_base() -> String {
-    std::env::var("CLUSTERGENIE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    _guards: Arc<(TempDir, Option<PostgresDatabase>)>,
 }
 
 impl Storage {
     /// Fresh storage for one test.
     pub async fn fresh(backend: Backend) -> Self {
-        let data_dir =
-            std::env::temp_dir().join(format!("clustergenie-test-{}", uuid::Uuid::new_v4()));
-        let database_url = match backend {
+        let dir = TempDir::new("clustergenie-test");
+        let database = match backend {
             Backend::Sqlite => None,
-            Backend::Postgres => {
-                let name = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = format!("{}/postgres", postgres_base());
-                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
-                    .await
-                    .expect("tests need Postgres at CLUSTERGENIE_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432)");
-                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .expect("create test database");
-                Some(format!("{}/{name}", postgres_base()))
-            }
+            Backend::Postgres => Some(PostgresDatabase::create("cg_test").await),
         };
         Self {
-            data_dir,
-            database_url,
+            data_dir: dir.path().to_path_buf(),
+            database_url: database.as_ref().map(|d| d.url().to_string()),
+            _guards: Arc::new((dir, database)),
         }
     }
 
@@ -101,6 +91,7 @@ pub struct TestApp {
     pub address: String,
     pub port: u16,
     pub client: reqwest::Client,
+    pub graphql: GraphqlClient,
     pub storage: Storage,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -126,6 +117,7 @@ pub async fn spawn_app_on(storage: Storage, adjust: impl FnOnce(&mut Settings)) 
         address: format!("http://127.0.0.1:{port}"),
         port,
         client: reqwest::Client::new(),
+        graphql: GraphqlClient::on_port(port),
         storage,
         shutdown,
         task,
@@ -158,16 +150,7 @@ impl TestApp {
 
     /// Posts a GraphQL request with an optional bearer token.
     pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut req = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await.expect("request sent");
-        assert!(resp.status().is_success(), "HTTP {}", resp.status());
-        resp.json().await.expect("JSON response")
+        self.graphql.post_as(token, query, variables).await
     }
 
     /// Posts a raw body; returns the HTTP status and the JSON body (null if not JSON).
@@ -242,22 +225,31 @@ impl TestApp {
         &self,
         headers: &[(&str, &str)],
     ) -> Result<WsClient, tokio_tungstenite::tungstenite::Error> {
-        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
-            .into_client_request()
-            .unwrap();
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
-        for (name, value) in headers {
-            request.headers_mut().insert(
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
+        testkit::subscription::connect(self.port, headers).await
+    }
+
+    /// The global position of the store's newest event.
+    pub async fn store_head(&self) -> i64 {
+        let db = self.storage.db().await;
+        let head = command::EventStore::new(db.clone()).head().await.unwrap();
+        db.close().await;
+        head
+    }
+
+    /// Every event in the store, in global order.
+    pub async fn store_log(&self) -> Vec<command::StoredEvent> {
+        let db = self.storage.db().await;
+        let store = command::EventStore::new(db.clone());
+        let mut cursor = command::LogCursor::default();
+        let mut out = Vec::new();
+        loop {
+            let batch = store.read_log(cursor, 1000).await.unwrap();
+            let Some(last) = batch.last() else { break };
+            cursor = last.cursor();
+            out.extend(batch);
         }
-        tokio_tungstenite::connect_async(request)
-            .await
-            .map(|(ws, _)| ws)
+        db.close().await;
+        out
     }
 
     /// Number of events in the store.
@@ -300,10 +292,14 @@ impl TestApp {
         )
     }
 
-    /// Polls until the job reaches `status` (or panics after `timeout`).
+    /// Creates a droplet from a stock image; returns its job's id.
+    pub async fn create_droplet_job(&self, name: &str) -> String {
+        self.create_droplet(name, "debian-12-x64").await.1
+    }
+
+    /// Polls until the job reaches `status`; the test fails after `timeout`.
     pub async fn wait_for_job(&self, job_id: &str, status: &str, timeout: Duration) -> Value {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
+        testkit::wait::until(&format!("job {job_id} to be {status}"), timeout, || async {
             let r = self
                 .gql(
                     "query($id: ID!) { job(id: $id) { id status progress stage attempts error } }",
@@ -312,18 +308,20 @@ impl TestApp {
                 .await;
             let job = r["data"]["job"].clone();
             if job["status"] == status {
-                return job;
+                Ok(job)
+            } else {
+                Err(r.to_string())
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "job never reached {status}: {job}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
-    /// Opens a graphql-transport-ws subscription and collects `next` payloads until `complete`
-    /// (or until `max` messages arrived).
+    /// Starts a graphql-transport-ws subscription on its own connection.
+    pub async fn subscription(&self, query: &str, variables: Value) -> Subscription {
+        Subscription::start(self.port, query, variables).await
+    }
+
+    /// Subscribes and collects `next` payloads until `complete` (or until `max` arrived).
     pub async fn subscribe(
         &self,
         query: &str,
@@ -331,108 +329,18 @@ impl TestApp {
         max: usize,
         timeout: Duration,
     ) -> Vec<Value> {
-        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
-            .into_client_request()
-            .unwrap();
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
-        let (mut ws, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("websocket connects");
-        ws.send(Message::text(
-            json!({ "type": "connection_init" }).to_string(),
-        ))
-        .await
-        .unwrap();
-        let ack = ws.next().await.unwrap().unwrap();
-        assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
-        ws.send(Message::text(
-            json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } }).to_string(),
-        ))
-        .await
-        .unwrap();
-        let mut out = Vec::new();
-        let deadline = tokio::time::Instant::now() + timeout;
-        while out.len() < max {
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let msg = tokio::time::timeout(remaining, ws.next())
-                .await
-                .unwrap_or_else(|_| {
-                    panic!(
-                        "subscription timed out after {} messages: {out:?}",
-                        out.len()
-                    )
-                });
-            let Some(Ok(msg)) = msg else { break };
-            let Ok(text) = msg.to_text() else { continue };
-            let v: Value = match serde_json::from_str(text) {
-                Ok(v) => v,
-                Err(_) => continue,
-            };
-            match v["type"].as_str() {
-                Some("next") => out.push(v["payload"].clone()),
-                Some("complete") => break,
-                Some("error") => {
-                    out.push(json!({ "errors": v["payload"] }));
-                    break;
-                }
-                Some("ping") => {
-                    ws.send(Message::text(json!({ "type": "pong" }).to_string()))
-                        .await
-                        .unwrap();
-                }
-                _ => {}
-            }
-        }
-        let _ = ws.close(None).await;
+        let mut subscription = self.subscription(query, variables).await;
+        let out = subscription.collect(max, timeout).await;
+        subscription.close().await;
         out
     }
 }
-
-/// A client WebSocket.
-pub type WsClient =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// The next text message as JSON, answering pings; `Err(close frame)` when the server closes.
 pub async fn ws_next(
     ws: &mut WsClient,
 ) -> Result<Value, Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>> {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(60), ws.next())
-            .await
-            .expect("the server answers within a minute");
-        match msg {
-            Some(Ok(Message::Text(t))) => {
-                let v: Value = serde_json::from_str(&t).expect("JSON message");
-                if v["type"] == "ping" {
-                    let _ = ws
-                        .send(Message::text(json!({ "type": "pong" }).to_string()))
-                        .await;
-                    continue;
-                }
-                return Ok(v);
-            }
-            Some(Ok(Message::Close(frame))) => return Err(frame),
-            Some(Ok(_)) => continue,
-            None | Some(Err(_)) => return Err(None),
-        }
-    }
-}
-
-/// Sends a graphql-transport-ws message.
-pub async fn ws_send(ws: &mut WsClient, message: Value) {
-    ws.send(Message::text(message.to_string()))
-        .await
-        .expect("message sent");
-}
-
-/// The `extensions.code` of the first error, if any.
-pub fn error_code(response: &Value) -> Option<String> {
-    response["errors"][0]["extensions"]["code"]
-        .as_str()
-        .map(str::to_string)
+    testkit::subscription::next_message(ws, Duration::from_secs(60)).await
 }
 
 /// Runs an async test body against both backends, as two tests.

@@ -5,6 +5,7 @@ use crate::helpers::{spawn_app_on, Backend, Storage};
 use crate::on_both_backends;
 use serde_json::json;
 use std::time::Duration;
+use testkit::graphql::string_at;
 
 const POWER: &str = "mutation($id: ID!) { powerDroplet(id: $id, on: false) { job { id } } }";
 const DESTROY: &str =
@@ -26,10 +27,7 @@ async fn an_abandoned_destroy_restores_stopped(backend: Backend) {
     app.wait_for_job(&provision, "COMPLETED", Duration::from_secs(30))
         .await;
     let r = app.gql(POWER, json!({ "id": droplet })).await;
-    let power = r["data"]["powerDroplet"]["job"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{r}"))
-        .to_string();
+    let power = string_at(&r, "/data/powerDroplet/job/id");
     app.wait_for_job(&power, "COMPLETED", Duration::from_secs(30))
         .await;
     let storage = app.stop().await;
@@ -47,10 +45,7 @@ async fn an_abandoned_destroy_restores_stopped(backend: Backend) {
             "{r}"
         );
     }
-    let destroy = r["data"]["destroyDroplet"]["job"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let destroy = string_at(&r, "/data/destroyDroplet/job/id");
     let r = app.gql(CANCEL, json!({ "id": destroy })).await;
     assert_eq!(r["data"]["cancelJob"]["job"]["status"], "CANCELLED", "{r}");
     let position = r["data"]["cancelJob"]["position"].as_i64().unwrap();

@@ -5,11 +5,15 @@ mod helpers;
 
 mod audit;
 mod concurrency;
+mod consistency;
 mod demo_flow;
+mod event_log_cli;
 mod lifecycle;
 mod limits;
+mod migrations;
 mod operations;
 mod persistence;
 mod security;
+mod upcasting;
 mod validation;
 mod websocket_limits;

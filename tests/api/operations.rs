@@ -1,8 +1,9 @@
 //! Operations: health, metrics, the checked-in SDL, configuration errors, the playground.
 
-use crate::helpers::{postgres_base, spawn_app, Backend};
+use crate::helpers::{spawn_app, Backend};
 use serde_json::{json, Value};
 use std::process::Command;
+use testkit::storage::postgres_base;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_metrics_and_playground_answer() {

@@ -470,44 +470,29 @@ mod tests {
 
     #[test]
     fn progress_never_goes_backwards() {
-        let mut job = Job::default();
-        for e in [
-            queued(),
-            started("w1", 1),
-            JobEvent::JobProgressed {
-                progress: 50,
-                stage: "booting".into(),
-                message: String::new(),
-                lease_expires_at: t0(),
-            },
-        ] {
-            job.apply(e);
-        }
-        let events = TestFramework::<Job>::with(())
-            .given(vec![
-                queued(),
-                started("w1", 1),
-                JobEvent::JobProgressed {
-                    progress: 50,
-                    stage: "booting".into(),
-                    message: String::new(),
-                    lease_expires_at: t0(),
-                },
-            ])
+        let at_fifty = JobEvent::JobProgressed {
+            progress: 50,
+            stage: "booting".into(),
+            message: String::new(),
+            lease_expires_at: t0(),
+        };
+        // A late report of 10 % keeps 50 % and still extends the lease.
+        TestFramework::<Job>::with(())
+            .given(vec![queued(), started("w1", 1), at_fifty])
             .when(JobCommand::ReportProgress {
                 worker: "w1".into(),
                 progress: 10,
-                stage: "booting".into(),
+                stage: "networking".into(),
                 message: String::new(),
                 now: t0(),
                 lease: Duration::seconds(30),
             })
-            .inspect_result()
-            .unwrap();
-        assert!(matches!(
-            events[0],
-            JobEvent::JobProgressed { progress: 50, .. }
-        ));
+            .then_expect_events(vec![JobEvent::JobProgressed {
+                progress: 50,
+                stage: "networking".into(),
+                message: String::new(),
+                lease_expires_at: t0() + Duration::seconds(30),
+            }]);
     }
 
     #[test]

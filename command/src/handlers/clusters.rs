@@ -1,29 +1,15 @@
 //! Cluster commands: create and delete.
 
-use super::{
-    check_version, idempotency_scope, parse_id, retry_races, Commands, IdempotencyKey, Outcome,
-};
+use super::idempotency::UserCommand;
+use super::{check_version, CommandOptions, Commands, CreateCluster, Outcome};
 use crate::aggregates::{Cluster, ClusterCommand};
 use crate::context::RequestContext;
 use crate::error::CommandError;
-use crate::store::{Claim, IdempotencyRecord, StoreError};
-use schema::{ClusterId, ClusterName, Labels, Region};
+use crate::store::{Claim, StoreError};
+use schema::ClusterId;
 
 /// Scope of cluster-name claims.
 pub(crate) const CLUSTER_NAME: &str = "cluster-name";
-
-/// Raw input of `createCluster`, parsed by the handler.
-#[derive(Debug, Clone, Default)]
-pub struct CreateClusterInput {
-    /// Cluster name.
-    pub name: String,
-    /// Region slug.
-    pub region: String,
-    /// Labels as key/value pairs.
-    pub labels: Vec<(String, String)>,
-    /// Makes a retried request return the first result.
-    pub idempotency_key: Option<String>,
-}
 
 impl Commands {
     /// Creates a cluster; its name is claimed in the same transaction.
@@ -31,170 +17,91 @@ impl Commands {
     pub async fn create_cluster(
         &self,
         ctx: &RequestContext,
-        input: CreateClusterInput,
+        input: CreateCluster,
     ) -> Result<Outcome<ClusterId>, CommandError> {
-        let result = self.create_cluster_inner(ctx, input).await;
-        Self::record("createCluster", &result);
-        result
-    }
-
-    async fn create_cluster_inner(
-        &self,
-        ctx: &RequestContext,
-        input: CreateClusterInput,
-    ) -> Result<Outcome<ClusterId>, CommandError> {
-        let name = ClusterName::parse(&input.name)?;
-        let region = Region::parse(&input.region)?;
-        let labels = Labels::parse(input.labels)?;
-        let scope = idempotency_scope(ctx, "createCluster", input.idempotency_key.as_deref())?;
-        let fingerprint = format!("{name}|{region}|{:?}", labels.as_map());
-        if let Some(scope) = &scope {
-            if let Some((response, position)) = self.replayed(scope, &fingerprint).await? {
-                return Ok(Outcome {
-                    value: parse_id("cluster", &response)?,
+        let (name, region, labels) = (&input.name, &input.region, input.labels.as_map());
+        let fingerprint = format!("{name}|{region}|{labels:?}");
+        let key = input.idempotency_key.as_ref();
+        let command = UserCommand::new("createCluster", ctx, key, fingerprint);
+        let input = &input;
+        self.run_user_command(command, |key| async move {
+            let id = key
+                .as_ref()
+                .map_or_else(ClusterId::new, |k| ClusterId(k.derived("cluster")));
+            let decided = self
+                .decide::<Cluster>(
+                    &id.to_string(),
+                    ClusterCommand::CreateCluster {
+                        name: input.name.clone(),
+                        region: input.region.clone(),
+                        labels: input.labels.clone(),
+                    },
+                )
+                .await?;
+            let claim = Claim {
+                scope: CLUSTER_NAME,
+                value: input.name.to_string(),
+                owner: id.to_string(),
+            };
+            let record = key.map(|k| k.record(&id));
+            let events = decided.new_events();
+            match self
+                .commit("createCluster", ctx, events, vec![claim], vec![], record)
+                .await
+            {
+                Ok(position) => Ok(Outcome {
+                    value: id,
                     position,
-                });
+                }),
+                Err(StoreError::ClaimTaken { .. }) => Err(CommandError::Conflict(format!(
+                    "cluster name \"{}\" is already taken",
+                    input.name
+                ))),
+                Err(e) => Err(e.into()),
             }
-        }
-        let id = match &scope {
-            Some(s) => ClusterId(schema::ids::derived_uuid(s, "cluster")),
-            None => ClusterId::new(),
-        };
-        let decided = self
-            .decide::<Cluster>(
-                &id.to_string(),
-                ClusterCommand::CreateCluster {
-                    name: name.clone(),
-                    region,
-                    labels,
-                },
-            )
-            .await;
-        let decided = match (decided, &scope) {
-            (Err(CommandError::Conflict(_) | CommandError::Race(_)), Some(s)) => {
-                return self.replay_or_conflict(s, &fingerprint).await
-            }
-            (d, _) => d?,
-        };
-        let claim = Claim {
-            scope: CLUSTER_NAME,
-            value: name.to_string(),
-            owner: id.to_string(),
-        };
-        let idempotency = scope.clone().map(|scope_key| IdempotencyRecord {
-            scope_key,
-            request_hash: fingerprint.clone(),
-            response: id.to_string(),
-        });
-        let committed = self
-            .commit(
-                "createCluster",
-                ctx,
-                decided.new_events(),
-                vec![claim],
-                vec![],
-                idempotency,
-            )
-            .await;
-        match (committed, &scope) {
-            (Ok(position), _) => Ok(Outcome {
-                value: id,
-                position,
-            }),
-            (
-                Err(
-                    StoreError::ClaimTaken { .. }
-                    | StoreError::DuplicateKey
-                    | StoreError::Conflict { .. },
-                ),
-                Some(s),
-            ) => self.replay_or_conflict(s, &fingerprint).await.map_err(|_| {
-                CommandError::Conflict(format!("cluster name \"{name}\" is already taken"))
-            }),
-            (Err(StoreError::ClaimTaken { .. }), None) => Err(CommandError::Conflict(format!(
-                "cluster name \"{name}\" is already taken"
-            ))),
-            (Err(e), _) => Err(e.into()),
-        }
-    }
-
-    async fn replay_or_conflict(
-        &self,
-        scope: &str,
-        fingerprint: &str,
-    ) -> Result<Outcome<ClusterId>, CommandError> {
-        match self.replayed(scope, fingerprint).await? {
-            Some((response, position)) => Ok(Outcome {
-                value: parse_id("cluster", &response)?,
-                position,
-            }),
-            None => Err(CommandError::Conflict(
-                "a concurrent request changed the same data; try again".into(),
-            )),
-        }
+        })
+        .await
     }
 
     /// Deletes a cluster that has no live droplets and frees its name.
-    #[tracing::instrument(skip(self, ctx))]
+    #[tracing::instrument(skip(self, ctx, options))]
     pub async fn delete_cluster(
         &self,
         ctx: &RequestContext,
-        id: &str,
-        expected_version: Option<i64>,
-        idempotency_key: Option<&str>,
+        id: ClusterId,
+        options: CommandOptions,
     ) -> Result<Outcome<ClusterId>, CommandError> {
-        let decode = |s: &str| parse_id::<ClusterId>("cluster", s);
-        let fingerprint = format!("{}|{expected_version:?}", id.trim());
-        let run = |key: Option<IdempotencyKey>| {
-            retry_races(expected_version, move || {
-                let key = key.clone();
-                async move {
-                    let id: ClusterId = parse_id("cluster", id)?;
-                    let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
-                    let Some(name) = state.state.as_ref().map(|s| s.name.clone()) else {
-                        return Err(CommandError::NotFound(format!("cluster {id} not found")));
-                    };
-                    check_version(expected_version, version)?;
-                    let decided = Self::decide_on(
-                        &id.to_string(),
-                        state,
-                        version,
-                        ClusterCommand::DeleteCluster,
-                    )
-                    .await?;
-                    let release = Claim {
-                        scope: CLUSTER_NAME,
-                        value: name,
-                        owner: id.to_string(),
-                    };
-                    let position = self
-                        .commit(
-                            "deleteCluster",
-                            ctx,
-                            decided.new_events(),
-                            vec![],
-                            vec![release],
-                            key.map(|k| k.record(id.to_string())),
-                        )
-                        .await?;
-                    Ok(Outcome {
-                        value: id,
-                        position,
-                    })
-                }
-            })
-        };
-        let result = self
-            .idempotently(
-                ctx,
-                "deleteCluster",
-                idempotency_key,
-                fingerprint,
-                decode,
-                run,
+        let expected_version = options.expected_version;
+        let fingerprint = format!("{id}|{expected_version:?}");
+        let command = UserCommand::guarded("deleteCluster", ctx, &options, fingerprint);
+        self.run_user_command(command, |key| async move {
+            let (state, version) = self.load::<Cluster>(&id.to_string()).await?;
+            let Some(name) = state.state.as_ref().map(|s| s.name.clone()) else {
+                return Err(CommandError::NotFound(format!("cluster {id} not found")));
+            };
+            check_version(expected_version, version)?;
+            let decided = Self::decide_on(
+                &id.to_string(),
+                state,
+                version,
+                ClusterCommand::DeleteCluster,
             )
-            .await;
-        Self::record("deleteCluster", &result);
-        result
+            .await?;
+            let release = Claim {
+                scope: CLUSTER_NAME,
+                value: name,
+                owner: id.to_string(),
+            };
+            let record = key.map(|k| k.record(&id));
+            let events = decided.new_events();
+            let position = self
+                .commit("deleteCluster", ctx, events, vec![], vec![release], record)
+                .await?;
+            Ok(Outcome {
+                value: id,
+                position,
+            })
+        })
+        .await
     }
 }

@@ -1,52 +1,47 @@
 //! Droplet commands: create (which queues provisioning), destroy, resize and power.
 
-use super::{check_version, parse_id, retry_races, Commands, IdempotencyKey, Outcome};
+use super::idempotency::{KeyInForce, UserCommand};
+use super::{check_version, stored_id, CommandOptions, Commands, CreateDroplet, Outcome};
 use crate::aggregates::{
     Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
 };
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::{Claim, StoreError};
-use schema::{
-    AggregateType, ClusterId, DropletId, DropletName, Image, JobId, JobType, Region, Size,
-};
+use schema::{AggregateType, DropletId, DropletName, JobId, JobType};
+use std::fmt;
+use std::str::FromStr;
 
 /// Scope of live-droplet-name claims.
 pub(crate) const DROPLET_NAME: &str = "droplet-name";
 
-/// Raw input of `createDroplet`, parsed by the handler.
-#[derive(Debug, Clone, Default)]
-pub struct CreateDropletInput {
-    /// Droplet name.
-    pub name: String,
-    /// Region slug.
-    pub region: String,
-    /// Size slug.
-    pub size: String,
-    /// Image slug.
-    pub image: String,
-    /// Cluster to place it in.
-    pub cluster_id: Option<String>,
-    /// Makes a retried request return the first result.
-    pub idempotency_key: Option<String>,
-}
-
-/// The parsed input of `createDroplet`.
-struct NewDroplet {
-    name: DropletName,
-    region: Region,
-    size: Size,
-    image: Image,
-    cluster_id: Option<ClusterId>,
-}
-
-/// What `createDroplet` produced.
+/// A droplet and the job a command queued to work on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DropletCreated {
-    /// The new droplet.
+pub struct DropletJob {
+    /// The droplet.
     pub droplet_id: DropletId,
-    /// Its provisioning job.
+    /// The job carrying the work out.
     pub job_id: JobId,
+}
+
+/// Stored as the first response of an idempotent command: `"<droplet id> <job id>"`.
+impl fmt::Display for DropletJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.droplet_id, self.job_id)
+    }
+}
+
+impl FromStr for DropletJob {
+    type Err = CommandError;
+    fn from_str(s: &str) -> Result<Self, CommandError> {
+        let (droplet, job) = s
+            .split_once(' ')
+            .ok_or_else(|| CommandError::Internal("corrupt idempotency record".into()))?;
+        Ok(Self {
+            droplet_id: stored_id(droplet)?,
+            job_id: stored_id(job)?,
+        })
+    }
 }
 
 impl Commands {
@@ -55,68 +50,32 @@ impl Commands {
     pub async fn create_droplet(
         &self,
         ctx: &RequestContext,
-        input: CreateDropletInput,
-    ) -> Result<Outcome<DropletCreated>, CommandError> {
-        let result = self.create_droplet_inner(ctx, input).await;
-        Self::record("createDroplet", &result);
-        result
-    }
-
-    async fn create_droplet_inner(
-        &self,
-        ctx: &RequestContext,
-        input: CreateDropletInput,
-    ) -> Result<Outcome<DropletCreated>, CommandError> {
-        let parsed = NewDroplet {
-            name: DropletName::parse(&input.name)?,
-            region: Region::parse(&input.region)?,
-            size: Size::parse(&input.size)?,
-            image: Image::parse(&input.image)?,
-            cluster_id: match input.cluster_id.as_deref() {
-                None => None,
-                Some(raw) => Some(parse_id("cluster", raw)?),
-            },
-        };
+        input: CreateDroplet,
+    ) -> Result<Outcome<DropletJob>, CommandError> {
         let fingerprint = format!(
             "{}|{}|{}|{}|{}",
-            parsed.name,
-            parsed.region,
-            parsed.size,
-            parsed.image,
-            parsed.cluster_id.map(|c| c.to_string()).unwrap_or_default()
+            input.name,
+            input.region,
+            input.size,
+            input.image,
+            input.cluster_id.map(|c| c.to_string()).unwrap_or_default()
         );
-        let decode = |s: &str| -> Result<DropletCreated, CommandError> {
-            let (d, j) = s
-                .split_once(' ')
-                .ok_or_else(|| CommandError::Internal("corrupt idempotency record".into()))?;
-            Ok(DropletCreated {
-                droplet_id: parse_id("droplet", d)?,
-                job_id: parse_id("job", j)?,
-            })
-        };
-        let key = input.idempotency_key.as_deref();
-        let parsed = &parsed;
-        self.idempotently(ctx, "createDroplet", key, fingerprint, decode, |key| {
-            // No expected version: a lost race on the cluster (another droplet joined it
-            // first) is decided again on the fresh state, as every other command does.
-            retry_races(None, move || {
-                self.create_droplet_once(ctx, parsed, key.clone())
-            })
-        })
-        .await
+        // No expected version: a lost race on the cluster (another droplet joined it
+        // first) is decided again on the fresh state, as every other command does.
+        let key = input.idempotency_key.as_ref();
+        let command = UserCommand::new("createDroplet", ctx, key, fingerprint);
+        self.run_user_command(command, |key| self.create_droplet_once(ctx, &input, key))
+            .await
     }
 
     async fn create_droplet_once(
         &self,
         ctx: &RequestContext,
-        input: &NewDroplet,
-        key: Option<IdempotencyKey>,
-    ) -> Result<Outcome<DropletCreated>, CommandError> {
+        input: &CreateDroplet,
+        key: Option<KeyInForce>,
+    ) -> Result<Outcome<DropletJob>, CommandError> {
         let (droplet_id, job_id) = match &key {
-            Some(k) => (
-                DropletId(schema::ids::derived_uuid(&k.scope, "droplet")),
-                JobId(schema::ids::derived_uuid(&k.scope, "job")),
-            ),
+            Some(k) => (DropletId(k.derived("droplet")), JobId(k.derived("job"))),
             None => (DropletId::new(), JobId::new()),
         };
         let mut events = Vec::new();
@@ -142,41 +101,27 @@ impl Commands {
             .await?;
             events.extend(attach.new_events());
         }
-        let droplet = self
-            .decide::<Droplet>(
-                &droplet_id.to_string(),
-                DropletCommand::CreateDroplet {
-                    name: input.name.clone(),
-                    cluster_id: input.cluster_id,
-                    region: input.region.clone(),
-                    size: input.size.clone(),
-                    image: input.image.clone(),
-                    job_id,
-                },
-            )
-            .await?;
+        let create = DropletCommand::CreateDroplet {
+            name: input.name.clone(),
+            cluster_id: input.cluster_id,
+            region: input.region.clone(),
+            size: input.size.clone(),
+            image: input.image.clone(),
+            job_id,
+        };
+        let queue = self.queue_job(JobType::Provision, droplet_id, serde_json::json!({}));
+        let (droplet_key, job_key) = (droplet_id.to_string(), job_id.to_string());
+        let droplet = self.decide::<Droplet>(&droplet_key, create).await?;
         events.extend(droplet.new_events());
-        let job = self
-            .decide::<Job>(
-                &job_id.to_string(),
-                JobCommand::QueueJob {
-                    job_type: JobType::Provision,
-                    target_type: AggregateType::Droplet,
-                    target_id: droplet_id.to_string(),
-                    params: serde_json::json!({}),
-                    max_attempts: self.jobs.max_attempts,
-                },
-            )
-            .await?;
-        events.extend(job.new_events());
+        events.extend(self.decide::<Job>(&job_key, queue).await?.new_events());
 
         let claim = Claim {
             scope: DROPLET_NAME,
             value: input.name.to_string(),
             owner: droplet_id.to_string(),
         };
-        let record = key.map(|k| k.record(format!("{droplet_id} {job_id}")));
-        let value = DropletCreated { droplet_id, job_id };
+        let value = DropletJob { droplet_id, job_id };
+        let record = key.map(|k| k.record(&value));
         match self
             .commit("createDroplet", ctx, events, vec![claim], vec![], record)
             .await
@@ -187,92 +132,21 @@ impl Commands {
         }
     }
 
-    /// Starts destroying a droplet; its job finishes the work.
-    pub async fn destroy_droplet(
+    /// Starts an operation on a droplet (destroy, resize, power); its job does the work.
+    #[tracing::instrument(skip(self, ctx, options))]
+    pub async fn request_operation(
         &self,
         ctx: &RequestContext,
-        id: &str,
-        expected_version: Option<i64>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
-        let result = self
-            .request_operation(
-                ctx,
-                id,
-                DropletOperation::Destroy,
-                expected_version,
-                idempotency_key,
-            )
-            .await;
-        Self::record("destroyDroplet", &result);
-        result
-    }
-
-    /// Starts resizing a droplet.
-    pub async fn resize_droplet(
-        &self,
-        ctx: &RequestContext,
-        id: &str,
-        size: &str,
-        expected_version: Option<i64>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
-        let result = async {
-            let operation = DropletOperation::Resize {
-                size: Size::parse(size)?,
-            };
-            self.request_operation(ctx, id, operation, expected_version, idempotency_key)
-                .await
-        }
-        .await;
-        Self::record("resizeDroplet", &result);
-        result
-    }
-
-    /// Starts powering a droplet on or off.
-    pub async fn power_droplet(
-        &self,
-        ctx: &RequestContext,
-        id: &str,
-        on: bool,
-        expected_version: Option<i64>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
-        let operation = DropletOperation::Power { on };
-        let result = self
-            .request_operation(ctx, id, operation, expected_version, idempotency_key)
-            .await;
-        Self::record("powerDroplet", &result);
-        result
-    }
-
-    #[tracing::instrument(skip(self, ctx))]
-    async fn request_operation(
-        &self,
-        ctx: &RequestContext,
-        id: &str,
+        droplet_id: DropletId,
         operation: DropletOperation,
-        expected_version: Option<i64>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
-        let fingerprint = format!("{}|{operation:?}|{expected_version:?}", id.trim());
-        let decode = |s: &str| -> Result<(DropletId, JobId), CommandError> {
-            let (d, j) = s
-                .split_once(' ')
-                .ok_or_else(|| CommandError::Internal("corrupt idempotency record".into()))?;
-            Ok((parse_id("droplet", d)?, parse_id("job", j)?))
-        };
-        let command = command_name(operation.job_type());
-        self.idempotently(ctx, command, idempotency_key, fingerprint, decode, |key| {
-            retry_races(expected_version, move || {
-                self.request_operation_once(
-                    ctx,
-                    id,
-                    operation.clone(),
-                    expected_version,
-                    key.clone(),
-                )
-            })
+        options: CommandOptions,
+    ) -> Result<Outcome<DropletJob>, CommandError> {
+        let expected_version = options.expected_version;
+        let fingerprint = format!("{droplet_id}|{operation:?}|{expected_version:?}");
+        let name = command_name(operation.job_type());
+        let command = UserCommand::guarded(name, ctx, &options, fingerprint);
+        self.run_user_command(command, |key| {
+            self.request_operation_once(ctx, droplet_id, operation.clone(), expected_version, key)
         })
         .await
     }
@@ -280,12 +154,11 @@ impl Commands {
     async fn request_operation_once(
         &self,
         ctx: &RequestContext,
-        id: &str,
+        droplet_id: DropletId,
         operation: DropletOperation,
         expected_version: Option<i64>,
-        key: Option<IdempotencyKey>,
-    ) -> Result<Outcome<(DropletId, JobId)>, CommandError> {
-        let droplet_id: DropletId = parse_id("droplet", id)?;
+        key: Option<KeyInForce>,
+    ) -> Result<Outcome<DropletJob>, CommandError> {
         let (state, version) = self.load::<Droplet>(&droplet_id.to_string()).await?;
         if state.state.is_none() {
             return Err(CommandError::NotFound(format!(
@@ -303,28 +176,34 @@ impl Commands {
             DropletCommand::RequestOperation { job_id, operation },
         )
         .await?;
-        let job = self
-            .decide::<Job>(
-                &job_id.to_string(),
-                JobCommand::QueueJob {
-                    job_type,
-                    target_type: AggregateType::Droplet,
-                    target_id: droplet_id.to_string(),
-                    params,
-                    max_attempts: self.jobs.max_attempts,
-                },
-            )
-            .await?;
+        let queue = self.queue_job(job_type, droplet_id, params);
+        let job = self.decide::<Job>(&job_id.to_string(), queue).await?;
         let mut events = droplet.new_events();
         events.extend(job.new_events());
-        let record = key.map(|k| k.record(format!("{droplet_id} {job_id}")));
+        let value = DropletJob { droplet_id, job_id };
+        let record = key.map(|k| k.record(&value));
         let position = self
             .commit(command_name(job_type), ctx, events, vec![], vec![], record)
             .await?;
-        Ok(Outcome {
-            value: (droplet_id, job_id),
-            position,
-        })
+        Ok(Outcome { value, position })
+    }
+}
+
+impl Commands {
+    /// Queues a job of `job_type` on a droplet.
+    fn queue_job(
+        &self,
+        job_type: JobType,
+        droplet_id: DropletId,
+        params: serde_json::Value,
+    ) -> JobCommand {
+        JobCommand::QueueJob {
+            job_type,
+            target_type: AggregateType::Droplet,
+            target_id: droplet_id.to_string(),
+            params,
+            max_attempts: self.jobs.max_attempts,
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! never RUNNING while its provisioning job is not COMPLETED, or the other way round.
 
 use super::droplets::DROPLET_NAME;
-use super::{parse_id, retry_races, Commands, Decided, IdempotencyKey, Outcome};
+use super::idempotency::UserCommand;
+use super::{stored_id, Commands, Decided, Outcome};
 use crate::aggregates::{
     Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
 };
@@ -12,7 +13,8 @@ use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::{Claim, NewEvent};
 use chrono::{Duration, Utc};
-use schema::{DropletId, JobId, JobStatus, JobType};
+use schema::{DropletId, IdempotencyKey, JobId, JobStatus, JobType};
+use std::future::Future;
 
 /// What a successful job did, applied to its target together with the completion.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,120 +30,97 @@ pub enum JobEffect {
 /// How often the worker retries a command that lost an optimistic-concurrency race.
 const WORKER_RETRIES: usize = 5;
 
+/// What a user's job command appends besides the job's own events, and the claims it frees.
+type Consequences = (Vec<NewEvent>, Vec<Claim>);
+
 impl Commands {
     /// Cancels a queued or running job; the droplet operation it carried is abandoned.
     pub async fn cancel_job(
         &self,
         ctx: &RequestContext,
-        id: &str,
-        idempotency_key: Option<&str>,
+        job_id: JobId,
+        idempotency_key: Option<IdempotencyKey>,
     ) -> Result<Outcome<JobId>, CommandError> {
-        let decode = |s: &str| parse_id::<JobId>("job", s);
-        let fingerprint = id.trim().to_string();
-        let run = |key: Option<IdempotencyKey>| {
-            retry_races(None, move || {
-                let key = key.clone();
-                async move {
-                    let job_id: JobId = parse_id("job", id)?;
-                    let (job, version) = self.load_job(job_id).await?;
-                    let reason = format!("cancelled by {}", ctx.actor);
-                    let decided = Self::decide_on(
-                        &job_id.to_string(),
-                        job,
-                        version,
-                        JobCommand::CancelJob {
-                            reason: reason.clone(),
-                        },
-                    )
-                    .await?;
-                    let mut events = decided.new_events();
-                    let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
-                    events.extend(extra);
-                    let position = self
-                        .commit(
-                            "cancelJob",
-                            ctx,
-                            events,
-                            vec![],
-                            releases,
-                            key.map(|k| k.record(job_id.to_string())),
-                        )
-                        .await?;
-                    Ok(Outcome {
-                        value: job_id,
-                        position,
-                    })
-                }
-            })
+        let reason = format!("cancelled by {}", ctx.actor);
+        let cancel = JobCommand::CancelJob {
+            reason: reason.clone(),
         };
-        let result = self
-            .idempotently(ctx, "cancelJob", idempotency_key, fingerprint, decode, run)
-            .await;
-        Self::record("cancelJob", &result);
-        result
+        let key = idempotency_key.as_ref();
+        self.user_job_command(ctx, "cancelJob", job_id, key, |job, version| {
+            let (cancel, reason) = (cancel.clone(), reason.clone());
+            async move {
+                let decided = Self::decide_on(&job_id.to_string(), job, version, cancel).await?;
+                let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
+                let mut events = decided.new_events();
+                events.extend(extra);
+                Ok((events, releases))
+            }
+        })
+        .await
     }
 
     /// Queues a failed or cancelled job again.
     pub async fn retry_job(
         &self,
         ctx: &RequestContext,
-        id: &str,
-        idempotency_key: Option<&str>,
+        job_id: JobId,
+        idempotency_key: Option<IdempotencyKey>,
     ) -> Result<Outcome<JobId>, CommandError> {
-        let decode = |s: &str| parse_id::<JobId>("job", s);
-        let fingerprint = id.trim().to_string();
-        let run = |key: Option<IdempotencyKey>| {
-            retry_races(None, move || {
-                let key = key.clone();
-                async move {
-                    let job_id: JobId = parse_id("job", id)?;
-                    let (job, version) = self.load_job(job_id).await?;
-                    let job_type = job.job_type();
-                    let target = job.target_id().to_string();
-                    let params = job.params.clone();
-                    let decided =
-                        Self::decide_on(&job_id.to_string(), job, version, JobCommand::RequeueJob)
-                            .await?;
-                    let mut events = decided.new_events();
-                    let droplet_command = match job_type {
-                        Some(JobType::Provision) => {
-                            Some(DropletCommand::BeginProvisioning { job_id })
-                        }
-                        Some(JobType::Destroy | JobType::Resize | JobType::Power) => {
-                            let operation: DropletOperation = serde_json::from_value(params)
-                                .map_err(|e| {
-                                    CommandError::Internal(format!("corrupt job params: {e}"))
-                                })?;
-                            Some(DropletCommand::RequestOperation { job_id, operation })
-                        }
-                        _ => None,
-                    };
-                    if let Some(command) = droplet_command {
-                        let droplet = self.decide::<Droplet>(&target, command).await?;
-                        events.extend(droplet.new_events());
-                    }
-                    let position = self
-                        .commit(
-                            "retryJob",
-                            ctx,
-                            events,
-                            vec![],
-                            vec![],
-                            key.map(|k| k.record(job_id.to_string())),
-                        )
-                        .await?;
-                    Ok(Outcome {
-                        value: job_id,
-                        position,
-                    })
+        let key = idempotency_key.as_ref();
+        self.user_job_command(ctx, "retryJob", job_id, key, |job, version| async move {
+            let job_type = job.job_type();
+            let target = job.target_id().to_string();
+            let params = job.params.clone();
+            let decided =
+                Self::decide_on(&job_id.to_string(), job, version, JobCommand::RequeueJob).await?;
+            let mut events = decided.new_events();
+            let droplet_command = match job_type {
+                Some(JobType::Provision) => Some(DropletCommand::BeginProvisioning { job_id }),
+                Some(JobType::Destroy | JobType::Resize | JobType::Power) => {
+                    let operation: DropletOperation = serde_json::from_value(params)
+                        .map_err(|e| CommandError::Internal(format!("corrupt job params: {e}")))?;
+                    Some(DropletCommand::RequestOperation { job_id, operation })
                 }
+                _ => None,
+            };
+            if let Some(command) = droplet_command {
+                let droplet = self.decide::<Droplet>(&target, command).await?;
+                events.extend(droplet.new_events());
+            }
+            Ok((events, vec![]))
+        })
+        .await
+    }
+
+    /// Runs a user's command on an existing job: `decide` turns the job and its version into
+    /// the events to append and the claims to free.
+    async fn user_job_command<F, Fut>(
+        &self,
+        ctx: &RequestContext,
+        name: &'static str,
+        job_id: JobId,
+        key: Option<&IdempotencyKey>,
+        decide: F,
+    ) -> Result<Outcome<JobId>, CommandError>
+    where
+        F: Fn(Job, i64) -> Fut,
+        Fut: Future<Output = Result<Consequences, CommandError>>,
+    {
+        let command = UserCommand::new(name, ctx, key, job_id.to_string());
+        let decide = &decide;
+        self.run_user_command(command, |key| async move {
+            let (job, version) = self.load_job(job_id).await?;
+            let (events, releases) = decide(job, version).await?;
+            let record = key.map(|k| k.record(&job_id));
+            let position = self
+                .commit(name, ctx, events, vec![], releases, record)
+                .await?;
+            Ok(Outcome {
+                value: job_id,
+                position,
             })
-        };
-        let result = self
-            .idempotently(ctx, "retryJob", idempotency_key, fingerprint, decode, run)
-            .await;
-        Self::record("retryJob", &result);
-        result
+        })
+        .await
     }
 
     async fn load_job(&self, job_id: JobId) -> Result<(Job, i64), CommandError> {
@@ -247,25 +226,15 @@ impl Commands {
         effect: JobEffect,
         result: serde_json::Value,
     ) -> Result<Job, CommandError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let outcome = self
-                .complete_once(job_id, worker, effect.clone(), result.clone())
-                .await;
-            match outcome {
-                Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
-                other => return other,
-            }
-        }
+        worker_retries(|| self.complete_once(job_id, worker, &effect, &result)).await
     }
 
     async fn complete_once(
         &self,
         job_id: JobId,
         worker: &str,
-        effect: JobEffect,
-        result: serde_json::Value,
+        effect: &JobEffect,
+        result: &serde_json::Value,
     ) -> Result<Job, CommandError> {
         let (job, version) = self.load_job(job_id).await?;
         let ctx = self.worker_context(job_id).await?;
@@ -276,13 +245,13 @@ impl Commands {
             version,
             JobCommand::CompleteJob {
                 worker: worker.to_string(),
-                result,
+                result: result.clone(),
             },
         )
         .await?;
         let mut events = decided.new_events();
         let mut releases = vec![];
-        match effect {
+        match effect.clone() {
             JobEffect::None => {}
             JobEffect::Provisioned { ip } => {
                 let d = self
@@ -310,7 +279,7 @@ impl Commands {
                         owner: target.clone(),
                     });
                     if let Some(cluster_id) = gone.cluster_id {
-                        let droplet_id: DropletId = parse_id("droplet", &target)?;
+                        let droplet_id: DropletId = stored_id(&target)?;
                         let c = self
                             .decide::<Cluster>(
                                 &cluster_id.to_string(),
@@ -336,38 +305,29 @@ impl Commands {
         job_id: JobId,
         make: impl Fn(&Job) -> JobCommand,
     ) -> Result<Job, CommandError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let step = async {
-                let (job, version) = self.load_job(job_id).await?;
-                let ctx = self.worker_context(job_id).await?;
-                let cmd = make(&job);
-                let decided = Self::decide_on(&job_id.to_string(), job, version, cmd).await?;
-                let mut events = decided.new_events();
-                if command == "failJob" {
-                    let reason = decided
-                        .state
-                        .state
-                        .as_ref()
-                        .and_then(|s| s.error.clone())
-                        .unwrap_or_default();
-                    let (extra, releases) = self.compensate(job_id, &decided, &reason).await?;
-                    events.extend(extra);
-                    self.commit(command, &ctx, events, vec![], releases, None)
-                        .await?;
-                } else {
-                    self.commit(command, &ctx, events, vec![], vec![], None)
-                        .await?;
-                }
-                Ok(decided.state)
+        worker_retries(|| async {
+            let (job, version) = self.load_job(job_id).await?;
+            let ctx = self.worker_context(job_id).await?;
+            let cmd = make(&job);
+            let decided = Self::decide_on(&job_id.to_string(), job, version, cmd).await?;
+            let mut events = decided.new_events();
+            let mut releases = vec![];
+            if command == "failJob" {
+                let reason = decided
+                    .state
+                    .state
+                    .as_ref()
+                    .and_then(|s| s.error.clone())
+                    .unwrap_or_default();
+                let (extra, freed) = self.compensate(job_id, &decided, &reason).await?;
+                events.extend(extra);
+                releases = freed;
             }
-            .await;
-            match step {
-                Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
-                other => return other,
-            }
-        }
+            self.commit(command, &ctx, events, vec![], releases, None)
+                .await?;
+            Ok(decided.state)
+        })
+        .await
     }
 
     /// The worker acts on behalf of the request that queued the job: same correlation id,
@@ -381,5 +341,21 @@ impl Commands {
             Some(first) => RequestContext::worker(&first.metadata.correlation_id, &first.event_id),
             None => RequestContext::worker(&job_id.to_string(), &job_id.to_string()),
         })
+    }
+}
+
+/// Runs a worker's step again while it loses optimistic-concurrency races, a few times.
+async fn worker_retries<T, F, Fut>(mut step: F) -> Result<T, CommandError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, CommandError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match step().await {
+            Err(CommandError::Race(_)) if attempt < WORKER_RETRIES => continue,
+            other => return other,
+        }
     }
 }

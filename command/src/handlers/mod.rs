@@ -6,10 +6,12 @@
 
 mod clusters;
 mod droplets;
+mod idempotency;
+mod inputs;
 mod jobs;
 
-pub use clusters::CreateClusterInput;
-pub use droplets::{CreateDropletInput, DropletCreated};
+pub use droplets::DropletJob;
+pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};
 pub use jobs::JobEffect;
 
 use crate::aggregates::DomainError;
@@ -20,6 +22,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use schema::events::{payload_of, upcast};
 use schema::DomainEventKind;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Notify;
@@ -200,16 +203,6 @@ impl Commands {
         metrics::counter!("clustergenie_commands_total", "command" => command, "outcome" => outcome)
             .increment(1);
     }
-
-    /// Looks up a stored first response for an idempotency key and checks it matches.
-    pub(crate) async fn replayed(
-        &self,
-        scope_key: &str,
-        fingerprint: &str,
-    ) -> Result<Option<(String, i64)>, CommandError> {
-        let first = self.store.first_response(scope_key, fingerprint).await?;
-        Ok(first.map(|f| (f.response, f.position)))
-    }
 }
 
 /// Runs a user command, re-deciding from a fresh load when it lost a race on append.
@@ -239,14 +232,10 @@ where
     }
 }
 
-/// Parses an aggregate id argument.
-pub(crate) fn parse_id<T: std::str::FromStr>(what: &str, raw: &str) -> Result<T, CommandError> {
-    raw.trim().parse().map_err(|_| {
-        CommandError::BadInput(format!(
-            "{what} id {} is not a valid UUID",
-            schema::excerpt(raw)
-        ))
-    })
+/// Parses an id this system stored itself; failing means the stored data is corrupt.
+pub(crate) fn stored_id<T: FromStr>(raw: &str) -> Result<T, CommandError> {
+    raw.parse()
+        .map_err(|_| CommandError::Internal(format!("corrupt stored id {}", schema::excerpt(raw))))
 }
 
 /// Checks the caller's expected version, if any, for optimistic concurrency across requests.
@@ -256,85 +245,5 @@ pub(crate) fn check_version(expected: Option<i64>, actual: i64) -> Result<(), Co
             "expected version {v} but the current version is {actual}; reload and try again"
         ))),
         _ => Ok(()),
-    }
-}
-
-/// An idempotency key in force for one command, and the input it was first used with.
-#[derive(Debug, Clone)]
-pub(crate) struct IdempotencyKey {
-    scope: String,
-    fingerprint: String,
-}
-
-impl IdempotencyKey {
-    /// The record to commit with the command's events.
-    pub fn record(&self, response: String) -> IdempotencyRecord {
-        IdempotencyRecord {
-            scope_key: self.scope.clone(),
-            request_hash: self.fingerprint.clone(),
-            response,
-        }
-    }
-}
-
-impl Commands {
-    /// Runs a command under an optional idempotency key: a key seen before returns the stored
-    /// first result; a command that fails because a concurrent duplicate won returns the
-    /// winner's result.
-    pub(crate) async fn idempotently<T, F, Fut>(
-        &self,
-        ctx: &RequestContext,
-        command: &str,
-        key: Option<&str>,
-        fingerprint: String,
-        decode: fn(&str) -> Result<T, CommandError>,
-        run: F,
-    ) -> Result<Outcome<T>, CommandError>
-    where
-        F: FnOnce(Option<IdempotencyKey>) -> Fut,
-        Fut: std::future::Future<Output = Result<Outcome<T>, CommandError>>,
-    {
-        let Some(scope) = idempotency_scope(ctx, command, key)? else {
-            return run(None).await;
-        };
-        let key = IdempotencyKey { scope, fingerprint };
-        let stored = |found: Option<(String, i64)>| -> Result<Option<Outcome<T>>, CommandError> {
-            match found {
-                Some((response, position)) => Ok(Some(Outcome {
-                    value: decode(&response)?,
-                    position,
-                })),
-                None => Ok(None),
-            }
-        };
-        if let Some(first) = stored(self.replayed(&key.scope, &key.fingerprint).await?)? {
-            return Ok(first);
-        }
-        match run(Some(key.clone())).await {
-            Ok(outcome) => Ok(outcome),
-            Err(e) => match stored(self.replayed(&key.scope, &key.fingerprint).await?)? {
-                Some(first) => Ok(first),
-                None => Err(e),
-            },
-        }
-    }
-}
-
-/// Validates a client-supplied idempotency key.
-pub(crate) fn idempotency_scope(
-    ctx: &RequestContext,
-    command: &str,
-    key: Option<&str>,
-) -> Result<Option<String>, CommandError> {
-    match key {
-        None => Ok(None),
-        Some(raw) => {
-            let k = schema::IdempotencyKey::parse(raw)?;
-            Ok(Some(format!(
-                "{}\u{1f}{command}\u{1f}{}",
-                ctx.actor,
-                k.as_str()
-            )))
-        }
     }
 }

@@ -1,8 +1,9 @@
 //! What the projector tests share: a fresh SQLite database with the command side over it.
 #![allow(dead_code)]
 
-use command::handlers::{CreateClusterInput, CreateDropletInput};
+use command::handlers::{CreateCluster, CreateDroplet};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
+use schema::{ClusterName, DropletName, Image, Region, Size};
 use std::sync::Arc;
 
 /// A fresh database, its event store, the command handlers and a caller.
@@ -34,26 +35,25 @@ impl Fixture {
 
     /// Creates a cluster in nyc1; returns its id.
     pub async fn cluster(&self, name: &str) -> String {
-        let input = CreateClusterInput {
-            name: name.into(),
-            region: "nyc1".into(),
-            ..Default::default()
-        };
+        let input = CreateCluster::new(ClusterName::parse(name).unwrap(), nyc1());
         let created = self.commands.create_cluster(&self.ctx, input).await;
         created.unwrap().value.to_string()
     }
 
     /// Creates a droplet in nyc1, optionally in a cluster; returns its provisioning job's id.
     pub async fn droplet(&self, name: &str, cluster_id: Option<&str>) -> String {
-        let input = CreateDropletInput {
-            name: name.into(),
-            region: "nyc1".into(),
-            size: "s-1vcpu-1gb".into(),
-            image: "debian-12-x64".into(),
-            cluster_id: cluster_id.map(str::to_string),
-            ..Default::default()
-        };
+        let mut input = CreateDroplet::new(
+            DropletName::parse(name).unwrap(),
+            nyc1(),
+            Size::parse("s-1vcpu-1gb").unwrap(),
+            Image::parse("debian-12-x64").unwrap(),
+        );
+        input.cluster_id = cluster_id.map(|c| c.parse().unwrap());
         let created = self.commands.create_droplet(&self.ctx, input).await;
         created.unwrap().value.job_id.to_string()
     }
+}
+
+fn nyc1() -> Region {
+    Region::parse("nyc1").unwrap()
 }

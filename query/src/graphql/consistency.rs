@@ -2,7 +2,7 @@
 //! given position. A position the event store has not reached is refused at once: waiting
 //! for it would only hold a connection until the timeout.
 
-use crate::errors;
+use crate::errors::{self, ErrorCode};
 use crate::state::AppState;
 use async_graphql::Result;
 use std::time::Duration;
@@ -27,7 +27,7 @@ pub async fn wait_for(state: &AppState, position: Option<i64>) -> Result<()> {
     }
     let Ok(_permit) = state.read_waits.try_acquire() else {
         return Err(errors::coded(
-            "UNAVAILABLE",
+            ErrorCode::Unavailable,
             "too many reads are waiting for the read models to catch up; try again",
         ));
     };
@@ -61,7 +61,7 @@ async fn wait(state: &AppState, position: i64) -> Result<()> {
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
         if remaining.is_zero() {
             return Err(errors::coded(
-                "UNAVAILABLE",
+                ErrorCode::Unavailable,
                 format!("read models have not caught up to position {position} yet; try again"),
             ));
         }

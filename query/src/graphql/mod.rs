@@ -1,11 +1,16 @@
-//! The GraphQL schema: one file per root type, object types in `types`.
+//! The GraphQL schema: one file per root type, object types in `types`; mutations answer
+//! through `payloads`, reads go through `read_model`.
 
 pub mod consistency;
+pub mod filters;
+pub mod history;
 pub mod inputs;
 pub mod limits;
 pub mod mutation;
 pub mod pagination;
+pub mod payloads;
 pub mod query;
+pub mod read_model;
 pub mod subscription;
 pub mod types;
 

@@ -1,60 +1,20 @@
-//! The Mutation root: validates at the edge, runs the command, returns the affected objects
-//! once the read models include the command's last event.
+//! The Mutation root: each mutation parses its arguments into a checked command and answers
+//! through [`respond`], which settles the write and reads the affected objects.
 
-use super::consistency::wait_for_own;
-use super::inputs::{CreateClusterInput, CreateDropletInput};
-use super::types::{Cluster, Droplet, Job};
+use super::inputs::{self, CreateClusterInput, CreateDropletInput};
+use super::payloads::{respond, ClusterPayload, DropletPayload, JobPayload};
 use crate::errors;
 use crate::state::AppState;
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
-use command::handlers;
+use async_graphql::{Context, Object, Result, ID};
+use command::aggregates::DropletOperation;
 use command::RequestContext;
+use schema::Size;
 
 /// Root of all mutations.
 pub struct MutationRoot;
 
-/// Result of `createCluster` and `deleteCluster`.
-#[derive(SimpleObject)]
-pub struct ClusterPayload {
-    pub cluster: Option<Cluster>,
-    /// Global position of the command's last event; pass as `minPosition` to read your write.
-    pub position: i64,
-    /// True when the read models include the command's last event, so the objects above
-    /// are current. False when they lag (the projector is behind or down): the command was
-    /// carried out all the same, but the objects may be null or older; read them again with
-    /// `minPosition: position`.
-    pub projected: bool,
-}
-
-/// Result of droplet commands.
-#[derive(SimpleObject)]
-pub struct DropletPayload {
-    pub droplet: Option<Droplet>,
-    /// The job carrying the work out.
-    pub job: Option<Job>,
-    /// Global position of the command's last event; pass as `minPosition` to read your write.
-    pub position: i64,
-    /// True when the read models include the command's last event, so the objects above
-    /// are current. False when they lag (the projector is behind or down): the command was
-    /// carried out all the same, but the objects may be null or older; read them again with
-    /// `minPosition: position`.
-    pub projected: bool,
-}
-
-/// Result of `cancelJob` and `retryJob`.
-#[derive(SimpleObject)]
-pub struct JobPayload {
-    pub job: Option<Job>,
-    /// Global position of the command's last event; pass as `minPosition` to read your write.
-    pub position: i64,
-    /// True when the read models include the command's last event, so the objects above
-    /// are current. False when they lag (the projector is behind or down): the command was
-    /// carried out all the same, but the objects may be null or older; read them again with
-    /// `minPosition: position`.
-    pub projected: bool,
-}
-
-fn context<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
+/// The shared state and the caller of a mutation.
+fn caller<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
     let state = ctx.data_unchecked::<AppState>();
     let request = ctx
         .data_opt::<RequestContext>()
@@ -63,41 +23,22 @@ fn context<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
     (state, request)
 }
 
-/// Waits (bounded) for the read models to include `position`; false when they did not.
-async fn settle(state: &AppState, position: i64) -> bool {
-    // The command is committed either way; if the projector is slow, objects may be null.
-    match wait_for_own(state, position).await {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!(position, error = ?e.message, "mutation payload served before the read models caught up");
-            false
-        }
-    }
-}
-
-async fn droplet_payload(
-    state: &AppState,
-    droplet_id: String,
-    job_id: String,
-    position: i64,
+/// Starts `operation` on droplet `id`. The idempotency key is checked before the id, as
+/// for every command on an existing aggregate.
+async fn operate(
+    ctx: &Context<'_>,
+    id: &ID,
+    operation: DropletOperation,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
 ) -> Result<DropletPayload> {
-    let projected = settle(state, position).await;
-    Ok(DropletPayload {
-        droplet: state
-            .reads
-            .droplet(&droplet_id)
-            .await
-            .map_err(errors::read)?
-            .map(Droplet),
-        job: state
-            .reads
-            .job(&job_id)
-            .await
-            .map_err(errors::read)?
-            .map(Job),
-        position,
-        projected,
-    })
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::droplet_id(id)?;
+    let (state, caller) = caller(ctx);
+    let command = state
+        .commands
+        .request_operation(&caller, id, operation, options);
+    respond(state, command).await
 }
 
 #[Object]
@@ -108,36 +49,9 @@ impl MutationRoot {
         ctx: &Context<'_>,
         input: CreateClusterInput,
     ) -> Result<ClusterPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .create_cluster(
-                &request,
-                handlers::CreateClusterInput {
-                    name: input.name,
-                    region: input.region,
-                    labels: input
-                        .labels
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|l| (l.key, l.value))
-                        .collect(),
-                    idempotency_key: input.idempotency_key,
-                },
-            )
-            .await
-            .map_err(errors::command)?;
-        let projected = settle(state, out.position).await;
-        Ok(ClusterPayload {
-            cluster: state
-                .reads
-                .cluster(&out.value.to_string())
-                .await
-                .map_err(errors::read)?
-                .map(Cluster),
-            position: out.position,
-            projected,
-        })
+        let input = input.parse()?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.create_cluster(&caller, input)).await
     }
 
     /// Deletes a cluster that has no live droplets.
@@ -148,23 +62,10 @@ impl MutationRoot {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<ClusterPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .delete_cluster(&request, &id, expected_version, idempotency_key.as_deref())
-            .await
-            .map_err(errors::command)?;
-        let projected = settle(state, out.position).await;
-        Ok(ClusterPayload {
-            cluster: state
-                .reads
-                .cluster(&out.value.to_string())
-                .await
-                .map_err(errors::read)?
-                .map(Cluster),
-            position: out.position,
-            projected,
-        })
+        let options = inputs::options(expected_version, idempotency_key)?;
+        let id = inputs::cluster_id(&id)?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.delete_cluster(&caller, id, options)).await
     }
 
     /// Creates a droplet and starts its provisioning job.
@@ -173,29 +74,9 @@ impl MutationRoot {
         ctx: &Context<'_>,
         input: CreateDropletInput,
     ) -> Result<DropletPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .create_droplet(
-                &request,
-                handlers::CreateDropletInput {
-                    name: input.name,
-                    region: input.region,
-                    size: input.size,
-                    image: input.image,
-                    cluster_id: input.cluster_id.map(|c| c.0),
-                    idempotency_key: input.idempotency_key,
-                },
-            )
-            .await
-            .map_err(errors::command)?;
-        droplet_payload(
-            state,
-            out.value.droplet_id.to_string(),
-            out.value.job_id.to_string(),
-            out.position,
-        )
-        .await
+        let input = input.parse()?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.create_droplet(&caller, input)).await
     }
 
     /// Starts destroying a droplet.
@@ -206,19 +87,8 @@ impl MutationRoot {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .destroy_droplet(&request, &id, expected_version, idempotency_key.as_deref())
-            .await
-            .map_err(errors::command)?;
-        droplet_payload(
-            state,
-            out.value.0.to_string(),
-            out.value.1.to_string(),
-            out.position,
-        )
-        .await
+        let operation = DropletOperation::Destroy;
+        operate(ctx, &id, operation, expected_version, idempotency_key).await
     }
 
     /// Starts resizing a droplet.
@@ -230,25 +100,9 @@ impl MutationRoot {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .resize_droplet(
-                &request,
-                &id,
-                &size,
-                expected_version,
-                idempotency_key.as_deref(),
-            )
-            .await
-            .map_err(errors::command)?;
-        droplet_payload(
-            state,
-            out.value.0.to_string(),
-            out.value.1.to_string(),
-            out.position,
-        )
-        .await
+        let size = Size::parse(&size).map_err(errors::refused)?;
+        let operation = DropletOperation::Resize { size };
+        operate(ctx, &id, operation, expected_version, idempotency_key).await
     }
 
     /// Starts powering a droplet on (`on: true`) or off.
@@ -260,25 +114,8 @@ impl MutationRoot {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .power_droplet(
-                &request,
-                &id,
-                on,
-                expected_version,
-                idempotency_key.as_deref(),
-            )
-            .await
-            .map_err(errors::command)?;
-        droplet_payload(
-            state,
-            out.value.0.to_string(),
-            out.value.1.to_string(),
-            out.position,
-        )
-        .await
+        let operation = DropletOperation::Power { on };
+        operate(ctx, &id, operation, expected_version, idempotency_key).await
     }
 
     /// Cancels a queued or running job.
@@ -288,23 +125,10 @@ impl MutationRoot {
         id: ID,
         idempotency_key: Option<String>,
     ) -> Result<JobPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .cancel_job(&request, &id, idempotency_key.as_deref())
-            .await
-            .map_err(errors::command)?;
-        let projected = settle(state, out.position).await;
-        Ok(JobPayload {
-            job: state
-                .reads
-                .job(&out.value.to_string())
-                .await
-                .map_err(errors::read)?
-                .map(Job),
-            position: out.position,
-            projected,
-        })
+        let key = inputs::idempotency_key(idempotency_key)?;
+        let id = inputs::job_id(&id)?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.cancel_job(&caller, id, key)).await
     }
 
     /// Queues a failed or cancelled job again.
@@ -314,22 +138,9 @@ impl MutationRoot {
         id: ID,
         idempotency_key: Option<String>,
     ) -> Result<JobPayload> {
-        let (state, request) = context(ctx);
-        let out = state
-            .commands
-            .retry_job(&request, &id, idempotency_key.as_deref())
-            .await
-            .map_err(errors::command)?;
-        let projected = settle(state, out.position).await;
-        Ok(JobPayload {
-            job: state
-                .reads
-                .job(&out.value.to_string())
-                .await
-                .map_err(errors::read)?
-                .map(Job),
-            position: out.position,
-            projected,
-        })
+        let key = inputs::idempotency_key(idempotency_key)?;
+        let id = inputs::job_id(&id)?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.retry_job(&caller, id, key)).await
     }
 }

@@ -8,7 +8,8 @@
 //! the audit tail reads its catch-up one page at a time, only when the socket took the
 //! previous one, so a client that stops reading stops its queries (and is dropped by `ws`).
 
-use super::inputs::{DropletFilter, EventFilter, JobFilter};
+use super::filters::{DropletFilter, EventFilter, JobFilter};
+use super::inputs;
 use super::pagination;
 use super::types::{Droplet, Event, Job};
 use crate::errors;
@@ -46,9 +47,7 @@ impl SubscriptionRoot {
         job_id: ID,
     ) -> Result<impl Stream<Item = Result<Job>>> {
         let state = ctx.data_unchecked::<AppState>().clone();
-        let id = uuid::Uuid::parse_str(job_id.trim())
-            .map_err(|_| errors::bad_input(format!("jobId: {:?} is not a valid id", job_id.0)))?
-            .to_string();
+        let id = inputs::any_id("jobId", &job_id)?;
         let mut rx = state.feed.subscribe();
         let snapshot = state
             .reads
@@ -96,26 +95,13 @@ impl SubscriptionRoot {
 
     /// Every change to jobs matching the filter.
     async fn jobs(&self, ctx: &Context<'_>, filter: Option<JobFilter>) -> impl Stream<Item = Job> {
-        let state = ctx.data_unchecked::<AppState>();
         let filter: projector::JobFilter = filter.unwrap_or_default().into();
-        let mut rx = state.feed.subscribe();
-        let active = Active::new("jobs");
-        async_stream::stream! {
-            let _active = active;
-            loop {
-                match rx.recv().await {
-                    Ok(change) => {
-                        if let Some(ChangedRow::Job(row)) = &change.row {
-                            if filter.matches(row) {
-                                yield Job(row.clone());
-                            }
-                        }
-                    }
-                    Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "jobs subscriber fell behind"),
-                    Err(RecvError::Closed) => return,
-                }
-            }
-        }
+        changes(ctx, "jobs", move |row| {
+            let ChangedRow::Job(row) = row else {
+                return None;
+            };
+            filter.matches(row).then(|| Job(row.clone()))
+        })
     }
 
     /// Every change to droplets matching the filter.
@@ -124,26 +110,11 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<DropletFilter>,
     ) -> impl Stream<Item = Droplet> {
-        let state = ctx.data_unchecked::<AppState>();
-        let filter: projector::DropletFilter = filter.unwrap_or_default().into();
-        let mut rx = state.feed.subscribe();
-        let active = Active::new("droplets");
-        async_stream::stream! {
-            let _active = active;
-            loop {
-                match rx.recv().await {
-                    Ok(change) => {
-                        if let Some(ChangedRow::Droplet(row)) = &change.row {
-                            if filter.matches(row) {
-                                yield Droplet(row.clone());
-                            }
-                        }
-                    }
-                    Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "droplets subscriber fell behind"),
-                    Err(RecvError::Closed) => return,
-                }
-            }
-        }
+        let filter = projector::DropletFilter::from(filter.unwrap_or_default());
+        changes(ctx, "droplets", move |changed| match changed {
+            ChangedRow::Droplet(row) if filter.matches(row) => Some(Droplet(row.clone())),
+            _ => None,
+        })
     }
 
     /// The audit log as a live tail: events after the cursor `after` (from the stored log),
@@ -210,5 +181,30 @@ impl SubscriptionRoot {
                 }
             }
         })
+    }
+}
+
+/// Every changed row `pick` selects, from now on, counted as subscription `kind`. A
+/// subscriber that falls behind skips what it missed (it is told in the log).
+fn changes<T>(
+    ctx: &Context<'_>,
+    kind: &'static str,
+    pick: impl Fn(&ChangedRow) -> Option<T> + Send + 'static,
+) -> impl Stream<Item = T> {
+    let mut rx = ctx.data_unchecked::<AppState>().feed.subscribe();
+    let active = Active::new(kind);
+    async_stream::stream! {
+        let _active = active;
+        loop {
+            match rx.recv().await {
+                Ok(change) => {
+                    if let Some(item) = change.row.as_ref().and_then(&pick) {
+                        yield item;
+                    }
+                }
+                Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, kind, "subscriber fell behind"),
+                Err(RecvError::Closed) => return,
+            }
+        }
     }
 }

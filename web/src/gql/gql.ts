@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n": typeof types.NextPageFragmentDoc,
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": typeof types.DropletFieldsFragmentDoc,
     "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.ClusterFieldsFragmentDoc,
@@ -25,28 +26,32 @@ type Documents = {
     "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n": typeof types.EntityNameDocument,
     "\n  query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {\n    events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.EventsDocument,
     "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.HistoryDocument,
-    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n": typeof types.ClustersDocument,
-    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n": typeof types.ClusterDocument,
-    "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": typeof types.CreateClusterDocument,
-    "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": typeof types.DeleteClusterDocument,
+    "query Clusters($first: Int, $after: String, $filter: ClusterFilter) { clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } } }": typeof types.ClustersDocument,
+    "query Cluster($id: ID!) { cluster(id: $id) { ...ClusterFields droplets(first: 100) { totalCount nodes { ...DropletFields } } } }": typeof types.ClusterDocument,
+    "fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }": typeof types.ClusterResultFragmentDoc,
+    "mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }": typeof types.CreateClusterDocument,
+    "mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }": typeof types.DeleteClusterDocument,
     "\n  query JobParams($jobId: ID!) {\n    events(first: 1, filter: { aggregateType: Job, aggregateId: $jobId, eventType: \"JobQueued\" }) {\n      nodes {\n        position\n        payload\n      }\n    }\n  }\n": typeof types.JobParamsDocument,
-    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n": typeof types.DropletsDocument,
-    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n": typeof types.DropletDocument,
-    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n": typeof types.ClusterChoicesDocument,
-    "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n": typeof types.CreateDropletDocument,
-    "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.DestroyDropletDocument,
-    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.PowerDropletDocument,
-    "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": typeof types.ResizeDropletDocument,
-    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": typeof types.JobsDocument,
-    "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n": typeof types.JobDetailFieldsFragmentDoc,
-    "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n": typeof types.JobDocument,
-    "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n": typeof types.JobProgressDocument,
-    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": typeof types.CancelJobDocument,
-    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": typeof types.RetryJobDocument,
-    "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": typeof types.OverviewDocument,
-    "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.RecentEventsDocument,
+    "query Droplets($first: Int, $after: String, $filter: DropletFilter) { droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } } }": typeof types.DropletsDocument,
+    "query Droplet($id: ID!) { droplet(id: $id) { ...DropletFields jobs(first: 100) { totalCount nodes { ...JobFields } } } }": typeof types.DropletDocument,
+    "query ClusterChoices { clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } } }": typeof types.ClusterChoicesDocument,
+    "fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }": typeof types.DropletResultFragmentDoc,
+    "mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }": typeof types.CreateDropletDocument,
+    "mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }": typeof types.DestroyDropletDocument,
+    "mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }": typeof types.PowerDropletDocument,
+    "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }": typeof types.ResizeDropletDocument,
+    "query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }": typeof types.JobsDocument,
+    "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n": typeof types.JobDetailFieldsFragmentDoc,
+    "query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }": typeof types.JobDocument,
+    "subscription JobProgress($jobId: ID!) { jobProgress(jobId: $jobId) { ...JobDetailFields } }": typeof types.JobProgressDocument,
+    "fragment JobResult on JobPayload { job { ...JobDetailFields } position }": typeof types.JobResultFragmentDoc,
+    "mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }": typeof types.CancelJobDocument,
+    "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }": typeof types.RetryJobDocument,
+    "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n": typeof types.OverviewDocument,
+    "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n": typeof types.RecentEventsDocument,
 };
 const documents: Documents = {
+    "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n": types.NextPageFragmentDoc,
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": types.DropletFieldsFragmentDoc,
     "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": types.ClusterFieldsFragmentDoc,
@@ -58,26 +63,29 @@ const documents: Documents = {
     "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n": types.EntityNameDocument,
     "\n  query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {\n    events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": types.EventsDocument,
     "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": types.HistoryDocument,
-    "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n": types.ClustersDocument,
-    "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n": types.ClusterDocument,
-    "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": types.CreateClusterDocument,
-    "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n": types.DeleteClusterDocument,
+    "query Clusters($first: Int, $after: String, $filter: ClusterFilter) { clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } } }": types.ClustersDocument,
+    "query Cluster($id: ID!) { cluster(id: $id) { ...ClusterFields droplets(first: 100) { totalCount nodes { ...DropletFields } } } }": types.ClusterDocument,
+    "fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }": types.ClusterResultFragmentDoc,
+    "mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }": types.CreateClusterDocument,
+    "mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }": types.DeleteClusterDocument,
     "\n  query JobParams($jobId: ID!) {\n    events(first: 1, filter: { aggregateType: Job, aggregateId: $jobId, eventType: \"JobQueued\" }) {\n      nodes {\n        position\n        payload\n      }\n    }\n  }\n": types.JobParamsDocument,
-    "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n": types.DropletsDocument,
-    "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n": types.DropletDocument,
-    "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n": types.ClusterChoicesDocument,
-    "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n": types.CreateDropletDocument,
-    "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.DestroyDropletDocument,
-    "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.PowerDropletDocument,
-    "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n": types.ResizeDropletDocument,
-    "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": types.JobsDocument,
-    "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n": types.JobDetailFieldsFragmentDoc,
-    "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n": types.JobDocument,
-    "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n": types.JobProgressDocument,
-    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": types.CancelJobDocument,
-    "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n": types.RetryJobDocument,
-    "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n": types.OverviewDocument,
-    "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": types.RecentEventsDocument,
+    "query Droplets($first: Int, $after: String, $filter: DropletFilter) { droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } } }": types.DropletsDocument,
+    "query Droplet($id: ID!) { droplet(id: $id) { ...DropletFields jobs(first: 100) { totalCount nodes { ...JobFields } } } }": types.DropletDocument,
+    "query ClusterChoices { clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } } }": types.ClusterChoicesDocument,
+    "fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }": types.DropletResultFragmentDoc,
+    "mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }": types.CreateDropletDocument,
+    "mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }": types.DestroyDropletDocument,
+    "mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }": types.PowerDropletDocument,
+    "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }": types.ResizeDropletDocument,
+    "query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }": types.JobsDocument,
+    "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n": types.JobDetailFieldsFragmentDoc,
+    "query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }": types.JobDocument,
+    "subscription JobProgress($jobId: ID!) { jobProgress(jobId: $jobId) { ...JobDetailFields } }": types.JobProgressDocument,
+    "fragment JobResult on JobPayload { job { ...JobDetailFields } position }": types.JobResultFragmentDoc,
+    "mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }": types.CancelJobDocument,
+    "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }": types.RetryJobDocument,
+    "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n": types.OverviewDocument,
+    "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n": types.RecentEventsDocument,
 };
 
 /**
@@ -94,6 +102,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n"): (typeof documents)["\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -141,19 +153,23 @@ export function graphql(source: "\n  query History($aggregateType: AggregateType
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Clusters($first: Int, $after: String, $filter: ClusterFilter) {\n    clusters(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ClusterFields\n      }\n    }\n  }\n"];
+export function graphql(source: "query Clusters($first: Int, $after: String, $filter: ClusterFilter) { clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } } }"): (typeof documents)["query Clusters($first: Int, $after: String, $filter: ClusterFilter) { clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Cluster($id: ID!) {\n    cluster(id: $id) {\n      ...ClusterFields\n      droplets(first: 100) {\n        totalCount\n        nodes {\n          ...DropletFields\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "query Cluster($id: ID!) { cluster(id: $id) { ...ClusterFields droplets(first: 100) { totalCount nodes { ...DropletFields } } } }"): (typeof documents)["query Cluster($id: ID!) { cluster(id: $id) { ...ClusterFields droplets(first: 100) { totalCount nodes { ...DropletFields } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCluster($input: CreateClusterInput!) {\n    createCluster(input: $input) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }"): (typeof documents)["fragment ClusterResult on ClusterPayload { cluster { ...ClusterFields } position }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteCluster($id: ID!) {\n    deleteCluster(id: $id) {\n      cluster {\n        ...ClusterFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }"): (typeof documents)["mutation CreateCluster($input: CreateClusterInput!) { createCluster(input: $input) { ...ClusterResult } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }"): (typeof documents)["mutation DeleteCluster($id: ID!) { deleteCluster(id: $id) { ...ClusterResult } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -161,63 +177,71 @@ export function graphql(source: "\n  query JobParams($jobId: ID!) {\n    events(
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Droplets($first: Int, $after: String, $filter: DropletFilter) {\n    droplets(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...DropletFields\n      }\n    }\n  }\n"];
+export function graphql(source: "query Droplets($first: Int, $after: String, $filter: DropletFilter) { droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } } }"): (typeof documents)["query Droplets($first: Int, $after: String, $filter: DropletFilter) { droplets(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...DropletFields } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Droplet($id: ID!) {\n    droplet(id: $id) {\n      ...DropletFields\n      jobs(first: 100) {\n        totalCount\n        nodes {\n          ...JobFields\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "query Droplet($id: ID!) { droplet(id: $id) { ...DropletFields jobs(first: 100) { totalCount nodes { ...JobFields } } } }"): (typeof documents)["query Droplet($id: ID!) { droplet(id: $id) { ...DropletFields jobs(first: 100) { totalCount nodes { ...JobFields } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClusterChoices {\n    clusters(first: 100, filter: { status: ACTIVE }) {\n      nodes {\n        id\n        name\n        region\n      }\n    }\n  }\n"];
+export function graphql(source: "query ClusterChoices { clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } } }"): (typeof documents)["query ClusterChoices { clusters(first: 100, filter: { status: ACTIVE }) { nodes { id name region } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDroplet($input: CreateDropletInput!) {\n    createDroplet(input: $input) {\n      droplet {\n        ...DropletFields\n      }\n      job {\n        ...JobFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }"): (typeof documents)["fragment DropletResult on DropletPayload { droplet { ...DropletFields } position }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation DestroyDroplet($id: ID!) {\n    destroyDroplet(id: $id) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }"): (typeof documents)["mutation CreateDroplet($input: CreateDropletInput!) { createDroplet(input: $input) { ...DropletResult job { ...JobFields } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation PowerDroplet($id: ID!, $on: Boolean!) {\n    powerDroplet(id: $id, on: $on) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }"): (typeof documents)["mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation ResizeDroplet($id: ID!, $size: String!) {\n    resizeDroplet(id: $id, size: $size) {\n      droplet {\n        ...DropletFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }"): (typeof documents)["mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Jobs($first: Int, $after: String, $filter: JobFilter) {\n    jobs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"];
+export function graphql(source: "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }"): (typeof documents)["mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n"): (typeof documents)["\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline {\n      at\n      status\n      stage\n      progress\n      message\n    }\n  }\n"];
+export function graphql(source: "query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }"): (typeof documents)["query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n"): (typeof documents)["\n  query Job($id: ID!) {\n    job(id: $id) {\n      ...JobDetailFields\n    }\n  }\n"];
+export function graphql(source: "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n"): (typeof documents)["\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n"): (typeof documents)["\n  subscription JobProgress($jobId: ID!) {\n    jobProgress(jobId: $jobId) {\n      ...JobDetailFields\n    }\n  }\n"];
+export function graphql(source: "query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }"): (typeof documents)["query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "subscription JobProgress($jobId: ID!) { jobProgress(jobId: $jobId) { ...JobDetailFields } }"): (typeof documents)["subscription JobProgress($jobId: ID!) { jobProgress(jobId: $jobId) { ...JobDetailFields } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"): (typeof documents)["\n  mutation RetryJob($id: ID!) {\n    retryJob(id: $id) {\n      job {\n        ...JobDetailFields\n      }\n      position\n    }\n  }\n"];
+export function graphql(source: "fragment JobResult on JobPayload { job { ...JobDetailFields } position }"): (typeof documents)["fragment JobResult on JobPayload { job { ...JobDetailFields } position }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) {\n      totalCount\n    }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) {\n      totalCount\n    }\n    running: droplets(first: 1, filter: { status: RUNNING }) {\n      totalCount\n    }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) {\n      totalCount\n    }\n    failed: droplets(first: 1, filter: { status: FAILED }) {\n      totalCount\n    }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) {\n      totalCount\n    }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) {\n      totalCount\n    }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) {\n      nodes {\n        ...JobFields\n      }\n    }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) {\n      nodes {\n        ...JobFields\n      }\n    }\n  }\n"];
+export function graphql(source: "mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }"): (typeof documents)["mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo {\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n"];
+export function graphql(source: "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }"): (typeof documents)["mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n"): (typeof documents)["\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n"): (typeof documents)["\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

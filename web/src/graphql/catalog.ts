@@ -38,5 +38,9 @@ export function useCatalog() {
       const r = c?.regions.find((x) => x.slug === slug);
       return r ? `${r.name} (${r.slug})` : slug;
     },
+    /** The catalog as form choices ("Frankfurt 1 (fra1)", "2 vCPU · … — $24/mo", "Debian 12"). */
+    regionChoices: (c?.regions ?? []).map((r) => ({ value: r.slug, label: `${r.name} (${r.slug})` })),
+    sizeChoices: (c?.sizes ?? []).map((s) => ({ value: s.slug, label: `${sizeSummary(s)} — ${price(s)}` })),
+    imageChoices: (c?.images ?? []).map((i) => ({ value: i.slug, label: i.name })),
   };
 }

@@ -1,6 +1,11 @@
 // Fields every page reads, shared so live updates and queries have the same shape.
 import { graphql } from "../gql";
 
+/** Where a forward-paginated list goes on. */
+export const NextPage = graphql(`
+  fragment NextPage on PageInfo { hasNextPage endCursor }
+`);
+
 export const JobFields = graphql(`
   fragment JobFields on Job {
     id

@@ -2,24 +2,10 @@ import { describe, expect, it, vi } from "vitest";
 import type { Client as WsClient } from "graphql-ws";
 import { mergeLive, upsert } from "./merge";
 import { TailCursor, startTail } from "./eventTail";
+import { event as dropletEvent } from "../test/fixtures";
 import type { EventFieldsFragment } from "../gql/graphql";
 
-const event = (position: number): EventFieldsFragment => ({
-  position,
-  cursor: `c${position}`,
-  type: "DropletCreated",
-  version: "1",
-  eventId: `e${position}`,
-  aggregateType: "Droplet",
-  aggregateId: "d1",
-  sequence: position,
-  recordedAt: "2026-01-01T00:00:00Z",
-  actor: "anonymous",
-  correlationId: "x",
-  causationId: "x",
-  payload: {},
-  metadata: {},
-});
+const event = (position: number) => dropletEvent(position, { type: "DropletCreated", aggregateType: "Droplet", aggregateId: "d1", sequence: position, payload: {} });
 
 describe("mergeLive", () => {
   it("swaps in newer versions, keeps newer over older, appends new matches", () => {

@@ -1,20 +1,14 @@
 // Droplets from a query kept current by the `droplets` and `jobs` subscriptions: a droplet's
 // own row changes on status changes, and its latest job's progress arrives as job updates.
-import { useMemo, useState } from "react";
-import { useEach } from "./useEach";
+import { useMemo } from "react";
 import { DropletsLive, JobsLive } from "../graphql/fragments";
-import type { DropletFieldsFragment, DropletFilter, JobFieldsFragment } from "../gql/graphql";
-import { mergeLive, upsert } from "./merge";
+import type { DropletFieldsFragment, DropletFilter } from "../gql/graphql";
+import { mergeLive } from "./merge";
+import { useLiveUpdates } from "./useLiveJobs";
 
-export function useLiveDroplets(
-  base: readonly DropletFieldsFragment[],
-  filter: DropletFilter | null,
-  accept: (d: DropletFieldsFragment) => boolean = () => true,
-): DropletFieldsFragment[] {
-  const [droplets, setDroplets] = useState(new Map<string, DropletFieldsFragment>());
-  const [jobs, setJobs] = useState(new Map<string, JobFieldsFragment>());
-  useEach(DropletsLive, { filter }, (data) => setDroplets((m) => upsert(m, data.droplets)));
-  useEach(JobsLive, { filter: null }, (data) => setJobs((m) => upsert(m, data.jobs)));
+export function useLiveDroplets(base: readonly DropletFieldsFragment[], filter: DropletFilter | null, accept?: (d: DropletFieldsFragment) => boolean): DropletFieldsFragment[] {
+  const droplets = useLiveUpdates(DropletsLive, { filter }, (d) => d.droplets);
+  const jobs = useLiveUpdates(JobsLive, { filter: null }, (d) => d.jobs);
   return useMemo(
     () =>
       mergeLive(base, droplets, accept).map((d) => {

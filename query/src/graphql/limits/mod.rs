@@ -88,7 +88,7 @@ fn bad_input(message: impl Into<String>) -> ServerError {
     let mut e = ServerError::new(message, None);
     e.extensions
         .get_or_insert_with(Default::default)
-        .set("code", "BAD_USER_INPUT");
+        .set("code", crate::errors::ErrorCode::BadUserInput.as_str());
     e
 }
 

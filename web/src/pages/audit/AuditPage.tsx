@@ -1,14 +1,18 @@
 // The audit log: one sentence per event, filters (object, type, actor, time), progress events
 // hidden unless asked for, newest first by default and followed live.
-import { useSearchParams } from "react-router";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { EventRow } from "../../components/EventRow";
 import { EVENT_TYPES, PROGRESS_TYPES } from "../../components/EventSummary";
+import { FilterBar, FilterCheckbox, FilterInput, FilterSelect, useUrlFilters } from "../../components/Filters";
 import { Empty, Loading, PageHeader } from "../../components/Status";
 import { useAuditLog } from "./useAuditLog";
 import type { AggregateType, EventFilter } from "../../gql/graphql";
 
 const TYPES: AggregateType[] = ["Cluster", "Droplet", "Job"];
+const ORDERS = [
+  { value: "newest", label: "Newest first" },
+  { value: "oldest", label: "Oldest first" },
+];
 
 function toIso(local: string | null): string | null {
   if (!local) return null;
@@ -17,13 +21,8 @@ function toIso(local: string | null): string | null {
 }
 
 export function AuditPage() {
-  const [params, setParams] = useSearchParams();
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const { params, set: setAll } = useUrlFilters();
+  const set = (key: string) => (value: string) => setAll({ [key]: value });
   const aggregateType = (params.get("aggregateType") as AggregateType) || null;
   const eventType = params.get("type") || null;
   const showProgress = params.get("progress") === "1";
@@ -50,50 +49,16 @@ export function AuditPage() {
           {log.tailing ? "Following live" : ""}
         </span>
       </PageHeader>
-      <fieldset className="mb-3 grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-7">
-        <legend className="sr-only">Filters</legend>
-        <div>
-          <label className="label" htmlFor="a-type">Object type</label>
-          <select id="a-type" className="input" value={aggregateType ?? ""} onChange={(e) => set("aggregateType", e.target.value)}>
-            <option value="">Any</option>
-            {TYPES.map((t) => <option key={t}>{t}</option>)}
-          </select>
-        </div>
-        <div>
-          <label className="label" htmlFor="a-id">Object id</label>
-          <input id="a-id" className="input" value={params.get("aggregateId") ?? ""} onChange={(e) => set("aggregateId", e.target.value.trim())} />
-        </div>
-        <div>
-          <label className="label" htmlFor="a-event">Event type</label>
-          <select id="a-event" className="input" value={eventType ?? ""} onChange={(e) => set("type", e.target.value)}>
-            <option value="">Any</option>
-            {typeChoices.map((t) => <option key={t}>{t}</option>)}
-          </select>
-        </div>
-        <div>
-          <label className="label" htmlFor="a-actor">Actor contains</label>
-          <input id="a-actor" className="input" placeholder="anon" value={params.get("actor") ?? ""} onChange={(e) => set("actor", e.target.value)} />
-        </div>
-        <div>
-          <label className="label" htmlFor="a-since">Since</label>
-          <input id="a-since" type="datetime-local" className="input" value={params.get("since") ?? ""} onChange={(e) => set("since", e.target.value)} />
-        </div>
-        <div>
-          <label className="label" htmlFor="a-until">Until</label>
-          <input id="a-until" type="datetime-local" className="input" value={params.get("until") ?? ""} onChange={(e) => set("until", e.target.value)} />
-        </div>
-        <div>
-          <label className="label" htmlFor="a-order">Order</label>
-          <select id="a-order" className="input" value={newestFirst ? "newest" : "oldest"} onChange={(e) => set("order", e.target.value === "oldest" ? "oldest" : "")}>
-            <option value="newest">Newest first</option>
-            <option value="oldest">Oldest first</option>
-          </select>
-        </div>
-      </fieldset>
-      <label className="mb-3 flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={showProgress} onChange={(e) => set("progress", e.target.checked ? "1" : "")} />
-        Show progress events
-      </label>
+      <FilterBar className="grid-cols-2 md:grid-cols-4 lg:grid-cols-7">
+        <FilterSelect id="a-type" label="Object type" value={aggregateType ?? ""} onChoose={set("aggregateType")} choices={TYPES} />
+        <FilterInput id="a-id" label="Object id" value={params.get("aggregateId") ?? ""} onText={(v) => set("aggregateId")(v.trim())} />
+        <FilterSelect id="a-event" label="Event type" value={eventType ?? ""} onChoose={set("type")} choices={typeChoices} />
+        <FilterInput id="a-actor" label="Actor contains" placeholder="anon" value={params.get("actor") ?? ""} onText={set("actor")} />
+        <FilterInput id="a-since" label="Since" type="datetime-local" value={params.get("since") ?? ""} onText={set("since")} />
+        <FilterInput id="a-until" label="Until" type="datetime-local" value={params.get("until") ?? ""} onText={set("until")} />
+        <FilterSelect id="a-order" label="Order" any={null} value={newestFirst ? "newest" : "oldest"} onChoose={(v) => set("order")(v === "oldest" ? "oldest" : "")} choices={ORDERS} />
+      </FilterBar>
+      <FilterCheckbox label="Show progress events" checked={showProgress} onCheck={(on) => set("progress")(on ? "1" : "")} />
       <ErrorNotice error={log.error} />
       {log.tailError && <ErrorNotice error={[{ code: "UNAVAILABLE", message: log.tailError }]} hints={{ UNAVAILABLE: "Live updates stopped; reload the page to try again." }} />}
       {!log.loaded ? (

@@ -4,21 +4,23 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { HistoryQuery } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { DataTable, type Column } from "../../components/DataTable";
+import { LIST_PAGES } from "../../components/DetailPage";
 import { EventRow } from "../../components/EventRow";
 import { EventSummary } from "../../components/EventSummary";
 import { Empty, Json, Loading, PageHeader, Time } from "../../components/Status";
 import { useEntityName } from "../../graphql/names";
-import { diff } from "../../format/diff";
+import { diff, type Change } from "../../format/diff";
 import type { AggregateType } from "../../gql/graphql";
 
 const TYPES: AggregateType[] = ["Cluster", "Droplet", "Job"];
-const LIST: Record<AggregateType, { path: string; label: string }> = {
-  Cluster: { path: "clusters", label: "Clusters" },
-  Droplet: { path: "droplets", label: "Droplets" },
-  Job: { path: "jobs", label: "Jobs" },
-};
 
 const show = (v: unknown) => (v === undefined ? "—" : JSON.stringify(v));
+const CHANGE_COLUMNS: Column<Change>[] = [
+  { header: "Field", cellClassName: "font-mono text-xs", cell: (c) => c.path },
+  { header: "Before", cellClassName: "font-mono text-xs text-red-800 [overflow-wrap:anywhere]", cell: (c) => show(c.before) },
+  { header: "After", cellClassName: "font-mono text-xs text-emerald-800 [overflow-wrap:anywhere]", cell: (c) => show(c.after) },
+];
 
 export function HistoryPage() {
   const { aggregateType = "", aggregateId = "" } = useParams();
@@ -56,7 +58,7 @@ export function HistoryPage() {
   const h = asOf.data?.history;
   const chosen = events[index];
   const changes = h ? diff(previous === undefined ? null : before.data?.history.state, h.state) : [];
-  const detail = LIST[type];
+  const list = LIST_PAGES[type];
 
   return (
     <section className="min-w-0 space-y-4">
@@ -64,8 +66,8 @@ export function HistoryPage() {
         title={`History of ${type.toLowerCase()} ${label}`}
         crumbs={[
           { to: "/audit", label: "Audit" },
-          { to: `/${detail.path}`, label: detail.label },
-          { to: `/${detail.path}/${aggregateId}`, label },
+          list,
+          { to: `${list.to}/${aggregateId}`, label },
         ]}
       >
         <Link className="btn-secondary" to={`/audit?aggregateId=${aggregateId}&progress=1`}>
@@ -111,26 +113,14 @@ export function HistoryPage() {
               {changes.length === 0 ? (
                 <Empty>No field changed.</Empty>
               ) : (
-                <div className="card overflow-x-auto p-0">
-                  <table className="w-full text-sm" aria-label="Changes">
-                    <thead className="border-b border-slate-200">
-                      <tr>
-                        <th className="th">Field</th>
-                        <th className="th">Before</th>
-                        <th className="th">After</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {changes.map((c) => (
-                        <tr key={c.path} className="border-b border-slate-100 last:border-0" data-testid="change">
-                          <td className="td font-mono text-xs">{c.path}</td>
-                          <td className="td font-mono text-xs text-red-800 [overflow-wrap:anywhere]">{show(c.before)}</td>
-                          <td className="td font-mono text-xs text-emerald-800 [overflow-wrap:anywhere]">{show(c.after)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  rows={changes}
+                  columns={CHANGE_COLUMNS}
+                  rowKey={(c) => c.path}
+                  rowProps={() => ({ "data-testid": "change" })}
+                  label="Changes"
+                  className="w-full text-sm"
+                />
               )}
             </div>
             <div>

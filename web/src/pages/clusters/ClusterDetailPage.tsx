@@ -6,9 +6,11 @@ import { useMutation, useQuery } from "urql";
 import { ClusterQuery, DeleteClusterMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { DropletTable } from "../../components/DropletTable";
+import { Facts } from "../../components/Facts";
+import { DetailPage } from "../../components/DetailPage";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
-import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
+import { Empty, Loading, StatusBadge, Time } from "../../components/Status";
 import { useLiveDroplets } from "../../live/useLiveDroplets";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { useCatalog } from "../../graphql/catalog";
@@ -46,28 +48,28 @@ export function ClusterDetailPage() {
     }
   }
 
-  return (
-    <section className="space-y-4">
-      <PageHeader title={`Cluster ${cluster.name}`} crumbs={[{ to: "/clusters", label: "Clusters" }]}>
-        <Link className="btn-secondary" to={`/audit/Cluster/${cluster.id}`}>
-          History
+  const actions = (
+    <>
+      {!deleted && (
+        <Link className="btn-primary" to={`/droplets?new=1&cluster=${cluster.id}`}>
+          Add droplet
         </Link>
-        {!deleted && (
-          <Link className="btn-primary" to={`/droplets?new=1&cluster=${cluster.id}`}>
-            Add droplet
-          </Link>
-        )}
-        {!deleted && (
-          <button
-            className="btn-danger"
-            onClick={() => setConfirming(true)}
-            disabled={deletion.fetching || !!blockedBy}
-            title={blockedBy ? `Cannot delete: ${blockedBy}` : undefined}
-          >
-            Delete cluster
-          </button>
-        )}
-      </PageHeader>
+      )}
+      {!deleted && (
+        <button
+          className="btn-danger"
+          onClick={() => setConfirming(true)}
+          disabled={deletion.fetching || !!blockedBy}
+          title={blockedBy ? `Cannot delete: ${blockedBy}` : undefined}
+        >
+          Delete cluster
+        </button>
+      )}
+    </>
+  );
+
+  return (
+    <DetailPage title={`Cluster ${cluster.name}`} of={{ type: "Cluster", id: cluster.id }} actions={actions}>
       {blockedBy && (
         <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="delete-blocked">
           <p>
@@ -90,32 +92,15 @@ export function ClusterDetailPage() {
         error={deleteError}
         hints={{ FAILED_PRECONDITION: "The cluster has live droplets (one may have been added meanwhile); destroy them first." }}
       />
-      <dl className="card grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <div>
-          <dt className="text-slate-500">Status</dt>
-          <dd>
-            <StatusBadge status={cluster.status} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Region</dt>
-          <dd>{catalog.regionName(cluster.region)}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Labels</dt>
-          <dd>{cluster.labels.map((l) => `${l.key}=${l.value}`).join(", ") || "—"}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Created</dt>
-          <dd>
-            <Time at={cluster.createdAt} />
-          </dd>
-        </div>
-        <div className="col-span-2 sm:col-span-4">
-          <dt className="text-slate-500">Id</dt>
-          <dd className="break-all font-mono text-xs">{cluster.id}</dd>
-        </div>
-      </dl>
+      <Facts
+        facts={[
+          { label: "Status", value: <StatusBadge status={cluster.status} /> },
+          { label: "Region", value: catalog.regionName(cluster.region) },
+          { label: "Labels", value: cluster.labels.map((l) => `${l.key}=${l.value}`).join(", ") || "—" },
+          { label: "Created", value: <Time at={cluster.createdAt} /> },
+          { label: "Id", value: cluster.id, valueClassName: "break-all font-mono text-xs", wide: true },
+        ]}
+      />
       <h2 className="text-lg font-semibold">Droplets</h2>
       {droplets.length === 0 ? (
         <Empty>
@@ -136,6 +121,6 @@ export function ClusterDetailPage() {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </DetailPage>
   );
 }

@@ -1,37 +1,30 @@
 // Clusters: the list, filtered by name, and the create form.
-import { useCallback, useState } from "react";
-import { Link } from "react-router";
-import { useClient, useQuery } from "urql";
+import { useState } from "react";
 import { ClustersQuery } from "./operations";
 import { CreateClusterForm } from "./CreateClusterForm";
-import { ErrorNotice } from "../../components/ErrorNotice";
-import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
+import { DataTable, RowLink, type Column } from "../../components/DataTable";
+import { PagedList } from "../../components/PagedList";
+import { PageHeader, StatusBadge, Time } from "../../components/Status";
 import { useToast } from "../../components/Toasts";
-import { useRefetchOnReconnect } from "../../live/connection";
-import { useLoadMore } from "../../live/useLoadMore";
-import { LoadMore } from "../../components/LoadMore";
+import { usePagedQuery } from "../../live/usePagedQuery";
+import type { ClusterFieldsFragment } from "../../gql/graphql";
+
+const COLUMNS: Column<ClusterFieldsFragment>[] = [
+  { header: "Name", cell: (c) => <RowLink to={`/clusters/${c.id}`}>{c.name}</RowLink> },
+  { header: "Region", cell: (c) => c.region },
+  { header: "Status", cell: (c) => <StatusBadge status={c.status} /> },
+  { header: "Droplets", cellClassName: "tabular-nums", cell: (c) => c.dropletCount },
+  { header: "Labels", className: "hidden sm:table-cell", cell: (c) => c.labels.map((l) => `${l.key}=${l.value}`).join(", ") || "—" },
+  { header: "Created", className: "hidden md:table-cell", cell: (c) => <Time at={c.createdAt} /> },
+];
 
 export function ClustersPage() {
   const [name, setName] = useState("");
   const [showForm, setShowForm] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
   const toast = useToast();
-  const [{ data, fetching, error }, refetch] = useQuery({
-    query: ClustersQuery,
-    variables: { first: 100, filter: name ? { name } : null },
-  });
-  const reload = () => refetch({ requestPolicy: "network-only" });
-  useRefetchOnReconnect(reload);
-  const client = useClient();
-  const pages = useLoadMore(
-    data?.clusters,
-    useCallback(
-      (after: string) =>
-        client.query(ClustersQuery, { first: 100, after, filter: name ? { name } : null }, { requestPolicy: "network-only" }).toPromise().then((r) => r.data?.clusters),
-      [client, name],
-    ),
-  );
-  const clusters = pages.nodes;
+  const list = usePagedQuery(ClustersQuery, { first: 100, filter: name ? { name } : null }, (d) => d.clusters);
+  const clusters = list.nodes;
 
   return (
     <section>
@@ -47,7 +40,7 @@ export function ClustersPage() {
               setCreated(c.id);
               setShowForm(false);
               toast(`Cluster ${c.name} created`);
-              reload();
+              list.reload();
             }}
           />
         </div>
@@ -58,51 +51,19 @@ export function ClustersPage() {
         </label>
         <input id="cluster-name-filter" className="input" value={name} onChange={(e) => setName(e.target.value)} />
       </div>
-      <ErrorNotice error={error} />
-      {fetching && !data ? (
-        <Loading what="clusters" />
-      ) : !data ? null : clusters.length === 0 ? (
-        <Empty>No clusters{name ? " match" : " yet"}. Create one with “New cluster”.</Empty>
-      ) : (
-        <div className="card overflow-x-auto p-0">
-          <table className="w-full">
-            <caption className="sr-only">{data?.clusters.totalCount} clusters</caption>
-            <thead className="border-b border-slate-200">
-              <tr>
-                <th className="th">Name</th>
-                <th className="th">Region</th>
-                <th className="th">Status</th>
-                <th className="th">Droplets</th>
-                <th className="th hidden sm:table-cell">Labels</th>
-                <th className="th hidden md:table-cell">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {clusters.map((c) => (
-                <tr key={c.id} className={`border-b border-slate-100 last:border-0 ${c.id === created ? "bg-sky-50" : ""}`} data-testid={`cluster-row-${c.name}`} data-highlight={c.id === created || undefined}>
-                  <td className="td">
-                    <Link className="link font-medium" to={`/clusters/${c.id}`}>
-                      {c.name}
-                    </Link>
-                  </td>
-                  <td className="td">{c.region}</td>
-                  <td className="td">
-                    <StatusBadge status={c.status} />
-                  </td>
-                  <td className="td tabular-nums">{c.dropletCount}</td>
-                  <td className="td hidden sm:table-cell">
-                    {c.labels.map((l) => `${l.key}=${l.value}`).join(", ") || "—"}
-                  </td>
-                  <td className="td hidden md:table-cell">
-                    <Time at={c.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore hasMore={pages.hasMore} loading={pages.loading} onClick={pages.loadMore} shown={clusters.length} total={data?.clusters.totalCount} />
+      <PagedList list={list} what="clusters" count={clusters.length} empty={<>No clusters{name ? " match" : " yet"}. Create one with “New cluster”.</>}>
+        <DataTable
+          rows={clusters}
+          columns={COLUMNS}
+          rowKey={(c) => c.id}
+          caption={`${list.more.total} clusters`}
+          rowProps={(c) => ({
+            className: c.id === created ? "bg-sky-50" : undefined,
+            "data-testid": `cluster-row-${c.name}`,
+            "data-highlight": c.id === created || undefined,
+          })}
+        />
+      </PagedList>
     </section>
   );
 }

@@ -16,15 +16,16 @@ const render = (d: ReturnType<typeof droplet>, handlers = {}) =>
     handlers: { Catalog: () => ({ data: catalog }), Droplet: () => page(d), ...handlers },
   });
 
+/** A droplet mutation's handler: tells `sent` the variables, answers with `d`. */
+const answer = (field: string, d: ReturnType<typeof droplet>, sent: (v: Record<string, unknown>) => void) => (v: Record<string, unknown>) => {
+  sent(v);
+  return { data: { [field]: { __typename: "DropletPayload", droplet: d, position: 20 } } };
+};
+
 describe("DropletDetailPage", () => {
   it("after a resize, the size choice resets and Resize cannot resend the old size", async () => {
     const sent: unknown[] = [];
-    render(running, {
-      ResizeDroplet: (v: Record<string, unknown>) => {
-        sent.push(v.size);
-        return { data: { resizeDroplet: { __typename: "DropletPayload", droplet: { ...running, size: "s-2vcpu-4gb", version: 6 }, position: 20 } } };
-      },
-    });
+    render(running, { ResizeDroplet: answer("resizeDroplet", { ...running, size: "s-2vcpu-4gb", version: 6 }, (v) => sent.push(v.size)) });
     const select = await screen.findByLabelText("Resize to");
     await screen.findByRole("option", { name: /2 vCPU/ });
     await userEvent.selectOptions(select, "s-2vcpu-4gb");
@@ -72,12 +73,7 @@ describe("DropletDetailPage", () => {
 
   it("destroy asks for the droplet's name and says it cannot be undone", async () => {
     const destroyed: unknown[] = [];
-    render(running, {
-      DestroyDroplet: (v: Record<string, unknown>) => {
-        destroyed.push(v.id);
-        return { data: { destroyDroplet: { __typename: "DropletPayload", droplet: { ...running, status: "DESTROYING", version: 5 }, position: 9 } } };
-      },
-    });
+    render(running, { DestroyDroplet: answer("destroyDroplet", { ...running, status: "DESTROYING", version: 5 }, (v) => destroyed.push(v.id)) });
     await userEvent.click(await screen.findByRole("button", { name: "Destroy" }));
     const dialog = screen.getByRole("dialog");
     expect(dialog).toHaveTextContent("This cannot be undone.");

@@ -7,9 +7,11 @@ import { DropletsLive } from "../../graphql/fragments";
 import { DestroyDropletMutation, DropletQuery, PowerDropletMutation, ResizeDropletMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { JobTable } from "../../components/JobTable";
+import { Facts } from "../../components/Facts";
+import { DetailPage } from "../../components/DetailPage";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
-import { Empty, Loading, PageHeader, StatusBadge, Time } from "../../components/Status";
+import { Empty, Loading, StatusBadge, Time } from "../../components/Status";
 import { useEach } from "../../live/useEach";
 import { useLiveJobs } from "../../live/useLiveJobs";
 import { useRefetchOnReconnect } from "../../live/connection";
@@ -79,28 +81,28 @@ export function DropletDetailPage() {
     if (!result.error) toast(done);
   };
 
-  return (
-    <section className="space-y-4">
-      <PageHeader title={`Droplet ${d.name}`} crumbs={[{ to: "/droplets", label: "Droplets" }]}>
-        <Link className="btn-secondary" to={`/audit/Droplet/${d.id}`}>
-          History
-        </Link>
-        {!gone &&
-          (stopped ? (
-            <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => run(powerDroplet({ id, on: true }), `Powering on ${d.name}`)}>
-              Power on
-            </button>
-          ) : (
-            <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => setDialog("power-off")}>
-              Power off
-            </button>
-          ))}
-        {d.status !== "DESTROYED" && (
-          <button className="btn-danger" disabled={!!destroyReason} title={destroyReason ?? undefined} onClick={() => setDialog("destroy")}>
-            Destroy
+  const actions = (
+    <>
+      {!gone &&
+        (stopped ? (
+          <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => run(powerDroplet({ id, on: true }), `Powering on ${d.name}`)}>
+            Power on
           </button>
-        )}
-      </PageHeader>
+        ) : (
+          <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => setDialog("power-off")}>
+            Power off
+          </button>
+        ))}
+      {d.status !== "DESTROYED" && (
+        <button className="btn-danger" disabled={!!destroyReason} title={destroyReason ?? undefined} onClick={() => setDialog("destroy")}>
+          Destroy
+        </button>
+      )}
+    </>
+  );
+
+  return (
+    <DetailPage title={`Droplet ${d.name}`} of={{ type: "Droplet", id: d.id }} actions={actions}>
       {operation && (
         <p role="status" data-testid="operation" className="flex flex-wrap items-center gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900">
           <span className="h-2 w-2 animate-pulse rounded-full bg-sky-600" aria-hidden="true" />
@@ -128,57 +130,36 @@ export function DropletDetailPage() {
           CONFLICT: "The droplet changed meanwhile; look at its current state and try again.",
         }}
       />
-      <dl className="card grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <div>
-          <dt className="text-slate-500">Status</dt>
-          <dd data-testid="droplet-status">
-            <StatusBadge status={d.status} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">IP</dt>
-          <dd className="font-mono" data-testid="droplet-ip">{d.ip ?? "—"}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Region</dt>
-          <dd>{catalog.regionName(d.region)}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Cluster</dt>
-          <dd>
-            {d.cluster ? (
+      <Facts
+        facts={[
+          { label: "Status", value: <StatusBadge status={d.status} />, testId: "droplet-status" },
+          { label: "IP", value: d.ip ?? "—", testId: "droplet-ip", valueClassName: "font-mono" },
+          { label: "Region", value: catalog.regionName(d.region) },
+          {
+            label: "Cluster",
+            value: d.cluster ? (
               <Link className="link" to={`/clusters/${d.cluster.id}`}>
                 {d.cluster.name}
               </Link>
             ) : (
               "—"
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Size</dt>
-          <dd data-testid="droplet-size">
-            {catalog.sizeName(d.size)}
-            {catalog.size(d.size) && <span className="text-slate-500"> · {price(catalog.size(d.size)!)}</span>}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Image</dt>
-          <dd>{catalog.imageName(d.image)}</dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Created</dt>
-          <dd>
-            <Time at={d.createdAt} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-500">Updated</dt>
-          <dd>
-            <Time at={d.updatedAt} />
-          </dd>
-        </div>
-      </dl>
+            ),
+          },
+          {
+            label: "Size",
+            testId: "droplet-size",
+            value: (
+              <>
+                {catalog.sizeName(d.size)}
+                {catalog.size(d.size) && <span className="text-slate-500"> · {price(catalog.size(d.size)!)}</span>}
+              </>
+            ),
+          },
+          { label: "Image", value: catalog.imageName(d.image) },
+          { label: "Created", value: <Time at={d.createdAt} /> },
+          { label: "Updated", value: <Time at={d.updatedAt} /> },
+        ]}
+      />
       {(powerReason || destroyReason) && !operation && !gone && (
         <p className="text-sm text-slate-600" data-testid="unavailable-reason">
           Some actions are unavailable: {powerReason ?? destroyReason}
@@ -254,6 +235,6 @@ export function DropletDetailPage() {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </DetailPage>
   );
 }

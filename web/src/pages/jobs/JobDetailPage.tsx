@@ -1,13 +1,15 @@
 // One job: live progress (the `jobProgress` subscription), stage timeline, attempts, error,
 // and cancel (confirmed) / retry, each saying why when it is unavailable.
 import { useState } from "react";
-import { Link, useParams } from "react-router";
+import { useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { CancelJobMutation, JobProgressSubscription, JobQuery, RetryJobMutation } from "./operations";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { Facts } from "../../components/Facts";
+import { DetailPage } from "../../components/DetailPage";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
-import { Empty, Json, Loading, PageHeader, ProgressBar, StatusBadge, Time } from "../../components/Status";
+import { Empty, Json, Loading, ProgressBar, StatusBadge, Time } from "../../components/Status";
 import { useEach } from "../../live/useEach";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { ObjectLink, titleCase, useEntityName } from "../../graphql/names";
@@ -55,31 +57,31 @@ export function JobDetailPage() {
       ? null
       : `The job is ${job.status}; only failed or cancelled jobs can be retried.`;
 
+  const actions = (
+    <>
+      <button className="btn-secondary" disabled={!!cancelReason} title={cancelReason ?? undefined} onClick={() => setConfirming(true)}>
+        Cancel job
+      </button>
+      <button
+        className="btn-secondary"
+        disabled={!!retryReason}
+        title={retryReason ?? undefined}
+        onClick={async () => {
+          const r = await retryJob({ id });
+          setActionError(r.error);
+          if (!r.error) {
+            setGeneration((g) => g + 1);
+            toast(`${title} queued again`);
+          }
+        }}
+      >
+        Retry
+      </button>
+    </>
+  );
+
   return (
-    <section className="space-y-4">
-      <PageHeader title={title} crumbs={[{ to: "/jobs", label: "Jobs" }]}>
-        <Link className="btn-secondary" to={`/audit/Job/${job.id}`}>
-          History
-        </Link>
-        <button className="btn-secondary" disabled={!!cancelReason} title={cancelReason ?? undefined} onClick={() => setConfirming(true)}>
-          Cancel job
-        </button>
-        <button
-          className="btn-secondary"
-          disabled={!!retryReason}
-          title={retryReason ?? undefined}
-          onClick={async () => {
-            const r = await retryJob({ id });
-            setActionError(r.error);
-            if (!r.error) {
-              setGeneration((g) => g + 1);
-              toast(`${title} queued again`);
-            }
-          }}
-        >
-          Retry
-        </button>
-      </PageHeader>
+    <DetailPage title={title} of={{ type: "Job", id: job.id }} actions={actions}>
       {(cancelReason || retryReason) && (
         <p className="text-xs text-slate-500" data-testid="unavailable-reason">
           {[cancelReason && `Cancel: ${cancelReason}`, retryReason && `Retry: ${retryReason}`].filter(Boolean).join(" ")}
@@ -95,30 +97,22 @@ export function JobDetailPage() {
           </span>
         </div>
         <ProgressBar value={job.progress} status={job.status} label="job progress" />
-        <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-          <div>
-            <dt className="text-slate-500">Attempts</dt>
-            <dd>
-              {job.attempts} of {job.maxAttempts}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Target</dt>
-            <dd>
-              {job.targetType.toLowerCase()} <ObjectLink type={job.targetType} id={job.targetId} known={targetName} />
-            </dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Worker</dt>
-            <dd className="break-all">{job.worker ?? "—"}</dd>
-          </div>
-          <div>
-            <dt className="text-slate-500">Retry</dt>
-            <dd>
-              <Time at={job.retryAt} />
-            </dd>
-          </div>
-        </dl>
+        <Facts
+          className=""
+          facts={[
+            { label: "Attempts", value: `${job.attempts} of ${job.maxAttempts}` },
+            {
+              label: "Target",
+              value: (
+                <>
+                  {job.targetType.toLowerCase()} <ObjectLink type={job.targetType} id={job.targetId} known={targetName} />
+                </>
+              ),
+            },
+            { label: "Worker", value: job.worker ?? "—", valueClassName: "break-all" },
+            { label: "Retry", value: <Time at={job.retryAt} /> },
+          ]}
+        />
         {job.error && (
           <div className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900" data-testid="job-error">
             <span className="font-semibold">Error:</span> {humanizeTimes(job.error)}
@@ -169,6 +163,6 @@ export function JobDetailPage() {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </DetailPage>
   );
 }

@@ -1,0 +1,120 @@
+//! The one path from a GraphQL field to a read model: an object type that is a read-model
+//! row implements [`ReadModel`], and every lookup and list of it goes through [`find`],
+//! [`get`] and [`list`].
+
+use super::consistency::wait_for;
+use super::inputs;
+use super::pagination::{self, Connection};
+use super::types::{Cluster, Droplet, Job};
+use crate::errors;
+use crate::state::AppState;
+use async_graphql::{Context, OutputType, Result, ID};
+use projector::{ClusterFilter, ClusterRow, DropletFilter, DropletRow, JobFilter, JobRow};
+use projector::{Page, ReadModels};
+use std::future::Future;
+
+/// A GraphQL object served from one read model: looked up by id, listed by filter.
+pub trait ReadModel: OutputType + Sized {
+    /// The read-model row it shows.
+    type Row: Send;
+    /// The read-side filter of its list.
+    type Filter: Send + Sync;
+
+    /// The row with `id`, if any.
+    fn by_id(
+        reads: &ReadModels,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Self::Row>, sqlx::Error>> + Send;
+
+    /// A page of rows matching `filter`.
+    fn page(
+        reads: &ReadModels,
+        filter: &Self::Filter,
+        after: Option<i64>,
+        limit: i64,
+        total: bool,
+    ) -> impl Future<Output = Result<Page<Self::Row>, sqlx::Error>> + Send;
+
+    /// The row's place in its list, for cursors.
+    fn ordinal(row: &Self::Row) -> i64;
+
+    /// The object showing `row`.
+    fn wrap(row: Self::Row) -> Self;
+}
+
+/// Implements [`ReadModel`] for an object type wrapping a row, over the two `ReadModels`
+/// methods that serve it.
+macro_rules! read_model {
+    ($object:ident, $row:ty, $filter:ty, $one:ident, $many:ident) => {
+        impl ReadModel for $object {
+            type Row = $row;
+            type Filter = $filter;
+
+            async fn by_id(reads: &ReadModels, id: &str) -> Result<Option<$row>, sqlx::Error> {
+                reads.$one(id).await
+            }
+
+            async fn page(
+                reads: &ReadModels,
+                filter: &$filter,
+                after: Option<i64>,
+                limit: i64,
+                total: bool,
+            ) -> Result<Page<$row>, sqlx::Error> {
+                reads.$many(filter, after, limit, total).await
+            }
+
+            fn ordinal(row: &$row) -> i64 {
+                row.ordinal
+            }
+
+            fn wrap(row: $row) -> Self {
+                Self(row)
+            }
+        }
+    };
+}
+
+read_model!(Cluster, ClusterRow, ClusterFilter, cluster, clusters);
+read_model!(Droplet, DropletRow, DropletFilter, droplet, droplets);
+read_model!(Job, JobRow, JobFilter, job, jobs);
+
+/// The object with `id` (already checked), or null.
+pub async fn find<T: ReadModel>(state: &AppState, id: &str) -> Result<Option<T>> {
+    let row = T::by_id(&state.reads, id).await.map_err(errors::read)?;
+    Ok(row.map(T::wrap))
+}
+
+/// A root `id` lookup: checks the id, waits for `minPosition`, reads.
+pub async fn get<T: ReadModel>(
+    state: &AppState,
+    id: &ID,
+    min_position: Option<i64>,
+) -> Result<Option<T>> {
+    let id = inputs::any_id("id", id)?;
+    wait_for(state, min_position).await?;
+    find(state, &id).await
+}
+
+/// A list: checks `first`/`after`, waits for `minPosition`, reads one page.
+pub async fn list<T: ReadModel>(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: T::Filter,
+    min_position: Option<i64>,
+) -> Result<Connection<T>> {
+    let state = ctx.data_unchecked::<AppState>();
+    let (after, limit) = pagination::args(state, first, after)?;
+    wait_for(state, min_position).await?;
+    let page = T::page(
+        &state.reads,
+        &filter,
+        after,
+        limit,
+        pagination::wants_total(ctx),
+    )
+    .await
+    .map_err(errors::read)?;
+    Ok(pagination::connection(page, T::ordinal, T::wrap))
+}

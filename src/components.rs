@@ -1,0 +1,58 @@
+//! The parts several roles build the same way from the settings: the database, the job
+//! settings, the job worker, and the optional Kafka settings.
+
+use crate::configuration::Settings;
+use command::worker::{SimulatedProvider, Worker, WorkerSettings};
+use command::{Commands, Db, JobSettings};
+use projector::ReadModels;
+use std::sync::Arc;
+
+/// Opens the database the settings select: Postgres when `DATABASE_URL` is set, else SQLite.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = match &settings.database_url {
+        Some(url) => Db::postgres(url, settings.database_max_connections).await?,
+        None => Db::sqlite(&settings.data_dir).await?,
+    };
+    tracing::info!(backend = %db.description, "event store ready");
+    Ok(db)
+}
+
+/// Job settings from the configuration.
+pub fn job_settings(settings: &Settings) -> JobSettings {
+    JobSettings {
+        max_attempts: settings.job_max_attempts,
+        retry_backoff: chrono::Duration::from_std(Settings::duration(
+            settings.job_retry_backoff_seconds,
+        ))
+        .unwrap_or(chrono::Duration::seconds(2)),
+    }
+}
+
+/// The job worker with the simulated provider, as configured.
+pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) -> Worker {
+    Worker::new(
+        commands,
+        Arc::new(reads),
+        SimulatedProvider {
+            provision_time: Settings::duration(settings.provision_seconds),
+            failure_rate: settings.provision_failure_rate,
+        },
+        WorkerSettings {
+            workers: settings.worker_count,
+            queue_capacity: settings.worker_queue,
+            lease: Settings::duration(settings.job_lease_seconds),
+            progress_interval: Settings::duration(settings.progress_interval_seconds),
+            poll_interval: std::time::Duration::from_millis(500),
+        },
+    )
+}
+
+/// The Kafka settings when `CLUSTERGENIE_KAFKA_BROKERS` is set (the projector and worker
+/// roles consume from Kafka then, and poll the database otherwise).
+pub fn optional_kafka(settings: &Settings) -> anyhow::Result<Option<bus::KafkaSettings>> {
+    Ok(settings
+        .kafka_brokers
+        .is_some()
+        .then(|| settings.kafka())
+        .transpose()?)
+}

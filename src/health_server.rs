@@ -1,0 +1,37 @@
+//! The HTTP server of the roles without the API (projector, worker, relay): only `/health`
+//! and `/metrics`, from [`query::health`] like the API's, on `CLUSTERGENIE_LISTEN`.
+
+use crate::configuration::Settings;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use query::health::RoleHealth;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Serves `health` until `shutdown`; the handle ends when the server has stopped.
+pub fn serve_health(
+    settings: &Settings,
+    health: RoleHealth,
+    shutdown: CancellationToken,
+) -> anyhow::Result<JoinHandle<()>> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(health.clone()))
+            .configure(query::health::routes)
+    })
+    .disable_signals()
+    .workers(1)
+    .shutdown_timeout(2)
+    .bind(settings.listen)
+    .with_context(|| format!("cannot listen on {} (CLUSTERGENIE_LISTEN)", settings.listen))?
+    .run();
+    tracing::info!(address = %settings.listen, "health and metrics at /health and /metrics");
+    let handle = server.handle();
+    tokio::spawn(async move {
+        shutdown.cancelled().await;
+        handle.stop(true).await;
+    });
+    Ok(tokio::spawn(async move {
+        let _ = server.await;
+    }))
+}

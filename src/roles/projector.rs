@@ -1,0 +1,77 @@
+//! `clustergenie projector`: builds the read models. With `CLUSTERGENIE_KAFKA_BROKERS` set it
+//! consumes the event topics in the projector's consumer group and announces its changes on
+//! the changes topic; without it, it polls the event store (a single-machine split of `serve`).
+
+use crate::checks::broker_check;
+use crate::components::{open_database, optional_kafka};
+use crate::configuration::Settings;
+use crate::health_server::serve_health;
+use crate::signals::run_until_signal;
+use anyhow::Context;
+use bus::consumer::EventConsumer;
+use bus::kafka::{BusContext, BusHealth};
+use command::Db;
+use projector::{ChangeFeed, Projector};
+use query::health::RoleHealth;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// Consumer group of the projector role.
+pub const PROJECTOR_GROUP: &str = "clustergenie-projector";
+
+/// Runs the projector until SIGTERM/Ctrl-C.
+pub async fn run(settings: &Settings) -> anyhow::Result<()> {
+    let kafka = optional_kafka(settings)?;
+    let db = open_database(settings).await?;
+    let shutdown = CancellationToken::new();
+    let feed = ChangeFeed::default();
+    let health = RoleHealth::new("projector", db.clone(), crate::telemetry::metrics_handle());
+    let result = match kafka {
+        Some(kafka) => {
+            let bus_health = BusHealth::default();
+            let health = health.with_check("broker", broker_check(bus_health.clone()));
+            let server = serve_health(settings, health, shutdown.clone())?;
+            let result = from_kafka(&db, feed, kafka, bus_health, shutdown).await;
+            let _ = server.await;
+            result
+        }
+        None => {
+            let server = serve_health(settings, health, shutdown.clone())?;
+            let projector = Projector::new(db.clone(), feed);
+            let work = async {
+                projector
+                    .run(Arc::new(Notify::new()), shutdown.clone())
+                    .await;
+                Ok::<_, anyhow::Error>(())
+            };
+            let result = run_until_signal(shutdown.clone(), work).await;
+            let _ = server.await;
+            result
+        }
+    };
+    db.close().await;
+    result
+}
+
+/// Consumes the event topics into the read models until shutdown.
+async fn from_kafka(
+    db: &Db,
+    feed: ChangeFeed,
+    kafka: bus::KafkaSettings,
+    bus_health: BusHealth,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let notices = kafka
+        .producer_config("clustergenie-projector-changes")
+        .create_with_context(BusContext::new(bus_health.clone(), None))
+        .context("cannot create the Kafka producer")?;
+    let handler = bus::projection::KafkaProjection::new(db.clone(), feed, &kafka, notices);
+    let consumer = EventConsumer::new(
+        kafka.clone(),
+        PROJECTOR_GROUP,
+        kafka.event_topics(),
+        bus_health,
+    );
+    Ok(run_until_signal(shutdown.clone(), consumer.run(handler, shutdown)).await?)
+}

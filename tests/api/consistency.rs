@@ -1,0 +1,71 @@
+//! Read-your-writes when the projector lags: what a client gets. Today's contract
+//! (`query/src/graphql/consistency.rs`): a query's `minPosition` waits at most
+//! `consistency_timeout` and then answers `UNAVAILABLE` ("read models have not caught up to
+//! position N yet; try again"); a position beyond the newest event is `BAD_USER_INPUT` at once; once
+//! the projector catches up the same query answers. The projector is held back by locking its
+//! checkpoint table on Postgres (reads go on, its commits wait).
+
+use crate::helpers::{error_code, spawn_app_on, Backend, Storage};
+use serde_json::json;
+use std::time::Duration;
+use testkit::graphql::i64_at;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lagging_read_model_answers_unavailable_after_the_timeout_then_catches_up() {
+    let storage = Storage::fresh(Backend::Postgres).await;
+    let app = spawn_app_on(storage, |s| s.consistency_timeout_seconds = 1.0).await;
+    let read =
+        "query($p: Int) { clusters(minPosition: $p, filter: {name: \"late\"}) { nodes { name } } }";
+
+    let mut lock = <sqlx::PgConnection as sqlx::Connection>::connect(
+        app.storage.database_url.as_deref().unwrap(),
+    )
+    .await
+    .unwrap();
+    sqlx::Executor::execute(
+        &mut lock,
+        "BEGIN; LOCK TABLE projector_checkpoints IN EXCLUSIVE MODE",
+    )
+    .await
+    .unwrap();
+    let r = app
+        .gql(
+            "mutation { createCluster(input: {name: \"late\", region: \"nyc1\"}) { position projected } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r["data"]["createCluster"]["projected"], false, "{r}");
+    let position = i64_at(&r, "/data/createCluster/position");
+
+    let r = app.gql(read, json!({ "p": position })).await;
+    assert_eq!(error_code(&r).as_deref(), Some("UNAVAILABLE"), "{r}");
+    let message = r["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("position {position}")) && message.contains("try again"),
+        "{message}"
+    );
+    assert!(r["data"].is_null(), "no partial answer: {r}");
+
+    // Beyond the newest event: refused at once, whatever the projector does.
+    let r = app.gql(read, json!({ "p": position + 1000 })).await;
+    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+
+    sqlx::Executor::execute(&mut lock, "ROLLBACK")
+        .await
+        .unwrap();
+    let r = testkit::wait::until(
+        "the projector to catch up",
+        Duration::from_secs(60),
+        || async {
+            let r = app.gql(read, json!({ "p": position })).await;
+            if error_code(&r).as_deref() == Some("UNAVAILABLE") {
+                Err(r.to_string())
+            } else {
+                Ok(r)
+            }
+        },
+    )
+    .await;
+    assert_eq!(r["data"]["clusters"]["nodes"][0]["name"], "late", "{r}");
+    app.stop().await;
+}

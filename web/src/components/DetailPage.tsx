@@ -1,0 +1,33 @@
+// The frame of one object's page: its title, the way back to its list, a link to its history
+// and the actions it offers, then the page's sections.
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+import { PageHeader, type Crumb } from "./Status";
+import type { AggregateType } from "../gql/graphql";
+
+/** Each object type's list page, for breadcrumbs. */
+export const LIST_PAGES: Record<AggregateType, Crumb> = {
+  Cluster: { to: "/clusters", label: "Clusters" },
+  Droplet: { to: "/droplets", label: "Droplets" },
+  Job: { to: "/jobs", label: "Jobs" },
+};
+
+export function DetailPage({ title, of, actions, children }: {
+  title: string;
+  /** The object shown: its list is the breadcrumb, its history a link. */
+  of: { type: AggregateType; id: string };
+  actions: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="space-y-4">
+      <PageHeader title={title} crumbs={[LIST_PAGES[of.type]]}>
+        <Link className="btn-secondary" to={`/audit/${of.type}/${of.id}`}>
+          History
+        </Link>
+        {actions}
+      </PageHeader>
+      {children}
+    </section>
+  );
+}
