@@ -291,7 +291,7 @@ impl Relay {
                 .store
                 .head()
                 .await
-                .map_err(|e| RelayError::ReadLog(e.into()))?;
+                .map_err(|e| RelayError::ReadLog(Box::new(e)))?;
             metrics::gauge!("clustergenie_relay_lag_events")
                 .set((newest - cursor.position).max(0) as f64);
         }

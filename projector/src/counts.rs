@@ -7,8 +7,10 @@
 //! loads every row a batch touches before applying it, so each row's status before and after
 //! the batch is known: a status count moves when they differ.
 
+use crate::backend::{Backend, Bind};
+use crate::models::audit::AuditLog;
+use crate::models::Table;
 use command::Db;
-use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
 /// The table of the counts.
@@ -29,7 +31,7 @@ pub(crate) struct Deltas(BTreeMap<String, i64>);
 impl Deltas {
     /// `n` audit rows appended.
     pub(crate) fn audit(&mut self, n: usize) {
-        *self.0.entry(key("audit_log", None)).or_default() += n as i64;
+        *self.0.entry(key(AuditLog::NAME, None)).or_default() += n as i64;
     }
 
     /// A row of `table` went from `before` (its status before the batch, `None` if it did
@@ -47,7 +49,11 @@ impl Deltas {
     }
 
     /// Adds the deltas to the stored counts, in the batch's transaction, with one statement.
-    pub(crate) async fn save(self, db: &Db, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    pub(crate) async fn save<DB: Backend>(
+        self,
+        db: &Db,
+        conn: &mut DB::Conn,
+    ) -> Result<(), sqlx::Error> {
         let deltas: Vec<(String, i64)> = self.0.into_iter().filter(|(_, n)| *n != 0).collect();
         if deltas.is_empty() {
             return Ok(());
@@ -55,13 +61,12 @@ impl Deltas {
         let sql = format!(
             "INSERT INTO read_model_counts (name, n) VALUES {} \
              ON CONFLICT (name) DO UPDATE SET n = read_model_counts.n + excluded.n",
-            crate::tables::values_list(deltas.len(), 2)
+            crate::table_io::values_list(deltas.len(), 2)
         );
         let sql = db.sql(&sql);
-        let mut q = sqlx::query(&sql);
-        for (name, n) in deltas {
-            q = q.bind(name).bind(n);
-        }
-        q.execute(conn).await.map(|_| ())
+        let q = deltas
+            .into_iter()
+            .fold(DB::query(&sql), |q, (name, n)| q.owned(name).int(n));
+        DB::execute(conn, q).await
     }
 }

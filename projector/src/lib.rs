@@ -1,22 +1,42 @@
 //! ClusterGenie's read side: projections from the event log into queryable tables.
 //!
-//! - [`fold`]: how each event changes its read-model row (pure).
+//! - [`models`]: the read models, one module each behind [`models::ReadModel`], and the one
+//!   list of them that everything below iterates.
+//! - [`fold`]: the aggregate's own transition function, applied to rows.
 //! - [`projection`]: applies a batch and its checkpoint in one transaction.
 //! - [`runner`]: the projector loop and the live change feed.
 //! - [`rebuild`]: `clustergenie replay`.
-//! - [`reads`]: the queries the API runs.
+//! - [`reads`]: the queries the API runs, and the dump that compares two builds.
 //! - [`counts`]: row counts kept for `totalCount`.
+//! - [`backend`]: the little the SQL needs from a driver, so it is written once.
 
+pub mod backend;
+mod batch;
+pub mod checkpoint;
+mod clause;
+mod codec;
 pub mod counts;
+mod dump;
+mod error;
 pub mod fold;
+pub mod models;
+mod page;
 pub mod projection;
 pub mod reads;
 pub mod rebuild;
 pub mod rows;
 pub mod runner;
-mod tables;
+mod table_io;
 
-pub use projection::{table_of, Checkpoint};
-pub use reads::{ClusterFilter, DropletFilter, EventFilter, JobFilter, Page, ReadModels, Slice};
+pub use checkpoint::Checkpoint;
+pub use clause::Where;
+pub use error::ProjectorError;
+pub use models::audit::EventFilter;
+pub use models::clusters::ClusterFilter;
+pub use models::droplets::DropletFilter;
+pub use models::jobs::JobFilter;
+pub use models::table_of;
+pub use page::{Page, Slice};
+pub use reads::ReadModels;
 pub use rows::{AuditRow, Change, ChangedRow, ClusterRow, DropletRow, JobRow, TimelineEntry};
 pub use runner::{ChangeFeed, Projector};

@@ -3,20 +3,20 @@
 //! The old read models are replaced in one transaction, so readers see either the old or the
 //! complete new state, never a half-built one.
 
-use crate::projection::{self, table_of, Checkpoint};
+use crate::backend::AnyBackend;
+use crate::checkpoint::{self, Checkpoint};
+use crate::error::ProjectorError;
+use crate::models::{self, audit::AuditLog, Table};
+use crate::{counts, projection};
 use command::{Db, EventStore, LogCursor};
-use schema::AggregateType;
 use sqlx::Acquire;
 use std::time::Instant;
 
-/// Tables the projector fills besides one table per aggregate type.
-const SHARED_TABLES: &[&str] = &["audit_log", "projector_checkpoints", "read_model_counts"];
-
-/// Read-model tables, cleared before a rebuild: one per aggregate type (from
-/// [`table_of`]) and the shared ones.
+/// Every table the projector fills, cleared before a rebuild: each read model's (from
+/// [`models::each`]), the audit log, the kept counts and the checkpoints.
 pub fn read_model_tables() -> Vec<&'static str> {
-    let mut tables: Vec<&'static str> = AggregateType::ALL.iter().map(|k| table_of(*k)).collect();
-    tables.extend_from_slice(SHARED_TABLES);
+    let mut tables = models::tables();
+    tables.extend([AuditLog::NAME, counts::TABLE, checkpoint::TABLE]);
     tables
 }
 
@@ -43,13 +43,10 @@ pub async fn rebuild(
     db: &Db,
     batch_size: i64,
     mut progress: impl FnMut(u64, u64),
-) -> Result<RebuildReport, sqlx::Error> {
+) -> Result<RebuildReport, ProjectorError> {
     let started = Instant::now();
     let store = EventStore::new(db.clone());
-    let total = store
-        .count()
-        .await
-        .map_err(|e| sqlx::Error::Protocol(e.to_string()))? as u64;
+    let total = store.count().await? as u64;
     let mut conn = db.writer.acquire().await?;
     let mut tx = conn.begin().await?;
     for table in read_model_tables() {
@@ -104,12 +101,12 @@ pub async fn rebuild(
     let mut done = 0u64;
     progress(0, total);
     while let Some(read) = next.recv().await {
-        let events = read.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        let events = read?;
         if events.is_empty() {
             break;
         }
         done += events.len() as u64;
-        cp = projection::apply_batch(db, &mut tx, cp, &events, false)
+        cp = projection::apply_batch::<AnyBackend>(db, &mut *tx, cp, &events, false)
             .await?
             .0;
         progress(done, total.max(done));

@@ -1,79 +1,28 @@
-//! Read-model rows: what queries return and subscriptions push.
+//! Read-model rows: what queries return and subscriptions push. Each row type lives with its
+//! read model in [`crate::models`]; this module names them all and holds the change record.
 
-use command::aggregates::{ClusterState, DropletState, JobState};
-use schema::JobStatus;
+pub use crate::models::audit::AuditRow;
+pub use crate::models::clusters::ClusterRow;
+pub use crate::models::droplets::DropletRow;
+pub use crate::models::jobs::{JobRow, TimelineEntry};
 use serde::{Deserialize, Serialize};
 
-/// A cluster as the API shows it: the aggregate's own [`ClusterState`] plus bookkeeping.
+/// A row whose lifecycle fields are an aggregate's own state `S`, plus bookkeeping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClusterRow {
+pub struct LifecycleRow<S> {
+    /// The aggregate id.
     pub id: String,
-    pub ordinal: i64,
-    /// Name, region, labels, status and droplet count, as the aggregate folds them.
-    #[serde(flatten)]
-    pub state: ClusterState,
-    pub version: i64,
-    pub created_us: i64,
-    pub updated_us: i64,
-}
-
-/// A droplet as the API shows it: the aggregate's own [`DropletState`] plus bookkeeping.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DropletRow {
-    pub id: String,
+    /// Creation order (the audit ordinal of the creating event).
     pub ordinal: i64,
     /// Every lifecycle field, as the aggregate folds them.
     #[serde(flatten)]
-    pub state: DropletState,
+    pub state: S,
+    /// The sequence of the last event applied.
     pub version: i64,
+    /// When the creating event was recorded (µs).
     pub created_us: i64,
+    /// When the last event was recorded (µs).
     pub updated_us: i64,
-}
-
-/// One step of a job's history, for its timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimelineEntry {
-    pub at_us: i64,
-    pub status: JobStatus,
-    pub stage: String,
-    pub progress: i64,
-    pub message: String,
-}
-
-/// A job as the API shows it: the aggregate's own [`JobState`] plus a human message, its
-/// timeline and bookkeeping.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JobRow {
-    pub id: String,
-    pub ordinal: i64,
-    /// Every lifecycle field, as the aggregate folds them.
-    #[serde(flatten)]
-    pub state: JobState,
-    /// What the last event said, for people.
-    pub message: String,
-    pub timeline: Vec<TimelineEntry>,
-    pub version: i64,
-    pub created_us: i64,
-    pub updated_us: i64,
-}
-
-/// One event of the audit log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditRow {
-    pub ordinal: i64,
-    pub position: i64,
-    pub aggregate_type: String,
-    pub aggregate_id: String,
-    pub sequence: i64,
-    pub event_type: String,
-    pub event_version: String,
-    pub event_id: String,
-    pub actor: String,
-    pub correlation_id: String,
-    pub causation_id: String,
-    pub payload: serde_json::Value,
-    pub metadata: serde_json::Value,
-    pub recorded_us: i64,
 }
 
 /// What one projected event changed, as pushed to live subscribers.

@@ -1,5 +1,6 @@
 //! The projector process: tails the global log and applies it batch by batch.
 
+use crate::error::ProjectorError;
 use crate::projection::{self, Checkpoint};
 use crate::rows::{Change, ChangedRow};
 use command::{Db, EventStore};
@@ -86,15 +87,11 @@ impl Projector {
     }
 
     /// Applies the next batch of events; returns how many were read.
-    pub async fn step(&self) -> Result<usize, sqlx::Error> {
+    pub async fn step(&self) -> Result<usize, ProjectorError> {
         let mut conn = self.db.writer.acquire().await?;
         let mut tx = conn.begin().await?;
         let cp = projection::load_checkpoint(&self.db, &mut tx).await?;
-        let events = match self.store.read_log(cp.cursor, self.batch_size).await {
-            Ok(events) => events,
-            Err(command::store::StoreError::Database(e)) => return Err(e),
-            Err(e) => return Err(sqlx::Error::Protocol(e.to_string())),
-        };
+        let events = self.store.read_log(cp.cursor, self.batch_size).await?;
         if events.is_empty() {
             metrics::gauge!("clustergenie_projector_lag_seconds").set(0.0);
             return Ok(0);
@@ -106,7 +103,7 @@ impl Projector {
         let (cp, changes) = async {
             let applied = projection::apply(&self.db, &mut tx, cp, &events).await?;
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(applied)
+            Ok::<_, ProjectorError>(applied)
         }
         .instrument(span)
         .await?;

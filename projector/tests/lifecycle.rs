@@ -10,6 +10,7 @@ use command::aggregates::{
 use command::StoredEvent;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
+use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, ReadModel};
 use proptest::prelude::*;
 use schema::{
     AggregateType, ClusterName, DomainEventKind, DropletId, DropletName, DropletStatus, Image,
@@ -50,28 +51,27 @@ fn stored<E: DomainEventKind + serde::Serialize>(event: &E, sequence: i64) -> St
     }
 }
 
-/// Runs `commands` through the aggregate and, event by event, through `fold`; after each
-/// event the folded row's state must equal the aggregate's reader-visible state.
-fn check<A, R, S>(
+/// Runs `commands` through the aggregate and, event by event, through read model `M`'s fold;
+/// after each event the folded row's state must equal the aggregate's reader-visible state.
+fn check<A, M, S>(
     commands: Vec<A::Command>,
-    fold: impl Fn(Option<R>, &StoredEvent, &A::Event) -> Option<R>,
-    row_state: impl Fn(&R) -> &S,
+    row_state: impl Fn(&M::Row) -> &S,
     aggregate_state: impl Fn(&A) -> Option<&S>,
 ) -> Result<(), TestCaseError>
 where
     A: Aggregate<Services = (), Error = DomainError> + Clone,
     A::Event: DomainEventKind,
+    M: ReadModel<Event = A::Event>,
     S: PartialEq + std::fmt::Debug,
 {
     let mut aggregate = A::default();
     let mut replayed = A::default();
-    let mut row: Option<R> = None;
+    let mut row: Option<M::Row> = None;
     let mut sequence = 0;
     for command in commands {
         for event in decide(&mut aggregate, command) {
             sequence += 1;
-            let e = stored(&event, sequence);
-            row = fold(row.take(), &e, &event);
+            row = M::fold(row.take(), 1, &stored(&event, sequence), &event);
             replayed.apply(event);
             prop_assert_eq!(row.as_ref().map(&row_state), aggregate_state(&replayed));
         }
@@ -266,32 +266,17 @@ proptest! {
 
     #[test]
     fn droplet_rows_follow_the_aggregate(steps in prop::collection::vec(droplet_step(), 1..40)) {
-        check::<Droplet, _, _>(
-            droplet_commands(steps),
-            |row, e, ev| projector::fold::droplet(row, 1, e, ev),
-            |r| &r.state,
-            |a| a.state.as_ref(),
-        )?;
+        check::<Droplet, Droplets, _>(droplet_commands(steps), |r| &r.state, |a| a.state.as_ref())?;
     }
 
     #[test]
     fn job_rows_follow_the_aggregate(commands in prop::collection::vec(job_command(), 1..60)) {
-        check::<Job, _, _>(
-            commands,
-            |row, e, ev| projector::fold::job(row, 1, e, ev),
-            |r| &r.state,
-            |a| a.state.as_ref(),
-        )?;
+        check::<Job, Jobs, _>(commands, |r| &r.state, |a| a.state.as_ref())?;
     }
 
     #[test]
     fn cluster_rows_follow_the_aggregate(commands in prop::collection::vec(cluster_command(), 1..40)) {
-        check::<Cluster, _, _>(
-            commands,
-            |row, e, ev| projector::fold::cluster(row, 1, e, ev),
-            |r| &r.state,
-            |a| a.state.as_ref(),
-        )?;
+        check::<Cluster, Clusters, _>(commands, |r| &r.state, |a| a.state.as_ref())?;
     }
 }
 
@@ -338,7 +323,7 @@ fn an_abandoned_destroy_of_a_stopped_droplet_leaves_it_stopped() {
     for command in commands {
         for event in decide(&mut droplet, command) {
             sequence += 1;
-            row = projector::fold::droplet(row, 1, &stored(&event, sequence), &event);
+            row = Droplets::fold(row, 1, &stored(&event, sequence), &event);
         }
     }
     assert_eq!(

@@ -28,6 +28,8 @@ struct Load {
     acknowledged: Vec<i64>,
     refused: usize,
     transport: usize,
+    /// What the first transport failures said, for the assertion message.
+    transport_errors: Vec<String>,
 }
 
 /// `per_client` commands from each of `clients` concurrent clients over the API ports,
@@ -120,8 +122,11 @@ async fn run_load(ports: Vec<u16>, clients: usize, per_client: usize, pause: Dur
                             droplets.push(id.to_string());
                         }
                     }
-                } else if r.get("transport").is_some() {
+                } else if let Some(error) = r.get("transport") {
                     l.transport += 1;
+                    if l.transport_errors.len() < 5 {
+                        l.transport_errors.push(format!("port {port}: {error}"));
+                    }
                 } else {
                     l.refused += 1;
                 }
@@ -254,7 +259,11 @@ async fn nothing_is_lost_when_roles_die_and_the_broker_stops_or_freezes() {
     let load = load.await.unwrap();
     let attempted = load.acknowledged.len() + load.refused + load.transport;
     assert_eq!(attempted, 2000);
-    assert_eq!(load.transport, 0, "the API instances stayed up");
+    assert_eq!(
+        load.transport, 0,
+        "the API instances stayed up: {:?}",
+        load.transport_errors
+    );
     assert!(
         load.acknowledged.len() > 1500,
         "most commands are accepted ({} acknowledged, {} refused)",

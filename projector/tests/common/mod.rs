@@ -1,10 +1,86 @@
-//! What the projector tests share: a fresh SQLite database with the command side over it.
+//! What the projector tests share: a fresh database on either backend (a temporary SQLite
+//! directory, or a new Postgres database), removed again when the fixture is dropped, with
+//! the command side over it; and [`on_both_backends!`] to run a test on each.
 #![allow(dead_code)]
 
 use command::handlers::{CreateCluster, CreateDroplet};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
 use schema::{ClusterName, DropletName, Image, Region, Size};
+use projector::projection::{self, Checkpoint};
+use projector::rows::Change;
+use sqlx::Acquire;
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `async fn name(backend: Backend)` as two tests, `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name($crate::common::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// Base URL of the Postgres server tests create databases on.
+fn postgres_base() -> String {
+    std::env::var("CLUSTERGENIE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// Where a fixture's data lives; removed on drop.
+enum Storage {
+    Dir(PathBuf),
+    Database(String),
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        match self {
+            Storage::Dir(dir) => {
+                let _removed = std::fs::remove_dir_all(dir);
+            }
+            Storage::Database(name) => {
+                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                // Drop runs inside the test's runtime; the database goes on a thread of its own.
+                let dropped = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    rt.block_on(async {
+                        let mut conn = admin().await?;
+                        sqlx::Executor::execute(&mut conn, drop.as_str()).await?;
+                        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                    })
+                    .map_err(std::io::Error::other)
+                })
+                .join();
+                if !matches!(dropped, Ok(Ok(()))) {
+                    eprintln!("could not drop test database {name}: {dropped:?}");
+                }
+            }
+        }
+    }
+}
+
+async fn admin() -> Result<sqlx::PgConnection, sqlx::Error> {
+    <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{}/postgres", postgres_base()))
+        .await
+}
 
 /// A fresh database, its event store, the command handlers and a caller.
 pub struct Fixture {
@@ -12,13 +88,32 @@ pub struct Fixture {
     pub store: EventStore,
     pub commands: Commands,
     pub ctx: RequestContext,
+    pub backend: Backend,
+    storage: Storage,
 }
 
 impl Fixture {
-    /// A new database in a fresh temporary directory.
-    pub async fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("cg-{name}-{}", uuid::Uuid::new_v4()));
-        let db = Db::sqlite(&dir).await.unwrap();
+    /// A new, empty database on `backend`.
+    pub async fn new(name: &str, backend: Backend) -> Self {
+        let id = uuid::Uuid::new_v4().simple();
+        let (db, storage) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("cg-{name}-{id}"));
+                (Db::sqlite(&dir).await.unwrap(), Storage::Dir(dir))
+            }
+            Backend::Postgres => {
+                let database = format!("cg_projector_{id}");
+                let mut conn = admin()
+                    .await
+                    .expect("tests need Postgres at CLUSTERGENIE_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432)");
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {database}").as_str())
+                    .await
+                    .expect("create test database");
+                let storage = Storage::Database(database.clone());
+                let url = format!("{}/{database}", postgres_base());
+                (Db::postgres(&url, 4).await.unwrap(), storage)
+            }
+        };
         let store = EventStore::new(db.clone());
         let commands = Commands::new(
             store.clone(),
@@ -30,6 +125,8 @@ impl Fixture {
             store,
             commands,
             ctx: RequestContext::new("tester"),
+            backend,
+            storage,
         }
     }
 
@@ -51,6 +148,63 @@ impl Fixture {
         input.cluster_id = cluster_id.map(|c| c.parse().unwrap());
         let created = self.commands.create_droplet(&self.ctx, input).await;
         created.unwrap().value.job_id.to_string()
+    }
+
+    /// Applies `events` after `cp` in one transaction, as the projector does.
+    pub async fn apply(
+        &self,
+        cp: Checkpoint,
+        events: &[command::StoredEvent],
+    ) -> (Checkpoint, Vec<Change>) {
+        let mut conn = self.db.writer.acquire().await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        let applied = projection::apply(&self.db, &mut tx, cp, events)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        applied
+    }
+
+    /// The whole log, once every appended event is readable. On Postgres the log is read only
+    /// below the oldest transaction still running anywhere on the server (the safe-read
+    /// rule), so another session's open transaction can hide committed events for a moment;
+    /// this waits (at most 30 s, then fails) until the log holds every appended event.
+    pub async fn log(&self) -> Vec<command::StoredEvent> {
+        let appended = self.store.count().await.unwrap() as usize;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let events = self
+                .store
+                .read_log(Default::default(), 100_000)
+                .await
+                .unwrap();
+            if events.len() == appended {
+                return events;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "only {} of {appended} events became readable",
+                events.len()
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Projects the whole log from `cp` in batches of `batch` events.
+    pub async fn project(&self, mut cp: Checkpoint, batch: i64) -> Checkpoint {
+        self.log().await;
+        loop {
+            let events = self.store.read_log(cp.cursor, batch).await.unwrap();
+            if events.is_empty() {
+                return cp;
+            }
+            cp = self.apply(cp, &events).await.0;
+        }
+    }
+
+    /// Closes the pools; the storage goes when the fixture is dropped.
+    pub async fn close(self) {
+        self.db.close().await;
     }
 }
 
