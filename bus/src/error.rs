@@ -48,6 +48,9 @@ pub enum HandlerError {
     /// The read-model database refused or could not be reached.
     #[error("read-model database")]
     Database(#[from] sqlx::Error),
+    /// The projector could not apply the batch.
+    #[error(transparent)]
+    Projector(#[from] projector::ProjectorError),
 }
 
 /// The relay stepped down (it retries) or cannot run at all.

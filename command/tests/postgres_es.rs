@@ -6,7 +6,7 @@ use command::handlers::{CommandOptions, CreateCluster};
 use command::{Commands, Db, EventStore, JobSettings, Pool, RequestContext};
 use cqrs_es::persist::PersistedEventRepository;
 use postgres_es::PostgresEventRepository;
-use schema::{AggregateType, ClusterName, Region};
+use schema::AggregateType;
 use std::sync::Arc;
 
 fn postgres_base() -> String {
@@ -37,15 +37,19 @@ async fn postgres_es_reads_our_events() {
     );
     let ctx = RequestContext::new("tester");
     let input = CreateCluster::new(
-        ClusterName::parse("pg-es").unwrap(),
-        Region::parse("nyc1").unwrap(),
+        schema::ClusterName::parse("pg-es").unwrap(),
+        schema::Region::parse("nyc1").unwrap(),
     );
-    let cluster = commands.create_cluster(&ctx, input).await.unwrap().value;
+    let id = commands
+        .create_cluster(&ctx, input)
+        .await
+        .unwrap()
+        .value
+        .to_string();
     commands
-        .delete_cluster(&ctx, cluster, CommandOptions::default())
+        .delete_cluster(&ctx, id.parse().unwrap(), CommandOptions::default())
         .await
         .unwrap();
-    let id = cluster.to_string();
 
     let ours = store.load(AggregateType::Cluster, &id).await.unwrap();
     assert!(ours.len() >= 2, "{ours:?}");

@@ -16,7 +16,10 @@ async fn rebuilds_in_any_batch_size_equal_event_by_event_projection(backend: Bac
         jobs.push(f.droplet(name, Some(&cluster)).await);
     }
     // Status moves, so the kept per-status counts are more than creations.
-    f.commands.cancel_job(&f.ctx, &jobs[0], None).await.unwrap();
+    f.commands
+        .cancel_job(&f.ctx, jobs[0].parse().unwrap(), None)
+        .await
+        .unwrap();
     let events = f.log().await;
     assert!(
         events.len() >= 11,

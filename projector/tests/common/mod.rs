@@ -5,9 +5,9 @@
 
 use command::handlers::{CreateCluster, CreateDroplet};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
-use schema::{ClusterName, DropletName, Image, Region, Size};
 use projector::projection::{self, Checkpoint};
 use projector::rows::Change;
+use schema::{ClusterName, DropletName, Image, Region, Size};
 use sqlx::Acquire;
 use std::path::PathBuf;
 use std::sync::Arc;
