@@ -127,17 +127,21 @@ impl Commands {
         let Some(key) = key else {
             return Ok(None);
         };
-        match self.store().idempotent_response(&key.scope).await? {
-            None => Ok(None),
-            Some((stored, response, position)) if stored == key.fingerprint => {
-                let value = response
-                    .parse()
-                    .map_err(|_| CommandError::Internal("corrupt idempotency record".into()))?;
-                Ok(Some(Outcome { value, position }))
-            }
-            Some(_) => Err(CommandError::Conflict(
-                "idempotency key was already used with different input".into(),
-            )),
-        }
+        // The store refuses a key reused with other input (`KeyReused`, a CONFLICT).
+        let Some(first) = self
+            .store()
+            .first_response(&key.scope, &key.fingerprint)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let value = first
+            .response
+            .parse()
+            .map_err(|_| CommandError::Internal("corrupt idempotency record".into()))?;
+        Ok(Some(Outcome {
+            value,
+            position: first.position,
+        }))
     }
 }
