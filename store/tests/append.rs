@@ -3,12 +3,11 @@
 
 mod common;
 
-use common::{append, claim, event, id, key, Backend, TestDb};
+use common::{append, claim, event, id, key, TestDb};
 use schema::AggregateType;
 use store::{FirstResponse, StoreError};
 
-async fn wrong_expected_version_is_a_conflict(backend: Backend) {
-    let t = TestDb::fresh(backend).await;
+async fn wrong_expected_version_is_a_conflict(t: TestDb) {
     let store = t.store();
     let c = id();
     store
@@ -30,11 +29,9 @@ async fn wrong_expected_version_is_a_conflict(backend: Backend) {
     let stored = store.load(AggregateType::Cluster, &c).await.unwrap();
     let notes: Vec<_> = stored.iter().map(|e| e.payload["name"].clone()).collect();
     assert_eq!(notes, ["first", "second"]);
-    t.finish().await;
 }
 
-async fn claims_are_unique_until_released(backend: Backend) {
-    let t = TestDb::fresh(backend).await;
+async fn claims_are_unique_until_released(t: TestDb) {
     let store = t.store();
     let (a, b) = (id(), id());
     let mut first = append(vec![event(&a, 1, "a")]);
@@ -75,11 +72,9 @@ async fn claims_are_unique_until_released(backend: Backend) {
         store.load(AggregateType::Cluster, &b).await.unwrap().len(),
         2
     );
-    t.finish().await;
 }
 
-async fn idempotency_keys_answer_once(backend: Backend) {
-    let t = TestDb::fresh(backend).await;
+async fn idempotency_keys_answer_once(t: TestDb) {
     let store = t.store();
     let (a, b) = (id(), id());
     let mut first = append(vec![event(&a, 1, "a")]);
@@ -114,35 +109,10 @@ async fn idempotency_keys_answer_once(backend: Backend) {
         .unwrap()
         .is_empty());
     assert_eq!(store.count().await.unwrap(), 1);
-    t.finish().await;
 }
 
-#[tokio::test]
-async fn conflict_on_postgres() {
-    wrong_expected_version_is_a_conflict(Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn conflict_on_sqlite() {
-    wrong_expected_version_is_a_conflict(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn claims_on_postgres() {
-    claims_are_unique_until_released(Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn claims_on_sqlite() {
-    claims_are_unique_until_released(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn idempotency_on_postgres() {
-    idempotency_keys_answer_once(Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn idempotency_on_sqlite() {
-    idempotency_keys_answer_once(Backend::Sqlite).await;
-}
+on_both_backends!(
+    wrong_expected_version_is_a_conflict,
+    claims_are_unique_until_released,
+    idempotency_keys_answer_once,
+);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{append, claim, event, id, key, Backend, TestDb};
+use common::{append, claim, event, id, key, TestDb};
 use futures::FutureExt;
 use schema::AggregateType;
 use std::sync::Arc;
@@ -43,8 +43,16 @@ async fn race(t: &TestDb, one: Append, two: Append) -> (usize, StoreError) {
     }
 }
 
-async fn version_race(backend: Backend) {
-    let t = TestDb::fresh(backend).await;
+/// The log holds the winner's one event and nothing of the loser's.
+async fn only_the_winner_is_stored(store: &EventStore, ids: &[String; 2], winner: usize) {
+    let load = |i: usize| store.load(AggregateType::Cluster, &ids[i]);
+    assert_eq!(load(winner).await.unwrap().len(), 1, "the winner's event");
+    let loser = load(1 - winner).await.unwrap();
+    assert!(loser.is_empty(), "the loser's events: {loser:?}");
+    assert_eq!(store.count().await.unwrap(), 1);
+}
+
+async fn version_race(t: TestDb) {
     let c = id();
     let (winner, err) = race(
         &t,
@@ -57,11 +65,9 @@ async fn version_race(backend: Backend) {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].payload["name"], ["one", "two"][winner]);
     assert_eq!(t.store().count().await.unwrap(), 1);
-    t.finish().await;
 }
 
-async fn claim_race(backend: Backend) {
-    let t = TestDb::fresh(backend).await;
+async fn claim_race(t: TestDb) {
     let ids = [id(), id()];
     let claiming = |i: usize| {
         let mut a = append(vec![event(&ids[i], 1, "claims web")]);
@@ -73,26 +79,10 @@ async fn claim_race(backend: Backend) {
         matches!(&err, StoreError::ClaimTaken { value, .. } if value == "web"),
         "{err:?}"
     );
-    let store = t.store();
-    assert_eq!(
-        store
-            .load(AggregateType::Cluster, &ids[winner])
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    assert!(store
-        .load(AggregateType::Cluster, &ids[1 - winner])
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(store.count().await.unwrap(), 1);
-    t.finish().await;
+    only_the_winner_is_stored(&t.store(), &ids, winner).await;
 }
 
-async fn key_race(backend: Backend) {
-    let t = TestDb::fresh(backend).await;
+async fn key_race(t: TestDb) {
     let ids = [id(), id()];
     let keyed = |i: usize| {
         let mut a = append(vec![event(&ids[i], 1, "keyed")]);
@@ -102,55 +92,13 @@ async fn key_race(backend: Backend) {
     let (winner, err) = race(&t, keyed(0), keyed(1)).await;
     assert!(matches!(err, StoreError::DuplicateKey), "{err:?}");
     let store = t.store();
-    assert_eq!(
-        store
-            .load(AggregateType::Cluster, &ids[winner])
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    assert!(store
-        .load(AggregateType::Cluster, &ids[1 - winner])
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(store.count().await.unwrap(), 1);
+    only_the_winner_is_stored(&store, &ids, winner).await;
     let first = store
         .first_response("alice/k", "hash")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(first.response, format!("response-{winner}"));
-    t.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn version_race_on_postgres() {
-    version_race(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn version_race_on_sqlite() {
-    version_race(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn claim_race_on_postgres() {
-    claim_race(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn claim_race_on_sqlite() {
-    claim_race(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn key_race_on_postgres() {
-    key_race(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn key_race_on_sqlite() {
-    key_race(Backend::Sqlite).await;
-}
+on_both_backends!(version_race, claim_race, key_race);

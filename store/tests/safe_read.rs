@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{append, event, id, Backend, TestDb};
+use common::{append, event, id, run, Backend, TestDb};
 use futures::FutureExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -37,7 +37,14 @@ async fn read_until(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reader_does_not_pass_an_open_transaction() {
-    let t = TestDb::fresh(Backend::Postgres).await;
+    run(
+        Backend::Postgres,
+        reader_does_not_pass_an_open_transaction_on,
+    )
+    .await;
+}
+
+async fn reader_does_not_pass_an_open_transaction_on(t: TestDb) {
     let store = t.store();
     store
         .append(append(vec![event(&id(), 1, "before")]))
@@ -100,5 +107,4 @@ async fn reader_does_not_pass_an_open_transaction() {
     assert!(events[0].cursor() < events[1].cursor());
     let after = store.read_log(events[1].cursor(), 100).await.unwrap();
     assert!(after.is_empty(), "read twice: {after:?}");
-    t.finish().await;
 }

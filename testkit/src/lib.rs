@@ -4,6 +4,7 @@
 //! known only once a process has bound it, throwaway Postgres databases and directories, bounded
 //! waits that fail, and proptest generators of aggregate commands.
 
+pub mod cli;
 pub mod commands;
 pub mod graphql;
 pub mod process;

@@ -8,7 +8,7 @@
 //! catch them had the requests run one after the other. On SQLite the requests only run
 //! concurrently. The store's own tests force the same races below the API.
 
-use crate::helpers::{error_code, spawn_app, Backend, TestApp};
+use crate::helpers::{assert_code, error_code, spawn_app, Backend, OpenTransaction, TestApp};
 use crate::on_both_backends;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -17,20 +17,16 @@ use testkit::graphql::{i64_at, string_at};
 /// Holds appends on Postgres: `LOCK TABLE events IN EXCLUSIVE MODE` in an open transaction
 /// lets reads through and makes every append wait.
 struct AppendGate {
-    holder: sqlx::PgConnection,
+    lock: OpenTransaction,
     watcher: sqlx::PgPool,
 }
 
 impl AppendGate {
     async fn close(url: &str) -> Self {
-        let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(url)
-            .await
-            .unwrap();
-        sqlx::Executor::execute(&mut holder, "BEGIN; LOCK TABLE events IN EXCLUSIVE MODE")
-            .await
-            .unwrap();
-        let watcher = sqlx::PgPool::connect(url).await.unwrap();
-        Self { holder, watcher }
+        Self {
+            lock: OpenTransaction::begin(url, "LOCK TABLE events IN EXCLUSIVE MODE").await,
+            watcher: sqlx::PgPool::connect(url).await.unwrap(),
+        }
     }
 
     /// Waits until `n` sessions wait for a lock in this database: each request has decided.
@@ -56,10 +52,8 @@ impl AppendGate {
         .await;
     }
 
-    async fn open(mut self) {
-        sqlx::Executor::execute(&mut self.holder, "ROLLBACK")
-            .await
-            .unwrap();
+    async fn open(self) {
+        self.lock.rollback().await;
         self.watcher.close().await;
     }
 }
@@ -125,10 +119,7 @@ async fn concurrent_deletes_at_one_version_let_exactly_one_win(backend: Backend)
     let app = spawn_app(backend).await;
     let id = app.create_cluster("contested", "ams3").await;
     let r = app
-        .gql(
-            "query($id: ID!) { cluster(id: $id) { version } }",
-            json!({ "id": id }),
-        )
+        .gql_id("query($id: ID!) { cluster(id: $id) { version } }", &id)
         .await;
     let version = i64_at(&r, "/data/cluster/version");
     let delete = "mutation($id: ID!, $v: Int) { deleteCluster(id: $id, expectedVersion: $v) { cluster { status } position } }";
@@ -227,12 +218,11 @@ async fn idempotent_retries_return_the_first_result(backend: Backend) {
     // The same key with different input is refused, and appends nothing.
     let other = json!({ "i": { "name": "idem", "region": "sgp1", "size": "s-2vcpu-2gb", "image": "debian-12-x64", "idempotencyKey": "req-42" } });
     let r = app.gql(create, other).await;
-    assert_eq!(error_code(&r).as_deref(), Some("CONFLICT"), "{r}");
+    assert_code(&r, "CONFLICT");
     assert_eq!(logged(&app, "DropletCreated", None).await, 1);
 
     // Every other mutation takes a key too: a retried destroy returns the first job.
-    app.wait_for_job(&job, "COMPLETED", Duration::from_secs(60))
-        .await;
+    app.completed(&job).await;
     let destroy = "mutation($id: ID!) { destroyDroplet(id: $id, idempotencyKey: \"d-1\") { job { id } position } }";
     let vars = json!({ "id": droplet });
     let results = race(&app, vec![(destroy, vars.clone()), (destroy, vars)]).await;

@@ -5,7 +5,7 @@
 //! the projector catches up the same query answers. The projector is held back by locking its
 //! checkpoint table on Postgres (reads go on, its commits wait).
 
-use crate::helpers::{error_code, spawn_app_on, Backend, Storage};
+use crate::helpers::{assert_code, error_code, spawn_app_on, Backend, OpenTransaction, Storage};
 use serde_json::json;
 use std::time::Duration;
 use testkit::graphql::i64_at;
@@ -17,28 +17,13 @@ async fn a_lagging_read_model_answers_unavailable_after_the_timeout_then_catches
     let read =
         "query($p: Int) { clusters(minPosition: $p, filter: {name: \"late\"}) { nodes { name } } }";
 
-    let mut lock = <sqlx::PgConnection as sqlx::Connection>::connect(
-        app.storage.database_url.as_deref().unwrap(),
-    )
-    .await
-    .unwrap();
-    sqlx::Executor::execute(
-        &mut lock,
-        "BEGIN; LOCK TABLE projector_checkpoints IN EXCLUSIVE MODE",
-    )
-    .await
-    .unwrap();
-    let r = app
-        .gql(
-            "mutation { createCluster(input: {name: \"late\", region: \"nyc1\"}) { position projected } }",
-            json!({}),
-        )
-        .await;
+    let hold = OpenTransaction::hold_projector(app.storage.postgres_url()).await;
+    let r = app.try_create_cluster(None, "late", "nyc1").await;
     assert_eq!(r["data"]["createCluster"]["projected"], false, "{r}");
     let position = i64_at(&r, "/data/createCluster/position");
 
     let r = app.gql(read, json!({ "p": position })).await;
-    assert_eq!(error_code(&r).as_deref(), Some("UNAVAILABLE"), "{r}");
+    assert_code(&r, "UNAVAILABLE");
     let message = r["errors"][0]["message"].as_str().unwrap();
     assert!(
         message.contains(&format!("position {position}")) && message.contains("try again"),
@@ -48,11 +33,9 @@ async fn a_lagging_read_model_answers_unavailable_after_the_timeout_then_catches
 
     // Beyond the newest event: refused at once, whatever the projector does.
     let r = app.gql(read, json!({ "p": position + 1000 })).await;
-    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert_code(&r, "BAD_USER_INPUT");
 
-    sqlx::Executor::execute(&mut lock, "ROLLBACK")
-        .await
-        .unwrap();
+    hold.rollback().await;
     let r = testkit::wait::until(
         "the projector to catch up",
         Duration::from_secs(60),

@@ -1,13 +1,31 @@
 //! The walkthrough a new user does: cluster, droplet, live progress, audit log, history.
 
-use crate::helpers::{error_code, spawn_app, token, Backend};
+use crate::helpers::{
+    assert_code, spawn_app, token, Backend, TestApp, CANCEL_JOB, DELETE_CLUSTER, DESTROY_DROPLET,
+    RETRY_JOB,
+};
 use crate::on_both_backends;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 use testkit::graphql::string_at;
 
-const PROGRESS: &str =
-    "subscription($id: ID!) { jobProgress(jobId: $id) { id status progress stage message } }";
+/// The `jobProgress` updates of `job` (at most `max`) until the subscription ends.
+async fn progress(app: &TestApp, job: &str, max: usize) -> Vec<Value> {
+    let subscription =
+        "subscription($id: ID!) { jobProgress(jobId: $id) { id status progress stage message } }";
+    let updates = app
+        .subscribe(
+            subscription,
+            json!({ "id": job }),
+            max,
+            Duration::from_secs(30),
+        )
+        .await;
+    updates
+        .iter()
+        .map(|u| u["data"]["jobProgress"].clone())
+        .collect()
+}
 
 async fn demo_flow(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -41,18 +59,7 @@ async fn demo_flow(backend: Backend) {
     let created_at = payload["position"].as_i64().unwrap();
 
     // Live progress: the current state first, then every change, ending at COMPLETED.
-    let updates = app
-        .subscribe(
-            PROGRESS,
-            json!({ "id": job_id }),
-            500,
-            Duration::from_secs(30),
-        )
-        .await;
-    let jobs: Vec<_> = updates
-        .iter()
-        .map(|u| u["data"]["jobProgress"].clone())
-        .collect();
+    let jobs = progress(&app, &job_id, 500).await;
     // How many changes arrive live depends on how far the 1.2 s job got before the
     // subscription started; what must hold is: a snapshot first, then every change up to
     // COMPLETED, never backwards.
@@ -74,12 +81,8 @@ async fn demo_flow(backend: Backend) {
         "no update twice: {jobs:?}"
     );
     // Every stage was reported (the job's stored timeline, independent of timing).
-    let r = app
-        .gql(
-            "query($id: ID!) { job(id: $id) { timeline { stage } } }",
-            json!({ "id": job_id }),
-        )
-        .await;
+    let timeline = "query($id: ID!) { job(id: $id) { timeline { stage } } }";
+    let r = app.gql_id(timeline, &job_id).await;
     let timeline = r["data"]["job"]["timeline"]
         .as_array()
         .unwrap_or_else(|| panic!("{r}"));
@@ -94,12 +97,9 @@ async fn demo_flow(backend: Backend) {
         );
     }
 
-    let r = app
-        .gql(
-            "query($id: ID!) { droplet(id: $id) { status ip cluster { name dropletCount } jobs { totalCount edges { node { status timeline { stage } } } } } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
+    let details = "query($id: ID!) { droplet(id: $id) { status ip cluster { name dropletCount } \
+                   jobs { totalCount edges { node { status timeline { stage } } } } } }";
+    let r = app.gql_id(details, &droplet_id).await;
     let droplet = &r["data"]["droplet"];
     assert_eq!(droplet["status"], "RUNNING", "{r}");
     assert!(droplet["ip"].as_str().unwrap().starts_with("10."));
@@ -107,12 +107,9 @@ async fn demo_flow(backend: Backend) {
     assert_eq!(droplet["jobs"]["totalCount"], 1);
 
     // The audit log: what happened, in order, and who did it.
-    let r = app
-        .gql(
-            "query($id: ID!) { events(first: 100, filter: {aggregateId: $id}) { totalCount edges { node { position type actor sequence aggregateType recordedAt payload } } } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
+    let log = "query($id: ID!) { events(first: 100, filter: {aggregateId: $id}) { totalCount \
+               edges { node { position type actor sequence aggregateType recordedAt payload } } } }";
+    let r = app.gql_id(log, &droplet_id).await;
     let events: Vec<_> = r["data"]["events"]["edges"]
         .as_array()
         .unwrap()
@@ -146,57 +143,27 @@ async fn demo_flow(backend: Backend) {
     assert_eq!(r["data"]["then"]["state"]["status"], "PROVISIONING", "{r}");
     assert_eq!(r["data"]["then"]["events"].as_array().unwrap().len(), 1);
     assert_eq!(r["data"]["now"]["state"]["status"], "RUNNING");
-    let r = app
-        .gql(
-            "query($id: ID!) { history(aggregateType: Droplet, aggregateId: $id, asOf: {time: \"2000-01-01T00:00:00Z\"}) { exists state } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
+    let before_time = "query($id: ID!) { history(aggregateType: Droplet, aggregateId: $id, \
+                       asOf: {time: \"2000-01-01T00:00:00Z\"}) { exists state } }";
+    let r = app.gql_id(before_time, &droplet_id).await;
     assert_eq!(r["data"]["history"]["exists"], false, "{r}");
 
     // A finished job's subscription yields its final state and ends.
-    let again = app
-        .subscribe(
-            PROGRESS,
-            json!({ "id": job_id }),
-            10,
-            Duration::from_secs(10),
-        )
-        .await;
-    assert_eq!(again.len(), 1);
-    assert_eq!(again[0]["data"]["jobProgress"]["status"], "COMPLETED");
+    let again = progress(&app, &job_id, 10).await;
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert_eq!(again[0]["status"], "COMPLETED");
 
     // Destroy it; the cluster can then be deleted.
-    let r = app
-        .gql(
-            "mutation($id: ID!) { deleteCluster(id: $id) { position } }",
-            json!({ "id": cluster_id }),
-        )
-        .await;
-    assert_eq!(
-        error_code(&r).as_deref(),
-        Some("FAILED_PRECONDITION"),
-        "{r}"
+    assert_code(
+        &app.gql_id(DELETE_CLUSTER, &cluster_id).await,
+        "FAILED_PRECONDITION",
     );
-    let r = app
-        .gql(
-            "mutation($id: ID!) { destroyDroplet(id: $id) { droplet { status } job { id type } } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
-    assert_eq!(
-        r["data"]["destroyDroplet"]["droplet"]["status"], "DESTROYING",
-        "{r}"
-    );
-    let destroy_job = string_at(&r, "/data/destroyDroplet/job/id");
-    app.wait_for_job(&destroy_job, "COMPLETED", Duration::from_secs(30))
-        .await;
-    let r = app
-        .gql(
-            "mutation($id: ID!) { deleteCluster(id: $id) { cluster { status } } }",
-            json!({ "id": cluster_id }),
-        )
-        .await;
+    let r = app.gql_id(DESTROY_DROPLET, &droplet_id).await;
+    let destroyed = &r["data"]["destroyDroplet"];
+    assert_eq!(destroyed["droplet"]["status"], "DESTROYING", "{r}");
+    assert_eq!(destroyed["job"]["type"], "DESTROY", "{r}");
+    app.completed(&string_at(destroyed, "/job/id")).await;
+    let r = app.gql_id(DELETE_CLUSTER, &cluster_id).await;
     assert_eq!(
         r["data"]["deleteCluster"]["cluster"]["status"], "DELETED",
         "{r}"
@@ -217,27 +184,10 @@ async fn failures_retry_then_fail_and_can_be_retried(backend: Backend) {
         .await;
     assert_eq!(job["attempts"], 3, "{job}");
     assert!(job["error"].as_str().unwrap().contains("failed to boot"));
-    let r = app
-        .gql(
-            "query($id: ID!) { droplet(id: $id) { status } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
-    assert_eq!(r["data"]["droplet"]["status"], "FAILED");
-    let r = app
-        .gql(
-            "mutation($id: ID!) { retryJob(id: $id) { job { status attempts } } }",
-            json!({ "id": job_id }),
-        )
-        .await;
+    assert_eq!(app.droplet(&droplet_id).await["status"], "FAILED");
+    let r = app.gql_id(RETRY_JOB, &job_id).await;
     assert_eq!(r["data"]["retryJob"]["job"]["status"], "QUEUED", "{r}");
-    let r = app
-        .gql(
-            "query($id: ID!) { droplet(id: $id) { status } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
-    assert_eq!(r["data"]["droplet"]["status"], "PROVISIONING");
+    assert_eq!(app.droplet(&droplet_id).await["status"], "PROVISIONING");
     app.wait_for_job(&job_id, "FAILED", Duration::from_secs(60))
         .await;
     app.stop().await;
@@ -248,34 +198,17 @@ async fn cancelling_a_job_fails_the_droplet(backend: Backend) {
     let app = spawn_app(backend).await;
     let (droplet_id, job_id) = app.create_droplet("cancel-me", "debian-12-x64").await;
     let r = app
-        .gql_as(
-            Some(&token("bob")),
-            "mutation($id: ID!) { cancelJob(id: $id) { job { status message } } }",
-            json!({ "id": job_id }),
-        )
+        .gql_as(Some(&token("bob")), CANCEL_JOB, json!({ "id": job_id }))
         .await;
     assert_eq!(r["data"]["cancelJob"]["job"]["status"], "CANCELLED", "{r}");
     assert!(r["data"]["cancelJob"]["job"]["message"]
         .as_str()
         .unwrap()
         .contains("bob"));
-    let r = app
-        .gql(
-            "query($id: ID!) { droplet(id: $id) { status } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
-    assert_eq!(r["data"]["droplet"]["status"], "FAILED", "{r}");
-    let r = app
-        .gql(
-            "mutation($id: ID!) { cancelJob(id: $id) { position } }",
-            json!({ "id": job_id }),
-        )
-        .await;
-    assert_eq!(
-        error_code(&r).as_deref(),
-        Some("FAILED_PRECONDITION"),
-        "{r}"
+    assert_eq!(app.droplet(&droplet_id).await["status"], "FAILED");
+    assert_code(
+        &app.gql_id(CANCEL_JOB, &job_id).await,
+        "FAILED_PRECONDITION",
     );
     app.stop().await;
 }
@@ -284,34 +217,17 @@ on_both_backends!(cancelling_a_job_fails_the_droplet);
 async fn power_and_resize_run_as_jobs(backend: Backend) {
     let app = spawn_app(backend).await;
     let (droplet_id, job_id) = app.create_droplet("ops-1", "debian-12-x64").await;
-    app.wait_for_job(&job_id, "COMPLETED", Duration::from_secs(30))
-        .await;
-    let r = app
-        .gql(
-            "mutation($id: ID!) { powerDroplet(id: $id, on: false) { job { id } } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
-    let power = string_at(&r, "/data/powerDroplet/job/id");
-    app.wait_for_job(&power, "COMPLETED", Duration::from_secs(30))
-        .await;
-    let r = app
-        .gql(
-            "mutation($id: ID!) { resizeDroplet(id: $id, size: \"s-4vcpu-8gb\") { job { id } } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
-    let resize = string_at(&r, "/data/resizeDroplet/job/id");
-    app.wait_for_job(&resize, "COMPLETED", Duration::from_secs(30))
-        .await;
-    let r = app
-        .gql(
-            "query($id: ID!) { droplet(id: $id) { status size } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
-    assert_eq!(r["data"]["droplet"]["status"], "STOPPED", "{r}");
-    assert_eq!(r["data"]["droplet"]["size"], "s-4vcpu-8gb");
+    app.completed(&job_id).await;
+    app.power_off(&droplet_id).await;
+    app.run_job(
+        "resizeDroplet",
+        "mutation($id: ID!) { resizeDroplet(id: $id, size: \"s-4vcpu-8gb\") { job { id } } }",
+        json!({ "id": droplet_id }),
+    )
+    .await;
+    let droplet = app.droplet(&droplet_id).await;
+    assert_eq!(droplet["status"], "STOPPED", "{droplet}");
+    assert_eq!(droplet["size"], "s-4vcpu-8gb", "{droplet}");
     app.stop().await;
 }
 on_both_backends!(power_and_resize_run_as_jobs);
@@ -319,16 +235,7 @@ on_both_backends!(power_and_resize_run_as_jobs);
 async fn audit_tail_subscription_resumes_from_a_cursor(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_cluster("one", "nyc1").await;
-    let r = app
-        .gql(
-            "{ events(first: 1) { edges { cursor node { type } } } }",
-            json!({}),
-        )
-        .await;
-    let cursor = r["data"]["events"]["edges"][0]["cursor"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let cursor = app.first_event_cursor().await;
     app.create_cluster("two", "nyc1").await;
     app.create_cluster("three", "nyc1").await;
     let got = app
@@ -362,8 +269,7 @@ async fn a_full_queue_leaves_jobs_queued_until_a_runner_is_free(backend: Backend
     let created =
         futures::future::join_all(names.iter().map(|name| app.create_droplet_job(name))).await;
     for job in &created {
-        app.wait_for_job(job, "COMPLETED", Duration::from_secs(60))
-            .await;
+        app.completed(job).await;
     }
     let log = app.store_log().await;
     let mut running: Vec<&str> = Vec::new();

@@ -4,24 +4,14 @@
 use crate::helpers::{spawn_app, token, Backend, Storage};
 use crate::on_both_backends;
 use serde_json::{json, Value};
-use std::process::Command;
-use std::time::Duration;
 
+/// `clustergenie events <args>`, one JSON value per line.
 fn events(storage: &Storage, args: &[&str]) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
-        .arg("events")
-        .args(args)
-        .envs(storage.env())
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("clustergenie events runs");
-    assert!(
-        out.status.success(),
-        "events {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("UTF-8 output")
+    let args: Vec<&str> = std::iter::once("events")
+        .chain(args.iter().copied())
+        .collect();
+    storage
+        .run_cli(&args)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
         .collect()
@@ -30,16 +20,11 @@ fn events(storage: &Storage, args: &[&str]) -> Vec<Value> {
 async fn the_events_command_prints_the_log_in_order_and_filters_it(backend: Backend) {
     let app = spawn_app(backend).await;
     let r = app
-        .gql_as(
-            Some(&token("alice")),
-            "mutation { createCluster(input: {name: \"printed\", region: \"nyc1\"}) { cluster { id } } }",
-            json!({}),
-        )
+        .try_create_cluster(Some(&token("alice")), "printed", "nyc1")
         .await;
     let cluster = testkit::graphql::string_at(&r, "/data/createCluster/cluster/id");
     let (droplet, job) = app.create_droplet("printed-1", "debian-12-x64").await;
-    app.wait_for_job(&job, "COMPLETED", Duration::from_secs(60))
-        .await;
+    app.completed(&job).await;
     let stored = app.event_count().await;
     let storage = app.stop().await;
 

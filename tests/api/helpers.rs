@@ -1,10 +1,14 @@
 //! Shared test harness: `spawn_app` starts the real application on port 0 with its own
-//! database (a fresh SQLite directory, or a fresh Postgres database), and a GraphQL client.
+//! database (a fresh SQLite directory, or a fresh Postgres database), and a GraphQL client;
+//! the operations tests repeat (create, delete, destroy, cancel, wait for a job, run a
+//! `clustergenie` command on a test's storage, hold the projector back on Postgres) exist
+//! here once.
 
 use clustergenie::configuration::Settings;
 use clustergenie::startup::Application;
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 use testkit::graphql::GraphqlClient;
@@ -14,6 +18,62 @@ use tokio_util::sync::CancellationToken;
 
 pub use testkit::graphql::error_code;
 pub use testkit::subscription::{send as ws_send, WsClient};
+
+/// `deleteCluster` by id.
+pub const DELETE_CLUSTER: &str =
+    "mutation($id: ID!) { deleteCluster(id: $id) { cluster { status } position } }";
+/// `destroyDroplet` by id.
+pub const DESTROY_DROPLET: &str = "mutation($id: ID!) { destroyDroplet(id: $id) \
+    { droplet { status } job { id type } position projected } }";
+/// `cancelJob` by id.
+pub const CANCEL_JOB: &str =
+    "mutation($id: ID!) { cancelJob(id: $id) { job { status message } position } }";
+/// `retryJob` by id.
+pub const RETRY_JOB: &str = "mutation($id: ID!) { retryJob(id: $id) { job { status attempts } } }";
+/// A droplet's read model by id.
+pub const DROPLET: &str = "query($id: ID!) { droplet(id: $id) { id name status size ip } }";
+/// `history` of a cluster by id.
+pub const CLUSTER_HISTORY: &str =
+    "query($id: ID!) { history(aggregateType: Cluster, aggregateId: $id) { exists version } }";
+
+/// Asserts that `response` is an error with `code` (showing the response when it is not).
+#[track_caller]
+pub fn assert_code(response: &Value, code: &str) {
+    assert_eq!(error_code(response).as_deref(), Some(code), "{response}");
+}
+
+/// An open Postgres transaction that holds something back until it is rolled back (or the
+/// test ends): a table lock that makes the projector's or the appends' commits wait, or just
+/// an open transaction id below which the projector does not read.
+pub struct OpenTransaction {
+    conn: sqlx::PgConnection,
+}
+
+impl OpenTransaction {
+    /// Connects to `url` and runs `BEGIN; <sql>` there.
+    pub async fn begin(url: &str, sql: &str) -> Self {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+            .await
+            .expect("a second connection to the test database");
+        sqlx::Executor::execute(&mut conn, format!("BEGIN; {sql}").as_str())
+            .await
+            .unwrap_or_else(|e| panic!("BEGIN; {sql}: {e}"));
+        Self { conn }
+    }
+
+    /// Holds the projector back: its checkpoint table locked, so its commits wait while
+    /// reads of the read models go on.
+    pub async fn hold_projector(url: &str) -> Self {
+        Self::begin(url, "LOCK TABLE projector_checkpoints IN EXCLUSIVE MODE").await
+    }
+
+    /// Lets go: rolls the transaction back.
+    pub async fn rollback(mut self) {
+        sqlx::Executor::execute(&mut self.conn, "ROLLBACK")
+            .await
+            .expect("ROLLBACK");
+    }
+}
 
 /// The shared secret tests sign bearer tokens with.
 pub const AUTH_SECRET: &str = "test-secret-for-clustergenie-tests";
@@ -77,6 +137,26 @@ impl Storage {
         env
     }
 
+    /// A `clustergenie <args>` command on this storage (quiet logs), not started yet.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clustergenie"));
+        command.args(args).envs(self.env()).env("RUST_LOG", "warn");
+        command
+    }
+
+    /// Runs `clustergenie <args>` on this storage to completion and returns its stdout; the
+    /// test fails when it exits unsuccessfully.
+    pub fn run_cli(&self, args: &[&str]) -> String {
+        testkit::cli::stdout_of(&mut self.command(args))
+    }
+
+    /// The Postgres URL; the test fails on SQLite storage.
+    pub fn postgres_url(&self) -> &str {
+        self.database_url
+            .as_deref()
+            .expect("this test runs on Postgres")
+    }
+
     /// Opens the database directly (for counting events and dumping read models).
     pub async fn db(&self) -> command::Db {
         match &self.database_url {
@@ -124,15 +204,19 @@ pub async fn spawn_app_on(storage: Storage, adjust: impl FnOnce(&mut Settings)) 
     }
 }
 
-/// A signed bearer token for `user`.
+/// A signed bearer token for `user`, valid for an hour.
 pub fn token(user: &str) -> String {
-    let claims = json!({ "sub": user, "exp": chrono::Utc::now().timestamp() + 3600 });
+    token_with(json!({ "sub": user, "exp": chrono::Utc::now().timestamp() + 3600 }))
+}
+
+/// A signed token with exactly these claims.
+pub fn token_with(claims: Value) -> String {
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,
         &jsonwebtoken::EncodingKey::from_secret(AUTH_SECRET.as_bytes()),
     )
-    .unwrap()
+    .expect("a token")
 }
 
 impl TestApp {
@@ -151,6 +235,27 @@ impl TestApp {
     /// Posts a GraphQL request with an optional bearer token.
     pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         self.graphql.post_as(token, query, variables).await
+    }
+
+    /// Posts a request whose only variable is `$id`.
+    pub async fn gql_id(&self, query: &str, id: &str) -> Value {
+        self.gql(query, json!({ "id": id })).await
+    }
+
+    /// GETs `path` (e.g. `/health`); the test fails when no answer arrives.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// `/health`: its status and JSON body.
+    pub async fn health(&self) -> (u16, Value) {
+        let resp = self.get("/health").await;
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("/health answers JSON"))
     }
 
     /// Posts a raw body; returns the HTTP status and the JSON body (null if not JSON).
@@ -206,17 +311,29 @@ impl TestApp {
             .unwrap_or_else(|| panic!("{r}"))
     }
 
+    /// Sends `createCluster` (with a bearer token if given) and returns the whole answer,
+    /// errors included.
+    pub async fn try_create_cluster(&self, token: Option<&str>, name: &str, region: &str) -> Value {
+        self.gql_as(
+            token,
+            "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } position projected } }",
+            json!({ "i": { "name": name, "region": region } }),
+        )
+        .await
+    }
+
+    /// The cursor of the oldest event in the log; the test fails when the log is empty.
+    pub async fn first_event_cursor(&self) -> String {
+        let r = self
+            .gql("{ events(first: 1) { edges { cursor } } }", json!({}))
+            .await;
+        testkit::graphql::string_at(&r, "/data/events/edges/0/cursor")
+    }
+
     /// Creates a cluster and returns the position of its event.
     pub async fn create_cluster_position(&self, name: &str) -> i64 {
-        let r = self
-            .gql(
-                "mutation($i: CreateClusterInput!) { createCluster(input: $i) { position } }",
-                json!({ "i": { "name": name, "region": "nyc1" } }),
-            )
-            .await;
-        r["data"]["createCluster"]["position"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("{r}"))
+        let r = self.try_create_cluster(None, name, "nyc1").await;
+        testkit::graphql::i64_at(&r, "/data/createCluster/position")
     }
 
     /// Opens a graphql-transport-ws connection (no `connection_init` sent yet) with extra
@@ -226,6 +343,13 @@ impl TestApp {
         headers: &[(&str, &str)],
     ) -> Result<WsClient, tokio_tungstenite::tungstenite::Error> {
         testkit::subscription::connect(self.port, headers).await
+    }
+
+    /// A graphql-transport-ws connection, initialised and acknowledged.
+    pub async fn ws_initialised(&self) -> WsClient {
+        let mut ws = self.ws_connect(&[]).await.expect("websocket connects");
+        ws_init(&mut ws).await;
+        ws
     }
 
     /// The global position of the store's newest event.
@@ -260,18 +384,16 @@ impl TestApp {
         n
     }
 
+    /// Asserts that the store holds `before` events still: nothing was appended since.
+    pub async fn assert_nothing_appended(&self, before: i64) {
+        let now = self.event_count().await;
+        assert_eq!(now, before, "{} events appended", now - before);
+    }
+
     /// Creates a cluster and returns its id.
     pub async fn create_cluster(&self, name: &str, region: &str) -> String {
-        let r = self
-            .gql(
-                "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } position } }",
-                json!({ "i": { "name": name, "region": region } }),
-            )
-            .await;
-        r["data"]["createCluster"]["cluster"]["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{r}"))
-            .to_string()
+        let r = self.try_create_cluster(None, name, region).await;
+        testkit::graphql::string_at(&r, "/data/createCluster/cluster/id")
     }
 
     /// Creates a droplet; returns (droplet id, job id).
@@ -282,13 +404,9 @@ impl TestApp {
                 json!({ "i": { "name": name, "region": "nyc1", "size": "s-1vcpu-1gb", "image": image } }),
             )
             .await;
-        let p = &r["data"]["createDroplet"];
         (
-            p["droplet"]["id"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{r}"))
-                .to_string(),
-            p["job"]["id"].as_str().unwrap().to_string(),
+            testkit::graphql::string_at(&r, "/data/createDroplet/droplet/id"),
+            testkit::graphql::string_at(&r, "/data/createDroplet/job/id"),
         )
     }
 
@@ -313,6 +431,38 @@ impl TestApp {
                 Err(r.to_string())
             }
         })
+        .await
+    }
+
+    /// A droplet's read model (`id name status size ip`); the test fails when there is none.
+    pub async fn droplet(&self, id: &str) -> Value {
+        let r = self.gql_id(DROPLET, id).await;
+        assert!(r["data"]["droplet"].is_object(), "no droplet {id}: {r}");
+        r["data"]["droplet"].clone()
+    }
+
+    /// Waits (up to a minute) for the job to complete; returns it.
+    pub async fn completed(&self, job_id: &str) -> Value {
+        self.wait_for_job(job_id, "COMPLETED", Duration::from_secs(60))
+            .await
+    }
+
+    /// Sends a droplet mutation that starts a job (`powerDroplet`, `resizeDroplet`, …) and
+    /// waits for that job to complete; returns the job's id.
+    pub async fn run_job(&self, field: &str, mutation: &str, variables: Value) -> String {
+        let r = self.gql(mutation, variables).await;
+        let job = testkit::graphql::string_at(&r, &format!("/data/{field}/job/id"));
+        self.completed(&job).await;
+        job
+    }
+
+    /// Powers a droplet off and waits for the job; returns the job's id.
+    pub async fn power_off(&self, droplet: &str) -> String {
+        self.run_job(
+            "powerDroplet",
+            "mutation($id: ID!) { powerDroplet(id: $id, on: false) { job { id } } }",
+            json!({ "id": droplet }),
+        )
         .await
     }
 
@@ -341,6 +491,29 @@ pub async fn ws_next(
     ws: &mut WsClient,
 ) -> Result<Value, Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>> {
     testkit::subscription::next_message(ws, Duration::from_secs(60)).await
+}
+
+/// Sends `connection_init` and checks that the server acknowledges it.
+pub async fn ws_init(ws: &mut WsClient) {
+    ws_send(ws, json!({ "type": "connection_init" })).await;
+    let ack = ws_next(ws)
+        .await
+        .unwrap_or_else(|close| panic!("closed before connection_ack: {close:?}"));
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+}
+
+/// Starts operation `id` with `query` and returns the server's next message (its answer).
+pub async fn ws_operation(ws: &mut WsClient, id: &str, query: &str) -> Value {
+    ws_send(
+        ws,
+        json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
+    )
+    .await;
+    let answer = ws_next(ws)
+        .await
+        .unwrap_or_else(|close| panic!("closed instead of answering {id}: {close:?}"));
+    assert_eq!(answer["id"], id, "{answer}");
+    answer
 }
 
 /// Runs an async test body against both backends, as two tests.

@@ -1,16 +1,14 @@
 //! One state machine per aggregate, seen from a client: the read model and `history` agree
 //! on a droplet's status through every path, including an abandoned destroy.
 
-use crate::helpers::{spawn_app_on, Backend, Storage};
+use crate::helpers::{
+    spawn_app_on, Backend, OpenTransaction, Storage, CANCEL_JOB, DESTROY_DROPLET,
+};
 use crate::on_both_backends;
 use serde_json::json;
 use std::time::Duration;
-use testkit::graphql::string_at;
+use testkit::graphql::{i64_at, string_at};
 
-const POWER: &str = "mutation($id: ID!) { powerDroplet(id: $id, on: false) { job { id } } }";
-const DESTROY: &str =
-    "mutation($id: ID!) { destroyDroplet(id: $id) { droplet { status } job { id } } }";
-const CANCEL: &str = "mutation($id: ID!) { cancelJob(id: $id) { job { status } position } }";
 const READ: &str = "query($id: ID!, $p: Int) { droplet(id: $id, minPosition: $p) { status } \
                     history(aggregateType: Droplet, aggregateId: $id) { state } }";
 
@@ -24,12 +22,8 @@ async fn an_abandoned_destroy_restores_stopped(backend: Backend) {
     let (droplet, provision) = app
         .create_droplet("stopped-then-kept", "debian-12-x64")
         .await;
-    app.wait_for_job(&provision, "COMPLETED", Duration::from_secs(30))
-        .await;
-    let r = app.gql(POWER, json!({ "id": droplet })).await;
-    let power = string_at(&r, "/data/powerDroplet/job/id");
-    app.wait_for_job(&power, "COMPLETED", Duration::from_secs(30))
-        .await;
+    app.completed(&provision).await;
+    app.power_off(&droplet).await;
     let storage = app.stop().await;
 
     // Jobs now take ten minutes, so the destroy job is still QUEUED or RUNNING when cancelled.
@@ -38,17 +32,20 @@ async fn an_abandoned_destroy_restores_stopped(backend: Backend) {
         s.consistency_timeout_seconds = 30.0;
     })
     .await;
-    let r = app.gql(DESTROY, json!({ "id": droplet })).await;
-    if r["data"]["destroyDroplet"]["projected"] == true {
+    let r = app.gql_id(DESTROY_DROPLET, &droplet).await;
+    if r["data"]["destroyDroplet"]["projected"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("{r}"))
+    {
         assert_eq!(
             r["data"]["destroyDroplet"]["droplet"]["status"], "DESTROYING",
             "{r}"
         );
     }
     let destroy = string_at(&r, "/data/destroyDroplet/job/id");
-    let r = app.gql(CANCEL, json!({ "id": destroy })).await;
+    let r = app.gql_id(CANCEL_JOB, &destroy).await;
     assert_eq!(r["data"]["cancelJob"]["job"]["status"], "CANCELLED", "{r}");
-    let position = r["data"]["cancelJob"]["position"].as_i64().unwrap();
+    let position = i64_at(&r, "/data/cancelJob/position");
 
     let r = app.gql(READ, json!({ "id": droplet, "p": position })).await;
     assert_eq!(r["data"]["history"]["state"]["status"], "STOPPED", "{r}");
@@ -64,59 +61,35 @@ on_both_backends!(an_abandoned_destroy_restores_stopped);
 async fn a_lagging_read_model_is_reported_in_the_payload() {
     let storage = Storage::fresh(Backend::Postgres).await;
     let app = spawn_app_on(storage, |_| {}).await;
-    let create = "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } position projected } }";
-    let r = app
-        .gql(
-            create,
-            json!({ "i": { "name": "current", "region": "nyc1" } }),
-        )
-        .await;
+    let r = app.try_create_cluster(None, "current", "nyc1").await;
     assert_eq!(r["data"]["createCluster"]["projected"], true, "{r}");
     assert!(
         r["data"]["createCluster"]["cluster"]["id"].is_string(),
         "{r}"
     );
 
-    let url = app.storage.database_url.clone().unwrap();
-    let mut lock = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
-    sqlx::Executor::execute(
-        &mut lock,
-        "BEGIN; LOCK TABLE projector_checkpoints IN EXCLUSIVE MODE",
-    )
-    .await
-    .unwrap();
-    let r = app
-        .gql(
-            create,
-            json!({ "i": { "name": "lagging", "region": "nyc1" } }),
-        )
-        .await;
+    let hold = OpenTransaction::hold_projector(app.storage.postgres_url()).await;
+    let r = app.try_create_cluster(None, "lagging", "nyc1").await;
     let payload = &r["data"]["createCluster"];
     assert_eq!(payload["projected"], false, "{r}");
     assert!(payload["cluster"].is_null(), "{r}");
-    let position = payload["position"].as_i64().unwrap();
-    sqlx::Executor::execute(&mut lock, "ROLLBACK")
-        .await
-        .unwrap();
+    let position = i64_at(payload, "/position");
+    hold.rollback().await;
 
     // The projector catches up once the lock is gone; `minPosition` waits for it.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let r = app
-            .gql(
-                "query($p: Int) { clusters(minPosition: $p, filter: {name: \"lagging\"}) { nodes { name } } }",
-                json!({ "p": position }),
-            )
-            .await;
-        if r["data"]["clusters"]["nodes"][0]["name"] == "lagging" {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "never projected: {r}"
-        );
-    }
+    let read = "query($p: Int) { clusters(minPosition: $p, filter: {name: \"lagging\"}) { nodes { name } } }";
+    testkit::wait::until(
+        "the lagging cluster to be projected",
+        Duration::from_secs(60),
+        || async {
+            let r = app.gql(read, json!({ "p": position })).await;
+            if r["data"]["clusters"]["nodes"][0]["name"] == "lagging" {
+                Ok(())
+            } else {
+                Err(r.to_string())
+            }
+        },
+    )
+    .await;
     app.stop().await;
 }

@@ -1,7 +1,7 @@
 //! Hostile documents: refused with BAD_USER_INPUT before they cost anything, while the
 //! server keeps answering; the standard introspection query is answered in full.
 
-use crate::helpers::{error_code, spawn_app, Backend};
+use crate::helpers::{assert_code, spawn_app, Backend, OpenTransaction};
 use serde_json::{json, Value};
 
 /// The fragment bomb: 2^25 leaves from ~1 KB.
@@ -43,19 +43,10 @@ async fn hostile_documents_are_refused_while_health_answers() {
         let app = &app;
         async move { app.gql(&q, json!({})).await }
     }));
-    let health = async {
-        let r = app
-            .client
-            .get(format!("{}/health", app.address))
-            .send()
-            .await
-            .unwrap();
-        r.status().as_u16()
-    };
-    let (answers, health) = tokio::join!(attacks, health);
-    assert_eq!(health, 200);
+    let (answers, (health, body)) = tokio::join!(attacks, app.health());
+    assert_eq!(health, 200, "{body}");
     for (i, r) in answers.iter().enumerate() {
-        assert_eq!(error_code(r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+        assert_code(r, "BAD_USER_INPUT");
         assert!(r["data"].is_null(), "{r}");
         let expected = if i % 2 == 0 {
             "once its fragments are expanded"
@@ -85,9 +76,9 @@ async fn more_than_ten_mutations_are_refused_and_append_nothing() {
     };
     let before = app.event_count().await;
     let r = app.gql(&creates(11, "eleven"), json!({})).await;
-    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert_code(&r, "BAD_USER_INPUT");
     assert!(message(&r).contains("11 mutations"), "{r}");
-    assert_eq!(app.event_count().await, before);
+    app.assert_nothing_appended(before).await;
 
     let r = app.gql(&creates(10, "ten"), json!({})).await;
     assert!(r["errors"].is_null(), "{r}");
@@ -101,11 +92,7 @@ async fn errors_do_not_multiply_with_the_input() {
     let q = format!("{{ catalog {directives} {{ regions {{ slug }} }} }}");
     let (status, body) = app.post_raw(&json!({ "query": q }).to_string()).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        error_code(&body).as_deref(),
-        Some("BAD_USER_INPUT"),
-        "{body}"
-    );
+    assert_code(&body, "BAD_USER_INPUT");
     assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{body}");
     assert!(body.to_string().len() < 1_000, "{body}");
 
@@ -122,11 +109,7 @@ async fn errors_do_not_multiply_with_the_input() {
         "4 more errors like the above were left out"
     );
     assert!(body.to_string().len() < 1_000, "{body}");
-    assert_eq!(
-        error_code(&body).as_deref(),
-        Some("BAD_USER_INPUT"),
-        "{body}"
-    );
+    assert_code(&body, "BAD_USER_INPUT");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,7 +123,7 @@ async fn standard_introspection_is_answered_and_abusive_introspection_is_not() {
     let abusive =
         "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
     let r = app.gql(abusive, json!({})).await;
-    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert_code(&r, "BAD_USER_INPUT");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,7 +137,7 @@ async fn a_position_beyond_the_log_is_refused_at_once() {
             json!({}),
         )
         .await;
-    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert_code(&r, "BAD_USER_INPUT");
     assert!(message(&r).contains("beyond the newest event"), "{r}");
     let r = app
         .gql("{ clusters(minPosition: 1) { totalCount } }", json!({}))
@@ -168,7 +151,7 @@ async fn an_answer_larger_than_the_limit_is_refused() {
     let app = crate::helpers::spawn_app_on(storage, |s| s.max_response_bytes = 1024).await;
     let all = "{ catalog { regions { slug name } sizes { slug vcpus memoryMb diskGb priceMonthly } images { slug name distribution } } }";
     let r = app.gql(all, json!({})).await;
-    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert_code(&r, "BAD_USER_INPUT");
     assert!(message(&r).contains("more than the limit of 1024"), "{r}");
     let r = app.gql("{ catalog { regions { slug } } }", json!({})).await;
     assert!(r["errors"].is_null(), "{r}");
@@ -187,21 +170,10 @@ async fn waits_for_read_your_writes_are_bounded_in_number() {
         s.consistency_timeout_seconds = 3.0;
     })
     .await;
-    let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
-    sqlx::Executor::execute(&mut holder, "BEGIN").await.unwrap();
-    sqlx::Executor::execute(&mut holder, "SELECT pg_current_xact_id()")
-        .await
-        .unwrap();
+    // An open transaction with an id: the projector reads only below it.
+    let holder = OpenTransaction::begin(&url, "SELECT pg_current_xact_id()").await;
     // Appended, but not projected while the transaction above is open.
-    let r = app
-        .gql(
-            "mutation { createCluster(input: {name: \"held\", region: \"fra1\"}) { position } }",
-            json!({}),
-        )
-        .await;
-    let position = r["data"]["createCluster"]["position"].as_i64().unwrap();
+    let position = app.create_cluster_position("held").await;
     let read = "query($p: Int) { clusters(minPosition: $p) { totalCount } }";
     let (a, b) = tokio::join!(
         app.gql(read, json!({ "p": position })),
@@ -213,11 +185,9 @@ async fn waits_for_read_your_writes_are_bounded_in_number() {
         .count();
     assert_eq!(refused, 1, "{a} {b}");
     for r in [&a, &b] {
-        assert_eq!(error_code(r).as_deref(), Some("UNAVAILABLE"), "{r}");
+        assert_code(r, "UNAVAILABLE");
     }
-    sqlx::Executor::execute(&mut holder, "ROLLBACK")
-        .await
-        .unwrap();
+    holder.rollback().await;
     let r = app.gql(read, json!({ "p": position })).await;
     assert_eq!(r["data"]["clusters"]["totalCount"], 1, "{r}");
 }

@@ -1,7 +1,7 @@
 //! Migration 0004 seeds `read_model_counts` from the rows already there: a database that had
 //! read models before the counts existed gets the same counts the projector keeps.
 
-use crate::helpers::{spawn_app, spawn_app_on, Backend, Storage};
+use crate::helpers::{spawn_app, spawn_app_on, Backend, Storage, DELETE_CLUSTER};
 use crate::on_both_backends;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -49,27 +49,20 @@ async fn undo_migration_0004(storage: &Storage) {
 
 async fn counts_are_seeded_from_rows_written_before_them(backend: Backend) {
     let app = spawn_app(backend).await;
-    for name in ["kept-1", "kept-2", "gone"] {
+    for name in ["kept-1", "kept-2"] {
         app.create_cluster(name, "nyc1").await;
     }
-    let gone = app
-        .gql(
-            "{ clusters(filter: {name: \"gone\"}) { nodes { id } } }",
-            json!({}),
-        )
-        .await;
-    let gone = testkit::graphql::string_at(&gone, "/data/clusters/nodes/0/id");
-    app.gql(
-        "mutation($id: ID!) { deleteCluster(id: $id) { position } }",
-        json!({ "id": gone }),
-    )
-    .await;
+    let gone = app.create_cluster("gone", "nyc1").await;
+    let r = app.gql_id(DELETE_CLUSTER, &gone).await;
+    assert_eq!(
+        r["data"]["deleteCluster"]["cluster"]["status"], "DELETED",
+        "{r}"
+    );
     let (_, ok) = app.create_droplet("counted-1", "debian-12-x64").await;
     let (_, bad) = app
         .create_droplet("counted-2", schema::catalog::ALWAYS_FAILING_IMAGE)
         .await;
-    app.wait_for_job(&ok, "COMPLETED", Duration::from_secs(60))
-        .await;
+    app.completed(&ok).await;
     app.wait_for_job(&bad, "FAILED", Duration::from_secs(90))
         .await;
     let r = app

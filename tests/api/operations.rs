@@ -1,34 +1,19 @@
 //! Operations: health, metrics, the checked-in SDL, configuration errors, the playground.
 
 use crate::helpers::{spawn_app, Backend};
-use serde_json::{json, Value};
 use std::process::Command;
-use testkit::storage::postgres_base;
+use testkit::storage::{postgres_base, TempDir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_metrics_and_playground_answer() {
     let app = spawn_app(Backend::Sqlite).await;
     app.create_cluster("observed", "nyc1").await;
-    let resp = app
-        .client
-        .get(format!("{}/health", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    let body: Value = resp.json().await.unwrap();
+    let (status, body) = app.health().await;
+    assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "ok");
     assert_eq!(body["checks"]["database"]["status"], "up");
 
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.get("/metrics").await.text().await.unwrap();
     for name in [
         "clustergenie_commands_total",
         "clustergenie_event_append_seconds",
@@ -58,8 +43,13 @@ async fn health_metrics_and_playground_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_reports_503_when_the_database_is_gone() {
     let app = spawn_app(Backend::Postgres).await;
-    let url = app.storage.database_url.clone().unwrap();
-    let name = url.rsplit('/').next().unwrap().to_string();
+    let name = app
+        .storage
+        .postgres_url()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     let mut admin =
         <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{}/postgres", postgres_base()))
             .await
@@ -70,22 +60,11 @@ async fn health_reports_503_when_the_database_is_gone() {
     )
     .await
     .unwrap();
-    let resp = app
-        .client
-        .get(format!("{}/health", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 503);
-    let body: Value = resp.json().await.unwrap();
+    let (status, body) = app.health().await;
+    assert_eq!(status, 503, "{body}");
     assert_eq!(body["checks"]["database"]["status"], "down");
     // Commands now fail with a code, not a panic.
-    let r = app
-        .gql(
-            "mutation { createCluster(input: {name: \"late\", region: \"nyc1\"}) { position } }",
-            json!({}),
-        )
-        .await;
+    let r = app.try_create_cluster(None, "late", "nyc1").await;
     let code = crate::helpers::error_code(&r);
     assert!(
         matches!(code.as_deref(), Some("UNAVAILABLE" | "INTERNAL")),
@@ -106,6 +85,7 @@ fn checked_in_sdl_matches_the_code() {
 
 #[test]
 fn a_bad_configuration_value_stops_start_up_with_one_line() {
+    let data_dir = TempDir::new("cg-bad-config");
     for (var, value) in [
         ("CLUSTERGENIE_WORKER_COUNT", "lots"),
         ("CLUSTERGENIE_WORKER_QUEUE", "0"),
@@ -120,12 +100,9 @@ fn a_bad_configuration_value_stops_start_up_with_one_line() {
         let out = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
             .arg("serve")
             .env(var, value)
-            .env(
-                "CLUSTERGENIE_DATA_DIR",
-                std::env::temp_dir().join("cg-never-used"),
-            )
+            .env("CLUSTERGENIE_DATA_DIR", data_dir.path())
             .output()
-            .unwrap();
+            .expect("clustergenie runs");
         assert_eq!(out.status.code(), Some(2), "{var}={value}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(stderr.trim().lines().count(), 1, "{var}: {stderr}");

@@ -1,20 +1,18 @@
 //! Durability: restarts keep everything, interrupted jobs finish, replay is exact.
 
-use crate::helpers::{spawn_app, spawn_app_on, Backend, Storage};
+use crate::helpers::{assert_code, spawn_app, spawn_app_on, Backend, Storage, CANCEL_JOB, DROPLET};
 use crate::on_both_backends;
-use serde_json::json;
-use std::process::{Command, Stdio};
+use serde_json::{json, Value};
+use std::process::Stdio;
 use std::time::Duration;
 use testkit::graphql::{i64_at, string_at, GraphqlClient};
 use testkit::process::ChildProcess;
-use testkit::wait;
 
 async fn restart_keeps_all_data(backend: Backend) {
     let app = spawn_app(backend).await;
     let cluster = app.create_cluster("durable", "lon1").await;
     let (droplet, job) = app.create_droplet("keeper", "debian-12-x64").await;
-    app.wait_for_job(&job, "COMPLETED", Duration::from_secs(30))
-        .await;
+    app.completed(&job).await;
     let query = "query($c: ID!, $d: ID!) { cluster(id: $c) { name status } droplet(id: $d) { name status ip version } events(first: 100) { totalCount } }";
     let vars = json!({ "c": cluster, "d": droplet });
     let before = app.gql(query, vars.clone()).await;
@@ -25,17 +23,8 @@ async fn restart_keeps_all_data(backend: Backend) {
     assert_eq!(before, after);
     assert_eq!(after["data"]["droplet"]["status"], "RUNNING");
     // The write side remembers too: the name is still taken.
-    let r = app
-        .gql(
-            "mutation { createCluster(input: {name: \"durable\", region: \"lon1\"}) { position } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        crate::helpers::error_code(&r).as_deref(),
-        Some("CONFLICT"),
-        "{r}"
-    );
+    let r = app.try_create_cluster(None, "durable", "lon1").await;
+    assert_code(&r, "CONFLICT");
     app.stop().await;
 }
 on_both_backends!(restart_keeps_all_data);
@@ -44,16 +33,14 @@ on_both_backends!(restart_keeps_all_data);
 /// can take it between picking and binding).
 async fn start_process(storage: &Storage) -> (ChildProcess, GraphqlClient) {
     let mut child = ChildProcess::spawn(
-        Command::new(env!("CARGO_BIN_EXE_clustergenie"))
-            .arg("serve")
-            .envs(storage.env())
+        storage
+            .command(&["serve"])
             .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
             .env("CLUSTERGENIE_PROVISION_SECONDS", "4")
             .env("CLUSTERGENIE_JOB_LEASE_SECONDS", "1.5")
             .env("CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS", "0.1")
             // A loaded CI machine can be slow; mutation payloads wait for their read models.
             .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "60")
-            .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
@@ -61,6 +48,32 @@ async fn start_process(storage: &Storage) -> (ChildProcess, GraphqlClient) {
         .bound_port(Duration::from_secs(60), || "clustergenie serve".into())
         .await;
     (child, GraphqlClient::on_port(port))
+}
+
+/// A job's progress (0 when the answer has none).
+fn progress(job: &Value) -> i64 {
+    job["progress"].as_i64().unwrap_or(0)
+}
+
+/// Polls job `id` through `api` until `done(job)` holds; returns the job. The test fails
+/// after `seconds`.
+async fn poll_job(
+    api: &GraphqlClient,
+    id: &str,
+    what: &str,
+    seconds: u64,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let query = "query($id: ID!) { job(id: $id) { status progress attempts } }";
+    testkit::wait::until(what, Duration::from_secs(seconds), || async {
+        let r = api.post(query, json!({ "id": id })).await;
+        if done(&r["data"]["job"]) {
+            Ok(r["data"]["job"].clone())
+        } else {
+            Err(r.to_string())
+        }
+    })
+    .await
 }
 
 async fn a_job_interrupted_by_a_crash_finishes_after_restart(backend: Backend) {
@@ -74,57 +87,38 @@ async fn a_job_interrupted_by_a_crash_finishes_after_restart(backend: Backend) {
         .await;
     let job_id = string_at(&r, "/data/createDroplet/job/id");
     let droplet_id = string_at(&r, "/data/createDroplet/droplet/id");
-    let job_query = "query($id: ID!) { job(id: $id) { status progress attempts } }";
     // Wait until the job is well under way, then kill the process without warning.
-    let progress_at_crash = wait::until(
-        "the job to get under way",
-        Duration::from_secs(60),
-        || async {
-            let r = api.post(job_query, json!({ "id": job_id })).await;
-            let p = r["data"]["job"]["progress"].as_i64().unwrap_or(0);
-            if r["data"]["job"]["status"] == "RUNNING" && p >= 20 {
-                Ok(p)
-            } else {
-                Err(r.to_string())
-            }
-        },
-    )
+    let at_crash = poll_job(&api, &job_id, "the job to get under way", 60, |job| {
+        job["status"] == "RUNNING" && progress(job) >= 20
+    })
     .await;
     child.kill();
 
     let (mut child, api) = start_process(&storage).await;
-    let seen = std::cell::Cell::new(progress_at_crash);
-    let last = wait::until(
+    let seen = std::cell::Cell::new(progress(&at_crash));
+    let last = poll_job(
+        &api,
+        &job_id,
         "the job to complete after the restart",
-        Duration::from_secs(120),
-        || async {
-            let r = api.post(job_query, json!({ "id": job_id })).await;
-            let p = r["data"]["job"]["progress"].as_i64().unwrap_or(0);
+        120,
+        |job| {
+            let p = progress(job);
             assert!(
                 p >= seen.get(),
                 "progress went backwards after restart: {p} < {}",
                 seen.get()
             );
             seen.set(p);
-            if r["data"]["job"]["status"] == "COMPLETED" {
-                Ok(r)
-            } else {
-                Err(r.to_string())
-            }
+            job["status"] == "COMPLETED"
         },
     )
     .await;
-    let r = api
-        .post(
-            "query($id: ID!) { droplet(id: $id) { status ip } }",
-            json!({ "id": droplet_id }),
-        )
-        .await;
+    let r = api.post(DROPLET, json!({ "id": droplet_id })).await;
     assert_eq!(r["data"]["droplet"]["status"], "RUNNING", "{r}");
     // The crash forced at least one takeover. A loaded machine may make a live worker miss
     // its 1.5 s lease too, so the count is not fixed; but every attempt after the first is a
     // takeover (the image never fails), so takeovers = attempts - 1 exactly.
-    let attempts = i64_at(&last, "/data/job/attempts");
+    let attempts = i64_at(&last, "/attempts");
     let count = |event_type: &'static str| {
         let api = api.clone();
         let job_id = job_id.clone();
@@ -158,13 +152,9 @@ async fn replay_rebuilds_identical_read_models(backend: Backend) {
         .create_droplet("r-2", schema::catalog::ALWAYS_FAILING_IMAGE)
         .await;
     let (_, cancelled) = app.create_droplet("r-3", "debian-12-x64").await;
-    app.gql(
-        "mutation($id: ID!) { cancelJob(id: $id) { position } }",
-        json!({ "id": cancelled }),
-    )
-    .await;
-    app.wait_for_job(&ok, "COMPLETED", Duration::from_secs(30))
-        .await;
+    let r = app.gql_id(CANCEL_JOB, &cancelled).await;
+    assert_eq!(r["data"]["cancelJob"]["job"]["status"], "CANCELLED", "{r}");
+    app.completed(&ok).await;
     app.wait_for_job(&bad, "FAILED", Duration::from_secs(60))
         .await;
     let storage = app.stop().await;
@@ -179,18 +169,7 @@ async fn replay_rebuilds_identical_read_models(backend: Backend) {
     );
     db.close().await;
 
-    let output = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
-        .arg("replay")
-        .envs(storage.env())
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("replay runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = storage.run_cli(&["replay"]);
     assert!(stdout.contains("events/s"), "{stdout}");
 
     let db = storage.db().await;

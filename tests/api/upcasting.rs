@@ -3,13 +3,14 @@
 //! `clustergenie replay`, projected and read back through GraphQL; and a malformed stored
 //! payload answered with an error code, not a panic.
 
-use crate::helpers::{error_code, spawn_app, spawn_app_on, Backend, Storage};
+use crate::helpers::{
+    error_code, spawn_app, spawn_app_on, Backend, Storage, CLUSTER_HISTORY, DELETE_CLUSTER,
+};
 use crate::on_both_backends;
 use command::store::{Append, NewEvent};
 use schema::events::payload_of;
 use schema::{AggregateType, ClusterEvent, JobEvent, JobType};
 use serde_json::{json, Value};
-use std::process::Command;
 
 /// An event's stored payload with `fields` removed: its version-0 shape.
 fn without<E: serde::Serialize>(event: &E, fields: &[&str]) -> Value {
@@ -31,20 +32,6 @@ async fn append(storage: &Storage, events: Vec<NewEvent>) {
         .await
         .expect("appended");
     db.close().await;
-}
-
-fn replay(storage: &Storage) {
-    let out = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
-        .arg("replay")
-        .envs(storage.env())
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("replay runs");
-    assert!(
-        out.status.success(),
-        "replay: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 async fn version_zero_events_are_replayed_projected_and_served(backend: Backend) {
@@ -104,7 +91,7 @@ async fn version_zero_events_are_replayed_projected_and_served(backend: Backend)
         ],
     )
     .await;
-    replay(&storage);
+    storage.run_cli(&["replay"]);
 
     let app = spawn_app_on(storage, |_| {}).await;
     let r = app
@@ -130,12 +117,7 @@ async fn version_zero_events_are_replayed_projected_and_served(backend: Backend)
         "stored as written, never rewritten: {r}"
     );
     // The write side reads the old event too: the v0 cluster can be deleted.
-    let r = app
-        .gql(
-            "mutation($id: ID!) { deleteCluster(id: $id) { cluster { status } } }",
-            json!({ "id": cluster }),
-        )
-        .await;
+    let r = app.gql_id(DELETE_CLUSTER, &cluster).await;
     assert_eq!(
         r["data"]["deleteCluster"]["cluster"]["status"], "DELETED",
         "{r}"
@@ -159,20 +141,11 @@ async fn a_malformed_stored_event_is_an_error_with_a_code(backend: Backend) {
         }],
     )
     .await;
-    let r = app
-        .gql(
-            "query($id: ID!) { history(aggregateType: Cluster, aggregateId: $id) { exists } }",
-            json!({ "id": cluster }),
-        )
-        .await;
-    assert!(error_code(&r).is_some(), "an error with a code: {r}");
-    let r = app
-        .gql(
-            "mutation($id: ID!) { deleteCluster(id: $id) { position } }",
-            json!({ "id": cluster }),
-        )
-        .await;
-    assert!(error_code(&r).is_some(), "an error with a code: {r}");
+    // Read through `history` and by the write side: both answer with a code.
+    for query in [CLUSTER_HISTORY, DELETE_CLUSTER] {
+        let r = app.gql_id(query, &cluster).await;
+        assert!(error_code(&r).is_some(), "an error with a code: {r}");
+    }
     // The server is still there for everything else.
     app.create_cluster("after-the-bad-one", "nyc1").await;
     app.stop().await;

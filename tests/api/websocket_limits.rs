@@ -2,33 +2,24 @@
 //! operations or connections, no `connection_init`, bad tokens, clients that stop reading.
 
 use crate::helpers::{
-    error_code, spawn_app, spawn_app_on, token, ws_next, ws_send, Backend, Storage,
+    error_code, spawn_app, spawn_app_on, token, ws_next, ws_operation, ws_send, Backend, Storage,
 };
 use crate::security::bad_tokens;
 use serde_json::json;
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mutation_over_the_websocket_is_refused() {
     let app = spawn_app(Backend::Sqlite).await;
     let before = app.api_event_count(0).await;
-    let mut ws = app.ws_connect(&[]).await.unwrap();
-    ws_send(&mut ws, json!({ "type": "connection_init" })).await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
-    ws_send(&mut ws, json!({ "id": "m", "type": "subscribe", "payload": {
-        "query": "mutation { createCluster(input: {name: \"over-ws\", region: \"nyc1\"}) { position } }" } }))
-    .await;
-    let answer = ws_next(&mut ws).await.unwrap();
+    let mut ws = app.ws_initialised().await;
+    let mutation =
+        "mutation { createCluster(input: {name: \"over-ws\", region: \"nyc1\"}) { position } }";
+    let answer = ws_operation(&mut ws, "m", mutation).await;
     assert_eq!(answer["type"], "error", "{answer}");
-    assert_eq!(answer["id"], "m");
     assert_eq!(answer["payload"][0]["extensions"]["code"], "BAD_USER_INPUT");
     // The connection still serves subscriptions and queries.
-    ws_send(
-        &mut ws,
-        json!({ "id": "q", "type": "subscribe", "payload": {
-        "query": "{ catalog { regions { slug } } }" } }),
-    )
-    .await;
-    let answer = ws_next(&mut ws).await.unwrap();
+    let answer = ws_operation(&mut ws, "q", "{ catalog { regions { slug } } }").await;
     assert_eq!(answer["type"], "next", "{answer}");
     let marker = app.create_cluster_position("marker").await;
     assert_eq!(app.api_event_count(marker).await, before + 1);
@@ -46,16 +37,8 @@ async fn the_operation_limit_holds_and_writes_go_on_while_a_client_stops_reading
     for i in 0..30 {
         app.create_cluster(&format!("seed-{i}"), "nyc1").await;
     }
-    let first = app
-        .gql("{ events(first: 1) { edges { cursor } } }", json!({}))
-        .await;
-    let cursor = first["data"]["events"]["edges"][0]["cursor"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let mut ws = app.ws_connect(&[]).await.unwrap();
-    ws_send(&mut ws, json!({ "type": "connection_init" })).await;
-    assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
+    let cursor = app.first_event_cursor().await;
+    let mut ws = app.ws_initialised().await;
     let replay = json!({ "query": "subscription($a: String) { events(after: $a) { position type payload } }",
                          "variables": { "a": cursor } });
     for id in 0..5 {
@@ -110,19 +93,13 @@ async fn connections_per_client_are_limited() {
     }
     drop(a);
     // The slot is freed once the server has seen the close.
-    let mut reopened = None;
-    for _ in 0..100 {
-        if let Ok(ws) = app.ws_connect(&[]).await {
-            reopened = Some(ws);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(
-        reopened.is_some(),
-        "a closed connection's slot was never freed"
-    );
-    drop(b);
+    let reopened = testkit::wait::until(
+        "a closed connection's slot to be freed",
+        Duration::from_secs(30),
+        || async { app.ws_connect(&[]).await.map_err(|e| e.to_string()) },
+    )
+    .await;
+    drop((b, reopened));
     app.stop().await;
 }
 
@@ -182,13 +159,7 @@ async fn bad_tokens_are_refused_over_the_websocket() {
     )
     .await;
     assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
-    ws_send(
-        &mut ws,
-        json!({ "id": "1", "type": "subscribe", "payload": {
-        "query": "{ catalog { sizes { slug } } }" } }),
-    )
-    .await;
-    let next = ws_next(&mut ws).await.unwrap();
+    let next = ws_operation(&mut ws, "1", "{ catalog { sizes { slug } } }").await;
     assert_eq!(next["type"], "next", "{next}");
     assert!(error_code(&next["payload"]).is_none(), "{next}");
     app.stop().await;

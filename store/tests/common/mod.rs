@@ -1,9 +1,12 @@
-//! A fresh database per test on either backend, removed afterwards, and small builders of
-//! appends.
+//! A fresh database per test on either backend, removed afterwards (also when the test
+//! fails), and small builders of appends.
 
 #![allow(dead_code)]
 
+use futures::FutureExt;
 use schema::{AggregateType, EventMetadata};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use store::{Append, Claim, Db, EventStore, IdempotencyRecord, NewEvent};
 
@@ -14,72 +17,96 @@ pub enum Backend {
     Sqlite,
 }
 
+/// Declares each `async fn(TestDb)` named as two tests, `<name>::postgres` and
+/// `<name>::sqlite`, each on a fresh database of its own.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    $crate::common::run($crate::common::Backend::Postgres, super::$test).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    $crate::common::run($crate::common::Backend::Sqlite, super::$test).await
+                }
+            }
+        )+
+    };
+}
+
 /// Base URL of the Postgres server tests create databases on.
 fn postgres_base() -> String {
     std::env::var("CLUSTERGENIE_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-/// One test's own database; [`TestDb::finish`] removes it.
+/// One test's database (cloning shares it).
+#[derive(Clone)]
 pub struct TestDb {
     pub db: Db,
-    postgres_name: Option<String>,
-    data_dir: PathBuf,
 }
 
 impl TestDb {
-    /// A fresh, migrated database on `backend`.
-    pub async fn fresh(backend: Backend) -> Self {
-        let data_dir = std::env::temp_dir().join(format!("cg-store-test-{}", uuid::Uuid::new_v4()));
-        match backend {
-            Backend::Sqlite => Self {
-                db: Db::sqlite(&data_dir).await.expect("open sqlite"),
-                postgres_name: None,
-                data_dir,
-            },
-            Backend::Postgres => {
-                let name = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = admin().await;
-                sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .expect("create test database");
-                let db = Db::postgres(&format!("{}/{name}", postgres_base()), 8)
-                    .await
-                    .expect("open postgres");
-                Self {
-                    db,
-                    postgres_name: Some(name),
-                    data_dir,
-                }
-            }
-        }
-    }
-
     /// A store on this database.
     pub fn store(&self) -> EventStore {
         EventStore::new(self.db.clone())
     }
+}
 
-    /// Closes the pools and removes the database.
-    pub async fn finish(self) {
-        self.db.close().await;
-        if let Some(name) = self.postgres_name {
-            let mut admin = admin().await;
-            sqlx::Executor::execute(
-                &mut admin,
-                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
-            )
-            .await
-            .expect("drop test database");
+/// Where a test database lives, so that it can be removed.
+enum Place {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+/// Runs `test` on a fresh, migrated database on `backend`, then closes and removes the
+/// database, whether the test passed or not (a failure is passed on afterwards).
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (t, place) = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("cg-store-test-{}", uuid::Uuid::new_v4()));
+            let db = Db::sqlite(&dir).await.expect("open sqlite");
+            (TestDb { db }, Place::Sqlite(dir))
         }
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        Backend::Postgres => {
+            let name = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
+            admin_execute(&format!("CREATE DATABASE {name}")).await;
+            let db = Db::postgres(&format!("{}/{name}", postgres_base()), 8)
+                .await
+                .expect("open postgres");
+            (TestDb { db }, Place::Postgres(name))
+        }
+    };
+    let outcome = AssertUnwindSafe(test(t.clone())).catch_unwind().await;
+    t.db.close().await;
+    match place {
+        Place::Postgres(name) => {
+            admin_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await
+        }
+        Place::Sqlite(dir) => std::fs::remove_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot remove {}: {e}", dir.display())),
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
     }
 }
 
-async fn admin() -> sqlx::PgConnection {
-    <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{}/postgres", postgres_base()))
+/// Runs one statement on the server's `postgres` database.
+async fn admin_execute(sql: &str) {
+    let mut admin =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{}/postgres", postgres_base()))
+            .await
+            .expect("tests need Postgres at CLUSTERGENIE_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432)");
+    sqlx::Executor::execute(&mut admin, sql)
         .await
-        .expect("tests need Postgres at CLUSTERGENIE_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432)")
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// One event for cluster `id` at `sequence`, with `note` in its payload to tell appends apart.
