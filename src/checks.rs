@@ -2,7 +2,7 @@
 //! (and a consumer's progress) and the relay's lock.
 
 use bus::BusHealth;
-use query::health::HealthCheck;
+use query::health::{HealthCheck, RoleHealth};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -46,4 +46,12 @@ pub fn relay_check(active: Arc<AtomicBool>, health: BusHealth) -> HealthCheck {
             }),
         )
     })
+}
+
+/// `health` with the broker check of a fresh [`BusHealth`], which the role's Kafka clients
+/// then report to.
+pub fn with_broker(health: RoleHealth) -> (RoleHealth, BusHealth) {
+    let bus_health = BusHealth::default();
+    let health = health.with_check("broker", broker_check(bus_health.clone()));
+    (health, bus_health)
 }

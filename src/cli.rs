@@ -12,46 +12,11 @@ pub struct Cli {
     /// TOML configuration file (default: $CLUSTERGENIE_CONFIG, or ./clustergenie.toml if present).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    // Flags that override the configuration file and environment.
     #[command(flatten)]
-    pub flags: Flags,
+    pub flags: FlagOverrides,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// Flags that override the configuration file and environment.
-#[derive(Debug, Args, Clone, Default)]
-pub struct Flags {
-    /// Address to listen on (CLUSTERGENIE_LISTEN).
-    #[arg(long, global = true)]
-    pub listen: Option<String>,
-    /// Data directory for the embedded database (CLUSTERGENIE_DATA_DIR).
-    #[arg(long, global = true)]
-    pub data_dir: Option<PathBuf>,
-    /// Postgres URL (DATABASE_URL).
-    #[arg(long, global = true)]
-    pub database_url: Option<String>,
-    /// Job runners (CLUSTERGENIE_WORKER_COUNT).
-    #[arg(long, global = true)]
-    pub worker_count: Option<usize>,
-    /// Job queue capacity (CLUSTERGENIE_WORKER_QUEUE).
-    #[arg(long, global = true)]
-    pub worker_queue: Option<usize>,
-    /// Simulated provisioning time in seconds (CLUSTERGENIE_PROVISION_SECONDS).
-    #[arg(long, global = true)]
-    pub provision_seconds: Option<f64>,
-}
-
-impl From<Flags> for FlagOverrides {
-    fn from(f: Flags) -> Self {
-        Self {
-            listen: f.listen,
-            data_dir: f.data_dir,
-            database_url: f.database_url,
-            worker_count: f.worker_count,
-            worker_queue: f.worker_queue,
-            provision_seconds: f.provision_seconds,
-        }
-    }
 }
 
 /// What to run.

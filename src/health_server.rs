@@ -2,9 +2,11 @@
 //! and `/metrics`, from [`query::health`] like the API's, on `CLUSTERGENIE_LISTEN`.
 
 use crate::configuration::Settings;
+use crate::signals::run_until_signal;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use query::health::RoleHealth;
+use std::future::Future;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -34,4 +36,22 @@ pub fn serve_health(
     Ok(tokio::spawn(async move {
         let _ = server.await;
     }))
+}
+
+/// Serves `health` while `work` runs until it ends or SIGTERM/Ctrl-C (see
+/// [`run_until_signal`]), then waits for the server to stop. Whatever way `work` ends,
+/// `shutdown` is cancelled, so the server never outlives it.
+pub async fn serve_health_while<E>(
+    settings: &Settings,
+    health: RoleHealth,
+    shutdown: CancellationToken,
+    work: impl Future<Output = Result<(), E>>,
+) -> anyhow::Result<()>
+where
+    anyhow::Error: From<E>,
+{
+    let server = serve_health(settings, health, shutdown.clone())?;
+    let result = run_until_signal(shutdown, work).await;
+    let _ = server.await;
+    Ok(result?)
 }

@@ -15,7 +15,7 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let role = command.role();
-    let settings = Settings::load(cli.config, cli.flags.into())
+    let settings = Settings::load(cli.config, cli.flags)
         .and_then(|s| role.map_or(Ok(()), |r| r.check(&s)).map(|()| s));
     let settings = match settings {
         Ok(s) => s,

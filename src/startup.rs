@@ -2,7 +2,7 @@
 //! from the settings and binds the listener (port 0 in tests); [`Application::run_until_stopped`]
 //! serves until SIGTERM/Ctrl-C or the shutdown token.
 
-use crate::checks::broker_check;
+use crate::checks::with_broker;
 use crate::components::{build_worker, job_settings, open_database};
 use crate::configuration::{ConfigError, Settings};
 use crate::signals::shutdown_signal;
@@ -93,8 +93,8 @@ impl Application {
                 ));
             }
             Some(kafka) => {
-                let bus_health = bus::BusHealth::default();
-                health = health.with_check("broker", broker_check(bus_health.clone()));
+                let bus_health;
+                (health, bus_health) = with_broker(health);
                 let follow =
                     bus::live::follow_changes(kafka, feed.clone(), bus_health, shutdown.clone());
                 let stop = shutdown.clone();

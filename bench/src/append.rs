@@ -32,23 +32,41 @@ async fn command_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow
         JobSettings::default(),
         Arc::new(tokio::sync::Notify::new()),
     );
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let run = run[..8].to_string();
+    let rate = per_second(writers, seconds, move |w, i| {
+        let commands = commands.clone();
+        let name = schema::ClusterName::parse(&format!("c{run}-{w}-{i}"));
+        let region = schema::Region::parse("nyc1");
+        async move {
+            let ctx = RequestContext::new("bench");
+            let input = CreateCluster::new(name.expect("a valid name"), region.expect("nyc1"));
+            commands.create_cluster(&ctx, input).await.is_ok()
+        }
+    })
+    .await?;
+    db.close().await;
+    Ok(rate)
+}
+
+/// Successful `attempt`s per second of `writers` concurrent loops running for `seconds`;
+/// `attempt(writer, i)` is the `i`-th try (from 1) of loop `writer`.
+async fn per_second<F, A>(writers: usize, seconds: f64, attempt: F) -> anyhow::Result<f64>
+where
+    F: Fn(usize, u64) -> A + Clone + Send + 'static,
+    A: std::future::Future<Output = bool> + Send,
+{
     let done = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
-    let run = uuid::Uuid::new_v4().simple().to_string();
     let mut tasks = Vec::new();
     for w in 0..writers {
-        let commands = commands.clone();
+        let attempt = attempt.clone();
         let done = done.clone();
-        let run = run[..8].to_string();
         tasks.push(tokio::spawn(async move {
-            let ctx = RequestContext::new("bench");
             let mut i = 0u64;
             while Instant::now() < deadline {
                 i += 1;
-                let name = schema::ClusterName::parse(&format!("c{run}-{w}-{i}"));
-                let region = schema::Region::parse("nyc1");
-                let input = CreateCluster::new(name.expect("a valid name"), region.expect("nyc1"));
-                if commands.create_cluster(&ctx, input).await.is_ok() {
+                if attempt(w, i).await {
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -58,9 +76,7 @@ async fn command_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow
     for t in tasks {
         t.await?;
     }
-    let rate = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
-    db.close().await;
-    Ok(rate)
+    Ok(done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
 }
 
 const RAW_INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
@@ -109,34 +125,23 @@ async fn raw_rate(storage: &Storage, writers: usize, seconds: f64) -> anyhow::Re
         }
         Storage::Sqlite(_) => {
             let db = storage.db().await?;
-            let done = Arc::new(AtomicU64::new(0));
-            let deadline = Instant::now() + Duration::from_secs_f64(seconds);
-            let mut tasks = Vec::new();
-            for _ in 0..writers {
-                let pool = db.writes().clone();
-                let done = done.clone();
-                tasks.push(tokio::spawn(async move {
-                    while Instant::now() < deadline {
-                        let id = uuid::Uuid::new_v4().to_string();
-                        let r = command::on_pool!(&pool, p => {
-                            sqlx::query(SQLITE_RAW_INSERT)
-                                .bind(&id)
-                                .bind(&id)
-                                .execute(p)
-                                .await
-                                .map(|_| ())
-                        });
-                        if r.is_ok() {
-                            done.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                }));
-            }
-            let started = Instant::now();
-            for t in tasks {
-                t.await?;
-            }
-            let rate = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+            let pool = db.writes().clone();
+            let rate = per_second(writers, seconds, move |_, _| {
+                let pool = pool.clone();
+                async move {
+                    let id = uuid::Uuid::new_v4().to_string();
+                    let r = command::on_pool!(&pool, p => {
+                        sqlx::query(SQLITE_RAW_INSERT)
+                            .bind(&id)
+                            .bind(&id)
+                            .execute(p)
+                            .await
+                            .map(|_| ())
+                    });
+                    r.is_ok()
+                }
+            })
+            .await?;
             db.close().await;
             Ok(rate)
         }

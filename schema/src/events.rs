@@ -121,52 +121,57 @@ pub enum JobEvent {
     JobRequeued {},
 }
 
-impl DomainEventKind for ClusterEvent {
-    const AGGREGATE: AggregateType = AggregateType::Cluster;
-    fn type_name(&self) -> &'static str {
-        match self {
-            Self::ClusterCreated { .. } => "ClusterCreated",
-            Self::DropletAttached { .. } => "DropletAttached",
-            Self::DropletDetached { .. } => "DropletDetached",
-            Self::ClusterDeleted {} => "ClusterDeleted",
+/// Makes `$event` a [`DomainEventKind`] of `$aggregate` and a cqrs-es `DomainEvent`: the
+/// stored type name of each variant is its own name, as serde's `type` tag writes it, and the
+/// `match` over the listed variants is exhaustive, so a new variant must be named here.
+macro_rules! event_kind {
+    ($event:ty, $aggregate:ident: $($variant:ident),+ $(,)?) => {
+        impl DomainEventKind for $event {
+            const AGGREGATE: AggregateType = AggregateType::$aggregate;
+            fn type_name(&self) -> &'static str {
+                match self {
+                    $(Self::$variant { .. } => stringify!($variant),)+
+                }
+            }
         }
-    }
+
+        impl cqrs_es::DomainEvent for $event {
+            fn event_type(&self) -> String {
+                self.type_name().to_string()
+            }
+            fn event_version(&self) -> String {
+                self.version().to_string()
+            }
+        }
+    };
 }
 
-impl DomainEventKind for DropletEvent {
-    const AGGREGATE: AggregateType = AggregateType::Droplet;
-    fn type_name(&self) -> &'static str {
-        match self {
-            Self::DropletCreated { .. } => "DropletCreated",
-            Self::DropletProvisioningRestarted { .. } => "DropletProvisioningRestarted",
-            Self::DropletProvisioned { .. } => "DropletProvisioned",
-            Self::DropletProvisioningFailed { .. } => "DropletProvisioningFailed",
-            Self::DropletOperationRequested { .. } => "DropletOperationRequested",
-            Self::DropletOperationAbandoned { .. } => "DropletOperationAbandoned",
-            Self::DropletResized { .. } => "DropletResized",
-            Self::DropletPoweredOn {} => "DropletPoweredOn",
-            Self::DropletPoweredOff {} => "DropletPoweredOff",
-            Self::DropletDestroying {} => "DropletDestroying",
-            Self::DropletDestroyed {} => "DropletDestroyed",
-        }
-    }
-}
-
-impl DomainEventKind for JobEvent {
-    const AGGREGATE: AggregateType = AggregateType::Job;
-    fn type_name(&self) -> &'static str {
-        match self {
-            Self::JobQueued { .. } => "JobQueued",
-            Self::JobStarted { .. } => "JobStarted",
-            Self::JobLeaseExpired { .. } => "JobLeaseExpired",
-            Self::JobProgressed { .. } => "JobProgressed",
-            Self::JobCompleted { .. } => "JobCompleted",
-            Self::JobAttemptFailed { .. } => "JobAttemptFailed",
-            Self::JobCancelled { .. } => "JobCancelled",
-            Self::JobRequeued {} => "JobRequeued",
-        }
-    }
-}
+event_kind!(ClusterEvent, Cluster: ClusterCreated, DropletAttached, DropletDetached, ClusterDeleted);
+event_kind!(
+    DropletEvent,
+    Droplet: DropletCreated,
+    DropletProvisioningRestarted,
+    DropletProvisioned,
+    DropletProvisioningFailed,
+    DropletOperationRequested,
+    DropletOperationAbandoned,
+    DropletResized,
+    DropletPoweredOn,
+    DropletPoweredOff,
+    DropletDestroying,
+    DropletDestroyed,
+);
+event_kind!(
+    JobEvent,
+    Job: JobQueued,
+    JobStarted,
+    JobLeaseExpired,
+    JobProgressed,
+    JobCompleted,
+    JobAttemptFailed,
+    JobCancelled,
+    JobRequeued,
+);
 
 /// Why a stored payload could not be brought to the current shape.
 #[derive(Debug, thiserror::Error)]
@@ -263,19 +268,3 @@ mod tests {
         assert!(matches!(r, Err(UpcastError::FutureVersion { .. })));
     }
 }
-
-macro_rules! cqrs_event {
-    ($t:ty) => {
-        impl cqrs_es::DomainEvent for $t {
-            fn event_type(&self) -> String {
-                self.type_name().to_string()
-            }
-            fn event_version(&self) -> String {
-                self.version().to_string()
-            }
-        }
-    };
-}
-cqrs_event!(ClusterEvent);
-cqrs_event!(DropletEvent);
-cqrs_event!(JobEvent);

@@ -2,11 +2,10 @@
 //! consumes the event topics in the projector's consumer group and announces its changes on
 //! the changes topic; without it, it polls the event store (a single-machine split of `serve`).
 
-use crate::checks::broker_check;
+use crate::checks::with_broker;
 use crate::components::{open_database, optional_kafka};
 use crate::configuration::Settings;
-use crate::health_server::serve_health;
-use crate::signals::run_until_signal;
+use crate::health_server::serve_health_while;
 use anyhow::Context;
 use bus::consumer::EventConsumer;
 use bus::kafka::{BusContext, BusHealth};
@@ -29,15 +28,11 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let health = RoleHealth::new("projector", db.clone(), crate::telemetry::metrics_handle());
     let result = match kafka {
         Some(kafka) => {
-            let bus_health = BusHealth::default();
-            let health = health.with_check("broker", broker_check(bus_health.clone()));
-            let server = serve_health(settings, health, shutdown.clone())?;
-            let result = from_kafka(&db, feed, kafka, bus_health, shutdown).await;
-            let _ = server.await;
-            result
+            let (health, bus_health) = with_broker(health);
+            let work = from_kafka(&db, feed, kafka, bus_health, shutdown.clone());
+            serve_health_while(settings, health, shutdown, work).await
         }
         None => {
-            let server = serve_health(settings, health, shutdown.clone())?;
             let projector = Projector::new(db.clone(), feed);
             let work = async {
                 projector
@@ -45,16 +40,14 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
                     .await;
                 Ok::<_, anyhow::Error>(())
             };
-            let result = run_until_signal(shutdown.clone(), work).await;
-            let _ = server.await;
-            result
+            serve_health_while(settings, health, shutdown.clone(), work).await
         }
     };
     db.close().await;
     result
 }
 
-/// Consumes the event topics into the read models until shutdown.
+/// Consumes the event topics into the read models until `shutdown`.
 async fn from_kafka(
     db: &Db,
     feed: ChangeFeed,
@@ -73,5 +66,5 @@ async fn from_kafka(
         kafka.event_topics(),
         bus_health,
     );
-    Ok(run_until_signal(shutdown.clone(), consumer.run(handler, shutdown)).await?)
+    Ok(consumer.run(handler, shutdown).await?)
 }

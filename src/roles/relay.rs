@@ -4,8 +4,7 @@
 use crate::checks::relay_check;
 use crate::components::open_database;
 use crate::configuration::Settings;
-use crate::health_server::serve_health;
-use crate::signals::run_until_signal;
+use crate::health_server::serve_health_while;
 use bus::relay::{Relay, RelaySettings};
 use bus::BusHealth;
 use query::health::RoleHealth;
@@ -25,9 +24,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     );
     let health = RoleHealth::new("relay", db.clone(), crate::telemetry::metrics_handle())
         .with_check("relay", relay_check(relay.active_flag(), bus_health));
-    let server = serve_health(settings, health, shutdown.clone())?;
-    let result = run_until_signal(shutdown.clone(), relay.run(shutdown)).await;
-    let _ = server.await;
+    let result = serve_health_while(settings, health, shutdown.clone(), relay.run(shutdown)).await;
     db.close().await;
-    Ok(result?)
+    result
 }

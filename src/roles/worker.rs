@@ -2,13 +2,11 @@
 //! expired leases; with `CLUSTERGENIE_KAFKA_BROKERS` set, jobs also arrive through the job
 //! topic, divided between the workers of one consumer group.
 
-use crate::checks::broker_check;
+use crate::checks::with_broker;
 use crate::components::{build_worker, job_settings, open_database, optional_kafka};
 use crate::configuration::Settings;
-use crate::health_server::serve_health;
-use crate::signals::run_until_signal;
+use crate::health_server::serve_health_while;
 use bus::consumer::EventConsumer;
-use bus::BusHealth;
 use command::{Commands, EventStore};
 use projector::ReadModels;
 use query::health::RoleHealth;
@@ -38,9 +36,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let health = RoleHealth::new("worker", db.clone(), crate::telemetry::metrics_handle());
     let result = match kafka {
         Some(kafka) => {
-            let bus_health = BusHealth::default();
-            let health = health.with_check("broker", broker_check(bus_health.clone()));
-            let server = serve_health(settings, health, shutdown.clone())?;
+            let (health, bus_health) = with_broker(health);
             let consumer = EventConsumer::new(
                 kafka.clone(),
                 WORKER_GROUP,
@@ -49,21 +45,16 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
             );
             let handler = bus::work::JobDispatch::new(worker);
             let work = consumer.run(handler, shutdown.clone());
-            let result = run_until_signal(shutdown.clone(), work).await;
-            let _ = server.await;
-            result.map_err(anyhow::Error::from)
+            serve_health_while(settings, health, shutdown.clone(), work).await
         }
         // Without Kafka the sweep is the whole worker.
         None => {
-            let server = serve_health(settings, health, shutdown.clone())?;
             let stop = shutdown.clone();
             let work = async move {
                 stop.cancelled().await;
                 Ok::<_, anyhow::Error>(())
             };
-            let result = run_until_signal(shutdown.clone(), work).await;
-            let _ = server.await;
-            result
+            serve_health_while(settings, health, shutdown.clone(), work).await
         }
     };
     let _ = sweep.await;

@@ -101,19 +101,13 @@ impl EventStore {
         let (claim, release, remember) = (db.sql(CLAIM), db.sql(RELEASE), db.sql(REMEMBER));
         let result: Result<Vec<Committed>, sqlx::Error> = on_pool!(db.writes(), p => async {
             let mut tx = p.begin().await?;
-            for c in &append.claims {
-                sqlx::query(&claim)
+            let claims = append.claims.iter().map(|c| (&claim, c));
+            let releases = append.releases.iter().map(|r| (&release, r));
+            for (sql, c) in claims.chain(releases) {
+                sqlx::query(sql)
                     .bind(c.scope)
                     .bind(c.value.as_str())
                     .bind(c.owner.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for r in &append.releases {
-                sqlx::query(&release)
-                    .bind(r.scope)
-                    .bind(r.value.as_str())
-                    .bind(r.owner.as_str())
                     .execute(&mut *tx)
                     .await?;
             }

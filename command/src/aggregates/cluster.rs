@@ -3,9 +3,8 @@
 //! It tracks its live droplets so that deleting a cluster that still has any is refused on
 //! the write side, under the same optimistic concurrency as everything else.
 
+use super::framework::{absent, event_sourced, existing};
 use super::{DomainError, Lifecycle};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
 use schema::{ClusterEvent, ClusterName, ClusterStatus, DropletId, Labels, Region};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -86,46 +85,35 @@ pub struct Cluster {
     pub live_droplets: BTreeSet<DropletId>,
 }
 
-impl Aggregate for Cluster {
-    const TYPE: &'static str = "Cluster";
-    type Command = ClusterCommand;
-    type Event = ClusterEvent;
-    type Error = DomainError;
-    type Services = ();
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        match command {
+impl Cluster {
+    /// The events `command` records on this cluster, in order, or why it is refused.
+    fn decide(&self, command: ClusterCommand) -> Result<Vec<ClusterEvent>, DomainError> {
+        Ok(match command {
             ClusterCommand::CreateCluster {
                 name,
                 region,
                 labels,
             } => {
-                if self.state.is_some() {
-                    return Err(DomainError::AlreadyExists("cluster already exists".into()));
-                }
-                let event = ClusterEvent::ClusterCreated {
+                absent(&self.state, "cluster")?;
+                vec![ClusterEvent::ClusterCreated {
                     name: name.to_string(),
                     region: region.to_string(),
                     labels: labels.as_map().clone(),
-                };
-                sink.write(event, self).await;
+                }]
             }
             ClusterCommand::AttachDroplet { droplet_id } => {
                 self.require_active()?;
-                if !self.live_droplets.contains(&droplet_id) {
-                    sink.write(ClusterEvent::DropletAttached { droplet_id }, self)
-                        .await;
+                if self.live_droplets.contains(&droplet_id) {
+                    vec![]
+                } else {
+                    vec![ClusterEvent::DropletAttached { droplet_id }]
                 }
             }
             ClusterCommand::DetachDroplet { droplet_id } => {
                 if self.live_droplets.contains(&droplet_id) {
-                    sink.write(ClusterEvent::DropletDetached { droplet_id }, self)
-                        .await;
+                    vec![ClusterEvent::DropletDetached { droplet_id }]
+                } else {
+                    vec![]
                 }
             }
             ClusterCommand::DeleteCluster => {
@@ -136,14 +124,14 @@ impl Aggregate for Cluster {
                         self.live_droplets.len()
                     )));
                 }
-                sink.write(ClusterEvent::ClusterDeleted {}, self).await;
+                vec![ClusterEvent::ClusterDeleted {}]
             }
-        }
-        Ok(())
+        })
     }
 
-    fn apply(&mut self, event: Self::Event) {
-        match &event {
+    /// Keeps the set of live droplets, which readers see only as a count.
+    fn remember(&mut self, event: &ClusterEvent) {
+        match event {
             ClusterEvent::DropletAttached { droplet_id } => {
                 self.live_droplets.insert(*droplet_id);
             }
@@ -152,21 +140,28 @@ impl Aggregate for Cluster {
             }
             _ => {}
         }
-        ClusterState::evolve(&mut self.state, &event);
+    }
+
+    /// The state of a cluster that exists and is not deleted, or why not.
+    fn require_active(&self) -> Result<&ClusterState, DomainError> {
+        let state = existing(&self.state, "cluster")?;
+        if state.status == ClusterStatus::Deleted {
+            return Err(DomainError::FailedPrecondition(format!(
+                "cluster {} is deleted",
+                state.name
+            )));
+        }
+        Ok(state)
     }
 }
 
-impl Cluster {
-    fn require_active(&self) -> Result<&ClusterState, DomainError> {
-        match &self.state {
-            None => Err(DomainError::NotFound("cluster not found".into())),
-            Some(s) if s.status == ClusterStatus::Deleted => Err(DomainError::FailedPrecondition(
-                format!("cluster {} is deleted", s.name),
-            )),
-            Some(s) => Ok(s),
-        }
-    }
-}
+event_sourced!(
+    Cluster,
+    "Cluster",
+    ClusterCommand,
+    ClusterEvent,
+    ClusterState
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@
 
 pub mod cluster;
 pub mod droplet;
+mod framework;
 pub mod job;
 
 pub use cluster::{Cluster, ClusterCommand, ClusterState};

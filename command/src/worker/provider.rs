@@ -176,19 +176,23 @@ mod tests {
         job
     }
 
-    #[test]
-    fn provisioning_has_named_stages_and_an_ip() {
+    /// The plan of a provisioning job from `image`, taking `provision_time` in all.
+    fn provisioning(provision_time: Duration, image: &str) -> JobPlan {
         let p = SimulatedProvider {
-            provision_time: Duration::from_secs(8),
+            provision_time,
             failure_rate: 0.0,
         };
-        let plan = p
-            .plan(
-                "j",
-                &job(JobType::Provision, serde_json::json!({})),
-                Some("debian-12-x64"),
-            )
-            .unwrap();
+        p.plan(
+            "j",
+            &job(JobType::Provision, serde_json::json!({})),
+            Some(image),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn provisioning_has_named_stages_and_an_ip() {
+        let plan = provisioning(Duration::from_secs(8), "debian-12-x64");
         let names: Vec<_> = plan.stages.iter().map(|s| s.name).collect();
         assert_eq!(
             names,
@@ -202,17 +206,7 @@ mod tests {
 
     #[test]
     fn the_broken_image_always_fails_while_booting() {
-        let p = SimulatedProvider {
-            provision_time: Duration::from_secs(1),
-            failure_rate: 0.0,
-        };
-        let plan = p
-            .plan(
-                "j",
-                &job(JobType::Provision, serde_json::json!({})),
-                Some(ALWAYS_FAILING_IMAGE),
-            )
-            .unwrap();
+        let plan = provisioning(Duration::from_secs(1), ALWAYS_FAILING_IMAGE);
         assert_eq!(plan.fails_at.map(|f| f.0), Some(1));
     }
 }

@@ -1,0 +1,145 @@
+//! The report as Markdown: one table per measurement, each under its heading.
+
+use super::kafka::kafka_markdown;
+use super::{Report, REST_CREATE_RPS, REST_HEALTH_RPS, REST_HEAP_MB, REST_LIST_RPS};
+use crate::hostile::HostileResult;
+use std::fmt::Write;
+
+/// Writes a section: the `title` heading, then the table head `columns` (names and
+/// alignment rows); the caller writes the rows.
+pub(super) fn table(s: &mut String, title: &str, columns: &str) {
+    let _ = writeln!(s, "\n### {title}\n");
+    let _ = writeln!(s, "{columns}");
+}
+
+impl Report {
+    /// The report as Markdown tables.
+    pub fn markdown(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "Run {} on {}, commit {}{}.",
+            self.date,
+            self.machine,
+            self.commit,
+            if self.quick {
+                " (--quick: figures are not meaningful)"
+            } else {
+                ""
+            }
+        );
+        table(
+            &mut s,
+            "Event append vs raw INSERT (same table, same concurrency)",
+            "| backend | writers | createCluster commands/s | raw INSERT/s | raw ÷ command |\n|---|---:|---:|---:|---:|",
+        );
+        for a in &self.append {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.0} | {:.0} | {:.2}× |",
+                a.backend, a.writers, a.command_per_sec, a.raw_insert_per_sec, a.ratio
+            );
+        }
+        table(
+            &mut s,
+            "HTTP (wrk; 100 connections for reads, 64 for createDroplet)",
+            "| backend | request | req/s | vs earlier REST design | p50 ms | p99 ms | p99.9 ms | errors |\n|---|---|---:|---:|---:|---:|---:|---:|",
+        );
+        for h in &self.http {
+            for (name, r, reference) in [
+                ("GET /health", h.health, REST_HEALTH_RPS),
+                ("droplets(first: 20)", h.list_droplets, REST_LIST_RPS),
+                ("createDroplet", h.create_droplet, REST_CREATE_RPS),
+            ] {
+                let _ = writeln!(s, "| {} | {name} | {:.0} | {:.1}× of {reference:.0} | {:.2} | {:.2} | {:.2} | {} |", h.backend, r.requests_per_sec, r.requests_per_sec / reference, r.p50_ms, r.p99_ms, r.p999_ms, r.errors + r.bad_answers);
+            }
+        }
+        table(
+            &mut s,
+            "Live delivery (mutation sent → `events` subscription message received)",
+            "| backend | subscribers | deliveries | p50 ms | p99 ms | server KiB per subscriber |\n|---|---:|---:|---:|---:|---:|",
+        );
+        for l in &self.live {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.2} | {:.2} | {:.1} |",
+                l.backend, l.subscribers, l.delivered, l.p50_ms, l.p99_ms, l.kib_per_subscriber
+            );
+        }
+        table(
+            &mut s,
+            &format!("Memory of the server process (RSS; earlier design: {REST_HEAP_MB:.0} MB heap)"),
+            "| backend | idle MiB | peak under HTTP load MiB | 2 s after load MiB |\n|---|---:|---:|---:|",
+        );
+        for m in &self.memory {
+            let _ = writeln!(
+                s,
+                "| {} | {:.1} | {:.1} | {:.1} |",
+                m.backend,
+                m.idle_kib as f64 / 1024.0,
+                m.peak_under_load_kib as f64 / 1024.0,
+                m.after_load_kib as f64 / 1024.0
+            );
+        }
+        table(
+            &mut s,
+            "Rebuild and scale curve (10 generated events per droplet)",
+            "| backend | events | droplets | rebuild s | rebuild events/s | droplets(first: 20) p50 / p99 ms | createCluster p50 / p99 ms |\n|---|---:|---:|---:|---:|---:|---:|",
+        );
+        for c in &self.scale {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.2} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} |",
+                c.backend,
+                c.events,
+                c.droplets,
+                c.rebuild.rebuild_seconds,
+                c.rebuild.events_per_sec,
+                c.query_p50_ms,
+                c.query_p99_ms,
+                c.append_p50_ms,
+                c.append_p99_ms
+            );
+        }
+        if let Some(k) = &self.kafka {
+            kafka_markdown(&mut s, k);
+        } else if let Some(why) = &self.kafka_skipped {
+            let _ = writeln!(s, "\nKafka path not measured: {why}.");
+        }
+        hostile_markdown(&mut s, &self.hostile);
+        s
+    }
+}
+
+/// The hostile-load table, when it was measured.
+fn hostile_markdown(s: &mut String, rows: &[HostileResult]) {
+    if rows.is_empty() {
+        return;
+    }
+    table(
+            s,
+            "Hostile load: `/health` and a `createCluster` round trip while each attack runs",
+            "| backend | attack | attack requests | answers | /health ok / failed | /health p50 / p99 ms | createCluster ok / failed | createCluster p50 / p99 ms | /health back after s |\n|---|---|---:|---|---:|---:|---:|---:|---:|",
+        );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} / {} | {:.1} / {:.1} | {} / {} | {:.1} / {:.1} | {} |",
+            r.backend,
+            r.attack,
+            r.attack_requests,
+            r.attack_answers,
+            r.health_ok,
+            r.health_failed,
+            r.health_p50_ms,
+            r.health_p99_ms,
+            r.create_ok,
+            r.create_failed,
+            r.create_p50_ms,
+            r.create_p99_ms,
+            r.recovery_seconds
+                .map(|s| format!("{s:.1}"))
+                .unwrap_or_else(|| "> 120".into())
+        );
+    }
+}
