@@ -19,16 +19,19 @@ pub trait FromInput<Raw>: Sized {
     fn from_input(raw: Raw) -> Result<Self>;
 }
 
-/// Values parsed from a GraphQL string or id by their own `parse`.
+/// Values parsed from a GraphQL string or id by their own `parse`:
+/// `parsed!(String => ClusterName, …)`, `parsed!(ID => ClusterId, …)`. A type module
+/// declares its aggregate's own values the same way.
 macro_rules! parsed {
     ($raw:ty => $($value:ty),+) => {
-        $(impl FromInput<$raw> for $value {
-            fn from_input(raw: $raw) -> Result<Self> {
-                <$value>::parse(&raw).map_err(errors::refused)
+        $(impl $crate::graphql::inputs::FromInput<$raw> for $value {
+            fn from_input(raw: $raw) -> async_graphql::Result<Self> {
+                <$value>::parse(&raw).map_err($crate::errors::refused)
             }
         })+
     };
 }
+pub(crate) use parsed;
 
 parsed!(String => ClusterName, DropletName, Region, Size, Image, IdempotencyKey);
 parsed!(ID => ClusterId, DropletId, JobId);
