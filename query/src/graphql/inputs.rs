@@ -9,9 +9,7 @@
 use crate::errors;
 use async_graphql::{Result, ID};
 use command::handlers::CommandOptions;
-use schema::{
-    ClusterId, ClusterName, DropletId, DropletName, IdempotencyKey, Image, JobId, Region, Size,
-};
+use schema::{IdempotencyKey, Region};
 
 /// A checked value parsed from the GraphQL value `Raw`.
 pub trait FromInput<Raw>: Sized {
@@ -33,8 +31,8 @@ macro_rules! parsed {
 }
 pub(crate) use parsed;
 
-parsed!(String => ClusterName, DropletName, Region, Size, Image, IdempotencyKey);
-parsed!(ID => ClusterId, DropletId, JobId);
+// Values more than one aggregate takes; each type module declares its aggregate's own.
+parsed!(String => Region, IdempotencyKey);
 
 impl<Raw, T: FromInput<Raw>> FromInput<Option<Raw>> for Option<T> {
     fn from_input(raw: Option<Raw>) -> Result<Self> {

@@ -4,7 +4,7 @@
 use super::{Droplet, Guarded};
 use crate::errors;
 use crate::graphql::filters::list_filter;
-use crate::graphql::inputs::{self, command_input, FromInput};
+use crate::graphql::inputs::{self, command_input, parsed, FromInput};
 use crate::graphql::pagination::Connection;
 use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::reads;
@@ -12,7 +12,7 @@ use crate::graphql::read_model::list;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use command::handlers::CreateCluster;
 use projector::{ClusterRow, DropletFilter as DropletRows};
-use schema::{ClusterId, Labels};
+use schema::{ClusterId, ClusterName, Labels};
 
 gql_enum!(
     /// Lifecycle of a cluster.
@@ -88,6 +88,9 @@ list_filter!(
 );
 
 reads!(ClusterQuery: cluster, clusters -> Cluster, ClusterFilter, "One cluster, or null.", "Clusters, oldest first.");
+
+parsed!(String => ClusterName);
+parsed!(ID => ClusterId);
 
 /// A key/value label.
 #[derive(InputObject, Clone, Debug)]

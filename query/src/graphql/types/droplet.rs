@@ -2,9 +2,8 @@
 //! its mutations (create, then destroy, resize and power, each carried out by a job).
 
 use super::{Cluster, Guarded, Job};
-use crate::errors;
 use crate::graphql::filters::list_filter;
-use crate::graphql::inputs::{self, command_input};
+use crate::graphql::inputs::{self, command_input, parsed};
 use crate::graphql::pagination::Connection;
 use crate::graphql::payloads::{caller, respond, Payload, Written};
 use crate::graphql::query::reads;
@@ -14,7 +13,7 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use command::aggregates::DropletOperation;
 use command::handlers::{CreateDroplet, DropletJob};
 use projector::{DropletRow, JobFilter as JobRows};
-use schema::Size;
+use schema::{DropletId, DropletName, Image, Size};
 
 gql_enum!(
     /// Lifecycle of a droplet.
@@ -93,6 +92,9 @@ list_filter!(
 );
 
 reads!(DropletQuery: droplet, droplets -> Droplet, DropletFilter, "One droplet, or null.", "Droplets, oldest first.");
+
+parsed!(String => DropletName, Size, Image);
+parsed!(ID => DropletId);
 
 command_input!(
     /// Input of `createDroplet`.
@@ -193,7 +195,7 @@ impl DropletMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<DropletPayload> {
-        let size = Size::parse(&size).map_err(errors::refused)?;
+        let size = inputs::parse(size)?;
         let operation = DropletOperation::Resize { size };
         operate(ctx, id, operation, expected_version, idempotency_key).await
     }

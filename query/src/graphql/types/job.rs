@@ -3,7 +3,7 @@
 
 use super::{time, Times};
 use crate::graphql::filters::list_filter;
-use crate::graphql::inputs;
+use crate::graphql::inputs::{self, parsed};
 use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::reads;
 use async_graphql::{Context, Json, Object, Result, SimpleObject, ID};
@@ -122,6 +122,8 @@ list_filter!(
 );
 
 reads!(JobQuery: job, jobs -> Job, JobFilter, "One job, or null.", "Jobs, oldest first.");
+
+parsed!(ID => JobId);
 
 single_payload!(
     /// Result of `cancelJob` and `retryJob`.
