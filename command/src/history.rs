@@ -1,11 +1,11 @@
 //! Time travel for audits: an aggregate's state folded from its events up to a point.
 
-use crate::aggregates::{Cluster, Droplet, Job};
+use crate::aggregates::{with_aggregate, WithAggregate};
 use crate::error::CommandError;
 use crate::store::{EventStore, StoredEvent};
 use cqrs_es::Aggregate;
 use schema::events::upcast;
-use schema::AggregateType;
+use schema::{AggregateType, DomainEventKind};
 
 /// Where to stop folding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,17 +29,28 @@ pub struct Snapshot {
     pub events: Vec<StoredEvent>,
 }
 
-fn fold<A: Aggregate>(events: &[StoredEvent]) -> Result<serde_json::Value, CommandError> {
-    if events.is_empty() {
-        return Ok(serde_json::Value::Null);
+/// Folds events into the state of the aggregate they belong to, as JSON.
+struct Fold<'e>(&'e [StoredEvent]);
+
+impl WithAggregate for Fold<'_> {
+    type Output = Result<serde_json::Value, CommandError>;
+
+    fn call<A>(self) -> Self::Output
+    where
+        A: Aggregate,
+        A::Event: DomainEventKind,
+    {
+        if self.0.is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        let mut state = A::default();
+        for e in self.0 {
+            let event = upcast::<A::Event>(&e.event_type, &e.event_version, e.payload.clone())
+                .map_err(|err| CommandError::Internal(err.to_string()))?;
+            state.apply(event);
+        }
+        serde_json::to_value(&state).map_err(|e| CommandError::Internal(e.to_string()))
     }
-    let mut state = A::default();
-    for e in events {
-        let event = upcast::<A::Event>(&e.event_type, &e.event_version, e.payload.clone())
-            .map_err(|err| CommandError::Internal(err.to_string()))?;
-        state.apply(event);
-    }
-    serde_json::to_value(&state).map_err(|e| CommandError::Internal(e.to_string()))
 }
 
 /// Folds an aggregate's events up to `as_of`.
@@ -55,11 +66,7 @@ pub async fn state_at(
         AsOf::Position(p) => e.position <= p,
         AsOf::Time(t) => e.recorded_us <= t,
     });
-    let state = match aggregate_type {
-        AggregateType::Cluster => fold::<Cluster>(&events)?,
-        AggregateType::Droplet => fold::<Droplet>(&events)?,
-        AggregateType::Job => fold::<Job>(&events)?,
-    };
+    let state = with_aggregate(aggregate_type, Fold(&events))?;
     Ok(Snapshot {
         state,
         version: events.last().map(|e| e.sequence).unwrap_or(0),

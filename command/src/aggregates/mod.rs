@@ -2,11 +2,54 @@
 //!
 //! `handle` is pure given the current state and the command (times are passed in by the
 //! caller); `apply` only folds. Side effects happen in the worker, never here.
+//!
+//! [`registry!`] below is the one list of aggregates on the write side: it declares each
+//! aggregate's module and pairs it with its `schema::AggregateType`, exhaustively, so that
+//! whatever needs "the aggregate of this type" ([`with_aggregate`]: `history`, …) derives from
+//! it and a new `AggregateType` does not compile until it has an aggregate here.
 
-pub mod cluster;
-pub mod droplet;
+use cqrs_es::Aggregate;
+use schema::{AggregateType, DomainEventKind};
+
+/// Something done with the aggregate of one type: [`with_aggregate`] calls it with the
+/// aggregate registered for that type.
+pub trait WithAggregate {
+    /// What it answers.
+    type Output;
+    /// Called with the aggregate.
+    fn call<A>(self) -> Self::Output
+    where
+        A: Aggregate,
+        A::Event: DomainEventKind;
+}
+
+/// Declares the aggregates: `module: Aggregate` for each `AggregateType` variant `Aggregate`.
+macro_rules! registry {
+    ($($module:ident: $aggregate:ident),+ $(,)?) => {
+        $(pub mod $module;)+
+
+        /// Calls `f` with the aggregate of type `kind`. The match is exhaustive.
+        pub fn with_aggregate<F: WithAggregate>(kind: AggregateType, f: F) -> F::Output {
+            match kind {
+                $(AggregateType::$aggregate => f.call::<$module::$aggregate>(),)+
+            }
+        }
+
+        // Each aggregate's events name the type it is registered under.
+        $(const _: () = assert!(matches!(
+            <<$module::$aggregate as Aggregate>::Event as DomainEventKind>::AGGREGATE,
+            AggregateType::$aggregate
+        ));)+
+    };
+}
+
 mod framework;
-pub mod job;
+
+registry! {
+    cluster: Cluster,
+    droplet: Droplet,
+    job: Job,
+}
 
 pub use cluster::{Cluster, ClusterCommand, ClusterState};
 pub use droplet::{Droplet, DropletCommand, DropletOperation, DropletState};

@@ -3,10 +3,14 @@
 //! One user command may touch several aggregates (creating a droplet also queues its job and
 //! attaches it to its cluster); all of their events, unique-name claims and the idempotency
 //! record are committed in one transaction, or nothing is.
+//!
+//! Each aggregate's handlers are one module here (an `impl Commands` block); the shared
+//! path every user command takes is [`idempotency`] (`run_user_command`), crate-visible so
+//! that an aggregate's handlers may also live next to its state machine.
 
 mod clusters;
 mod droplets;
-mod idempotency;
+pub(crate) mod idempotency;
 mod inputs;
 mod jobs;
 

@@ -1,37 +1,34 @@
-//! GraphQL filter inputs of the list queries and subscriptions, and their read-side forms.
+//! GraphQL filter inputs and their read-side forms: [`list_filter!`] declares an object
+//! type's list filter (each aggregate's type module has one); the audit log's filter and
+//! `asOf` are here.
 
-use super::types::{AggregateType, ClusterStatus, DropletStatus, JobStatus, JobType};
+use super::types::AggregateType;
 use async_graphql::{InputObject, ID};
 use chrono::{DateTime, Utc};
 
-/// Filters for `clusters`.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct ClusterFilter {
-    /// Substring of the name.
-    pub name: Option<String>,
-    pub region: Option<String>,
-    pub status: Option<ClusterStatus>,
-}
+/// A list filter: a GraphQL input object whose fields are all optional, and its conversion
+/// into the read side's filter of the same field names (each value converted by `Into`):
+/// `list_filter!(/// doc  ClusterFilter => projector::ClusterFilter { name: String, … })`.
+macro_rules! list_filter {
+    ($(#[$doc:meta])* $name:ident => $read:path {
+        $($(#[$field_attr:meta])* $field:ident: $ty:ty),+ $(,)?
+    }) => {
+        $(#[$doc])*
+        #[derive(async_graphql::InputObject, Clone, Debug, Default)]
+        pub struct $name {
+            $($(#[$field_attr])* pub $field: Option<$ty>),+
+        }
 
-/// Filters for `droplets`.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct DropletFilter {
-    /// Substring of the name.
-    pub name: Option<String>,
-    pub region: Option<String>,
-    pub status: Option<DropletStatus>,
-    pub cluster_id: Option<ID>,
+        impl From<$name> for $read {
+            fn from(f: $name) -> Self {
+                Self {
+                    $($field: f.$field.map(Into::into)),+
+                }
+            }
+        }
+    };
 }
-
-/// Filters for `jobs`.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct JobFilter {
-    pub status: Option<JobStatus>,
-    #[graphql(name = "type")]
-    pub job_type: Option<JobType>,
-    /// The aggregate the jobs work on.
-    pub target_id: Option<ID>,
-}
+pub(crate) use list_filter;
 
 /// Filters for the audit log.
 #[derive(InputObject, Clone, Debug, Default)]
@@ -57,37 +54,6 @@ pub struct EventFilter {
 pub struct AsOf {
     pub position: Option<i64>,
     pub time: Option<DateTime<Utc>>,
-}
-
-impl From<ClusterFilter> for projector::ClusterFilter {
-    fn from(f: ClusterFilter) -> Self {
-        Self {
-            name: f.name,
-            region: f.region,
-            status: f.status.map(Into::into),
-        }
-    }
-}
-
-impl From<DropletFilter> for projector::DropletFilter {
-    fn from(f: DropletFilter) -> Self {
-        Self {
-            name: f.name,
-            region: f.region,
-            status: f.status.map(Into::into),
-            cluster_id: f.cluster_id.map(|c| c.0),
-        }
-    }
-}
-
-impl From<JobFilter> for projector::JobFilter {
-    fn from(f: JobFilter) -> Self {
-        Self {
-            status: f.status.map(Into::into),
-            job_type: f.job_type.map(Into::into),
-            target_id: f.target_id.map(|t| t.0),
-        }
-    }
 }
 
 /// The most event types `excludeEventTypes` may list.

@@ -1,85 +1,80 @@
-//! GraphQL mutation inputs, parsed into the command side's checked values before any
-//! handler sees them. A bad value is refused here with `BAD_USER_INPUT` and a message that
-//! names the field; values are parsed in the order of the input's fields.
+//! Parsing GraphQL arguments into the command side's checked values before any handler sees
+//! them. A bad value is refused here with `BAD_USER_INPUT` and a message that names the
+//! field; an input object's values are parsed in the order of its fields.
+//!
+//! [`FromInput`] says how one checked value is parsed from what GraphQL delivers;
+//! [`command_input!`] declares a mutation's input object and its parse into the command's
+//! input, field by field.
 
 use crate::errors;
-use async_graphql::{InputObject, Result, ID};
-use command::handlers::{CommandOptions, CreateCluster, CreateDroplet};
-use schema::{
-    ClusterId, ClusterName, DropletId, DropletName, IdempotencyKey, Image, JobId, Labels, Region,
-    Size,
-};
+use async_graphql::{Result, ID};
+use command::handlers::CommandOptions;
+use schema::{IdempotencyKey, Region};
 
-/// A key/value label.
-#[derive(InputObject, Clone, Debug)]
-pub struct LabelInput {
-    pub key: String,
-    pub value: String,
+/// A checked value parsed from the GraphQL value `Raw`.
+pub trait FromInput<Raw>: Sized {
+    /// Parses `raw`, refusing it with `BAD_USER_INPUT`.
+    fn from_input(raw: Raw) -> Result<Self>;
 }
 
-/// Input of `createCluster`.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateClusterInput {
-    /// DNS label, unique among clusters.
-    pub name: String,
-    /// Region slug from the catalog.
-    pub region: String,
-    pub labels: Option<Vec<LabelInput>>,
-    /// A retried request with the same key returns the first result and appends nothing.
-    pub idempotency_key: Option<String>,
+/// Values parsed from a GraphQL string or id by their own `parse`:
+/// `parsed!(String => ClusterName, …)`, `parsed!(ID => ClusterId, …)`. A type module
+/// declares its aggregate's own values the same way.
+macro_rules! parsed {
+    ($raw:ty => $($value:ty),+) => {
+        $(impl $crate::graphql::inputs::FromInput<$raw> for $value {
+            fn from_input(raw: $raw) -> async_graphql::Result<Self> {
+                <$value>::parse(&raw).map_err($crate::errors::refused)
+            }
+        })+
+    };
 }
+pub(crate) use parsed;
 
-/// Input of `createDroplet`.
-#[derive(InputObject, Clone, Debug)]
-pub struct CreateDropletInput {
-    /// DNS label, unique among live droplets.
-    pub name: String,
-    /// Region slug from the catalog.
-    pub region: String,
-    /// Size slug from the catalog.
-    pub size: String,
-    /// Image slug from the catalog.
-    pub image: String,
-    /// Cluster to place the droplet in (same region).
-    pub cluster_id: Option<ID>,
-    /// A retried request with the same key returns the first result and appends nothing.
-    pub idempotency_key: Option<String>,
-}
+// Values more than one aggregate takes; each type module declares its aggregate's own.
+parsed!(String => Region, IdempotencyKey);
 
-impl CreateClusterInput {
-    /// The checked command.
-    pub fn parse(self) -> Result<CreateCluster> {
-        let labels = self.labels.unwrap_or_default();
-        Ok(CreateCluster {
-            name: ClusterName::parse(&self.name).map_err(errors::refused)?,
-            region: Region::parse(&self.region).map_err(errors::refused)?,
-            labels: Labels::parse(labels.into_iter().map(|l| (l.key, l.value)))
-                .map_err(errors::refused)?,
-            idempotency_key: idempotency_key(self.idempotency_key)?,
-        })
+impl<Raw, T: FromInput<Raw>> FromInput<Option<Raw>> for Option<T> {
+    fn from_input(raw: Option<Raw>) -> Result<Self> {
+        raw.map(T::from_input).transpose()
     }
 }
 
-impl CreateDropletInput {
-    /// The checked command.
-    pub fn parse(self) -> Result<CreateDroplet> {
-        Ok(CreateDroplet {
-            name: DropletName::parse(&self.name).map_err(errors::refused)?,
-            region: Region::parse(&self.region).map_err(errors::refused)?,
-            size: Size::parse(&self.size).map_err(errors::refused)?,
-            image: Image::parse(&self.image).map_err(errors::refused)?,
-            cluster_id: self.cluster_id.as_ref().map(cluster_id).transpose()?,
-            idempotency_key: idempotency_key(self.idempotency_key)?,
-        })
-    }
+/// A mutation's input object and its parse into the command's input struct (which has
+/// the same field names): `command_input!(/// doc  CreateClusterInput => CreateCluster {
+/// /// field doc  name: String, … })`. Each field's command type implements [`FromInput`]
+/// of the GraphQL type given here.
+macro_rules! command_input {
+    ($(#[$doc:meta])* $name:ident => $command:ident {
+        $($(#[$field_doc:meta])* $field:ident: $raw:ty),+ $(,)?
+    }) => {
+        $(#[$doc])*
+        #[derive(async_graphql::InputObject, Clone, Debug)]
+        pub struct $name {
+            $($(#[$field_doc])* pub $field: $raw),+
+        }
+
+        impl $name {
+            /// The checked command input.
+            pub fn parse(self) -> async_graphql::Result<$command> {
+                use $crate::graphql::inputs::FromInput;
+                Ok($command {
+                    $($field: FromInput::from_input(self.$field)?),+
+                })
+            }
+        }
+    };
+}
+pub(crate) use command_input;
+
+/// Parses one argument.
+pub fn parse<Raw, T: FromInput<Raw>>(raw: Raw) -> Result<T> {
+    T::from_input(raw)
 }
 
 /// Parses an optional `idempotencyKey` argument.
 pub fn idempotency_key(raw: Option<String>) -> Result<Option<IdempotencyKey>> {
-    raw.as_deref()
-        .map(IdempotencyKey::parse)
-        .transpose()
-        .map_err(errors::refused)
+    parse(raw)
 }
 
 /// Parses the `expectedVersion` and `idempotencyKey` arguments of a command on an
@@ -92,21 +87,6 @@ pub fn options(
         expected_version,
         idempotency_key: self::idempotency_key(idempotency_key)?,
     })
-}
-
-/// Parses a cluster id argument.
-pub fn cluster_id(raw: &ID) -> Result<ClusterId> {
-    ClusterId::parse(raw).map_err(errors::refused)
-}
-
-/// Parses a droplet id argument.
-pub fn droplet_id(raw: &ID) -> Result<DropletId> {
-    DropletId::parse(raw).map_err(errors::refused)
-}
-
-/// Parses a job id argument.
-pub fn job_id(raw: &ID) -> Result<JobId> {
-    JobId::parse(raw).map_err(errors::refused)
 }
 
 /// Parses the id argument `field` of a read: any UUID, whatever it identifies.

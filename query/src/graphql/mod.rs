@@ -1,12 +1,13 @@
-//! The GraphQL schema: one file per root type, object types in `types`; mutations answer
-//! through `payloads`, reads go through `read_model`.
+//! The GraphQL schema: `types` holds one module per aggregate (its object, filter, inputs,
+//! queries and mutations) and the roots merged from them; mutations answer through
+//! `payloads`, reads go through `read_model`, and `query::reads!`, `filters::list_filter!`
+//! and `inputs::command_input!` make a list query, a filter or an input a few lines.
 
 pub mod consistency;
 pub mod filters;
 pub mod history;
 pub mod inputs;
 pub mod limits;
-pub mod mutation;
 pub mod pagination;
 pub mod payloads;
 pub mod query;
@@ -16,17 +17,17 @@ pub mod types;
 
 use crate::state::AppState;
 use async_graphql::{Schema, SchemaBuilder};
+use subscription::SubscriptionRoot;
+use types::{MutationRoot, QueryRoot};
 
 /// The schema type served at `/graphql`.
-pub type ClusterGenieSchema =
-    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
+pub type ClusterGenieSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-fn builder(
-) -> SchemaBuilder<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot> {
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
-        query::QueryRoot,
-        mutation::MutationRoot,
-        subscription::SubscriptionRoot,
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
     )
 }
 

@@ -1,15 +1,12 @@
 //! Mutation payloads and the one path every mutation takes: run the command, map its error,
 //! wait (bounded) until the read models include its last event, read the affected objects.
+//! A payload with one affected object is one [`single_payload!`] line in its type module.
 
 use super::consistency::wait_for_own;
-use super::read_model;
-use super::types::{Cluster, Droplet, Job};
 use crate::errors;
 use crate::state::AppState;
-use async_graphql::{Result, SimpleObject};
-use command::handlers::DropletJob;
-use command::{CommandError, Outcome};
-use schema::{ClusterId, JobId};
+use async_graphql::{Context, Result};
+use command::{CommandError, Outcome, RequestContext};
 use std::future::Future;
 
 /// The doc comment of every payload's `position`.
@@ -18,6 +15,7 @@ macro_rules! position_doc {
         "Global position of the command's last event; pass as `minPosition` to read your write."
     };
 }
+pub(crate) use position_doc;
 
 /// The doc comment of every payload's `projected`.
 macro_rules! projected_doc {
@@ -28,38 +26,32 @@ macro_rules! projected_doc {
          `minPosition: position`."
     };
 }
-
-/// Result of droplet commands.
-#[derive(SimpleObject)]
-pub struct DropletPayload {
-    pub droplet: Option<Droplet>,
-    /// The job carrying the work out.
-    pub job: Option<Job>,
-    #[doc = position_doc!()]
-    pub position: i64,
-    #[doc = projected_doc!()]
-    pub projected: bool,
-}
+pub(crate) use projected_doc;
 
 /// A payload with one affected object: the struct and how it is read.
+/// `single_payload!(/// doc  ClusterPayload { cluster: Cluster }, ClusterId)`.
 macro_rules! single_payload {
     ($(#[$doc:meta])* $payload:ident { $field:ident: $object:ty }, $id:ty) => {
         $(#[$doc])*
-        #[derive(SimpleObject)]
+        #[derive(async_graphql::SimpleObject)]
         pub struct $payload {
             pub $field: Option<$object>,
-            #[doc = position_doc!()]
+            #[doc = $crate::graphql::payloads::position_doc!()]
             pub position: i64,
-            #[doc = projected_doc!()]
+            #[doc = $crate::graphql::payloads::projected_doc!()]
             pub projected: bool,
         }
 
-        impl Payload for $payload {
+        impl $crate::graphql::payloads::Payload for $payload {
             type Affected = $id;
 
-            async fn read(state: &AppState, id: $id, written: Written) -> Result<Self> {
+            async fn read(
+                state: &$crate::state::AppState,
+                id: $id,
+                written: $crate::graphql::payloads::Written,
+            ) -> async_graphql::Result<Self> {
                 Ok(Self {
-                    $field: read_model::find(state, &id.to_string()).await?,
+                    $field: $crate::graphql::read_model::find(state, &id.to_string()).await?,
                     position: written.position,
                     projected: written.projected,
                 })
@@ -67,17 +59,7 @@ macro_rules! single_payload {
         }
     };
 }
-
-single_payload!(
-    /// Result of `createCluster` and `deleteCluster`.
-    ClusterPayload { cluster: Cluster },
-    ClusterId
-);
-single_payload!(
-    /// Result of `cancelJob` and `retryJob`.
-    JobPayload { job: Job },
-    JobId
-);
+pub(crate) use single_payload;
 
 /// Where a command's write stands: its position and whether the read models include it.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +81,16 @@ pub trait Payload: Sized {
         affected: Self::Affected,
         written: Written,
     ) -> impl Future<Output = Result<Self>> + Send;
+}
+
+/// The shared state and the caller of a mutation.
+pub fn caller<'a>(ctx: &'a Context<'_>) -> (&'a AppState, RequestContext) {
+    let state = ctx.data_unchecked::<AppState>();
+    let request = ctx
+        .data_opt::<RequestContext>()
+        .cloned()
+        .unwrap_or_else(RequestContext::anonymous);
+    (state, request)
 }
 
 /// Runs a command (the future `command`) and answers with its payload.
@@ -124,18 +116,5 @@ async fn settle(state: &AppState, position: i64) -> bool {
             tracing::warn!(position, error = ?e.message, "mutation payload served before the read models caught up");
             false
         }
-    }
-}
-
-impl Payload for DropletPayload {
-    type Affected = DropletJob;
-
-    async fn read(state: &AppState, ids: DropletJob, written: Written) -> Result<Self> {
-        Ok(Self {
-            droplet: read_model::find(state, &ids.droplet_id.to_string()).await?,
-            job: read_model::find(state, &ids.job_id.to_string()).await?,
-            position: written.position,
-            projected: written.projected,
-        })
     }
 }

@@ -1,94 +1,67 @@
-//! The Query root: reads from the read models through [`read_model`], plus `history` from
-//! the event store.
+//! Reads: [`reads!`], which gives an aggregate's type module its `id` lookup and its list
+//! (a few lines over [`read_model`](super::read_model)), and [`LogQuery`], the reads that
+//! are no one aggregate's: the audit log, `history` and the catalog.
 
 use super::consistency::wait_for;
-use super::filters::{AsOf, ClusterFilter, DropletFilter, EventFilter, JobFilter};
+use super::filters::{AsOf, EventFilter};
 use super::history::{self, History};
 use super::pagination::{self, Connection};
-use super::read_model::{get, list};
-use super::types::{AggregateType, Catalog, Cluster, Droplet, Event, Job};
+use super::types::{AggregateType, Catalog, Event};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, Object, Result, ID};
 
-/// Root of all queries.
-pub struct QueryRoot;
-
-fn state<'a>(ctx: &'a Context<'_>) -> &'a AppState {
+/// The shared state of a resolver.
+pub(crate) fn state<'a>(ctx: &'a Context<'_>) -> &'a AppState {
     ctx.data_unchecked::<AppState>()
 }
 
+/// A query object with an object type's root lookup by id and its filtered list:
+/// `reads!(ClusterQuery: cluster, clusters -> Cluster, ClusterFilter, "get doc", "list doc")`.
+/// The object must implement [`ReadModel`](super::read_model::ReadModel) with the read-side
+/// filter the GraphQL filter converts into.
+macro_rules! reads {
+    ($query:ident: $one:ident, $many:ident -> $object:ty, $filter:ty, $one_doc:literal, $many_doc:literal) => {
+        /// The root lookup and list of one object type.
+        #[derive(Default)]
+        pub struct $query;
+
+        #[async_graphql::Object]
+        impl $query {
+            #[doc = $one_doc]
+            async fn $one(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                id: async_graphql::ID,
+                min_position: Option<i64>,
+            ) -> async_graphql::Result<Option<$object>> {
+                let state = $crate::graphql::query::state(ctx);
+                $crate::graphql::read_model::get(state, &id, min_position).await
+            }
+
+            #[doc = $many_doc]
+            async fn $many(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                filter: Option<$filter>,
+                min_position: Option<i64>,
+            ) -> async_graphql::Result<$crate::graphql::pagination::Connection<$object>> {
+                let filter = filter.unwrap_or_default().into();
+                $crate::graphql::read_model::list(ctx, first, after, filter, min_position).await
+            }
+        }
+    };
+}
+pub(crate) use reads;
+
+/// The audit log, `history` and the catalog.
+#[derive(Default)]
+pub struct LogQuery;
+
 #[Object]
-impl QueryRoot {
-    /// One cluster, or null.
-    async fn cluster(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        min_position: Option<i64>,
-    ) -> Result<Option<Cluster>> {
-        get(state(ctx), &id, min_position).await
-    }
-
-    /// Clusters, oldest first.
-    async fn clusters(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<ClusterFilter>,
-        min_position: Option<i64>,
-    ) -> Result<Connection<Cluster>> {
-        let filter = filter.unwrap_or_default().into();
-        list(ctx, first, after, filter, min_position).await
-    }
-
-    /// One droplet, or null.
-    async fn droplet(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        min_position: Option<i64>,
-    ) -> Result<Option<Droplet>> {
-        get(state(ctx), &id, min_position).await
-    }
-
-    /// Droplets, oldest first.
-    async fn droplets(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<DropletFilter>,
-        min_position: Option<i64>,
-    ) -> Result<Connection<Droplet>> {
-        let filter = filter.unwrap_or_default().into();
-        list(ctx, first, after, filter, min_position).await
-    }
-
-    /// One job, or null.
-    async fn job(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        min_position: Option<i64>,
-    ) -> Result<Option<Job>> {
-        get(state(ctx), &id, min_position).await
-    }
-
-    /// Jobs, oldest first.
-    async fn jobs(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        filter: Option<JobFilter>,
-        min_position: Option<i64>,
-    ) -> Result<Connection<Job>> {
-        let filter = filter.unwrap_or_default().into();
-        list(ctx, first, after, filter, min_position).await
-    }
-
+impl LogQuery {
     /// The audit log in global order. `last` (optionally `before` a cursor) pages backwards
     /// from the newest event; the page is still in global order.
     // Each argument is one GraphQL argument of the public schema; grouping them would change it.

@@ -8,10 +8,10 @@
 //! the audit tail reads its catch-up one page at a time, only when the socket took the
 //! previous one, so a client that stops reading stops its queries (and is dropped by `ws`).
 
-use super::filters::{DropletFilter, EventFilter, JobFilter};
+use super::filters::EventFilter;
 use super::inputs;
 use super::pagination;
-use super::types::{Droplet, Event, Job};
+use super::types::{Droplet, DropletFilter, Event, Job, JobFilter};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, Result, Subscription, ID};

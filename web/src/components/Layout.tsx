@@ -1,14 +1,11 @@
 // The shell: skip link, navigation, connection indicator, the "connection lost" banner and the page.
 import { NavLink, Outlet } from "react-router";
 import { useConnection } from "../live/connection";
+import { PAGES } from "../routes";
 
-const NAV = [
-  { to: "/", label: "Overview", end: true },
-  { to: "/clusters", label: "Clusters" },
-  { to: "/droplets", label: "Droplets" },
-  { to: "/jobs", label: "Jobs" },
-  { to: "/audit", label: "Audit" },
-];
+// The main navigation: the pages with a `nav` label, in PAGES order. The overview ("/")
+// is active only on itself.
+const NAV = PAGES.flatMap((p) => (p.nav ? [{ to: `/${p.path}`, label: p.nav, end: p.path === "" }] : []));
 
 function ConnectionBadge() {
   const { state } = useConnection();

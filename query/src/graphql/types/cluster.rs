@@ -1,11 +1,23 @@
-//! `Cluster`: a named group of droplets in one region.
+//! `Cluster`: a named group of droplets in one region — the object, its status, its list
+//! filter, its queries and its mutations.
 
-use super::{time, ClusterStatus, Droplet};
+use super::{Droplet, Guarded};
+use crate::errors;
+use crate::graphql::filters::list_filter;
+use crate::graphql::inputs::{self, command_input, parsed, FromInput};
 use crate::graphql::pagination::Connection;
+use crate::graphql::payloads::{caller, respond, single_payload};
+use crate::graphql::query::reads;
 use crate::graphql::read_model::list;
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
-use chrono::{DateTime, Utc};
-use projector::{ClusterRow, DropletFilter};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use command::handlers::CreateCluster;
+use projector::{ClusterRow, DropletFilter as DropletRows};
+use schema::{ClusterId, ClusterName, Labels};
+
+gql_enum!(
+    /// Lifecycle of a cluster.
+    ClusterStatus, "schema::ClusterStatus", schema::ClusterStatus { Active, Deleted }
+);
 
 /// A key/value label.
 #[derive(SimpleObject, Clone, Debug)]
@@ -46,15 +58,9 @@ impl Cluster {
     async fn droplet_count(&self) -> i64 {
         self.0.state.droplet_count
     }
-    /// The aggregate's sequence number; pass it as `expectedVersion` to guard against lost updates.
-    async fn version(&self) -> i64 {
-        self.0.version
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        time(self.0.created_us)
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        time(self.0.updated_us)
+    #[graphql(flatten)]
+    async fn guarded(&self) -> Guarded {
+        Guarded::of(self.0.version, self.0.created_us, self.0.updated_us)
     }
     /// The cluster's droplets, oldest first.
     async fn droplets(
@@ -63,10 +69,93 @@ impl Cluster {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<Droplet>> {
-        let filter = DropletFilter {
+        let filter = DropletRows {
             cluster_id: Some(self.0.id.clone()),
             ..Default::default()
         };
         list(ctx, first, after, filter, None).await
+    }
+}
+
+list_filter!(
+    /// Filters for `clusters`.
+    ClusterFilter => projector::ClusterFilter {
+        /// Substring of the name.
+        name: String,
+        region: String,
+        status: ClusterStatus,
+    }
+);
+
+reads!(ClusterQuery: cluster, clusters -> Cluster, ClusterFilter, "One cluster, or null.", "Clusters, oldest first.");
+
+parsed!(String => ClusterName);
+parsed!(ID => ClusterId);
+
+/// A key/value label.
+#[derive(InputObject, Clone, Debug)]
+pub struct LabelInput {
+    pub key: String,
+    pub value: String,
+}
+
+impl FromInput<Option<Vec<LabelInput>>> for Labels {
+    fn from_input(raw: Option<Vec<LabelInput>>) -> Result<Self> {
+        let pairs = raw
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| (l.key, l.value));
+        Labels::parse(pairs).map_err(errors::refused)
+    }
+}
+
+command_input!(
+    /// Input of `createCluster`.
+    CreateClusterInput => CreateCluster {
+        /// DNS label, unique among clusters.
+        name: String,
+        /// Region slug from the catalog.
+        region: String,
+        labels: Option<Vec<LabelInput>>,
+        /// A retried request with the same key returns the first result and appends nothing.
+        idempotency_key: Option<String>,
+    }
+);
+
+single_payload!(
+    /// Result of `createCluster` and `deleteCluster`.
+    ClusterPayload { cluster: Cluster },
+    ClusterId
+);
+
+/// Cluster mutations.
+#[derive(Default)]
+pub struct ClusterMutation;
+
+#[Object]
+impl ClusterMutation {
+    /// Creates a cluster with a unique name.
+    async fn create_cluster(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateClusterInput,
+    ) -> Result<ClusterPayload> {
+        let input = input.parse()?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.create_cluster(&caller, input)).await
+    }
+
+    /// Deletes a cluster that has no live droplets.
+    async fn delete_cluster(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i64>,
+        idempotency_key: Option<String>,
+    ) -> Result<ClusterPayload> {
+        let options = inputs::options(expected_version, idempotency_key)?;
+        let id = inputs::parse(id)?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.delete_cluster(&caller, id, options)).await
     }
 }

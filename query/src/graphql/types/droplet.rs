@@ -1,12 +1,24 @@
-//! `Droplet`: a virtual machine.
+//! `Droplet`: a virtual machine — the object, its status, its list filter, its queries and
+//! its mutations (create, then destroy, resize and power, each carried out by a job).
 
-use super::{time, Cluster, DropletStatus, Job};
+use super::{Cluster, Guarded, Job};
+use crate::graphql::filters::list_filter;
+use crate::graphql::inputs::{self, command_input, parsed};
 use crate::graphql::pagination::Connection;
+use crate::graphql::payloads::{caller, respond, Payload, Written};
+use crate::graphql::query::reads;
 use crate::graphql::read_model::{find, list};
 use crate::state::AppState;
-use async_graphql::{Context, Object, Result, ID};
-use chrono::{DateTime, Utc};
-use projector::{DropletRow, JobFilter};
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use command::aggregates::DropletOperation;
+use command::handlers::{CreateDroplet, DropletJob};
+use projector::{DropletRow, JobFilter as JobRows};
+use schema::{DropletId, DropletName, Image, Size};
+
+gql_enum!(
+    /// Lifecycle of a droplet.
+    DropletStatus, "schema::DropletStatus", schema::DropletStatus { Provisioning, Running, Failed, Stopped, Destroying, Destroyed }
+);
 
 /// A virtual machine.
 pub struct Droplet(pub DropletRow);
@@ -44,15 +56,9 @@ impl Droplet {
     async fn ip(&self) -> Option<&str> {
         self.0.state.ip.as_deref()
     }
-    /// The aggregate's sequence number; pass it as `expectedVersion` to guard against lost updates.
-    async fn version(&self) -> i64 {
-        self.0.version
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        time(self.0.created_us)
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        time(self.0.updated_us)
+    #[graphql(flatten)]
+    async fn guarded(&self) -> Guarded {
+        Guarded::of(self.0.version, self.0.created_us, self.0.updated_us)
     }
     /// The most recent job started for it.
     async fn job(&self, ctx: &Context<'_>) -> Result<Option<Job>> {
@@ -66,10 +72,144 @@ impl Droplet {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<Job>> {
-        let filter = JobFilter {
+        let filter = JobRows {
             target_id: Some(self.0.id.clone()),
             ..Default::default()
         };
         list(ctx, first, after, filter, None).await
+    }
+}
+
+list_filter!(
+    /// Filters for `droplets`.
+    DropletFilter => projector::DropletFilter {
+        /// Substring of the name.
+        name: String,
+        region: String,
+        status: DropletStatus,
+        cluster_id: ID,
+    }
+);
+
+reads!(DropletQuery: droplet, droplets -> Droplet, DropletFilter, "One droplet, or null.", "Droplets, oldest first.");
+
+parsed!(String => DropletName, Size, Image);
+parsed!(ID => DropletId);
+
+command_input!(
+    /// Input of `createDroplet`.
+    CreateDropletInput => CreateDroplet {
+        /// DNS label, unique among live droplets.
+        name: String,
+        /// Region slug from the catalog.
+        region: String,
+        /// Size slug from the catalog.
+        size: String,
+        /// Image slug from the catalog.
+        image: String,
+        /// Cluster to place the droplet in (same region).
+        cluster_id: Option<ID>,
+        /// A retried request with the same key returns the first result and appends nothing.
+        idempotency_key: Option<String>,
+    }
+);
+
+/// Result of droplet commands.
+#[derive(SimpleObject)]
+pub struct DropletPayload {
+    pub droplet: Option<Droplet>,
+    /// The job carrying the work out.
+    pub job: Option<Job>,
+    #[doc = crate::graphql::payloads::position_doc!()]
+    pub position: i64,
+    #[doc = crate::graphql::payloads::projected_doc!()]
+    pub projected: bool,
+}
+
+impl Payload for DropletPayload {
+    type Affected = DropletJob;
+
+    async fn read(state: &AppState, ids: DropletJob, written: Written) -> Result<Self> {
+        Ok(Self {
+            droplet: find(state, &ids.droplet_id.to_string()).await?,
+            job: find(state, &ids.job_id.to_string()).await?,
+            position: written.position,
+            projected: written.projected,
+        })
+    }
+}
+
+/// Droplet mutations.
+#[derive(Default)]
+pub struct DropletMutation;
+
+/// Starts `operation` on droplet `id`. The idempotency key is checked before the id, as
+/// for every command on an existing aggregate.
+async fn operate(
+    ctx: &Context<'_>,
+    id: ID,
+    operation: DropletOperation,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<DropletPayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::parse(id)?;
+    let (state, caller) = caller(ctx);
+    let command = state
+        .commands
+        .request_operation(&caller, id, operation, options);
+    respond(state, command).await
+}
+
+#[Object]
+impl DropletMutation {
+    /// Creates a droplet and starts its provisioning job.
+    async fn create_droplet(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDropletInput,
+    ) -> Result<DropletPayload> {
+        let input = input.parse()?;
+        let (state, caller) = caller(ctx);
+        respond(state, state.commands.create_droplet(&caller, input)).await
+    }
+
+    /// Starts destroying a droplet.
+    async fn destroy_droplet(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i64>,
+        idempotency_key: Option<String>,
+    ) -> Result<DropletPayload> {
+        let operation = DropletOperation::Destroy;
+        operate(ctx, id, operation, expected_version, idempotency_key).await
+    }
+
+    /// Starts resizing a droplet.
+    async fn resize_droplet(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        size: String,
+        expected_version: Option<i64>,
+        idempotency_key: Option<String>,
+    ) -> Result<DropletPayload> {
+        let size = inputs::parse(size)?;
+        let operation = DropletOperation::Resize { size };
+        operate(ctx, id, operation, expected_version, idempotency_key).await
+    }
+
+    /// Starts powering a droplet on (`on: true`) or off.
+    async fn power_droplet(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        on: bool,
+        expected_version: Option<i64>,
+        idempotency_key: Option<String>,
+    ) -> Result<DropletPayload> {
+        let operation = DropletOperation::Power { on };
+        operate(ctx, id, operation, expected_version, idempotency_key).await
     }
 }

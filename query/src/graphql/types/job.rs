@@ -1,9 +1,24 @@
-//! `Job`: a unit of long-running work, with its timeline.
+//! `Job`: a unit of long-running work, with its timeline — the object, its status and type,
+//! its list filter, its queries and its mutations (cancel, retry).
 
-use super::{time, JobStatus, JobType};
-use async_graphql::{Json, Object, SimpleObject, ID};
+use super::{time, Times};
+use crate::graphql::filters::list_filter;
+use crate::graphql::inputs::{self, parsed};
+use crate::graphql::payloads::{caller, respond, single_payload};
+use crate::graphql::query::reads;
+use async_graphql::{Context, Json, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use projector::JobRow;
+use schema::JobId;
+
+gql_enum!(
+    /// Lifecycle of a job.
+    JobStatus, "schema::JobStatus", schema::JobStatus { Queued, Running, Completed, Failed, Cancelled }
+);
+gql_enum!(
+    /// What a job does.
+    JobType, "schema::JobType", schema::JobType { Provision, Destroy, Resize, Power, Scale, Diagnose }
+);
 
 /// One step in a job's history.
 #[derive(SimpleObject, Clone, Debug)]
@@ -89,10 +104,68 @@ impl Job {
     async fn version(&self) -> i64 {
         self.0.version
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        time(self.0.created_us)
+    #[graphql(flatten)]
+    async fn times(&self) -> Times {
+        Times::of(self.0.created_us, self.0.updated_us)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        time(self.0.updated_us)
+}
+
+list_filter!(
+    /// Filters for `jobs`.
+    JobFilter => projector::JobFilter {
+        status: JobStatus,
+        #[graphql(name = "type")]
+        job_type: JobType,
+        /// The aggregate the jobs work on.
+        target_id: ID,
+    }
+);
+
+reads!(JobQuery: job, jobs -> Job, JobFilter, "One job, or null.", "Jobs, oldest first.");
+
+parsed!(ID => JobId);
+
+single_payload!(
+    /// Result of `cancelJob` and `retryJob`.
+    JobPayload { job: Job },
+    JobId
+);
+
+/// Job mutations.
+#[derive(Default)]
+pub struct JobMutation;
+
+#[Object]
+impl JobMutation {
+    /// Cancels a queued or running job.
+    async fn cancel_job(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        idempotency_key: Option<String>,
+    ) -> Result<JobPayload> {
+        let key = inputs::idempotency_key(idempotency_key)?;
+        let (state, caller) = caller(ctx);
+        respond(
+            state,
+            state.commands.cancel_job(&caller, inputs::parse(id)?, key),
+        )
+        .await
+    }
+
+    /// Queues a failed or cancelled job again.
+    async fn retry_job(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        idempotency_key: Option<String>,
+    ) -> Result<JobPayload> {
+        let key = inputs::idempotency_key(idempotency_key)?;
+        let (state, caller) = caller(ctx);
+        respond(
+            state,
+            state.commands.retry_job(&caller, inputs::parse(id)?, key),
+        )
+        .await
     }
 }

@@ -1,30 +1,18 @@
-//! GraphQL object types: clusters, droplets, jobs, audit events and the catalog, one file
-//! each; the enums shared by objects and filters are here.
+//! GraphQL types, one module per aggregate (and one each for the audit log and the
+//! catalog). An aggregate's module owns everything of it the API shows: its object, its
+//! status enum, its list filter, its mutation inputs and payloads, its queries and its
+//! mutations. This file is the registry: a new aggregate adds its `mod` line, its part of
+//! [`QueryRoot`] and [`MutationRoot`], and its variant of [`AggregateType`] (the compiler asks
+//! for that one: the enum mirrors `schema::AggregateType`).
 
-mod catalog;
-mod cluster;
-mod droplet;
-mod event;
-mod job;
-
-pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
-pub use cluster::{Cluster, Label};
-pub use droplet::Droplet;
-pub use event::Event;
-pub use job::{Job, JobTimelineEntry};
-
-use async_graphql::Enum;
+use async_graphql::{MergedObject, SimpleObject};
 use chrono::{DateTime, Utc};
 
-/// A stored time in microseconds as a GraphQL `DateTime`.
-pub(crate) fn time(us: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(us).unwrap_or_default()
-}
-
+/// A GraphQL enum mirroring a `schema` enum, with its stored names.
 macro_rules! gql_enum {
     ($(#[$doc:meta])* $name:ident, $rs:literal, $remote:path $(, $extra:meta)* { $($v:ident),+ }) => {
         $(#[$doc])*
-        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
         #[graphql(remote = $rs $(, $extra)*)]
         pub enum $name { $($v),+ }
 
@@ -42,23 +30,79 @@ macro_rules! gql_enum {
     };
 }
 
-gql_enum!(
-    /// Lifecycle of a cluster.
-    ClusterStatus, "schema::ClusterStatus", schema::ClusterStatus { Active, Deleted }
+mod catalog;
+mod cluster;
+mod droplet;
+mod event;
+mod job;
+
+pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
+pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
+pub use cluster::{Label, LabelInput};
+pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
+pub use event::Event;
+pub use job::{Job, JobFilter, JobPayload, JobStatus, JobTimelineEntry, JobType};
+
+// Root of all queries: each part is one module's. (A `//` comment: a doc comment would
+// become the type's description in the SDL.)
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    cluster::ClusterQuery,
+    droplet::DropletQuery,
+    job::JobQuery,
+    crate::graphql::query::LogQuery,
 );
-gql_enum!(
-    /// Lifecycle of a droplet.
-    DropletStatus, "schema::DropletStatus", schema::DropletStatus { Provisioning, Running, Failed, Stopped, Destroying, Destroyed }
+
+// Root of all mutations: each part is one aggregate's.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    cluster::ClusterMutation,
+    droplet::DropletMutation,
+    job::JobMutation,
 );
-gql_enum!(
-    /// Lifecycle of a job.
-    JobStatus, "schema::JobStatus", schema::JobStatus { Queued, Running, Completed, Failed, Cancelled }
-);
-gql_enum!(
-    /// What a job does.
-    JobType, "schema::JobType", schema::JobType { Provision, Destroy, Resize, Power, Scale, Diagnose }
-);
+
 gql_enum!(
     /// Kinds of aggregate in the event log.
     AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job }
 );
+
+/// A stored time in microseconds as a GraphQL `DateTime`.
+pub(crate) fn time(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+/// When a read-model row was created and last changed; flattened into each object.
+#[derive(SimpleObject)]
+pub(crate) struct Times {
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Times {
+    /// From a row's stored times.
+    pub fn of(created_us: i64, updated_us: i64) -> Self {
+        Self {
+            created_at: time(created_us),
+            updated_at: time(updated_us),
+        }
+    }
+}
+
+/// The version and times of an aggregate whose commands take `expectedVersion`.
+#[derive(SimpleObject)]
+pub(crate) struct Guarded {
+    /// The aggregate's sequence number; pass it as `expectedVersion` to guard against lost updates.
+    pub version: i64,
+    #[graphql(flatten)]
+    pub times: Times,
+}
+
+impl Guarded {
+    /// From a row's version and stored times.
+    pub fn of(version: i64, created_us: i64, updated_us: i64) -> Self {
+        Self {
+            version,
+            times: Times::of(created_us, updated_us),
+        }
+    }
+}

@@ -1,0 +1,32 @@
+// The console's pages: the one list the routes (App.tsx) and the navigation (Layout.tsx) are
+// built from. A new page is one entry here; `nav` puts it in the main navigation.
+import type { ReactElement } from "react";
+import { OverviewPage } from "./pages/overview/OverviewPage";
+import { ClustersPage } from "./pages/clusters/ClustersPage";
+import { ClusterDetailPage } from "./pages/clusters/ClusterDetailPage";
+import { DropletsPage } from "./pages/droplets/DropletsPage";
+import { DropletDetailPage } from "./pages/droplets/DropletDetailPage";
+import { JobsPage } from "./pages/jobs/JobsPage";
+import { JobDetailPage } from "./pages/jobs/JobDetailPage";
+import { AuditPage } from "./pages/audit/AuditPage";
+import { HistoryPage } from "./pages/audit/HistoryPage";
+
+export interface Page {
+  /** The route below `/` ("" is the overview, the index route). */
+  path: string;
+  element: ReactElement;
+  /** The label of its main-navigation entry, if it has one (in list order). */
+  nav?: string;
+}
+
+export const PAGES: Page[] = [
+  { path: "", element: <OverviewPage />, nav: "Overview" },
+  { path: "clusters", element: <ClustersPage />, nav: "Clusters" },
+  { path: "clusters/:id", element: <ClusterDetailPage /> },
+  { path: "droplets", element: <DropletsPage />, nav: "Droplets" },
+  { path: "droplets/:id", element: <DropletDetailPage /> },
+  { path: "jobs", element: <JobsPage />, nav: "Jobs" },
+  { path: "jobs/:id", element: <JobDetailPage /> },
+  { path: "audit", element: <AuditPage />, nav: "Audit" },
+  { path: "audit/:aggregateType/:aggregateId", element: <HistoryPage /> },
+];
