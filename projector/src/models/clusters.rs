@@ -1,6 +1,6 @@
 //! The `clusters` read model: one row per cluster, its lifecycle folded by the aggregate.
 
-use super::{Listed, ReadModel, Table};
+use super::{versioned, Listed, ReadModel, Table};
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
 use crate::codec::{json, typed};
@@ -32,51 +32,32 @@ impl Table for Clusters {
         "id, ordinal, name, region, labels, status, droplet_count, version, created_us, updated_us";
 
     fn decode(row: &impl Columns) -> Result<ClusterRow, sqlx::Error> {
-        Ok(ClusterRow {
-            id: row.text("id")?,
-            ordinal: row.int("ordinal")?,
-            state: ClusterState {
+        ClusterRow::decode(row, |row| {
+            Ok(ClusterState {
                 name: row.text("name")?,
                 region: row.text("region")?,
                 labels: json(row, "labels")?,
                 status: typed(row, "status", ClusterStatus::parse)?,
                 droplet_count: row.int("droplet_count")?,
-            },
-            version: row.int("version")?,
-            created_us: row.int("created_us")?,
-            updated_us: row.int("updated_us")?,
+            })
         })
     }
 }
+
+versioned!(ClusterRow, ClusterStatus);
 
 impl ReadModel for Clusters {
     type Event = ClusterEvent;
     const AGGREGATE: AggregateType = AggregateType::Cluster;
 
-    fn statuses() -> Vec<&'static str> {
-        ClusterStatus::ALL.iter().map(|s| s.as_str()).collect()
-    }
-    fn id(row: &ClusterRow) -> &str {
-        &row.id
-    }
-    fn version(row: &ClusterRow) -> i64 {
-        row.version
-    }
-    fn status(row: &ClusterRow) -> &'static str {
-        row.state.status.as_str()
-    }
     fn bind<'q, Q: Bind<'q>>(q: Q, r: &'q ClusterRow) -> Result<Q, serde_json::Error> {
-        let s = &r.state;
-        Ok(q.text(&r.id)
-            .int(r.ordinal)
-            .text(&s.name)
-            .text(&s.region)
-            .owned(serde_json::to_string(&s.labels)?)
-            .text(s.status.as_str())
-            .int(s.droplet_count)
-            .int(r.version)
-            .int(r.created_us)
-            .int(r.updated_us))
+        r.bind(q, |q, s| {
+            Ok(q.text(&s.name)
+                .text(&s.region)
+                .owned(serde_json::to_string(&s.labels)?)
+                .text(s.status.as_str())
+                .int(s.droplet_count))
+        })
     }
     fn fold(
         row: Option<ClusterRow>,

@@ -1,6 +1,6 @@
 //! The `droplets` read model: one row per droplet, its lifecycle folded by the aggregate.
 
-use super::{Listed, ReadModel, Table};
+use super::{versioned, Listed, ReadModel, Table};
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
 use crate::codec::{typed, typed_opt};
@@ -47,10 +47,8 @@ impl Table for Droplets {
     const COLUMNS: &'static str = "id, ordinal, name, cluster_id, region, size, image, status, ip, job_id, status_before_destroy, version, created_us, updated_us";
 
     fn decode(row: &impl Columns) -> Result<DropletRow, sqlx::Error> {
-        Ok(DropletRow {
-            id: row.text("id")?,
-            ordinal: row.int("ordinal")?,
-            state: DropletState {
+        DropletRow::decode(row, |row| {
+            Ok(DropletState {
                 name: row.text("name")?,
                 cluster_id: typed_opt(row, "cluster_id", |s| s.parse::<ClusterId>().ok())?,
                 region: row.text("region")?,
@@ -64,46 +62,29 @@ impl Table for Droplets {
                     "status_before_destroy",
                     DropletStatus::parse,
                 )?,
-            },
-            version: row.int("version")?,
-            created_us: row.int("created_us")?,
-            updated_us: row.int("updated_us")?,
+            })
         })
     }
 }
+
+versioned!(DropletRow, DropletStatus);
 
 impl ReadModel for Droplets {
     type Event = DropletEvent;
     const AGGREGATE: AggregateType = AggregateType::Droplet;
 
-    fn statuses() -> Vec<&'static str> {
-        DropletStatus::ALL.iter().map(|s| s.as_str()).collect()
-    }
-    fn id(row: &DropletRow) -> &str {
-        &row.id
-    }
-    fn version(row: &DropletRow) -> i64 {
-        row.version
-    }
-    fn status(row: &DropletRow) -> &'static str {
-        row.state.status.as_str()
-    }
     fn bind<'q, Q: Bind<'q>>(q: Q, r: &'q DropletRow) -> Result<Q, serde_json::Error> {
-        let s = &r.state;
-        Ok(q.text(&r.id)
-            .int(r.ordinal)
-            .text(&s.name)
-            .owned_opt(s.cluster_id.map(|c| c.to_string()))
-            .text(&s.region)
-            .text(&s.size)
-            .text(&s.image)
-            .text(s.status.as_str())
-            .text_opt(s.ip.as_deref())
-            .owned(s.job_id.to_string())
-            .text_opt(s.status_before_destroy.map(|st| st.as_str()))
-            .int(r.version)
-            .int(r.created_us)
-            .int(r.updated_us))
+        r.bind(q, |q, s| {
+            Ok(q.text(&s.name)
+                .owned_opt(s.cluster_id.map(|c| c.to_string()))
+                .text(&s.region)
+                .text(&s.size)
+                .text(&s.image)
+                .text(s.status.as_str())
+                .text_opt(s.ip.as_deref())
+                .owned(s.job_id.to_string())
+                .text_opt(s.status_before_destroy.map(|st| st.as_str())))
+        })
     }
     fn fold(
         row: Option<DropletRow>,

@@ -37,22 +37,48 @@ pub trait Listed: Table {
     fn filter(f: &Self::Filter, w: &mut Where) -> Option<String>;
 }
 
+/// What the projector needs to know of a read-model row besides its columns.
+pub trait Versioned {
+    /// The row's primary key (the aggregate id).
+    fn id(&self) -> &str;
+    /// The sequence of the last event applied to the row.
+    fn version(&self) -> i64;
+    /// The row's status, as stored.
+    fn status(&self) -> &'static str;
+    /// Every status a row can have (for the kept per-status counts).
+    fn statuses() -> Vec<&'static str>;
+}
+
+/// Implements [`Versioned`] for a row type with `id`, `version` and a `state.status` of the
+/// status enum `$status`.
+macro_rules! versioned {
+    ($row:ty, $status:ty) => {
+        impl $crate::models::Versioned for $row {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+            fn status(&self) -> &'static str {
+                self.state.status.as_str()
+            }
+            fn statuses() -> Vec<&'static str> {
+                <$status>::ALL.iter().map(|s| s.as_str()).collect()
+            }
+        }
+    };
+}
+pub(crate) use versioned;
+
 /// A read model: rows of one table, one per aggregate of [`Self::AGGREGATE`], folded from its
 /// events.
-pub trait ReadModel: Table {
+pub trait ReadModel: Table<Row: Versioned> {
     /// The event type of the aggregate it folds.
     type Event: serde::de::DeserializeOwned;
     /// The aggregate type whose events it folds.
     const AGGREGATE: AggregateType;
-    /// Every status a row can have (for the kept per-status counts).
-    fn statuses() -> Vec<&'static str>;
 
-    /// The row's primary key (the aggregate id).
-    fn id(row: &Self::Row) -> &str;
-    /// The sequence of the last event applied to the row.
-    fn version(row: &Self::Row) -> i64;
-    /// The row's status, as stored.
-    fn status(row: &Self::Row) -> &'static str;
     /// Binds the row's values in [`Table::COLUMNS`] order.
     fn bind<'q, Q: Bind<'q>>(q: Q, row: &'q Self::Row) -> Result<Q, serde_json::Error>;
     /// Applies an event to the row (`None` before its creation; the result is `None` only when
@@ -123,7 +149,7 @@ pub fn statuses_of(table: &str) -> Option<Vec<&'static str>> {
     impl ForEach for Of<'_> {
         fn read_model<M: ReadModel>(&mut self) {
             if M::NAME == self.0 {
-                self.1 = Some(M::statuses());
+                self.1 = Some(<M::Row as Versioned>::statuses());
             }
         }
     }
