@@ -103,11 +103,7 @@ impl<M: ReadModel, DB: Backend> ModelBatch<DB> for Rows<M, DB> {
             // Every id of the batch was loaded; an event from elsewhere changes nothing.
             return Applied::Done(None);
         };
-        if slot
-            .row
-            .as_ref()
-            .is_some_and(|r| r.version() >= e.sequence)
-        {
+        if slot.row.as_ref().is_some_and(|r| r.version() >= e.sequence) {
             return Applied::Seen;
         }
         let Some(event) = decode::<M::Event>(e) else {

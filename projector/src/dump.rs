@@ -40,7 +40,11 @@ fn table<T: Table, DB: Backend>(key: &str) -> Dumped<DB> {
 
 /// Every row (`filter`ed) of a bookkeeping table keyed by `name`, with the integer columns
 /// `numbers`, as a JSON object of those columns.
-fn named<DB: Backend>(table: &'static str, numbers: &'static [&'static str], filter: &str) -> Dumped<DB> {
+fn named<DB: Backend>(
+    table: &'static str,
+    numbers: &'static [&'static str],
+    filter: &str,
+) -> Dumped<DB> {
     Dumped {
         table,
         sql: format!(

@@ -4,10 +4,10 @@
 //! complete new state, never a half-built one.
 
 use crate::checkpoint::{self, Checkpoint};
+use crate::counts;
 use crate::error::ProjectorError;
 use crate::models::{self, audit::AuditLog, Table};
 use crate::projection::Transaction;
-use crate::counts;
 use command::{Db, EventStore, LogCursor};
 use std::time::Instant;
 

@@ -1,11 +1,11 @@
 //! Read-model rows: what queries return and subscriptions push. Each row type lives with its
 //! read model in [`crate::models`]; this module names them all and holds the change record.
 
+use crate::backend::{Bind, Columns};
 pub use crate::models::audit::AuditRow;
 pub use crate::models::clusters::ClusterRow;
 pub use crate::models::droplets::DropletRow;
 pub use crate::models::jobs::{JobRow, TimelineEntry};
-use crate::backend::{Bind, Columns};
 use serde::{Deserialize, Serialize};
 
 /// A row whose lifecycle fields are an aggregate's own state `S`, plus bookkeeping.

@@ -5,8 +5,8 @@
 mod common;
 
 use common::{Backend, Fixture};
-use projector::projection::Checkpoint;
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed};
+use projector::projection::Checkpoint;
 use projector::{ClusterFilter, DropletFilter, EventFilter, JobFilter, ReadModels, Slice};
 use schema::{ClusterStatus, DropletStatus, JobStatus};
 
@@ -22,17 +22,26 @@ async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Opt
     match table {
         "clusters" => {
             let status = status.and_then(ClusterStatus::parse);
-            let f = ClusterFilter { status, ..Default::default() };
+            let f = ClusterFilter {
+                status,
+                ..Default::default()
+            };
             total_of::<Clusters>(reads, f, after).await
         }
         "droplets" => {
             let status = status.and_then(DropletStatus::parse);
-            let f = DropletFilter { status, ..Default::default() };
+            let f = DropletFilter {
+                status,
+                ..Default::default()
+            };
             total_of::<Droplets>(reads, f, after).await
         }
         "jobs" => {
             let status = status.and_then(JobStatus::parse);
-            let f = JobFilter { status, ..Default::default() };
+            let f = JobFilter {
+                status,
+                ..Default::default()
+            };
             total_of::<Jobs>(reads, f, after).await
         }
         other => panic!("read model {other} has no totalCount check; add its filter here"),

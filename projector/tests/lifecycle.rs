@@ -5,9 +5,7 @@
 //! The command generators are the command side's own (`testkit::commands`), so both sides
 //! explore the same state space.
 
-use command::aggregates::{
-    Cluster, DomainError, Droplet, DropletCommand, DropletOperation, Job,
-};
+use command::aggregates::{Cluster, DomainError, Droplet, DropletCommand, DropletOperation, Job};
 use command::StoredEvent;
 use cqrs_es::Aggregate;
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, ReadModel};

@@ -45,7 +45,9 @@ async fn an_undecodable_event_is_counted_audited_and_passed(backend: Backend) {
     f.droplet("d1", None).await;
     project(&f).await;
     let reads = ReadModels::new(f.db.clone());
-    let droplets = reads.list::<Droplets>(&Default::default(), Slice::After(None), 10, false).await;
+    let droplets = reads
+        .list::<Droplets>(&Default::default(), Slice::After(None), 10, false)
+        .await;
     let before = droplets.unwrap().items.remove(0);
     assert_eq!(before.state.status, DropletStatus::Provisioning);
 

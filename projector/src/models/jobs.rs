@@ -1,7 +1,7 @@
 //! The `jobs` read model: one row per job, its lifecycle folded by the aggregate, plus a
 //! message for people and the timeline of its status and stage.
 
-use super::{versioned, Listed, ReadModel, Table};
+use super::{Listed, ReadModel, Table, Versioned};
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
 use crate::codec::{json, json_opt, number, time_opt, typed};
@@ -96,7 +96,20 @@ impl Table for Jobs {
     }
 }
 
-versioned!(JobRow, JobStatus);
+impl Versioned for JobRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn status(&self) -> &'static str {
+        self.state.status.as_str()
+    }
+    fn statuses() -> Vec<&'static str> {
+        JobStatus::ALL.iter().map(|s| s.as_str()).collect()
+    }
+}
 
 impl ReadModel for Jobs {
     type Event = JobEvent;

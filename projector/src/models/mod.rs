@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clusters;
 pub mod droplets;
 pub mod jobs;
+pub mod lifecycle;
 
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
@@ -48,28 +49,6 @@ pub trait Versioned {
     /// Every status a row can have (for the kept per-status counts).
     fn statuses() -> Vec<&'static str>;
 }
-
-/// Implements [`Versioned`] for a row type with `id`, `version` and a `state.status` of the
-/// status enum `$status`.
-macro_rules! versioned {
-    ($row:ty, $status:ty) => {
-        impl $crate::models::Versioned for $row {
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn version(&self) -> i64 {
-                self.version
-            }
-            fn status(&self) -> &'static str {
-                self.state.status.as_str()
-            }
-            fn statuses() -> Vec<&'static str> {
-                <$status>::ALL.iter().map(|s| s.as_str()).collect()
-            }
-        }
-    };
-}
-pub(crate) use versioned;
 
 /// A read model: rows of one table, one per aggregate of [`Self::AGGREGATE`], folded from its
 /// events.
@@ -136,8 +115,8 @@ pub fn tables_of(kind: AggregateType) -> Vec<&'static str> {
 /// is exhaustive, so a new [`AggregateType`] does not compile until it has one.
 pub fn table_of(kind: AggregateType) -> &'static str {
     match kind {
-        AggregateType::Cluster => clusters::Clusters::NAME,
-        AggregateType::Droplet => droplets::Droplets::NAME,
+        AggregateType::Cluster => <clusters::Clusters as Table>::NAME,
+        AggregateType::Droplet => <droplets::Droplets as Table>::NAME,
         AggregateType::Job => jobs::Jobs::NAME,
     }
 }
