@@ -20,54 +20,65 @@ pub struct RebuildResult {
     pub events_per_sec: f64,
 }
 
+/// The first six values of the ten generated events of droplet `i` (ids `did`, `jid`) and
+/// step `k`: aggregate type and id, sequence, event type and version; the same on both
+/// backends.
+macro_rules! event_columns {
+    () => {
+        "SELECT CASE WHEN k IN (1, 10) THEN 'Droplet' ELSE 'Job' END, \
+                CASE WHEN k IN (1, 10) THEN did ELSE jid END, \
+                CASE WHEN k = 1 THEN 1 WHEN k = 10 THEN 2 ELSE k - 1 END, \
+                CASE k WHEN 1 THEN 'DropletCreated' WHEN 2 THEN 'JobQueued' WHEN 3 THEN 'JobStarted' \
+                       WHEN 9 THEN 'JobCompleted' WHEN 10 THEN 'DropletProvisioned' ELSE 'JobProgressed' END, \
+                '1', "
+    };
+}
+
+/// The payload of step `k`, built with the backend's JSON object function `$object`.
+macro_rules! payload {
+    ($object:literal) => {
+        concat!(
+            "CASE k WHEN 1 THEN ", $object, "('name', 'gen-' || i, 'cluster_id', NULL, 'region', 'nyc1', 'size', 's-1vcpu-1gb', 'image', 'debian-12-x64', 'job_id', jid) \
+                    WHEN 2 THEN ", $object, "('job_type', 'PROVISION', 'target_type', 'DROPLET', 'target_id', did, 'params', ", $object, "(), 'max_attempts', 3) \
+                    WHEN 3 THEN ", $object, "('attempt', 1, 'worker', 'w', 'lease_expires_at', '2026-01-01T00:00:00Z') \
+                    WHEN 9 THEN ", $object, "('result', ", $object, "()) \
+                    WHEN 10 THEN ", $object, "('ip', '10.0.0.' || (i % 250 + 2)) \
+                    ELSE ", $object, "('progress', (k - 3) * 20, 'stage', 'booting', 'message', 'generated', 'lease_expires_at', '2026-01-01T00:00:00Z') END"
+        )
+    };
+}
+
+/// The metadata of every generated event.
+macro_rules! metadata {
+    () => {
+        "'{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}'"
+    };
+}
+
 /// The ten events of droplet `i`, as SQL producing
 /// (aggregate_type, aggregate_id, sequence, event_type, payload, k).
 fn rows_sql(dialect: Dialect) -> &'static str {
     match dialect {
-        Dialect::Postgres => {
+        Dialect::Postgres => concat!(
             "WITH d AS (SELECT i, lpad(to_hex(i), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0') AS did, \
-                                  lpad(to_hex(i), 8, '0') || '-0000-4000-9000-' || lpad(to_hex(i), 12, '0') AS jid \
+                              lpad(to_hex(i), 8, '0') || '-0000-4000-9000-' || lpad(to_hex(i), 12, '0') AS jid \
                        FROM generate_series($1::bigint, $2::bigint) AS i), \
                   k AS (SELECT k FROM generate_series(1, 10) AS k) \
-             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
-             SELECT CASE WHEN k IN (1, 10) THEN 'Droplet' ELSE 'Job' END, \
-                    CASE WHEN k IN (1, 10) THEN did ELSE jid END, \
-                    CASE WHEN k = 1 THEN 1 WHEN k = 10 THEN 2 ELSE k - 1 END, \
-                    CASE k WHEN 1 THEN 'DropletCreated' WHEN 2 THEN 'JobQueued' WHEN 3 THEN 'JobStarted' \
-                           WHEN 9 THEN 'JobCompleted' WHEN 10 THEN 'DropletProvisioned' ELSE 'JobProgressed' END, \
-                    '1', \
-                    (CASE k \
-                      WHEN 1 THEN json_build_object('name', 'gen-' || i, 'cluster_id', NULL, 'region', 'nyc1', 'size', 's-1vcpu-1gb', 'image', 'debian-12-x64', 'job_id', jid) \
-                      WHEN 2 THEN json_build_object('job_type', 'PROVISION', 'target_type', 'DROPLET', 'target_id', did, 'params', json_build_object(), 'max_attempts', 3) \
-                      WHEN 3 THEN json_build_object('attempt', 1, 'worker', 'w', 'lease_expires_at', '2026-01-01T00:00:00Z') \
-                      WHEN 9 THEN json_build_object('result', json_build_object()) \
-                      WHEN 10 THEN json_build_object('ip', '10.0.0.' || (i % 250 + 2)) \
-                      ELSE json_build_object('progress', (k - 3) * 20, 'stage', 'booting', 'message', 'generated', 'lease_expires_at', '2026-01-01T00:00:00Z') END)::jsonb, \
-                    '{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}'::jsonb \
-             FROM d CROSS JOIN k ORDER BY i, k"
-        }
-        Dialect::Sqlite => {
+             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) ",
+            event_columns!(),
+            "(", payload!("json_build_object"), ")::jsonb, ",
+            metadata!(), "::jsonb FROM d CROSS JOIN k ORDER BY i, k"
+        ),
+        Dialect::Sqlite => concat!(
             "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2), \
                   d AS (SELECT i, printf('%08x-0000-4000-8000-%012x', i, i) AS did, printf('%08x-0000-4000-9000-%012x', i, i) AS jid FROM n), \
                   k(k) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10)) \
-             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, event_id, recorded_us) \
-             SELECT CASE WHEN k IN (1, 10) THEN 'Droplet' ELSE 'Job' END, \
-                    CASE WHEN k IN (1, 10) THEN did ELSE jid END, \
-                    CASE WHEN k = 1 THEN 1 WHEN k = 10 THEN 2 ELSE k - 1 END, \
-                    CASE k WHEN 1 THEN 'DropletCreated' WHEN 2 THEN 'JobQueued' WHEN 3 THEN 'JobStarted' \
-                           WHEN 9 THEN 'JobCompleted' WHEN 10 THEN 'DropletProvisioned' ELSE 'JobProgressed' END, \
-                    '1', \
-                    CASE k \
-                      WHEN 1 THEN json_object('name', 'gen-' || i, 'cluster_id', NULL, 'region', 'nyc1', 'size', 's-1vcpu-1gb', 'image', 'debian-12-x64', 'job_id', jid) \
-                      WHEN 2 THEN json_object('job_type', 'PROVISION', 'target_type', 'DROPLET', 'target_id', did, 'params', json_object(), 'max_attempts', 3) \
-                      WHEN 3 THEN json_object('attempt', 1, 'worker', 'w', 'lease_expires_at', '2026-01-01T00:00:00Z') \
-                      WHEN 9 THEN json_object('result', json_object()) \
-                      WHEN 10 THEN json_object('ip', '10.0.0.' || (i % 250 + 2)) \
-                      ELSE json_object('progress', (k - 3) * 20, 'stage', 'booting', 'message', 'generated', 'lease_expires_at', '2026-01-01T00:00:00Z') END, \
-                    '{\"actor\":\"bench\",\"correlation_id\":\"c\",\"causation_id\":\"c\"}', \
-                    printf('%08x-%04x-4000-a000-%012x', i, k, i), i * 1000 + k \
+             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, event_id, recorded_us) ",
+            event_columns!(),
+            payload!("json_object"), ", ",
+            metadata!(), ", printf('%08x-%04x-4000-a000-%012x', i, k, i), i * 1000 + k \
              FROM d CROSS JOIN k ORDER BY i, k"
-        }
+        ),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The projector role in distributed mode: read models built from the Kafka topics.
 //!
 //! Batches are applied with the same code as the embedded projector
-//! ([`projector::projection::apply`]) in one transaction with the checkpoint. Events whose
+//! ([`projector::projection::Transaction::apply`]) in one transaction with the checkpoint. Events whose
 //! global position is already in the audit log are dropped first, and the apply step skips
 //! any event not newer than its row's version, so redelivered or duplicated messages change
 //! nothing. After the commit the changes are published to the changes topic, which every API
@@ -12,10 +12,11 @@ use crate::error::HandlerError;
 use crate::kafka::{BusContext, KafkaSettings};
 use command::store::StoredEvent;
 use command::{Db, LogCursor};
+use projector::projection::Transaction;
 use projector::{Change, ChangeFeed, Checkpoint};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use serde::{Deserialize, Serialize};
-use sqlx::{Acquire, Row};
+use sqlx::Row;
 use std::collections::HashSet;
 use tracing::Instrument;
 
@@ -135,10 +136,9 @@ impl EventHandler for KafkaProjection {
         }
         let span = tracing::info_span!("projector.apply", events = fresh.len());
         let (cp, changes) = async {
-            let mut conn = self.db.writer.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let cp = projector::projection::load_checkpoint(&self.db, &mut tx).await?;
-            let applied = projector::projection::apply(&self.db, &mut tx, cp, &fresh).await?;
+            let mut tx = Transaction::begin(&self.db).await?;
+            let cp = tx.checkpoint(&self.db).await?;
+            let applied = tx.apply(&self.db, cp, &fresh).await?;
             tx.commit().await?;
             Ok::<_, HandlerError>(applied)
         }

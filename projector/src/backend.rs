@@ -1,6 +1,11 @@
 //! What the projector needs from a SQL driver, so its SQL is written once and compiled for
 //! each driver: reading a row's columns ([`Columns`]), binding values ([`Bind`]) and running a
-//! statement on a connection ([`Backend`]).
+//! statement on a connection ([`Backend`]). Both backends' own sqlx drivers implement it
+//! ([`Postgres`], [`Sqlite`]); [`on_backend!`] picks the one of a
+//! [`store::Pool`] at the top of each entry point, so no value goes through `sqlx::Any`.
+//!
+//! The SQL is written with `$1`-style placeholders and passed through
+//! [`store::Db::sql`], which rewrites them to SQLite's `?1`.
 //!
 //! Read models only use text and 64-bit integer columns (JSON is stored as text, times as
 //! microseconds), so these few methods are all a read model's codec needs.
@@ -64,9 +69,9 @@ pub trait Backend: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), sqlx::Error>> + Send + 'c;
 }
 
-/// Implements [`Columns`], [`Bind`] and [`Backend`] for one sqlx driver.
+/// Implements [`Columns`], [`Bind`] and [`Backend`] for one sqlx driver `$db`.
 macro_rules! backend {
-    ($(#[$doc:meta])* $name:ident, $db:ty, $conn:ty, $row:ty, $args:ident) => {
+    ($(#[$doc:meta])* $name:ident, $db:ty, $row:ty) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -85,7 +90,7 @@ macro_rules! backend {
             }
         }
 
-        impl<'q> Bind<'q> for sqlx::query::Query<'q, $db, $args<'q>> {
+        impl<'q> Bind<'q> for sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
             fn text(self, value: &'q str) -> Self {
                 self.bind(value)
             }
@@ -107,9 +112,9 @@ macro_rules! backend {
         }
 
         impl Backend for $name {
-            type Conn = $conn;
+            type Conn = <$db as sqlx::Database>::Connection;
             type Row = $row;
-            type Query<'q> = sqlx::query::Query<'q, $db, $args<'q>>;
+            type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
 
             fn query(sql: &str) -> Self::Query<'_> {
                 sqlx::query(sql)
@@ -136,12 +141,35 @@ macro_rules! backend {
     };
 }
 
-use sqlx::any::AnyArguments;
 backend!(
-    /// sqlx's `Any` driver, over either database.
-    AnyBackend,
-    sqlx::Any,
-    sqlx::AnyConnection,
-    sqlx::any::AnyRow,
-    AnyArguments
+    /// sqlx's own Postgres driver.
+    Postgres,
+    sqlx::Postgres,
+    sqlx::postgres::PgRow
 );
+backend!(
+    /// sqlx's own SQLite driver.
+    Sqlite,
+    sqlx::Sqlite,
+    sqlx::sqlite::SqliteRow
+);
+
+/// Runs `$body` on the native pool of a [`store::Pool`]: `$p` is bound to the pool and `$B`
+/// names the matching [`Backend`], so the body is written once and compiled per backend.
+///
+/// `on_backend!(db.reads(), p, B => { let mut c = p.acquire().await?; run::<B>(&mut c).await })`
+macro_rules! on_backend {
+    ($pool:expr, $p:ident, $B:ident => $body:expr) => {
+        match $pool {
+            ::store::Pool::Postgres($p) => {
+                type $B = $crate::backend::Postgres;
+                $body
+            }
+            ::store::Pool::Sqlite($p) => {
+                type $B = $crate::backend::Sqlite;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_backend;

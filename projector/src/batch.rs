@@ -5,7 +5,7 @@
 use crate::backend::Backend;
 use crate::counts::Deltas;
 use crate::error::ProjectorError;
-use crate::models::ReadModel;
+use crate::models::{ReadModel, Versioned};
 use crate::rows::ChangedRow;
 use crate::table_io;
 use command::{Db, StoredEvent};
@@ -90,8 +90,8 @@ impl<M: ReadModel, DB: Backend> ModelBatch<DB> for Rows<M, DB> {
         ids.sort_unstable();
         let rows = table_io::load_many::<M, DB>(db, conn, &ids).await?;
         for row in rows {
-            if let Some(slot) = self.slots.get_mut(M::id(&row)) {
-                slot.before = Some(M::status(&row));
+            if let Some(slot) = self.slots.get_mut(row.id()) {
+                slot.before = Some(row.status());
                 slot.row = Some(row);
             }
         }
@@ -103,11 +103,7 @@ impl<M: ReadModel, DB: Backend> ModelBatch<DB> for Rows<M, DB> {
             // Every id of the batch was loaded; an event from elsewhere changes nothing.
             return Applied::Done(None);
         };
-        if slot
-            .row
-            .as_ref()
-            .is_some_and(|r| M::version(r) >= e.sequence)
-        {
+        if slot.row.as_ref().is_some_and(|r| r.version() >= e.sequence) {
             return Applied::Seen;
         }
         let Some(event) = decode::<M::Event>(e) else {
@@ -141,7 +137,7 @@ impl<M: ReadModel, DB: Backend> ModelBatch<DB> for Rows<M, DB> {
         let mut rows = Vec::with_capacity(changed.len());
         for (_, slot) in changed {
             if let Some(row) = &slot.row {
-                counts.row(M::NAME, slot.before, M::status(row));
+                counts.row(M::NAME, slot.before, row.status());
                 rows.push(row);
             }
         }

@@ -13,16 +13,14 @@ use crate::models::audit::AuditLog;
 use crate::models::{each, ForEach, ReadModel, Table};
 use serde::Serialize;
 
+/// The line of one row of a dumped table.
+type Line<DB> = Box<dyn Fn(&<DB as Backend>::Row) -> Result<String, ProjectorError> + Send + Sync>;
+
 /// One table to dump: its name, the statement that reads it in order, and its line codec.
 struct Dumped<DB: Backend> {
     table: &'static str,
     sql: String,
-    line: fn(&DB::Row) -> Result<String, ProjectorError>,
-}
-
-/// The line of a row of `T`.
-fn line_of<T: Table, DB: Backend>(row: &DB::Row) -> Result<String, ProjectorError> {
-    json_line(T::NAME, &T::decode(row)?)
+    line: Line<DB>,
 }
 
 fn json_line(table: &'static str, value: &impl Serialize) -> Result<String, ProjectorError> {
@@ -31,46 +29,37 @@ fn json_line(table: &'static str, value: &impl Serialize) -> Result<String, Proj
     Ok(format!("{table}: {json}"))
 }
 
+/// Every row of `T`, ordered by `key`, decoded as the read side decodes it.
 fn table<T: Table, DB: Backend>(key: &str) -> Dumped<DB> {
     Dumped {
         table: T::NAME,
         sql: format!("SELECT {} FROM {} ORDER BY {key}", T::COLUMNS, T::NAME),
-        line: line_of::<T, DB>,
+        line: Box::new(|row| json_line(T::NAME, &T::decode(row)?)),
     }
 }
 
-/// A kept count, as dumped.
-#[derive(Serialize)]
-struct Count {
-    name: String,
-    n: i64,
-}
-
-fn count_line<DB: Backend>(row: &DB::Row) -> Result<String, ProjectorError> {
-    let count = Count {
-        name: row.text("name")?,
-        n: row.int("n")?,
-    };
-    json_line(counts::TABLE, &count)
-}
-
-/// A checkpoint, as dumped.
-#[derive(Serialize)]
-struct Position {
-    name: String,
-    tx: i64,
-    position: i64,
-    ordinal: i64,
-}
-
-fn checkpoint_line<DB: Backend>(row: &DB::Row) -> Result<String, ProjectorError> {
-    let cp = Position {
-        name: row.text("name")?,
-        tx: row.int("tx")?,
-        position: row.int("position")?,
-        ordinal: row.int("ordinal")?,
-    };
-    json_line(checkpoint::TABLE, &cp)
+/// Every row (`filter`ed) of a bookkeeping table keyed by `name`, with the integer columns
+/// `numbers`, as a JSON object of those columns.
+fn named<DB: Backend>(
+    table: &'static str,
+    numbers: &'static [&'static str],
+    filter: &str,
+) -> Dumped<DB> {
+    Dumped {
+        table,
+        sql: format!(
+            "SELECT name, {} FROM {table} {filter} ORDER BY name",
+            numbers.join(", ")
+        ),
+        line: Box::new(move |row| {
+            let mut object = serde_json::Map::new();
+            object.insert("name".into(), row.text("name")?.into());
+            for col in numbers {
+                object.insert((*col).into(), row.int(col)?.into());
+            }
+            json_line(table, &object)
+        }),
+    }
 }
 
 /// Every table the projector writes: each read model's (from [`each`]), the audit log, the
@@ -84,22 +73,8 @@ fn dumped<DB: Backend>() -> Vec<Dumped<DB>> {
     }
     let mut all = each(Models(vec![])).0;
     all.push(table::<AuditLog, DB>("ordinal"));
-    all.push(Dumped {
-        table: counts::TABLE,
-        sql: format!(
-            "SELECT name, n FROM {} WHERE n <> 0 ORDER BY name",
-            counts::TABLE
-        ),
-        line: count_line::<DB>,
-    });
-    all.push(Dumped {
-        table: checkpoint::TABLE,
-        sql: format!(
-            "SELECT name, tx, position, ordinal FROM {} ORDER BY name",
-            checkpoint::TABLE
-        ),
-        line: checkpoint_line::<DB>,
-    });
+    all.push(named(counts::TABLE, &["n"], "WHERE n <> 0"));
+    all.push(named(checkpoint::TABLE, &["tx", "position", "ordinal"], ""));
     all
 }
 

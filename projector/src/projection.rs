@@ -1,13 +1,13 @@
 //! Where read models are built: applies a batch of events to every read model (the list in
-//! [`crate::models::each`]) and the audit log, and advances the checkpoint, all in the
-//! caller's transaction.
+//! [`crate::models::each`]) and the audit log, and advances the checkpoint, all in one
+//! [`Transaction`].
 //!
 //! An event whose sequence is not newer than its row's version has been applied already and
 //! is skipped, so applying an event twice changes nothing. An event that cannot be decoded
 //! (or of an aggregate type this build does not know) is counted, logged and recorded in the
 //! audit log only: the checkpoint moves past it, so it never stalls the projector.
 
-use crate::backend::{AnyBackend, Backend};
+use crate::backend::Backend;
 use crate::batch::{Applied, ModelBatch, Rows};
 use crate::checkpoint;
 pub use crate::checkpoint::{Checkpoint, CHECKPOINT};
@@ -19,22 +19,84 @@ use crate::rows::{AuditRow, Change};
 use crate::table_io;
 use command::{Db, StoredEvent};
 use schema::AggregateType;
-use sqlx::AnyConnection;
 
-/// Reads the checkpoint (zero when nothing was projected yet).
-pub async fn load_checkpoint(db: &Db, conn: &mut AnyConnection) -> Result<Checkpoint, sqlx::Error> {
-    checkpoint::load::<AnyBackend>(db, conn).await
+/// A transaction on the database's write pool, in its backend's own driver: a batch, its
+/// kept counts and the checkpoint are applied in one of these, so they commit together or
+/// not at all. Dropping it uncommitted rolls it back.
+pub enum Transaction {
+    /// On Postgres.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    /// On SQLite (its one writing connection).
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
 }
 
-/// Applies `events` (in global order, after `cp`) inside the caller's transaction and saves
-/// the new checkpoint there too. Returns the checkpoint and what changed.
-pub async fn apply(
-    db: &Db,
-    conn: &mut AnyConnection,
-    cp: Checkpoint,
-    events: &[StoredEvent],
-) -> Result<(Checkpoint, Vec<Change>), ProjectorError> {
-    apply_batch::<AnyBackend>(db, conn, cp, events, true).await
+/// Runs `$body` with `$c` the transaction's connection and `$B` its [`Backend`].
+macro_rules! on_transaction {
+    ($tx:expr, $c:ident, $B:ident => $body:expr) => {
+        match $tx {
+            Transaction::Postgres(tx) => {
+                type $B = crate::backend::Postgres;
+                let $c = &mut **tx;
+                $body
+            }
+            Transaction::Sqlite(tx) => {
+                type $B = crate::backend::Sqlite;
+                let $c = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+impl Transaction {
+    /// Begins a transaction on `db`'s write pool.
+    pub async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
+        Ok(match db.writes() {
+            store::Pool::Postgres(p) => Self::Postgres(p.begin().await?),
+            store::Pool::Sqlite(p) => Self::Sqlite(p.begin().await?),
+        })
+    }
+
+    /// Reads the checkpoint (zero when nothing was projected yet).
+    pub async fn checkpoint(&mut self, db: &Db) -> Result<Checkpoint, sqlx::Error> {
+        on_transaction!(self, conn, B => checkpoint::load::<B>(db, conn).await)
+    }
+
+    /// Applies `events` (in global order, after `cp`) and saves the new checkpoint, in this
+    /// transaction. Returns the checkpoint and what changed.
+    pub async fn apply(
+        &mut self,
+        db: &Db,
+        cp: Checkpoint,
+        events: &[StoredEvent],
+    ) -> Result<(Checkpoint, Vec<Change>), ProjectorError> {
+        self.apply_batch(db, cp, events, true).await
+    }
+
+    /// [`Transaction::apply`], returning the changes only when `collect` is set (a rebuild
+    /// has no listeners).
+    pub(crate) async fn apply_batch(
+        &mut self,
+        db: &Db,
+        cp: Checkpoint,
+        events: &[StoredEvent],
+        collect: bool,
+    ) -> Result<(Checkpoint, Vec<Change>), ProjectorError> {
+        on_transaction!(self, conn, B => apply_batch::<B>(db, conn, cp, events, collect).await)
+    }
+
+    /// Runs a statement without parameters (a rebuild's `DELETE`s).
+    pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        on_transaction!(self, conn, B => B::execute(conn, B::query(sql)).await)
+    }
+
+    /// Commits.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Postgres(tx) => tx.commit().await,
+            Self::Sqlite(tx) => tx.commit().await,
+        }
+    }
 }
 
 /// One [`ModelBatch`] per read model, for `events`.
@@ -48,9 +110,8 @@ fn batches<DB: Backend>(events: &[StoredEvent]) -> Vec<Box<dyn ModelBatch<DB>>> 
     each(Batches(events, vec![])).1
 }
 
-/// [`apply`] on any backend, returning the changes only when `collect` is set (a rebuild has
-/// no listeners).
-pub(crate) async fn apply_batch<DB: Backend>(
+/// [`Transaction::apply_batch`] on backend `DB`.
+async fn apply_batch<DB: Backend>(
     db: &Db,
     conn: &mut DB::Conn,
     mut cp: Checkpoint,

@@ -3,13 +3,12 @@
 //! The old read models are replaced in one transaction, so readers see either the old or the
 //! complete new state, never a half-built one.
 
-use crate::backend::AnyBackend;
 use crate::checkpoint::{self, Checkpoint};
+use crate::counts;
 use crate::error::ProjectorError;
 use crate::models::{self, audit::AuditLog, Table};
-use crate::{counts, projection};
+use crate::projection::Transaction;
 use command::{Db, EventStore, LogCursor};
-use sqlx::Acquire;
 use std::time::Instant;
 
 /// Every table the projector fills, cleared before a rebuild: each read model's (from
@@ -47,12 +46,9 @@ pub async fn rebuild(
     let started = Instant::now();
     let store = EventStore::new(db.clone());
     let total = store.count().await? as u64;
-    let mut conn = db.writer.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = Transaction::begin(db).await?;
     for table in read_model_tables() {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&mut *tx)
-            .await?;
+        tx.execute(&format!("DELETE FROM {table}")).await?;
     }
     // The next batch is read (on a reader connection) while this one is applied.
     let (batches, mut next) = tokio::sync::mpsc::channel(2);
@@ -106,9 +102,7 @@ pub async fn rebuild(
             break;
         }
         done += events.len() as u64;
-        cp = projection::apply_batch::<AnyBackend>(db, &mut *tx, cp, &events, false)
-            .await?
-            .0;
+        cp = tx.apply_batch(db, cp, &events, false).await?.0;
         progress(done, total.max(done));
     }
     drop(next);

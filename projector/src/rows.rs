@@ -1,6 +1,7 @@
 //! Read-model rows: what queries return and subscriptions push. Each row type lives with its
 //! read model in [`crate::models`]; this module names them all and holds the change record.
 
+use crate::backend::{Bind, Columns};
 pub use crate::models::audit::AuditRow;
 pub use crate::models::clusters::ClusterRow;
 pub use crate::models::droplets::DropletRow;
@@ -23,6 +24,37 @@ pub struct LifecycleRow<S> {
     pub created_us: i64,
     /// When the last event was recorded (µs).
     pub updated_us: i64,
+}
+
+impl<S> LifecycleRow<S> {
+    /// Decodes a row of `id, ordinal, …, version, created_us, updated_us`, its state's
+    /// columns with `state`.
+    pub(crate) fn decode<C: Columns>(
+        row: &C,
+        state: impl FnOnce(&C) -> Result<S, sqlx::Error>,
+    ) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.text("id")?,
+            ordinal: row.int("ordinal")?,
+            state: state(row)?,
+            version: row.int("version")?,
+            created_us: row.int("created_us")?,
+            updated_us: row.int("updated_us")?,
+        })
+    }
+
+    /// Binds `id, ordinal`, the state's values with `state`, then `version, created_us,
+    /// updated_us`: a table whose columns are in that order.
+    pub(crate) fn bind<'q, Q: Bind<'q>>(
+        &'q self,
+        q: Q,
+        state: impl FnOnce(Q, &'q S) -> Result<Q, serde_json::Error>,
+    ) -> Result<Q, serde_json::Error> {
+        let q = state(q.text(&self.id).int(self.ordinal), &self.state)?;
+        Ok(q.int(self.version)
+            .int(self.created_us)
+            .int(self.updated_us))
+    }
 }
 
 /// What one projected event changed, as pushed to live subscribers.

@@ -1,10 +1,9 @@
 //! The projector process: tails the global log and applies it batch by batch.
 
 use crate::error::ProjectorError;
-use crate::projection::{self, Checkpoint};
+use crate::projection::{Checkpoint, Transaction};
 use crate::rows::{Change, ChangedRow};
 use command::{Db, EventStore};
-use sqlx::Acquire;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch, Notify};
@@ -88,9 +87,8 @@ impl Projector {
 
     /// Applies the next batch of events; returns how many were read.
     pub async fn step(&self) -> Result<usize, ProjectorError> {
-        let mut conn = self.db.writer.acquire().await?;
-        let mut tx = conn.begin().await?;
-        let cp = projection::load_checkpoint(&self.db, &mut tx).await?;
+        let mut tx = Transaction::begin(&self.db).await?;
+        let cp = tx.checkpoint(&self.db).await?;
         let events = self.store.read_log(cp.cursor, self.batch_size).await?;
         if events.is_empty() {
             metrics::gauge!("clustergenie_projector_lag_seconds").set(0.0);
@@ -101,7 +99,7 @@ impl Projector {
         let span = tracing::info_span!("projector.apply", events = events.len());
         command::context::continue_traces(&span, &events);
         let (cp, changes) = async {
-            let applied = projection::apply(&self.db, &mut tx, cp, &events).await?;
+            let applied = tx.apply(&self.db, cp, &events).await?;
             tx.commit().await?;
             Ok::<_, ProjectorError>(applied)
         }

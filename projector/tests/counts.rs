@@ -5,34 +5,44 @@
 mod common;
 
 use common::{Backend, Fixture};
+use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed};
 use projector::projection::Checkpoint;
-use projector::{ClusterFilter, DropletFilter, EventFilter, JobFilter, ReadModels};
+use projector::{ClusterFilter, DropletFilter, EventFilter, JobFilter, ReadModels, Slice};
 use schema::{ClusterStatus, DropletStatus, JobStatus};
+
+/// `totalCount` of the first page of `T` under `filter`, read from after `after`.
+async fn total_of<T: Listed>(reads: &ReadModels, filter: T::Filter, after: Option<i64>) -> i64 {
+    let page = reads.list::<T>(&filter, Slice::After(after), 1, true).await;
+    page.unwrap().total
+}
 
 /// `totalCount` of the first page of `table` in `status` (all rows for `None`), read from
 /// after `after`.
 async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Option<i64>) -> i64 {
     match table {
         "clusters" => {
+            let status = status.and_then(ClusterStatus::parse);
             let f = ClusterFilter {
-                status: status.and_then(ClusterStatus::parse),
+                status,
                 ..Default::default()
             };
-            reads.clusters(&f, after, 1, true).await.unwrap().total
+            total_of::<Clusters>(reads, f, after).await
         }
         "droplets" => {
+            let status = status.and_then(DropletStatus::parse);
             let f = DropletFilter {
-                status: status.and_then(DropletStatus::parse),
+                status,
                 ..Default::default()
             };
-            reads.droplets(&f, after, 1, true).await.unwrap().total
+            total_of::<Droplets>(reads, f, after).await
         }
         "jobs" => {
+            let status = status.and_then(JobStatus::parse);
             let f = JobFilter {
-                status: status.and_then(JobStatus::parse),
+                status,
                 ..Default::default()
             };
-            reads.jobs(&f, after, 1, true).await.unwrap().total
+            total_of::<Jobs>(reads, f, after).await
         }
         other => panic!("read model {other} has no totalCount check; add its filter here"),
     }
@@ -70,6 +80,12 @@ async fn assert_counts(reads: &ReadModels) {
     assert_eq!(events.unwrap().total, cp.ordinal, "audit log");
 }
 
+/// Cancels the job with id `job`.
+async fn cancel(f: &Fixture, job: &str) {
+    let job = job.parse().unwrap();
+    f.commands.cancel_job(&f.ctx, job, None).await.unwrap();
+}
+
 async fn kept_counts_match_count_star(backend: Backend) {
     let f = Fixture::new("counts", backend).await;
     let reads = ReadModels::new(f.db.clone());
@@ -78,29 +94,19 @@ async fn kept_counts_match_count_star(backend: Backend) {
     for name in ["d1", "d2", "d3"] {
         jobs.push(f.droplet(name, None).await);
     }
-    let (commands, ctx) = (&f.commands, &f.ctx);
     assert_counts(&reads).await;
     let cp = f.project(Checkpoint::default(), 2).await;
     assert_counts(&reads).await;
 
     // Status changes of rows projected in earlier batches, one event a batch.
-    commands
-        .cancel_job(ctx, jobs[0].parse().unwrap(), None)
-        .await
-        .unwrap();
+    cancel(&f, &jobs[0]).await;
     let cp = f.project(cp, 1).await;
     assert_counts(&reads).await;
 
     // Created and changed within one batch.
     let job = f.droplet("d4", None).await;
-    commands
-        .cancel_job(ctx, job.parse().unwrap(), None)
-        .await
-        .unwrap();
-    commands
-        .cancel_job(ctx, jobs[1].parse().unwrap(), None)
-        .await
-        .unwrap();
+    cancel(&f, &job).await;
+    cancel(&f, &jobs[1]).await;
     let cp = f.project(cp, 100).await;
     assert_counts(&reads).await;
     let by_status = reads.count_by_status("jobs").await.unwrap();

@@ -16,16 +16,16 @@ async fn the_dump_sees_counts_and_checkpoint_and_fails_on_a_bad_row(backend: Bac
 
     // A drifted count is a different dump.
     let bump = "UPDATE read_model_counts SET n = n + 1 WHERE name = 'clusters'";
-    sqlx::query(bump).execute(&f.db.writer).await.unwrap();
+    f.execute(bump).await;
     let drifted = reads.dump().await.unwrap();
     assert_ne!(drifted, before, "the dump must include read_model_counts");
     let undo = "UPDATE read_model_counts SET n = n - 1 WHERE name = 'clusters'";
-    sqlx::query(undo).execute(&f.db.writer).await.unwrap();
+    f.execute(undo).await;
     assert_eq!(reads.dump().await.unwrap(), before);
 
     // So is a checkpoint that moved.
     let moved = "UPDATE projector_checkpoints SET ordinal = ordinal + 1";
-    sqlx::query(moved).execute(&f.db.writer).await.unwrap();
+    f.execute(moved).await;
     assert_ne!(
         reads.dump().await.unwrap(),
         before,
@@ -34,7 +34,7 @@ async fn the_dump_sees_counts_and_checkpoint_and_fails_on_a_bad_row(backend: Bac
 
     // A row that cannot be read fails the dump.
     let corrupt = "UPDATE clusters SET labels = 'not json'";
-    sqlx::query(corrupt).execute(&f.db.writer).await.unwrap();
+    f.execute(corrupt).await;
     let failed = reads.dump().await;
     assert!(
         failed.is_err(),

@@ -8,7 +8,8 @@ mod common;
 use command::store::{Append, NewEvent};
 use common::{Backend, Fixture};
 use metrics_exporter_prometheus::PrometheusBuilder;
-use projector::{ChangeFeed, EventFilter, Projector, ReadModels};
+use projector::models::droplets::Droplets;
+use projector::{ChangeFeed, EventFilter, Projector, ReadModels, Slice};
 use schema::{AggregateType, DropletStatus};
 
 /// Appends one droplet event with a raw payload.
@@ -44,7 +45,9 @@ async fn an_undecodable_event_is_counted_audited_and_passed(backend: Backend) {
     f.droplet("d1", None).await;
     project(&f).await;
     let reads = ReadModels::new(f.db.clone());
-    let droplets = reads.droplets(&Default::default(), None, 10, false).await;
+    let droplets = reads
+        .list::<Droplets>(&Default::default(), Slice::After(None), 10, false)
+        .await;
     let before = droplets.unwrap().items.remove(0);
     assert_eq!(before.state.status, DropletStatus::Provisioning);
 
@@ -79,7 +82,7 @@ async fn an_undecodable_event_is_counted_audited_and_passed(backend: Backend) {
     assert_eq!(audited.items.len(), 1, "the event is in the audit log");
     assert_eq!(audited.items[0].payload, serde_json::json!({ "ip": 42 }));
     assert_eq!(
-        reads.droplet(&before.id).await.unwrap(),
+        reads.get::<Droplets>(&before.id).await.unwrap(),
         Some(before.clone())
     );
 
@@ -87,7 +90,7 @@ async fn an_undecodable_event_is_counted_audited_and_passed(backend: Backend) {
     let ip = serde_json::json!({ "ip": "10.0.0.9" });
     append(&f, &before.id, before.version + 2, ip).await;
     project(&f).await;
-    let after = reads.droplet(&before.id).await.unwrap().unwrap();
+    let after = reads.get::<Droplets>(&before.id).await.unwrap().unwrap();
     assert_eq!(after.state.status, DropletStatus::Running);
     assert_eq!(after.state.ip.as_deref(), Some("10.0.0.9"));
     assert_eq!(after.version, before.version + 2);

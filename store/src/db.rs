@@ -6,10 +6,8 @@
 //! of a single writing connection beside a pool of readers.
 
 use crate::migrations;
-use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AnyPool, Executor};
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
@@ -81,11 +79,6 @@ macro_rules! on_pool {
 pub struct Db {
     /// The backend.
     pub dialect: Dialect,
-    /// Transitional `Any` pool for statements that write, for code not yet on [`Db::writes`].
-    /// Lazy: it opens no connection until used.
-    pub writer: AnyPool,
-    /// Transitional `Any` pool for reads, for code not yet on [`Db::reads`]. Lazy.
-    pub reader: AnyPool,
     /// Native pool for statements that write (one connection on SQLite).
     writes: Pool,
     /// Native pool for reads.
@@ -123,12 +116,8 @@ impl Db {
         let pool = postgres_pool(url, max_connections, Duration::from_secs(10))
             .await
             .map_err(connect)?;
-        let any =
-            any_pool(url, max_connections, Duration::from_secs(10), false).map_err(connect)?;
         let db = Self {
             dialect: Dialect::Postgres,
-            writer: any.clone(),
-            reader: any,
             writes: Pool::Postgres(pool.clone()),
             reads: Pool::Postgres(pool),
             description,
@@ -157,8 +146,6 @@ impl Db {
         let reads = sqlite_pool(&url, 4, timeout).await.map_err(connect)?;
         Ok(Self {
             dialect: Dialect::Sqlite,
-            writer: any_pool(&url, 1, timeout, true).map_err(connect)?,
-            reader: any_pool(&url, 4, timeout, true).map_err(connect)?,
             writes: Pool::Sqlite(writes),
             reads: Pool::Sqlite(reads),
             description,
@@ -179,27 +166,20 @@ impl Db {
             what: self.description.clone(),
             source,
         };
-        let (reads, reader) = match &self.source {
-            Source::Postgres(url) => (
-                Pool::Postgres(
-                    postgres_pool(url, max_connections, acquire_timeout)
-                        .await
-                        .map_err(connect)?,
-                ),
-                any_pool(url, max_connections, acquire_timeout, false).map_err(connect)?,
+        let reads = match &self.source {
+            Source::Postgres(url) => Pool::Postgres(
+                postgres_pool(url, max_connections, acquire_timeout)
+                    .await
+                    .map_err(connect)?,
             ),
-            Source::Sqlite(url) => (
-                Pool::Sqlite(
-                    sqlite_pool(url, max_connections, acquire_timeout)
-                        .await
-                        .map_err(connect)?,
-                ),
-                any_pool(url, max_connections, acquire_timeout, true).map_err(connect)?,
+            Source::Sqlite(url) => Pool::Sqlite(
+                sqlite_pool(url, max_connections, acquire_timeout)
+                    .await
+                    .map_err(connect)?,
             ),
         };
         Ok(Self {
             reads,
-            reader,
             ..self.clone()
         })
     }
@@ -232,14 +212,11 @@ impl Db {
     pub async fn close(&self) {
         self.writes.close().await;
         self.reads.close().await;
-        self.writer.close().await;
-        self.reader.close().await;
     }
 
-    /// Closes only the read pools (those [`Db::with_own_readers`] opened).
+    /// Closes only the read pool (the one [`Db::with_own_readers`] opened).
     pub async fn close_reads(&self) {
         self.reads.close().await;
-        self.reader.close().await;
     }
 }
 
@@ -276,36 +253,6 @@ async fn sqlite_pool(
         .test_before_acquire(false)
         .connect_with(options)
         .await
-}
-
-/// A lazy `Any` pool for code not yet converted to the native pools; it opens no connection
-/// until first used. Goes away once nothing uses [`Db::writer`]/[`Db::reader`].
-fn any_pool(
-    url: &str,
-    max: u32,
-    acquire_timeout: Duration,
-    sqlite: bool,
-) -> Result<AnyPool, sqlx::Error> {
-    install_default_drivers();
-    let options = AnyPoolOptions::new()
-        .max_connections(max)
-        .acquire_timeout(acquire_timeout);
-    if !sqlite {
-        return options.connect_lazy(url);
-    }
-    options
-        .test_before_acquire(false)
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
-                     PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .connect_lazy(url)
 }
 
 /// Hides the password in a connection URL.

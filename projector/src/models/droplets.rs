@@ -1,15 +1,14 @@
 //! The `droplets` read model: one row per droplet, its lifecycle folded by the aggregate.
 
-use super::{Listed, ReadModel, Table};
+use super::lifecycle::{Lifecycle, StateColumns};
+use super::{Listed, Table};
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
 use crate::codec::{typed, typed_opt};
 use crate::counts;
-use crate::fold::lifecycle_row;
 use crate::rows::{ChangedRow, LifecycleRow};
 use command::aggregates::DropletState;
-use command::StoredEvent;
-use schema::{AggregateType, ClusterId, DropletEvent, DropletStatus, JobId};
+use schema::{AggregateType, ClusterId, DropletStatus, JobId};
 
 /// A droplet as the API shows it: the aggregate's own [`DropletState`] plus bookkeeping.
 pub type DropletRow = LifecycleRow<DropletState>;
@@ -38,80 +37,43 @@ impl DropletFilter {
     }
 }
 
-/// The `droplets` table.
-pub struct Droplets;
+/// The `droplets` read model.
+pub type Droplets = Lifecycle<DropletState>;
 
-impl Table for Droplets {
-    type Row = DropletRow;
+impl StateColumns for DropletState {
+    const AGGREGATE: AggregateType = AggregateType::Droplet;
     const NAME: &'static str = "droplets";
     const COLUMNS: &'static str = "id, ordinal, name, cluster_id, region, size, image, status, ip, job_id, status_before_destroy, version, created_us, updated_us";
 
-    fn decode(row: &impl Columns) -> Result<DropletRow, sqlx::Error> {
-        Ok(DropletRow {
-            id: row.text("id")?,
-            ordinal: row.int("ordinal")?,
-            state: DropletState {
-                name: row.text("name")?,
-                cluster_id: typed_opt(row, "cluster_id", |s| s.parse::<ClusterId>().ok())?,
-                region: row.text("region")?,
-                size: row.text("size")?,
-                image: row.text("image")?,
-                status: typed(row, "status", DropletStatus::parse)?,
-                ip: row.text_opt("ip")?,
-                job_id: typed(row, "job_id", |s| s.parse::<JobId>().ok())?,
-                status_before_destroy: typed_opt(
-                    row,
-                    "status_before_destroy",
-                    DropletStatus::parse,
-                )?,
-            },
-            version: row.int("version")?,
-            created_us: row.int("created_us")?,
-            updated_us: row.int("updated_us")?,
-        })
+    fn status(&self) -> &'static str {
+        self.status.as_str()
     }
-}
-
-impl ReadModel for Droplets {
-    type Event = DropletEvent;
-    const AGGREGATE: AggregateType = AggregateType::Droplet;
-
     fn statuses() -> Vec<&'static str> {
         DropletStatus::ALL.iter().map(|s| s.as_str()).collect()
     }
-    fn id(row: &DropletRow) -> &str {
-        &row.id
+    fn decode(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok(DropletState {
+            name: row.text("name")?,
+            cluster_id: typed_opt(row, "cluster_id", |s| s.parse::<ClusterId>().ok())?,
+            region: row.text("region")?,
+            size: row.text("size")?,
+            image: row.text("image")?,
+            status: typed(row, "status", DropletStatus::parse)?,
+            ip: row.text_opt("ip")?,
+            job_id: typed(row, "job_id", |s| s.parse::<JobId>().ok())?,
+            status_before_destroy: typed_opt(row, "status_before_destroy", DropletStatus::parse)?,
+        })
     }
-    fn version(row: &DropletRow) -> i64 {
-        row.version
-    }
-    fn status(row: &DropletRow) -> &'static str {
-        row.state.status.as_str()
-    }
-    fn bind<'q, Q: Bind<'q>>(q: Q, r: &'q DropletRow) -> Result<Q, serde_json::Error> {
-        let s = &r.state;
-        Ok(q.text(&r.id)
-            .int(r.ordinal)
-            .text(&s.name)
-            .owned_opt(s.cluster_id.map(|c| c.to_string()))
-            .text(&s.region)
-            .text(&s.size)
-            .text(&s.image)
-            .text(s.status.as_str())
-            .text_opt(s.ip.as_deref())
-            .owned(s.job_id.to_string())
-            .text_opt(s.status_before_destroy.map(|st| st.as_str()))
-            .int(r.version)
-            .int(r.created_us)
-            .int(r.updated_us))
-    }
-    fn fold(
-        row: Option<DropletRow>,
-        ordinal: i64,
-        e: &StoredEvent,
-        event: &DropletEvent,
-    ) -> Option<DropletRow> {
-        lifecycle_row(row, ordinal, e, event)
+    fn bind<'q, Q: Bind<'q>>(&'q self, q: Q) -> Result<Q, serde_json::Error> {
+        Ok(q.text(&self.name)
+            .owned_opt(self.cluster_id.map(|c| c.to_string()))
+            .text(&self.region)
+            .text(&self.size)
+            .text(&self.image)
+            .text(self.status.as_str())
+            .text_opt(self.ip.as_deref())
+            .owned(self.job_id.to_string())
+            .text_opt(self.status_before_destroy.map(|st| st.as_str())))
     }
     fn changed(row: &DropletRow) -> Option<ChangedRow> {
         Some(ChangedRow::Droplet(row.clone()))

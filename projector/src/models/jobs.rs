@@ -1,7 +1,7 @@
 //! The `jobs` read model: one row per job, its lifecycle folded by the aggregate, plus a
 //! message for people and the timeline of its status and stage.
 
-use super::{Listed, ReadModel, Table};
+use super::{Listed, ReadModel, Table, Versioned};
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
 use crate::codec::{json, json_opt, number, time_opt, typed};
@@ -96,22 +96,25 @@ impl Table for Jobs {
     }
 }
 
+impl Versioned for JobRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn status(&self) -> &'static str {
+        self.state.status.as_str()
+    }
+    fn statuses() -> Vec<&'static str> {
+        JobStatus::ALL.iter().map(|s| s.as_str()).collect()
+    }
+}
+
 impl ReadModel for Jobs {
     type Event = JobEvent;
     const AGGREGATE: AggregateType = AggregateType::Job;
 
-    fn statuses() -> Vec<&'static str> {
-        JobStatus::ALL.iter().map(|s| s.as_str()).collect()
-    }
-    fn id(row: &JobRow) -> &str {
-        &row.id
-    }
-    fn version(row: &JobRow) -> i64 {
-        row.version
-    }
-    fn status(row: &JobRow) -> &'static str {
-        row.state.status.as_str()
-    }
     fn bind<'q, Q: Bind<'q>>(q: Q, r: &'q JobRow) -> Result<Q, serde_json::Error> {
         let s = &r.state;
         Ok(q.text(&r.id)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clusters;
 pub mod droplets;
 pub mod jobs;
+pub mod lifecycle;
 
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
@@ -37,22 +38,26 @@ pub trait Listed: Table {
     fn filter(f: &Self::Filter, w: &mut Where) -> Option<String>;
 }
 
+/// What the projector needs to know of a read-model row besides its columns.
+pub trait Versioned {
+    /// The row's primary key (the aggregate id).
+    fn id(&self) -> &str;
+    /// The sequence of the last event applied to the row.
+    fn version(&self) -> i64;
+    /// The row's status, as stored.
+    fn status(&self) -> &'static str;
+    /// Every status a row can have (for the kept per-status counts).
+    fn statuses() -> Vec<&'static str>;
+}
+
 /// A read model: rows of one table, one per aggregate of [`Self::AGGREGATE`], folded from its
 /// events.
-pub trait ReadModel: Table {
+pub trait ReadModel: Table<Row: Versioned> {
     /// The event type of the aggregate it folds.
     type Event: serde::de::DeserializeOwned;
     /// The aggregate type whose events it folds.
     const AGGREGATE: AggregateType;
-    /// Every status a row can have (for the kept per-status counts).
-    fn statuses() -> Vec<&'static str>;
 
-    /// The row's primary key (the aggregate id).
-    fn id(row: &Self::Row) -> &str;
-    /// The sequence of the last event applied to the row.
-    fn version(row: &Self::Row) -> i64;
-    /// The row's status, as stored.
-    fn status(row: &Self::Row) -> &'static str;
     /// Binds the row's values in [`Table::COLUMNS`] order.
     fn bind<'q, Q: Bind<'q>>(q: Q, row: &'q Self::Row) -> Result<Q, serde_json::Error>;
     /// Applies an event to the row (`None` before its creation; the result is `None` only when
@@ -110,8 +115,8 @@ pub fn tables_of(kind: AggregateType) -> Vec<&'static str> {
 /// is exhaustive, so a new [`AggregateType`] does not compile until it has one.
 pub fn table_of(kind: AggregateType) -> &'static str {
     match kind {
-        AggregateType::Cluster => clusters::Clusters::NAME,
-        AggregateType::Droplet => droplets::Droplets::NAME,
+        AggregateType::Cluster => <clusters::Clusters as Table>::NAME,
+        AggregateType::Droplet => <droplets::Droplets as Table>::NAME,
         AggregateType::Job => jobs::Jobs::NAME,
     }
 }
@@ -123,7 +128,7 @@ pub fn statuses_of(table: &str) -> Option<Vec<&'static str>> {
     impl ForEach for Of<'_> {
         fn read_model<M: ReadModel>(&mut self) {
             if M::NAME == self.0 {
-                self.1 = Some(M::statuses());
+                self.1 = Some(<M::Row as Versioned>::statuses());
             }
         }
     }

@@ -5,10 +5,9 @@
 
 use command::handlers::{CreateCluster, CreateDroplet};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
-use projector::projection::{self, Checkpoint};
+use projector::projection::{Checkpoint, Transaction};
 use projector::rows::Change;
 use schema::{ClusterName, DropletName, Image, Region, Size};
-use sqlx::Acquire;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -156,11 +155,8 @@ impl Fixture {
         cp: Checkpoint,
         events: &[command::StoredEvent],
     ) -> (Checkpoint, Vec<Change>) {
-        let mut conn = self.db.writer.acquire().await.unwrap();
-        let mut tx = conn.begin().await.unwrap();
-        let applied = projection::apply(&self.db, &mut tx, cp, events)
-            .await
-            .unwrap();
+        let mut tx = Transaction::begin(&self.db).await.unwrap();
+        let applied = tx.apply(&self.db, cp, events).await.unwrap();
         tx.commit().await.unwrap();
         applied
     }
@@ -200,6 +196,12 @@ impl Fixture {
             }
             cp = self.apply(cp, &events).await.0;
         }
+    }
+
+    /// Runs a statement without parameters on the write pool (to tamper with the tables).
+    pub async fn execute(&self, sql: &str) {
+        command::on_pool!(self.db.writes(), p => sqlx::query(sql).execute(p).await.map(|_| ()))
+            .unwrap();
     }
 
     /// Closes the pools; the storage goes when the fixture is dropped.

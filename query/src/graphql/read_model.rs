@@ -9,8 +9,8 @@ use super::types::{Cluster, Droplet, Job};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, OutputType, Result, ID};
-use projector::{ClusterFilter, ClusterRow, DropletFilter, DropletRow, JobFilter, JobRow};
-use projector::{Page, ReadModels};
+use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed, Table};
+use projector::{Page, ReadModels, Slice};
 use std::future::Future;
 
 /// A GraphQL object served from one read model: looked up by id, listed by filter.
@@ -42,42 +42,44 @@ pub trait ReadModel: OutputType + Sized {
     fn wrap(row: Self::Row) -> Self;
 }
 
-/// Implements [`ReadModel`] for an object type wrapping a row, over the two `ReadModels`
-/// methods that serve it.
+/// Implements [`ReadModel`] for an object type wrapping a row of a read-model table, over
+/// the generic reads of [`ReadModels`].
 macro_rules! read_model {
-    ($object:ident, $row:ty, $filter:ty, $one:ident, $many:ident) => {
+    ($object:ident, $table:ty) => {
         impl ReadModel for $object {
-            type Row = $row;
-            type Filter = $filter;
+            type Row = <$table as Table>::Row;
+            type Filter = <$table as Listed>::Filter;
 
-            async fn by_id(reads: &ReadModels, id: &str) -> Result<Option<$row>, sqlx::Error> {
-                reads.$one(id).await
+            async fn by_id(reads: &ReadModels, id: &str) -> Result<Option<Self::Row>, sqlx::Error> {
+                reads.get::<$table>(id).await
             }
 
             async fn page(
                 reads: &ReadModels,
-                filter: &$filter,
+                filter: &Self::Filter,
                 after: Option<i64>,
                 limit: i64,
                 total: bool,
-            ) -> Result<Page<$row>, sqlx::Error> {
-                reads.$many(filter, after, limit, total).await
+            ) -> Result<Page<Self::Row>, sqlx::Error> {
+                reads
+                    .list::<$table>(filter, Slice::After(after), limit, total)
+                    .await
             }
 
-            fn ordinal(row: &$row) -> i64 {
+            fn ordinal(row: &Self::Row) -> i64 {
                 row.ordinal
             }
 
-            fn wrap(row: $row) -> Self {
+            fn wrap(row: Self::Row) -> Self {
                 Self(row)
             }
         }
     };
 }
 
-read_model!(Cluster, ClusterRow, ClusterFilter, cluster, clusters);
-read_model!(Droplet, DropletRow, DropletFilter, droplet, droplets);
-read_model!(Job, JobRow, JobFilter, job, jobs);
+read_model!(Cluster, Clusters);
+read_model!(Droplet, Droplets);
+read_model!(Job, Jobs);
 
 /// The object with `id` (already checked), or null.
 pub async fn find<T: ReadModel>(state: &AppState, id: &str) -> Result<Option<T>> {
