@@ -152,7 +152,12 @@ async fn a_relay_restarted_after_a_crash_mid_publish_publishes_every_event_exact
 
     // A relay publishes part of it and crashes: its task is dropped mid-publish.
     let shutdown = CancellationToken::new();
-    let relay = Relay::new(db.clone(), kafka.clone(), settings.clone(), BusHealth::default());
+    let relay = Relay::new(
+        db.clone(),
+        kafka.clone(),
+        settings.clone(),
+        BusHealth::default(),
+    );
     let crashed = tokio::spawn(relay.run(shutdown.clone()));
     wait::until(
         "the first relay to publish part of the log",
@@ -165,7 +170,10 @@ async fn a_relay_restarted_after_a_crash_mid_publish_publishes_every_event_exact
     .await;
     crashed.abort();
     assert!(
-        crashed.await.expect_err("the relay was aborted").is_cancelled(),
+        crashed
+            .await
+            .expect_err("the relay was aborted")
+            .is_cancelled(),
         "the relay crashed, it did not stop"
     );
     let at_crash = published(&verifier, &kafka);
@@ -192,7 +200,9 @@ async fn a_relay_restarted_after_a_crash_mid_publish_publishes_every_event_exact
         "the restarted relay's checkpoint to reach the head of the log",
         Duration::from_secs(180),
         || async {
-            let cursor = bus::relay::checkpoint(&db).await.map_err(|e| e.to_string())?;
+            let cursor = bus::relay::checkpoint(&db)
+                .await
+                .map_err(|e| e.to_string())?;
             (cursor.position >= head)
                 .then_some(())
                 .ok_or(format!("checkpoint {cursor:?}, head {head}"))

@@ -128,7 +128,11 @@ fn worker_of(event: &StoredEvent) -> &str {
 
 async fn runner_leases_completes_and_takes_over(db: Db) {
     let store = EventStore::new(db.clone());
-    let commands = Commands::new(store.clone(), JobSettings::default(), Arc::new(Notify::new()));
+    let commands = Commands::new(
+        store.clone(),
+        JobSettings::default(),
+        Arc::new(Notify::new()),
+    );
     let feed = Arc::new(Feed {
         commands: commands.clone(),
         jobs: Mutex::default(),
@@ -139,7 +143,12 @@ async fn runner_leases_completes_and_takes_over(db: Db) {
     for i in 0..5 {
         jobs.push(queue(&commands, &feed, &format!("web-{i}")).await);
     }
-    let quick = start(&commands, &feed, Duration::from_millis(200), Duration::from_secs(5));
+    let quick = start(
+        &commands,
+        &feed,
+        Duration::from_millis(200),
+        Duration::from_secs(5),
+    );
     wait_completed(&commands, &jobs, "the worker to complete the queued jobs").await;
     for job in &jobs {
         let events = events_of(&store, *job).await;
@@ -159,7 +168,12 @@ async fn runner_leases_completes_and_takes_over(db: Db) {
 
     // A worker takes a long job and dies mid-job: its lease is no longer renewed.
     let job = queue(&commands, &feed, "long-1").await;
-    let dying = start(&commands, &feed, Duration::from_secs(3600), Duration::from_secs(2));
+    let dying = start(
+        &commands,
+        &feed,
+        Duration::from_secs(3600),
+        Duration::from_secs(2),
+    );
     wait::until(
         "the first worker to start the long job and renew its lease",
         Duration::from_secs(60),
@@ -180,8 +194,18 @@ async fn runner_leases_completes_and_takes_over(db: Db) {
     assert_eq!(status(&commands, job).await, JobStatus::Running);
 
     // Another worker takes it over once the lease expired, and completes it.
-    let rescuer = start(&commands, &feed, Duration::from_millis(200), Duration::from_secs(5));
-    wait_completed(&commands, &[job], "the second worker to take the long job over").await;
+    let rescuer = start(
+        &commands,
+        &feed,
+        Duration::from_millis(200),
+        Duration::from_secs(5),
+    );
+    wait_completed(
+        &commands,
+        &[job],
+        "the second worker to take the long job over",
+    )
+    .await;
     let events = events_of(&store, job).await;
     let kinds: Vec<(&str, &str)> = events
         .iter()
@@ -202,11 +226,7 @@ async fn runner_leases_completes_and_takes_over(db: Db) {
         kinds[expired..].contains(&("JobStarted", rescuer.id.as_str())),
         "the second worker started it after the expiry: {kinds:?}"
     );
-    assert_eq!(
-        kinds.last().map(|k| k.0),
-        Some("JobCompleted"),
-        "{kinds:?}"
-    );
+    assert_eq!(kinds.last().map(|k| k.0), Some("JobCompleted"), "{kinds:?}");
     rescuer.stop().await;
     db.close().await;
 }

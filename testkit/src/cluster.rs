@@ -185,7 +185,8 @@ impl Forwarder {
                         continue; // no broker: the client sees its connection closed
                     }
                     tokio::spawn(async move {
-                        let Ok(mut outbound) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await
+                        let Ok(mut outbound) =
+                            tokio::net::TcpStream::connect(("127.0.0.1", port)).await
                         else {
                             return; // the broker went away: closed, as a refused connection
                         };
@@ -290,7 +291,10 @@ impl RoleEnv {
                     if let Some(status) = exited {
                         panic!("{name} exited ({status}) before it was healthy:\n{tail}");
                     }
-                    request.await.map(|_| ()).map_err(|e| format!("{e}\n{tail}"))
+                    request
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| format!("{e}\n{tail}"))
                 }
             },
         )

@@ -143,7 +143,10 @@ impl Receiver {
         .listen(listener)
         .expect("serve the OTLP receiver");
         let port = server.addrs()[0].port();
-        assert_eq!(port, reserved.port, "the receiver listens where it was reserved");
+        assert_eq!(
+            port, reserved.port,
+            "the receiver listens where it was reserved"
+        );
         let server = server.run();
         let handle = server.handle();
         let task = tokio::spawn(async move {

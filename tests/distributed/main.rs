@@ -275,11 +275,15 @@ async fn active_relay(names: &[&str], t: &Topology) -> Option<String> {
 
 /// Waits (bounded) until one of `names` is the active relay.
 async fn wait_for_active_relay(names: &[&str], t: &Topology) -> String {
-    wait::until("one relay to become active", Duration::from_secs(60), || async {
-        active_relay(names, t)
-            .await
-            .ok_or_else(|| format!("none of {names:?} is active"))
-    })
+    wait::until(
+        "one relay to become active",
+        Duration::from_secs(60),
+        || async {
+            active_relay(names, t)
+                .await
+                .ok_or_else(|| format!("none of {names:?} is active"))
+        },
+    )
     .await
 }
 
@@ -340,7 +344,9 @@ async fn fault_under_load(fault: Fault) {
         progress.clone(),
     ));
 
-    let started = progress.wait_for(&t, 0, FAULT_AFTER, "before the fault").await;
+    let started = progress
+        .wait_for(&t, 0, FAULT_AFTER, "before the fault")
+        .await;
     let killed_relay = match fault {
         Fault::ActiveRelayKilled => {
             let active = active_relay(&RELAYS, &t)
@@ -368,7 +374,12 @@ async fn fault_under_load(fault: Fault) {
     };
     progress.enter(DURING);
     let in_force = progress
-        .wait_for(&t, started, FAULT_FOR, &format!("while {fault:?} is in force"))
+        .wait_for(
+            &t,
+            started,
+            FAULT_FOR,
+            &format!("while {fault:?} is in force"),
+        )
         .await;
     progress.enter(RECOVERING);
     match fault {

@@ -136,13 +136,21 @@ async fn the_read_model_converges_after_a_relay_kill_a_projector_restart_and_a_b
         let mut n = progress.wait_for(&t, 0, 16, "before the relay kill").await;
         t.kill9(&active);
         progress.enter(DURING);
-        n = progress.wait_for(&t, n, 8, "before the projector kill").await;
+        n = progress
+            .wait_for(&t, n, 8, "before the projector kill")
+            .await;
         t.kill9("projector");
-        n = progress.wait_for(&t, n, 16, "while the projector is down").await;
+        n = progress
+            .wait_for(&t, n, 16, "while the projector is down")
+            .await;
         t.start_ready("projector", "projector").await;
-        n = progress.wait_for(&t, n, 8, "before the broker freeze").await;
+        n = progress
+            .wait_for(&t, n, 8, "before the broker freeze")
+            .await;
         t.broker.freeze(true);
-        progress.wait_for(&t, n, 24, "while the broker is frozen").await;
+        progress
+            .wait_for(&t, n, 24, "while the broker is frozen")
+            .await;
         t.broker.freeze(false);
         progress.enter(AFTER);
 

@@ -50,9 +50,7 @@ impl Serve {
                 .stdout(log("stdout.log"))
                 .stderr(log("stderr.log")),
         );
-        let port = process
-            .bound_port(WAIT, || output_in(dir.path()))
-            .await;
+        let port = process.bound_port(WAIT, || output_in(dir.path())).await;
         let serve = Self {
             process,
             port,

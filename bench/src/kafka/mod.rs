@@ -170,7 +170,14 @@ pub async fn measure(
     let result = async {
         eprintln!("== postgres: Kafka path — relay publish rate");
         let (part_dir, broker) = broker_in("relay-rate")?;
-        let setup = Setup::fresh(binary, &part_dir, postgres, &broker, format!("cgb{}a", &id[..10])).await?;
+        let setup = Setup::fresh(
+            binary,
+            &part_dir,
+            postgres,
+            &broker,
+            format!("cgb{}a", &id[..10]),
+        )
+        .await?;
         let relay = relay_rate(&setup, plan.events, &mut memory, &broker_in).await;
         drop_postgres(postgres, &setup.database_url).await;
         let relay = relay?;
@@ -190,7 +197,14 @@ pub async fn measure(
 
         eprintln!("== postgres: Kafka path — commit → projector lag");
         let (part_dir, broker) = broker_in("lag")?;
-        let setup = Setup::fresh(binary, &part_dir, postgres, &broker, format!("cgb{}b", &id[..10])).await?;
+        let setup = Setup::fresh(
+            binary,
+            &part_dir,
+            postgres,
+            &broker,
+            format!("cgb{}b", &id[..10]),
+        )
+        .await?;
         let lag = end_to_end(&setup, plan, &mut memory).await;
         drop_postgres(postgres, &setup.database_url).await;
         let lag = lag?;
