@@ -15,7 +15,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("bus", &["schema", "store", "command", "projector"]),
     ("query", &["schema", "store", "command", "projector"]),
     ("testkit", &["schema", "store", "command"]),
-    ("bench", &["schema", "store", "command", "projector", "bus"]),
+    (
+        "bench",
+        &["schema", "store", "command", "projector", "bus", "testkit"],
+    ),
     (
         "clustergenie",
         &["schema", "store", "command", "projector", "bus", "query"],

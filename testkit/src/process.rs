@@ -58,6 +58,30 @@ impl ChildProcess {
         }
     }
 
+    /// SIGTERM, then up to `timeout` for the process to end by itself: how it ended, or
+    /// `None` when it had to be killed (-9) after all. A no-op (`None`) when already killed.
+    pub fn terminate(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let child = self.child.as_mut()?;
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            self.child = None;
+            return Some(status);
+        }
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill(1) runs");
+        let deadline = std::time::Instant::now() + timeout;
+        while sent.success() && std::time::Instant::now() < deadline {
+            if let Some(status) = child.try_wait().expect("the child can be waited for") {
+                self.child = None;
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.kill();
+        None
+    }
+
     /// Waits for the process to end by itself and returns how it ended.
     pub fn wait(&mut self) -> ExitStatus {
         let mut child = self.child.take().expect("the child was not killed");

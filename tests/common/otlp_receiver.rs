@@ -96,14 +96,39 @@ async fn traces(body: web::Bytes, store: web::Data<Store>) -> HttpResponse {
         .body(ExportTraceServiceResponse::default().encode_to_vec())
 }
 
+/// A port held for a receiver that is not listening yet: a socket bound to a port the kernel
+/// chose, without `listen`, so connections to it are refused and nothing else can take it.
+pub struct ReservedPort {
+    socket: tokio::net::TcpSocket,
+    pub port: u16,
+}
+
+impl ReservedPort {
+    /// Binds 127.0.0.1:0.
+    pub fn new() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket");
+        socket
+            .bind(([127, 0, 0, 1], 0).into())
+            .expect("bind 127.0.0.1:0");
+        let port = socket.local_addr().expect("its address").port();
+        Self { socket, port }
+    }
+}
+
 impl Receiver {
-    /// A receiver on a free port.
+    /// A receiver on a port the kernel chose.
     pub async fn start() -> Self {
-        Self::start_on(0).await
+        Self::start_reserved(ReservedPort::new()).await
     }
 
-    /// A receiver on `port` (0 = any free port).
-    pub async fn start_on(port: u16) -> Self {
+    /// A receiver listening on a port reserved earlier.
+    pub async fn start_reserved(reserved: ReservedPort) -> Self {
+        let listener = reserved
+            .socket
+            .listen(1024)
+            .expect("listen on the reserved port")
+            .into_std()
+            .expect("a std listener");
         let store = Arc::new(Store::default());
         let data = web::Data::from(store.clone());
         let server = HttpServer::new(move || {
@@ -115,13 +140,17 @@ impl Receiver {
         .workers(1)
         .disable_signals()
         .shutdown_timeout(0)
-        .bind(("127.0.0.1", port))
-        .expect("bind the OTLP receiver");
+        .listen(listener)
+        .expect("serve the OTLP receiver");
         let port = server.addrs()[0].port();
+        assert_eq!(
+            port, reserved.port,
+            "the receiver listens where it was reserved"
+        );
         let server = server.run();
         let handle = server.handle();
         let task = tokio::spawn(async move {
-            let _ = server.await;
+            server.await.expect("the OTLP receiver ran");
         });
         Self {
             port,
@@ -178,6 +207,6 @@ impl Receiver {
     /// Stops listening and drops open connections.
     pub async fn stop(self) {
         self.handle.stop(false).await;
-        let _ = self.task.await;
+        self.task.await.expect("the OTLP receiver stopped cleanly");
     }
 }

@@ -2,7 +2,7 @@
 //! not report healthy, and must get the group going again by rejoining.
 
 use crate::topology::*;
-use crate::{active_relay, CREATE_CLUSTER, SERIAL};
+use crate::{wait_for_active_relay, Progress, AFTER, CREATE_CLUSTER, DURING, RELAYS, SERIAL};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::{ClientConfig, ClientContext};
 use serde_json::{json, Value};
@@ -10,25 +10,30 @@ use sqlx::Row;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::wait::until;
 
 const PROJECTOR_GROUP: &str = "clustergenie-projector";
 
 /// `per_client` createCluster from each of `clients` concurrent clients, `pause` apart;
-/// returns how many were acknowledged and how many failed in transport.
+/// returns how many were acknowledged, how many failed in transport, and how many were sent
+/// and acknowledged within each phase of `progress`.
 async fn create_clusters(
     port: u16,
     round: usize,
     clients: usize,
     per_client: usize,
     pause: Duration,
-) -> (usize, usize) {
+    progress: Arc<Progress>,
+) -> (usize, usize, [usize; 4]) {
     let mut tasks = Vec::new();
     for c in 0..clients {
+        let progress = progress.clone();
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
-            let (mut ok, mut transport) = (0, 0);
+            let (mut ok, mut transport, mut by_phase) = (0, 0, [0; 4]);
             for i in 0..per_client {
                 let name = format!("r{round}-c{c}-{i}");
+                let sent_in = progress.phase.load(Ordering::SeqCst);
                 let r = gql(
                     &client,
                     port,
@@ -36,21 +41,29 @@ async fn create_clusters(
                     json!({ "input": { "name": name, "region": "nyc1" } }),
                 )
                 .await;
+                let answered_in = progress.phase.load(Ordering::SeqCst);
                 if r["data"]["createCluster"]["position"].is_i64() {
                     ok += 1;
+                    if sent_in == answered_in {
+                        by_phase[usize::from(sent_in)] += 1;
+                    }
+                    progress.acknowledged.fetch_add(1, Ordering::SeqCst);
                 } else if r.get("transport").is_some() {
                     transport += 1;
                 }
                 tokio::time::sleep(pause).await;
             }
-            (ok, transport)
+            (ok, transport, by_phase)
         }));
     }
-    let mut total = (0, 0);
+    let mut total = (0, 0, [0; 4]);
     for t in tasks {
-        let (ok, transport) = t.await.unwrap();
+        let (ok, transport, by_phase) = t.await.expect("a load client panicked");
         total.0 += ok;
         total.1 += transport;
+        for (sum, n) in total.2.iter_mut().zip(by_phase) {
+            *sum += n;
+        }
     }
     total
 }
@@ -76,23 +89,19 @@ async fn counts(pool: &sqlx::PgPool) -> (i64, i64, i64, i64) {
 
 /// Waits until the read model holds every stored event and cluster; fails loudly with the
 /// projector's health and log after `bound`.
-async fn wait_converged(t: &Topology, pool: &sqlx::PgPool, bound: Duration) -> Duration {
-    let started = tokio::time::Instant::now();
-    loop {
+async fn wait_converged(t: &Topology, pool: &sqlx::PgPool, bound: Duration) {
+    until("the read model to converge", bound, || async {
         let (events, audit, stored, projected) = counts(pool).await;
         if events > 0 && events == audit && stored == projected {
-            return started.elapsed();
+            return Ok(());
         }
-        if started.elapsed() > bound {
-            let (code, h) = health(t.port("projector")).await;
-            panic!(
-                "read model did not converge within {bound:?}: {events} events stored, {audit} projected, \
-                 {stored} clusters stored, {projected} in the read model\n--- projector /health ({code})\n{h:#}\n--- projector\n{}",
-                t.log_tail("projector")
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+        let (code, h) = health(t.port("projector")).await;
+        Err(format!(
+            "{events} events stored, {audit} projected, {stored} clusters stored, {projected} in the read model\n--- projector /health ({code})\n{h:#}\n--- projector\n{}",
+            t.log_tail("projector")
+        ))
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -111,37 +120,51 @@ async fn the_read_model_converges_after_a_relay_kill_a_projector_restart_and_a_b
         t.start_ready("projector", "projector").await;
         t.start_ready("worker-1", "worker").await;
         let pool = t.pool().await;
+        let active = wait_for_active_relay(&RELAYS, &t).await;
+        t.wait_for_partitions(&["projector"], 3).await;
+        let progress = Arc::new(Progress::default());
         let load = tokio::spawn(create_clusters(
             api,
             round,
             16,
             12,
             Duration::from_millis(800),
+            progress.clone(),
         ));
 
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let mut active = None;
-        for _ in 0..100 {
-            active = active_relay(&["relay-1", "relay-2"], &t).await;
-            if active.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        t.kill9(&active.expect("one relay is active"));
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The faults, each after so many acknowledged commands.
+        let mut n = progress.wait_for(&t, 0, 16, "before the relay kill").await;
+        t.kill9(&active);
+        progress.enter(DURING);
+        n = progress
+            .wait_for(&t, n, 8, "before the projector kill")
+            .await;
         t.kill9("projector");
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        n = progress
+            .wait_for(&t, n, 16, "while the projector is down")
+            .await;
         t.start_ready("projector", "projector").await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        n = progress
+            .wait_for(&t, n, 8, "before the broker freeze")
+            .await;
         t.broker.freeze(true);
-        tokio::time::sleep(Duration::from_secs(10)).await;
+        progress
+            .wait_for(&t, n, 24, "while the broker is frozen")
+            .await;
         t.broker.freeze(false);
+        progress.enter(AFTER);
 
-        let (acknowledged, transport) = load.await.unwrap();
+        let (acknowledged, transport, [before, during, _, after]) =
+            load.await.expect("the load ran to its end");
         assert_eq!(transport, 0, "the API stayed up");
         assert_eq!(acknowledged, 16 * 12, "every createCluster is acknowledged");
-        let took = wait_converged(&t, &pool, Duration::from_secs(180)).await;
+        assert!(
+            before > 0 && during > 0 && after > 0,
+            "the faults overlapped the load: {before} acknowledged before, {during} during, {after} after"
+        );
+        let converging = tokio::time::Instant::now();
+        wait_converged(&t, &pool, Duration::from_secs(180)).await;
+        let took = converging.elapsed();
         let (events, _, stored, _) = counts(&pool).await;
         assert_eq!(stored, acknowledged as i64);
         let m = metrics(t.port("projector")).await;
@@ -207,8 +230,9 @@ impl Holder {
             let gone = gone.clone();
             std::thread::spawn(move || {
                 while !leave.load(Ordering::SeqCst) {
-                    // Messages are read and dropped; nothing is ever committed.
-                    let _ = consumer.poll(Duration::from_millis(100));
+                    // Messages are read and dropped, errors too (the group's state is all
+                    // that matters here); nothing is ever committed.
+                    drop(consumer.poll(Duration::from_millis(100)));
                     let n = consumer.assignment().map(|a| a.count()).unwrap_or(0);
                     assigned.store(n, Ordering::SeqCst);
                 }
@@ -232,26 +256,8 @@ impl Drop for Holder {
         // Only joined when it has left; a holder still in the group is left to the process.
         if self.gone.load(Ordering::SeqCst) {
             if let Some(t) = self.thread.take() {
-                let _ = t.join();
+                t.join().expect("the holder's thread ended cleanly");
             }
-        }
-    }
-}
-
-/// Polls `f` every 200 ms until it returns Some, or panics with `what` after `bound`.
-async fn until<T, F, Fut>(bound: Duration, what: &str, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, String>>,
-{
-    let started = tokio::time::Instant::now();
-    loop {
-        match f().await {
-            Ok(v) => return v,
-            Err(last) if started.elapsed() > bound => {
-                panic!("{what}: not within {bound:?}; last seen: {last}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
     }
 }
@@ -269,8 +275,8 @@ async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recov
         .collect();
     let holder = Holder::start(&t.broker.address(), topics);
     until(
-        Duration::from_secs(60),
         "the holder takes all 3 partitions",
+        Duration::from_secs(60),
         || {
             let n = holder.assigned.load(Ordering::SeqCst);
             async move { (n == 3).then_some(()).ok_or(format!("{n} partitions")) }
@@ -281,8 +287,8 @@ async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recov
     let projector = t.start_ready("projector", "projector").await;
     let steady = |h: &Value| h["checks"]["broker"]["groupState"] == "up/steady";
     until(
-        Duration::from_secs(60),
         "the projector joins with no partitions",
+        Duration::from_secs(60),
         || async move {
             let (code, h) = health(projector).await;
             let b = &h["checks"]["broker"];
@@ -307,8 +313,8 @@ async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recov
         assert!(r["data"]["createCluster"]["position"].is_i64(), "{r}");
     }
     let degraded = until(
-        Duration::from_secs(90),
         "the projector reports itself degraded",
+        Duration::from_secs(90),
         || async move {
             let (code, h) = health(projector).await;
             (code == 503).then(|| h.clone()).ok_or(h.to_string())
@@ -351,8 +357,8 @@ async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recov
     holder.armed.store(true, Ordering::SeqCst);
     let pool = t.pool().await;
     until(
-        Duration::from_secs(120),
         "the projector rejoins, takes the partitions and consumes the backlog",
+        Duration::from_secs(120),
         || async {
             let (code, h) = health(projector).await;
             let (_, _, stored, projected) = counts(&pool).await;

@@ -1,184 +1,63 @@
 //! A distributed ClusterGenie made of real OS processes: a tansu broker on durable SQLite
 //! storage, a fresh Postgres database, and `clustergenie` roles started, killed (-9) and
-//! restarted by name.
+//! restarted by name. Every process listens on port 0 and the test reads the port back
+//! (testkit::cluster); every wait is bounded and fails with the role's log.
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::time::Duration;
+use testkit::cluster::{Broker, Role, RoleEnv};
+use testkit::storage::{PostgresDatabase, TempDir};
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The tansu binary: `$TANSU_BIN`, `tansu` on the PATH, or `~/.cargo/bin/tansu`.
+/// The tansu binary, or a failure that says how to get one.
 pub fn tansu_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("TANSU_BIN") {
-        return PathBuf::from(p);
-    }
-    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("tansu")).collect())
-        .unwrap_or_default();
-    if let Some(home) = std::env::var_os("CARGO_HOME") {
-        candidates.push(PathBuf::from(home).join("bin/tansu"));
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        candidates.push(PathBuf::from(home).join(".cargo/bin/tansu"));
-    }
-    candidates.into_iter().find(|p| p.is_file()).expect(
-        "the distributed tests need the tansu broker: cargo install tansu --locked --features dynostore,libsql \
+    testkit::cluster::tansu_binary().expect(
+        "the distributed tests need the tansu broker: scripts/ensure-tansu \
          (or point TANSU_BIN at a binary; see README, 'Distributed mode')",
     )
 }
 
-fn signal(pid: u32, sig: &str) {
-    let status = Command::new("kill")
-        .args([sig, &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success(), "kill {sig} {pid}");
-}
-
-/// A tansu broker with durable storage in `dir`.
-pub struct Broker {
-    pub port: u16,
-    dir: PathBuf,
-    child: Option<Child>,
-}
-
-impl Broker {
-    fn start(dir: &Path, port: u16) -> Self {
-        let mut b = Self {
-            port,
-            dir: dir.to_path_buf(),
-            child: None,
-        };
-        b.restart();
-        b
-    }
-
-    /// Bootstrap address.
-    pub fn address(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    /// Starts the broker again on the same storage.
-    pub fn restart(&mut self) {
-        assert!(self.child.is_none(), "broker already running");
-        let url = format!("tcp://127.0.0.1:{}", self.port);
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.join("tansu.log"))
-            .unwrap();
-        let child = Command::new(tansu_binary())
-            .current_dir(&self.dir)
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-                "--storage-engine",
-                "sqlite://tansu.db",
-            ])
-            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .stdout(Stdio::from(log.try_clone().unwrap()))
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("start tansu");
-        self.child = Some(child);
-        wait_for_port(self.port, Duration::from_secs(30));
-    }
-
-    /// kill -9.
-    pub fn kill9(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-
-    /// SIGSTOP / SIGCONT.
-    pub fn freeze(&self, frozen: bool) {
-        let pid = self.child.as_ref().expect("broker running").id();
-        signal(pid, if frozen { "-STOP" } else { "-CONT" });
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        if let Some(c) = &self.child {
-            let _ = Command::new("kill")
-                .args(["-CONT", &c.id().to_string()])
-                .status();
-        }
-        self.kill9();
-    }
-}
-
-fn wait_for_port(port: u16, timeout: Duration) {
-    let deadline = std::time::Instant::now() + timeout;
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "nothing listens on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 struct Proc {
     role: String,
-    port: u16,
-    child: Option<Child>,
+    running: Option<Role>,
 }
 
-/// Postgres + broker + roles, all torn down on drop.
+/// Postgres + broker + roles, all torn down on drop (roles first, then the broker, the
+/// database and the directory).
 pub struct Topology {
+    procs: HashMap<String, Proc>,
+    pub broker: Broker,
+    db: PostgresDatabase,
     pub dir: PathBuf,
     pub database_url: String,
     pub prefix: String,
     pub partitions: i32,
-    pub broker: Broker,
-    procs: HashMap<String, Proc>,
     extra_env: Vec<(String, String)>,
+    _dir: TempDir,
 }
 
 impl Topology {
     /// A fresh database, a fresh broker, no roles yet.
     pub async fn new(partitions: i32) -> Self {
+        let temp = TempDir::new("clustergenie-dist");
+        let dir = temp.path().to_path_buf();
+        let db = PostgresDatabase::create("cg_test_dist").await;
+        let broker = Broker::start(&tansu_binary(), &dir).await;
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let dir = std::env::temp_dir().join(format!("clustergenie-dist-{id}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let base = std::env::var("CLUSTERGENIE_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let name = format!("cg_test_dist_{id}");
-        let mut conn =
-            <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{base}/postgres"))
-                .await
-                .expect("the distributed tests need Postgres (CLUSTERGENIE_TEST_POSTGRES)");
-        sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-        let broker = Broker::start(&dir, free_port());
         Self {
+            procs: HashMap::new(),
+            broker,
+            database_url: db.url().to_string(),
+            db,
             dir,
-            database_url: format!("{base}/{name}"),
             prefix: format!("cgt{}", &id[..12]),
             partitions,
-            broker,
-            procs: HashMap::new(),
             extra_env: Vec::new(),
+            _dir: temp,
         }
     }
 
@@ -187,16 +66,20 @@ impl Topology {
         self.extra_env.push((key.into(), value.into()));
     }
 
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_clustergenie"));
-        c.args(args)
-            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .env_remove("CLUSTERGENIE_CONFIG")
-            .env("DATABASE_URL", &self.database_url)
-            .env("CLUSTERGENIE_KAFKA_BROKERS", self.broker.address())
-            .env("CLUSTERGENIE_KAFKA_TOPIC_PREFIX", &self.prefix)
-            .env("CLUSTERGENIE_KAFKA_PARTITIONS", self.partitions.to_string())
-            .env("CLUSTERGENIE_LOG_FORMAT", "json")
+    fn roles(&self) -> RoleEnv {
+        RoleEnv {
+            binary: env!("CARGO_BIN_EXE_clustergenie").into(),
+            dir: self.dir.clone(),
+            database_url: self.database_url.clone(),
+            brokers: self.broker.address(),
+            prefix: self.prefix.clone(),
+            partitions: self.partitions,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut c = self.roles().command(args);
+        c.env("CLUSTERGENIE_LOG_FORMAT", "json")
             .env("CLUSTERGENIE_DATABASE_MAX_CONNECTIONS", "6")
             // tansu 0.6 stops answering after it rejects an idempotent producer's retried
             // batch (DuplicateSequenceNumber); see README, "Distributed mode".
@@ -208,7 +91,6 @@ impl Topology {
             .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "1")
             // Sooner than the default (2 × the 45 s session timeout), to keep the tests short.
             .env("CLUSTERGENIE_KAFKA_STALL_SECONDS", "30")
-            .env("CLUSTERGENIE_DATA_DIR", self.dir.join("unused"))
             .env("RUST_LOG", "info,sqlx=warn,librdkafka=warn");
         for (k, v) in &self.extra_env {
             c.env(k, v);
@@ -216,87 +98,100 @@ impl Topology {
         c
     }
 
-    /// Starts role `role` under `name`; returns its HTTP port.
-    pub fn start(&mut self, name: &str, role: &str) -> u16 {
-        let port = self
-            .procs
-            .get(name)
-            .map(|p| p.port)
-            .unwrap_or_else(free_port);
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.join(format!("{name}.log")))
-            .unwrap();
-        let child = self
-            .command(&[role])
-            .env("CLUSTERGENIE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("OTEL_SERVICE_NAME", format!("clustergenie-{name}"))
-            .stdout(Stdio::from(log.try_clone().unwrap()))
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("start clustergenie");
+    /// Starts role `role` under `name` and waits until its `/health` answers; returns its
+    /// HTTP port (the one it bound; a restarted role gets a new one).
+    pub async fn start_ready(&mut self, name: &str, role: &str) -> u16 {
+        assert!(
+            self.procs.get(name).is_none_or(|p| p.running.is_none()),
+            "{name} is already running"
+        );
+        let mut command = self.command(&[role]);
+        command.env("OTEL_SERVICE_NAME", format!("clustergenie-{name}"));
+        let running = self.roles().spawn_ready(name, command).await;
+        let port = running.port;
         self.procs.insert(
             name.into(),
             Proc {
                 role: role.into(),
-                port,
-                child: Some(child),
+                running: Some(running),
             },
         );
-        port
-    }
-
-    /// Starts a role and waits until its `/health` answers.
-    pub async fn start_ready(&mut self, name: &str, role: &str) -> u16 {
-        let port = self.start(name, role);
-        wait_healthy(port).await;
         port
     }
 
     /// kill -9 of a role.
     pub fn kill9(&mut self, name: &str) {
         let p = self.procs.get_mut(name).expect("known role");
-        if let Some(mut c) = p.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
+        if let Some(mut running) = p.running.take() {
+            running.process.kill();
         }
     }
 
-    /// Starts a killed role again, same name, role and port.
-    pub async fn restart(&mut self, name: &str) {
+    /// Starts a killed role again, same name and role.
+    pub async fn restart(&mut self, name: &str) -> u16 {
         let role = self.procs[name].role.clone();
-        self.start_ready(name, &role).await;
+        self.start_ready(name, &role).await
     }
 
-    /// The HTTP port of a role.
+    /// The HTTP port of a running role.
     pub fn port(&self, name: &str) -> u16 {
-        self.procs[name].port
+        self.procs[name]
+            .running
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name} is not running"))
+            .port
     }
 
     /// Runs `clustergenie <args>` to completion against this topology.
     pub fn run(&self, args: &[&str]) -> std::process::Output {
-        self.command(args)
-            .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
-            .output()
-            .expect("run clustergenie")
+        self.command(args).output().expect("run clustergenie")
     }
 
     /// A pool on the test's database.
     pub async fn pool(&self) -> sqlx::PgPool {
         sqlx::postgres::PgPoolOptions::new()
             .max_connections(4)
-            .connect(&self.database_url)
+            .connect(self.db.url())
             .await
-            .unwrap()
+            .expect("connect to the test database")
     }
 
     /// The last lines of a role's log, for failure messages.
     pub fn log_tail(&self, name: &str) -> String {
-        let text =
-            std::fs::read_to_string(self.dir.join(format!("{name}.log"))).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
+        testkit::cluster::log_tail(&self.dir, name, 30)
+    }
+
+    /// Waits until the consumer-group members `names` (one group, reading `topics` topics)
+    /// are steady and hold all `topics × partitions` partitions between them: the readiness
+    /// signal before load.
+    pub async fn wait_for_partitions(&self, names: &[&str], topics: i64) {
+        let want = topics * i64::from(self.partitions);
+        let ports: Vec<(String, u16)> = names
+            .iter()
+            .map(|n| (n.to_string(), self.port(n)))
+            .collect();
+        testkit::wait::until(
+            &format!("{names:?} to hold all {want} partitions"),
+            Duration::from_secs(120),
+            || {
+                let ports = ports.clone();
+                async move {
+                    let mut total = 0;
+                    let mut seen = Vec::new();
+                    for (name, port) in &ports {
+                        let (_, h) = health(*port).await;
+                        let b = &h["checks"]["broker"];
+                        seen.push(format!("{name}: {b}"));
+                        if b["groupState"] != "up/steady" {
+                            return Err(seen.join("\n"));
+                        }
+                        total += b["assignedPartitions"].as_i64().unwrap_or(0);
+                    }
+                    (total == want).then_some(()).ok_or(seen.join("\n"))
+                }
+            },
+        )
+        .await;
     }
 
     /// Every message of the event topics, read by an independent consumer from offset 0 to
@@ -315,17 +210,6 @@ impl Topology {
             &self.broker.address(),
             &[format!("{}.dead-letter", self.prefix)],
         )
-    }
-}
-
-impl Drop for Topology {
-    fn drop(&mut self) {
-        for p in self.procs.values_mut() {
-            if let Some(mut c) = p.child.take() {
-                let _ = c.kill();
-                let _ = c.wait();
-            }
-        }
     }
 }
 
@@ -418,29 +302,11 @@ fn read_topics(brokers: &str, topics: &[String]) -> Vec<Delivered> {
     out
 }
 
-/// Waits until `GET /health` on `port` answers (any status).
-pub async fn wait_healthy(port: u16) {
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/health"))
-            .send()
-            .await
-            .is_ok()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("role on port {port} never answered /health");
-}
-
-/// `GET /health` as JSON, with the status code.
+/// `GET /health` as JSON, with the status code; the test fails when no answer arrives.
 pub async fn health(port: u16) -> (u16, Value) {
-    let r = reqwest::get(format!("http://127.0.0.1:{port}/health"))
+    testkit::cluster::health(port)
         .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+        .unwrap_or_else(|e| panic!("no answer from /health on port {port}: {e}"))
 }
 
 /// `GET /metrics` text.

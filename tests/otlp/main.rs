@@ -5,11 +5,14 @@
 #[path = "../common/otlp_receiver.rs"]
 mod otlp_receiver;
 
-use otlp_receiver::{ReceivedSpan, Receiver};
+use otlp_receiver::{ReceivedSpan, Receiver, ReservedPort};
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
+use testkit::process::ChildProcess;
+use testkit::storage::TempDir;
+use testkit::wait;
 
 const SERVICE: &str = "clustergenie-otlp-test";
 /// Generous: exports happen every 100 ms here; this only bounds a broken run.
@@ -17,56 +20,51 @@ const WAIT: Duration = Duration::from_secs(60);
 
 /// `clustergenie serve` on fresh SQLite storage, exporting to `endpoint`.
 struct Serve {
-    child: Option<Child>,
+    process: ChildProcess,
     port: u16,
-    dir: PathBuf,
+    dir: TempDir,
     client: reqwest::Client,
 }
 
 impl Serve {
     async fn start(endpoint: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("clustergenie-otlp-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_clustergenie"))
-            .arg("serve")
-            .env_remove("DATABASE_URL")
-            .env_remove("CLUSTERGENIE_KAFKA_BROKERS")
-            .env_remove("CLUSTERGENIE_CONFIG")
-            .env("CLUSTERGENIE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("CLUSTERGENIE_DATA_DIR", dir.join("data"))
-            .env("CLUSTERGENIE_LOG_FORMAT", "json")
-            .env("CLUSTERGENIE_PROVISION_SECONDS", "0.3")
-            .env("RUST_LOG", "info,sqlx=warn")
-            .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
-            .env("OTEL_SERVICE_NAME", SERVICE)
-            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
-            .env("OTEL_EXPORTER_OTLP_TIMEOUT", "2000")
-            .stdout(Stdio::from(
-                std::fs::File::create(dir.join("stdout.log")).unwrap(),
-            ))
-            .stderr(Stdio::from(
-                std::fs::File::create(dir.join("stderr.log")).unwrap(),
-            ))
-            .spawn()
-            .expect("start clustergenie serve");
+        let dir = TempDir::new("clustergenie-otlp");
+        let log = |name: &str| {
+            Stdio::from(std::fs::File::create(dir.path().join(name)).expect("a log file"))
+        };
+        let mut process = ChildProcess::spawn(
+            Command::new(env!("CARGO_BIN_EXE_clustergenie"))
+                .arg("serve")
+                .env_remove("DATABASE_URL")
+                .env_remove("CLUSTERGENIE_KAFKA_BROKERS")
+                .env_remove("CLUSTERGENIE_CONFIG")
+                .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
+                .env("CLUSTERGENIE_DATA_DIR", dir.path().join("data"))
+                .env("CLUSTERGENIE_LOG_FORMAT", "json")
+                .env("CLUSTERGENIE_PROVISION_SECONDS", "0.3")
+                .env("RUST_LOG", "info,sqlx=warn")
+                .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+                .env("OTEL_SERVICE_NAME", SERVICE)
+                .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+                .env("OTEL_EXPORTER_OTLP_TIMEOUT", "2000")
+                .stdout(log("stdout.log"))
+                .stderr(log("stderr.log")),
+        );
+        let port = process.bound_port(WAIT, || output_in(dir.path())).await;
         let serve = Self {
-            child: Some(child),
+            process,
             port,
             dir,
             client: reqwest::Client::new(),
         };
-        for _ in 0..600 {
-            if serve.health().await == Some(200) {
-                return serve;
+        wait::until("serve to be healthy", WAIT, || async {
+            match serve.health().await {
+                Some(200) => Ok(()),
+                other => Err(format!("/health: {other:?}\n{}", serve.output())),
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("serve never became healthy:\n{}", serve.output());
+        })
+        .await;
+        serve
     }
 
     async fn health(&self) -> Option<u16> {
@@ -122,59 +120,43 @@ impl Serve {
     }
 
     fn stdout(&self) -> String {
-        std::fs::read_to_string(self.dir.join("stdout.log")).unwrap_or_default()
+        std::fs::read_to_string(self.dir.path().join("stdout.log")).unwrap_or_default()
     }
 
     fn output(&self) -> String {
-        let stderr = std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default();
-        format!("--- stdout\n{}\n--- stderr\n{stderr}", self.stdout())
+        output_in(self.dir.path())
     }
 
     /// Waits until the log has `n` lines containing `text`.
     async fn wait_for_log(&self, text: &str, n: usize) {
-        for _ in 0..1200 {
-            if self.stdout().lines().filter(|l| l.contains(text)).count() >= n {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the log never had {n}× {text:?}:\n{}", self.output());
+        wait::until(&format!("{n}× {text:?} in the log"), WAIT, || async {
+            let seen = self.stdout().lines().filter(|l| l.contains(text)).count();
+            (seen >= n)
+                .then_some(())
+                .ok_or_else(|| format!("{seen} times:\n{}", self.output()))
+        })
+        .await;
     }
 
     /// SIGTERM; asserts a clean exit, and that nothing panicked.
     fn stop(mut self) -> String {
-        let mut child = self.child.take().unwrap();
-        let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        let exit = loop {
-            if let Some(exit) = child.try_wait().unwrap() {
-                break exit;
-            }
-            if std::time::Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("serve did not stop after SIGTERM:\n{}", self.output());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let exit = self.process.terminate(Duration::from_secs(30));
         let output = self.output();
+        let exit = exit.unwrap_or_else(|| panic!("serve did not stop after SIGTERM:\n{output}"));
         assert!(exit.success(), "serve exited with {exit}:\n{output}");
         assert!(!output.contains("panicked"), "a thread panicked:\n{output}");
         output
     }
 }
 
-impl Drop for Serve {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// What `serve` wrote to `dir`'s stdout and stderr logs.
+fn output_in(dir: &Path) -> String {
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        read("stdout.log"),
+        read("stderr.log")
+    )
 }
 
 /// The GraphQL span of the operation named `operation`.
@@ -294,12 +276,9 @@ async fn in_embedded_mode_the_projector_and_the_worker_continue_the_mutations_tr
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_collector_that_is_down_or_goes_away_costs_spans_not_requests() {
-    // Nothing listens on the collector's port at first.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Nothing listens on the collector's port at first (it is held, not listened on).
+    let reserved = ReservedPort::new();
+    let port = reserved.port;
     let serve = Serve::start(&format!("http://127.0.0.1:{port}")).await;
     serve.create_cluster("WhileDown", "down").await;
     serve
@@ -307,7 +286,7 @@ async fn a_collector_that_is_down_or_goes_away_costs_spans_not_requests() {
         .await;
 
     // The collector comes up: spans flow.
-    let receiver = Receiver::start_on(port).await;
+    let receiver = Receiver::start_reserved(reserved).await;
     serve.create_cluster("WhileUp", "up").await;
     receiver
         .wait_for("the WhileUp span", WAIT, |s| operation_span(s, "WhileUp"))

@@ -11,7 +11,7 @@
 //!    projector's and relay's Prometheus histograms.
 //! 3. RSS of the relay and projector processes.
 
-use crate::server::{drop_postgres, fresh_postgres};
+use crate::server::drop_postgres;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -170,16 +170,16 @@ pub async fn measure(
     let result = async {
         eprintln!("== postgres: Kafka path — relay publish rate");
         let (part_dir, broker) = broker_in("relay-rate")?;
-        let database_url = fresh_postgres(postgres).await?;
-        let setup = Setup {
+        let setup = Setup::fresh(
             binary,
-            dir: &part_dir,
-            database_url: database_url.clone(),
-            brokers: format!("127.0.0.1:{}", broker.port),
-            prefix: format!("cgb{}a", &id[..10]),
-        };
+            &part_dir,
+            postgres,
+            &broker,
+            format!("cgb{}a", &id[..10]),
+        )
+        .await?;
         let relay = relay_rate(&setup, plan.events, &mut memory, &broker_in).await;
-        drop_postgres(postgres, &database_url).await;
+        drop_postgres(postgres, &setup.database_url).await;
         let relay = relay?;
         // The relay's broker now stores its messages: what does that do to a light load?
         eprintln!("== Kafka path — the broker alone, after the publish-rate part");
@@ -197,16 +197,16 @@ pub async fn measure(
 
         eprintln!("== postgres: Kafka path — commit → projector lag");
         let (part_dir, broker) = broker_in("lag")?;
-        let database_url = fresh_postgres(postgres).await?;
-        let setup = Setup {
+        let setup = Setup::fresh(
             binary,
-            dir: &part_dir,
-            database_url: database_url.clone(),
-            brokers: format!("127.0.0.1:{}", broker.port),
-            prefix: format!("cgb{}b", &id[..10]),
-        };
+            &part_dir,
+            postgres,
+            &broker,
+            format!("cgb{}b", &id[..10]),
+        )
+        .await?;
         let lag = end_to_end(&setup, plan, &mut memory).await;
-        drop_postgres(postgres, &database_url).await;
+        drop_postgres(postgres, &setup.database_url).await;
         let lag = lag?;
         drop(broker);
 

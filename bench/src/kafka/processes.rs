@@ -1,46 +1,30 @@
-//! The processes of the Kafka benchmark: the tansu broker and the `clustergenie` roles,
-//! each stopped by its own pid when dropped, with its log kept for a failure's message.
+//! The processes of the Kafka benchmark: the tansu broker and the `clustergenie` roles
+//! (started through `testkit::cluster`, shared with the distributed tests), each stopped by
+//! its own pid when dropped, with its log kept for a failure's message.
 
 use super::*;
 use crate::server::rss_kib;
 use bus::KafkaSettings;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
+use testkit::cluster::{log_tail as tail, tansu_command, RoleEnv};
+use testkit::process::ChildProcess;
 
 /// The tansu binary: `$TANSU_BIN`, `tansu` on the PATH, or `~/.cargo/bin/tansu`.
-pub fn tansu_binary() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TANSU_BIN") {
-        return Some(PathBuf::from(p)).filter(|p| p.is_file());
-    }
-    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("tansu")).collect())
-        .unwrap_or_default();
-    if let Some(home) = std::env::var_os("CARGO_HOME") {
-        candidates.push(PathBuf::from(home).join("bin/tansu"));
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        candidates.push(PathBuf::from(home).join(".cargo/bin/tansu"));
-    }
-    candidates.into_iter().find(|p| p.is_file())
-}
-
-pub(super) fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+pub fn tansu_binary() -> Option<std::path::PathBuf> {
+    testkit::cluster::tansu_binary()
 }
 
 /// A child process of this benchmark, stopped (SIGTERM, then SIGKILL) by its own pid on drop.
 pub(super) struct Proc {
     pub(super) name: String,
-    pub(super) child: Option<Child>,
+    pub(super) process: ChildProcess,
     pub(super) port: u16,
 }
 
 impl Proc {
     pub(super) fn pid(&self) -> u32 {
-        self.child.as_ref().map(Child::id).unwrap_or(0)
+        self.process.id()
     }
 
     pub(super) fn rss_kib(&self) -> u64 {
@@ -48,32 +32,18 @@ impl Proc {
     }
 
     pub(super) fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        for _ in 0..100 {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
+        // Killed (-9) when it does not end within 5 s; either way it is gone afterwards.
+        self.process.terminate(Duration::from_secs(5));
     }
 
     /// Fails if the process has exited.
     pub(super) fn ensure_running(&mut self, dir: &Path) -> anyhow::Result<()> {
-        if let Some(child) = self.child.as_mut() {
-            if let Ok(Some(status)) = child.try_wait() {
-                anyhow::bail!(
-                    "{} exited ({status}); its log:\n{}",
-                    self.name,
-                    log_tail(dir, &self.name)
-                );
-            }
+        if let Some(status) = self.process.exited() {
+            anyhow::bail!(
+                "{} exited ({status}); its log:\n{}",
+                self.name,
+                log_tail(dir, &self.name)
+            );
         }
         Ok(())
     }
@@ -86,43 +56,20 @@ impl Drop for Proc {
 }
 
 pub(super) fn log_tail(dir: &Path, name: &str) -> String {
-    let text = std::fs::read_to_string(dir.join(format!("{name}.log"))).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(20)..].join("\n")
+    tail(dir, name, 20)
 }
 
-pub(super) fn log_file(dir: &Path, name: &str) -> anyhow::Result<(Stdio, Stdio)> {
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join(format!("{name}.log")))?;
-    Ok((Stdio::from(f.try_clone()?), Stdio::from(f)))
-}
-
-/// A tansu broker on SQLite storage in `dir`.
+/// A tansu broker on SQLite storage in `dir`. tansu advertises the address it is given, so
+/// it cannot listen on port 0 and be found afterwards; the benchmark picks a free port (the
+/// distributed tests put a forwarder in front instead, which a latency benchmark must not).
 pub(super) fn start_broker(tansu: &Path, dir: &Path) -> anyhow::Result<Proc> {
-    let port = free_port()?;
-    let url = format!("tcp://127.0.0.1:{port}");
-    let (out, err) = log_file(dir, "tansu")?;
-    let child = Command::new(tansu)
-        .current_dir(dir)
-        .args([
-            "broker",
-            "--listener-url",
-            &url,
-            "--advertised-listener-url",
-            &url,
-            "--storage-engine",
-            "sqlite://tansu.db",
-        ])
-        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-        .stdout(out)
-        .stderr(err)
-        .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start {}: {e}", tansu.display()))?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let address = format!("127.0.0.1:{port}");
     let mut broker = Proc {
         name: "tansu".into(),
-        child: Some(child),
+        process: ChildProcess::spawn(&mut tansu_command(tansu, dir, &address, &address)),
         port,
     };
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -157,57 +104,66 @@ pub(super) struct Setup<'a> {
     pub(super) prefix: String,
 }
 
-impl Setup<'_> {
+impl<'a> Setup<'a> {
+    /// A fresh Postgres database on `postgres` and topics under `prefix`, on `broker`, with
+    /// the logs in `dir`.
+    pub(super) async fn fresh(
+        binary: &'a Path,
+        dir: &'a Path,
+        postgres: &str,
+        broker: &Proc,
+        prefix: String,
+    ) -> anyhow::Result<Setup<'a>> {
+        Ok(Setup {
+            binary,
+            dir,
+            database_url: crate::server::fresh_postgres(postgres).await?,
+            brokers: format!("127.0.0.1:{}", broker.port),
+            prefix,
+        })
+    }
+
     pub(super) fn kafka(&self) -> KafkaSettings {
         kafka_settings(&self.brokers, &self.prefix)
     }
 
-    /// Starts `clustergenie <role>` with the distributed-mode environment.
-    pub(super) fn start(&self, name: &str, role: &str) -> anyhow::Result<Proc> {
-        let port = free_port()?;
-        let (out, err) = log_file(self.dir, name)?;
-        let child = Command::new(self.binary)
-            .arg(role)
-            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .env_remove("CLUSTERGENIE_CONFIG")
-            .env("DATABASE_URL", &self.database_url)
-            .env("CLUSTERGENIE_KAFKA_BROKERS", &self.brokers)
-            .env("CLUSTERGENIE_KAFKA_TOPIC_PREFIX", &self.prefix)
-            .env("CLUSTERGENIE_KAFKA_PARTITIONS", PARTITIONS.to_string())
-            .env("CLUSTERGENIE_LISTEN", format!("127.0.0.1:{port}"))
+    fn roles(&self) -> RoleEnv {
+        RoleEnv {
+            binary: self.binary.to_path_buf(),
+            dir: self.dir.to_path_buf(),
+            database_url: self.database_url.clone(),
+            brokers: self.brokers.clone(),
+            prefix: self.prefix.clone(),
+            partitions: PARTITIONS,
+        }
+    }
+
+    fn command(&self, role: &str) -> std::process::Command {
+        let mut command = self.roles().command(&[role]);
+        command
             .env("CLUSTERGENIE_PROVISION_SECONDS", "3600")
-            .env("CLUSTERGENIE_DATA_DIR", self.dir.join("unused"))
-            .env("RUST_LOG", "warn,librdkafka=error")
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .map_err(|e| anyhow::anyhow!("cannot start {}: {e}", self.binary.display()))?;
+            .env("RUST_LOG", "warn,librdkafka=error");
+        command
+    }
+
+    /// Starts `clustergenie <role>` with the distributed-mode environment; returns once it
+    /// listens (on a port the kernel chose).
+    pub(super) async fn start(&self, name: &str, role: &str) -> anyhow::Result<Proc> {
+        let role = self.roles().spawn(name, self.command(role)).await;
         Ok(Proc {
-            name: name.into(),
-            child: Some(child),
-            port,
+            name: role.name,
+            process: role.process,
+            port: role.port,
         })
     }
 
     /// Starts a role and waits until its `/health` answers (any status).
     pub(super) async fn start_ready(&self, name: &str, role: &str) -> anyhow::Result<Proc> {
-        let mut p = self.start(name, role)?;
-        let client = reqwest::Client::new();
-        for _ in 0..600 {
-            if client
-                .get(format!("http://127.0.0.1:{}/health", p.port))
-                .send()
-                .await
-                .is_ok()
-            {
-                return Ok(p);
-            }
-            p.ensure_running(self.dir)?;
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        anyhow::bail!(
-            "{name} never answered /health:\n{}",
-            log_tail(self.dir, name)
-        )
+        let role = self.roles().spawn_ready(name, self.command(role)).await;
+        Ok(Proc {
+            name: role.name,
+            process: role.process,
+            port: role.port,
+        })
     }
 }

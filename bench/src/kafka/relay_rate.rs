@@ -98,7 +98,7 @@ pub(super) async fn relay_rate(
 
     eprintln!("   relay catching up");
     let spawned = Instant::now();
-    let mut relay = setup.start("relay-catch-up", "relay")?;
+    let mut relay = setup.start("relay-catch-up", "relay").await?;
     let (stop_rss, peak) = crate::rss_sampler(format!("/proc/{}/status", relay.pid()));
     let deadline = spawned + Duration::from_secs(600);
     let mut first: Option<((i64, i64), Instant)> = None;
