@@ -144,13 +144,7 @@ impl JobMutation {
         id: ID,
         idempotency_key: Option<String>,
     ) -> Result<JobPayload> {
-        let key = inputs::idempotency_key(idempotency_key)?;
-        let (state, caller) = caller(ctx);
-        respond(
-            state,
-            state.commands.cancel_job(&caller, inputs::parse(id)?, key),
-        )
-        .await
+        act(ctx, id, idempotency_key, JobAction::Cancel).await
     }
 
     /// Queues a failed or cancelled job again.
@@ -160,12 +154,29 @@ impl JobMutation {
         id: ID,
         idempotency_key: Option<String>,
     ) -> Result<JobPayload> {
-        let key = inputs::idempotency_key(idempotency_key)?;
-        let (state, caller) = caller(ctx);
-        respond(
-            state,
-            state.commands.retry_job(&caller, inputs::parse(id)?, key),
-        )
-        .await
+        act(ctx, id, idempotency_key, JobAction::Retry).await
+    }
+}
+
+/// What a job mutation asks of the job.
+enum JobAction {
+    Cancel,
+    Retry,
+}
+
+/// Parses a job mutation's arguments and runs it.
+async fn act(
+    ctx: &Context<'_>,
+    id: ID,
+    idempotency_key: Option<String>,
+    action: JobAction,
+) -> Result<JobPayload> {
+    let key = inputs::idempotency_key(idempotency_key)?;
+    let id = inputs::parse(id)?;
+    let (state, caller) = caller(ctx);
+    let commands = &state.commands;
+    match action {
+        JobAction::Cancel => respond(state, commands.cancel_job(&caller, id, key)).await,
+        JobAction::Retry => respond(state, commands.retry_job(&caller, id, key)).await,
     }
 }
