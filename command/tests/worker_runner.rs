@@ -5,7 +5,7 @@
 
 use command::aggregates::Job;
 use command::handlers::CreateDroplet;
-use command::worker::{JobFeed, SimulatedProvider, Worker, WorkerSettings};
+use command::worker::{JobFeed, JobFeedError, SimulatedProvider, Worker, WorkerSettings};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext, StoredEvent};
 use schema::{AggregateType, DropletName, Image, JobId, JobStatus, Region, Size};
 use std::sync::{Arc, Mutex};
@@ -24,13 +24,13 @@ struct Feed {
 
 #[async_trait::async_trait]
 impl JobFeed for Feed {
-    async fn runnable(&self, _now_us: i64, limit: i64) -> Result<Vec<String>, String> {
+    async fn runnable(&self, _now_us: i64, limit: i64) -> Result<Vec<JobId>, JobFeedError> {
         let jobs = self.jobs.lock().expect("the job list").clone();
         let mut out = Vec::new();
         for job in jobs {
             let status = status(&self.commands, job).await;
             if !status.is_terminal() {
-                out.push(job.to_string());
+                out.push(job);
             }
         }
         out.truncate(usize::try_from(limit).unwrap_or(0));

@@ -123,14 +123,19 @@ impl ReadModels {
 
 #[async_trait::async_trait]
 impl command::worker::JobFeed for ReadModels {
-    async fn runnable(&self, now_us: i64, limit: i64) -> Result<Vec<String>, String> {
+    async fn runnable(
+        &self,
+        now_us: i64,
+        limit: i64,
+    ) -> Result<Vec<schema::JobId>, command::worker::JobFeedError> {
         let ids = async {
             on_backend!(self.db.reads(), p, B => {
                 let mut conn = p.acquire().await?;
                 runnable::<B>(&self.db, &mut conn, now_us, limit).await
             })
         };
-        ids.await.map_err(|e: sqlx::Error| e.to_string())
+        ids.await
+            .map_err(|e: sqlx::Error| command::worker::JobFeedError(Box::new(e)))
     }
 }
 
@@ -140,7 +145,7 @@ async fn runnable<DB: Backend>(
     conn: &mut DB::Conn,
     now_us: i64,
     limit: i64,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> Result<Vec<schema::JobId>, sqlx::Error> {
     let sql = db.sql(
         "SELECT id FROM jobs WHERE (status = 'QUEUED' AND (not_before_us IS NULL OR not_before_us <= $1)) \
          OR (status = 'RUNNING' AND lease_expires_us IS NOT NULL AND lease_expires_us <= $2) \
@@ -148,5 +153,7 @@ async fn runnable<DB: Backend>(
     );
     let q = DB::query(&sql).int(now_us).int(now_us).int(limit);
     let rows = DB::fetch_all(conn, q).await?;
-    rows.iter().map(|r| r.text("id")).collect()
+    rows.iter()
+        .map(|r| crate::codec::typed(r, "id", |t| t.parse().ok()))
+        .collect()
 }

@@ -9,4 +9,4 @@ mod provider;
 mod runner;
 
 pub use provider::{JobPlan, ProviderError, SimulatedProvider, Stage};
-pub use runner::{JobFeed, Worker, WorkerSettings};
+pub use runner::{JobFeed, JobFeedError, Worker, WorkerSettings};

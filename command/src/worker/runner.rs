@@ -16,8 +16,13 @@ use tracing::Instrument;
 #[async_trait::async_trait]
 pub trait JobFeed: Send + Sync {
     /// Jobs that are QUEUED and due, or RUNNING with an expired lease, oldest first.
-    async fn runnable(&self, now_us: i64, limit: i64) -> Result<Vec<String>, String>;
+    async fn runnable(&self, now_us: i64, limit: i64) -> Result<Vec<JobId>, JobFeedError>;
 }
+
+/// The feed could not be read (the dispatcher logs it and looks again on its next round).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the runnable jobs: {0}")]
+pub struct JobFeedError(#[source] pub Box<dyn std::error::Error + Send + Sync>);
 
 /// Worker pool settings.
 #[derive(Debug, Clone)]
@@ -180,10 +185,7 @@ impl Worker {
                 return;
             }
         };
-        for raw in jobs {
-            let Ok(job_id) = raw.parse::<JobId>() else {
-                continue;
-            };
+        for job_id in jobs {
             if !self.in_flight.lock().expect("in-flight set").insert(job_id) {
                 continue;
             }
