@@ -55,3 +55,34 @@ where
     let _ = server.await;
     Ok(result?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use testkit::storage::TempDir;
+
+    /// A role whose work fails (a Kafka setup that cannot start, say) must exit with the
+    /// error, not keep serving `/health` with nothing behind it.
+    #[tokio::test]
+    async fn a_role_whose_work_fails_stops_serving_health_and_returns_the_error() {
+        let dir = TempDir::new("health-server");
+        let db = command::Db::sqlite(dir.path())
+            .await
+            .expect("a SQLite database");
+        let settings = Settings {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..Settings::default()
+        };
+        let health = RoleHealth::new("test", db, crate::telemetry::metrics_handle());
+        let work = async { Err(anyhow::anyhow!("cannot create the Kafka producer")) };
+        // Bounded only so that a regression fails instead of hanging the suite.
+        let ended = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            serve_health_while(&settings, health, CancellationToken::new(), work),
+        )
+        .await
+        .expect("the role returned instead of serving health forever");
+        let error = ended.expect_err("the work's error is the role's error");
+        assert_eq!(error.to_string(), "cannot create the Kafka producer");
+    }
+}
