@@ -164,42 +164,35 @@ impl Forwarder {
         let target = Arc::new(AtomicU16::new(0));
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let to = target.clone();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async move {
-                let listener =
-                    tokio::net::TcpListener::from_std(listener).expect("a Tokio listener");
-                loop {
-                    let accepted = tokio::select! {
-                        _ = &mut stopped => break,
-                        accepted = listener.accept() => accepted,
-                    };
-                    let Ok((mut inbound, _)) = accepted else {
-                        continue;
-                    };
-                    let port = to.load(Ordering::SeqCst);
-                    if port == 0 {
-                        continue; // no broker: the client sees its connection closed
-                    }
-                    tokio::spawn(async move {
-                        let Ok(mut outbound) =
-                            tokio::net::TcpStream::connect(("127.0.0.1", port)).await
-                        else {
-                            return; // the broker went away: closed, as a refused connection
-                        };
-                        inbound.set_nodelay(true).ok();
-                        outbound.set_nodelay(true).ok();
-                        // Ends when either side closes or resets (a killed broker does):
-                        // the client then sees its connection end, which is the point.
-                        tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
-                            .await
-                            .ok();
-                    });
+        let thread = crate::process::on_own_runtime(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a Tokio listener");
+            loop {
+                let accepted = tokio::select! {
+                    _ = &mut stopped => break,
+                    accepted = listener.accept() => accepted,
+                };
+                let Ok((mut inbound, _)) = accepted else {
+                    continue;
+                };
+                let port = to.load(Ordering::SeqCst);
+                if port == 0 {
+                    continue; // no broker: the client sees its connection closed
                 }
-            });
+                tokio::spawn(async move {
+                    let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", port)).await
+                    else {
+                        return; // the broker went away: closed, as a refused connection
+                    };
+                    inbound.set_nodelay(true).ok();
+                    outbound.set_nodelay(true).ok();
+                    // Ends when either side closes or resets (a killed broker does):
+                    // the client then sees its connection end, which is the point.
+                    tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
+                        .await
+                        .ok();
+                });
+            }
         });
         Self {
             port,

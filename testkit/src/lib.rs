@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod graphql;
+pub mod hostile;
 pub mod process;
 pub mod storage;
 pub mod subscription;

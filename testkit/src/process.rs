@@ -161,6 +161,23 @@ pub fn listening_ports(pid: u32) -> Vec<u16> {
     ports
 }
 
+/// Runs `work` on a thread of its own with a current-thread runtime of its own: for work that
+/// must not block (or outlive) the test's runtime, such as a `Drop` that needs async calls or
+/// a proxy that keeps running while the test's runtime is busy.
+pub fn on_own_runtime<F>(work: F) -> std::thread::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(work)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

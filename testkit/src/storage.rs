@@ -75,21 +75,14 @@ impl Drop for PostgresDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its own
         // with its own runtime does the work.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async move {
-                let mut conn = admin_connection().await;
-                sqlx::Executor::execute(
-                    &mut conn,
-                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
-                )
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-            })
+        let dropped = crate::process::on_own_runtime(async move {
+            let mut conn = admin_connection().await;
+            sqlx::Executor::execute(
+                &mut conn,
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+            )
+            .await
+            .map(|_| ())
         })
         .join();
         if let Ok(Err(e)) = dropped {

@@ -4,26 +4,6 @@
 use crate::helpers::{assert_code, spawn_app, Backend, OpenTransaction};
 use serde_json::{json, Value};
 
-/// The fragment bomb: 2^25 leaves from ~1 KB.
-fn fragment_bomb() -> String {
-    let mut q = String::from("query { catalog { ...E0 } }");
-    for i in 0..25 {
-        q.push_str(&format!(
-            " fragment E{i} on Catalog {{ ...E{n} ...E{n} }}",
-            n = i + 1
-        ));
-    }
-    q.push_str(" fragment E25 on Catalog { regions { slug } }");
-    q
-}
-
-/// The nested lists: 100 aliases of 100 × 100 droplets.
-fn nested_lists(cluster: &str) -> String {
-    let one = format!("cluster(id: \"{cluster}\") {{ droplets(first: 100) {{ nodes {{ cluster {{ droplets(first: 100) {{ nodes {{ id name ip }} }} }} }} }} }}");
-    let aliases: String = (0..100).map(|i| format!("a{i}: {one} ")).collect();
-    format!("query {{ {aliases} }}")
-}
-
 fn message(r: &Value) -> String {
     r["errors"][0]["message"]
         .as_str()
@@ -35,8 +15,8 @@ fn message(r: &Value) -> String {
 async fn hostile_documents_are_refused_while_health_answers() {
     let app = spawn_app(Backend::Sqlite).await;
     let cluster = app.create_cluster("target", "fra1").await;
-    let bomb = fragment_bomb();
-    let lists = nested_lists(&cluster);
+    let bomb = testkit::hostile::fragment_bomb(25);
+    let lists = testkit::hostile::nested_lists(&cluster, 100);
     assert!(bomb.len() < 1200, "{}", bomb.len());
     let attacks = (0..4).flat_map(|_| [bomb.clone(), lists.clone()]);
     let attacks = futures::future::join_all(attacks.map(|q| {

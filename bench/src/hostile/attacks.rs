@@ -23,28 +23,6 @@ fn count(answers: &Answers, key: impl Into<String>) {
         .or_default() += 1;
 }
 
-/// `query { catalog { ...E0 } }` where each fragment spreads the next twice: 2^depth leaves.
-fn fragment_bomb(depth: usize) -> String {
-    let mut q = String::from("query { catalog { ...E0 } }");
-    for i in 0..depth {
-        q.push_str(&format!(
-            " fragment E{i} on Catalog {{ ...E{n} ...E{n} }}",
-            n = i + 1
-        ));
-    }
-    q.push_str(&format!(
-        " fragment E{depth} on Catalog {{ regions {{ slug }} }}"
-    ));
-    q
-}
-
-/// `aliases` copies of a cluster → droplets → cluster → droplets walk, 100 per page.
-fn nested_lists(cluster: &str, aliases: usize) -> String {
-    let field = format!("cluster(id: \"{cluster}\") {{ droplets(first: 100) {{ nodes {{ cluster {{ droplets(first: 100) {{ nodes {{ id name ip }} }} }} }} }} }}");
-    let body: Vec<String> = (0..aliases).map(|i| format!("a{i}: {field}")).collect();
-    format!("{{ {} }}", body.join(" "))
-}
-
 /// One document of `aliases` `createCluster` mutations.
 fn aliased_mutations(run: &str, n: u64, aliases: usize) -> String {
     let body: Vec<String> = (0..aliases)
@@ -85,8 +63,8 @@ pub(super) async fn attack_loop(
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
                 let body = match attack {
-                    "fragment bomb" => json!({ "query": fragment_bomb(plan.fragment_depth) }).to_string(),
-                    "nested lists" => json!({ "query": nested_lists(cluster, plan.aliases) }).to_string(),
+                    "fragment bomb" => json!({ "query": testkit::hostile::fragment_bomb(plan.fragment_depth) }).to_string(),
+                    "nested lists" => json!({ "query": testkit::hostile::nested_lists(cluster, plan.aliases) }).to_string(),
                     "aliased mutations" => json!({ "query": aliased_mutations(&run, n, plan.aliases) }).to_string(),
                     _ => json!({ "query": format!("{{ catalog {{ regions {{ slug }} }} }} #{}", "A".repeat(2 << 20)) }).to_string(),
                 };

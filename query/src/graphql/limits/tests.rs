@@ -5,6 +5,7 @@ use super::shape::Shape;
 use super::Limits;
 use async_graphql::parser::parse_query;
 use async_graphql::Variables;
+use testkit::hostile::{fragment_bomb, nested_lists};
 
 fn problems(query: &str) -> Vec<String> {
     problems_with(query, Variables::default())
@@ -14,21 +15,6 @@ fn problems_with(query: &str, variables: Variables) -> Vec<String> {
     let shape = Shape::from_sdl(&crate::graphql::sdl());
     let doc = parse_query(query).expect("test documents parse");
     check(&doc, &variables, &shape, &Limits::default())
-}
-
-/// `query { catalog { ...E0 } }` where each fragment spreads the next twice: 2^levels leaves.
-pub(crate) fn fragment_bomb(levels: usize) -> String {
-    let mut q = String::from("query { catalog { ...E0 } }");
-    for i in 0..levels {
-        q.push_str(&format!(
-            " fragment E{i} on Catalog {{ ...E{n} ...E{n} }}",
-            n = i + 1
-        ));
-    }
-    q.push_str(&format!(
-        " fragment E{levels} on Catalog {{ regions {{ slug }} }}"
-    ));
-    q
 }
 
 #[test]
@@ -45,9 +31,7 @@ fn the_fragment_bomb_is_refused_without_expanding_it() {
 
 #[test]
 fn nested_lists_cost_their_page_sizes() {
-    let one = "cluster(id: \"00000000-0000-0000-0000-000000000000\") { droplets(first: 100) { nodes { cluster { droplets(first: 100) { nodes { id name ip } } } } } }";
-    let aliases: String = (0..100).map(|i| format!("a{i}: {one} ")).collect();
-    let found = problems(&format!("query {{ {aliases} }}"));
+    let found = problems(&nested_lists("00000000-0000-0000-0000-000000000000", 100));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("the query costs"), "{found:?}");
     // One page of 100 droplets with ten fields is fine.
