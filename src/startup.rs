@@ -173,28 +173,19 @@ impl Application {
 
     /// Runs until SIGTERM/Ctrl-C or the shutdown token, then stops gracefully.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let Self {
-            server,
-            handle,
-            shutdown,
-            tasks,
-            db,
-            live_db,
-            ..
-        } = self;
-        let server = tokio::spawn(server);
+        let server = tokio::spawn(self.server);
         tokio::select! {
             _ = shutdown_signal() => tracing::info!("shutdown requested"),
-            _ = shutdown.cancelled() => tracing::info!("shutdown requested"),
+            _ = self.shutdown.cancelled() => tracing::info!("shutdown requested"),
         }
-        shutdown.cancel();
-        handle.stop(true).await;
+        self.shutdown.cancel();
+        self.handle.stop(true).await;
         let _ = server.await;
-        for task in tasks {
+        for task in self.tasks {
             let _ = task.await;
         }
-        live_db.close_reads().await;
-        db.close().await;
+        self.live_db.close_reads().await;
+        self.db.close().await;
         tracing::info!("stopped");
         Ok(())
     }

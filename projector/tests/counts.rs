@@ -19,31 +19,20 @@ async fn total_of<T: Listed>(reads: &ReadModels, filter: T::Filter, after: Optio
 /// `totalCount` of the first page of `table` in `status` (all rows for `None`), read from
 /// after `after`.
 async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Option<i64>) -> i64 {
+    // The filter of `$model` that keeps rows in `status` (any status for `None`).
+    macro_rules! in_status {
+        ($model:ty, $filter:ident, $status:ty) => {{
+            let filter = $filter {
+                status: status.and_then(<$status>::parse),
+                ..Default::default()
+            };
+            total_of::<$model>(reads, filter, after).await
+        }};
+    }
     match table {
-        "clusters" => {
-            let status = status.and_then(ClusterStatus::parse);
-            let f = ClusterFilter {
-                status,
-                ..Default::default()
-            };
-            total_of::<Clusters>(reads, f, after).await
-        }
-        "droplets" => {
-            let status = status.and_then(DropletStatus::parse);
-            let f = DropletFilter {
-                status,
-                ..Default::default()
-            };
-            total_of::<Droplets>(reads, f, after).await
-        }
-        "jobs" => {
-            let status = status.and_then(JobStatus::parse);
-            let f = JobFilter {
-                status,
-                ..Default::default()
-            };
-            total_of::<Jobs>(reads, f, after).await
-        }
+        "clusters" => in_status!(Clusters, ClusterFilter, ClusterStatus),
+        "droplets" => in_status!(Droplets, DropletFilter, DropletStatus),
+        "jobs" => in_status!(Jobs, JobFilter, JobStatus),
         other => panic!("read model {other} has no totalCount check; add its filter here"),
     }
 }

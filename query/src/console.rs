@@ -33,9 +33,15 @@ pub fn is_built() -> bool {
 
 /// GraphiQL, bundled with the console (no CDN), or a page saying it was not built.
 pub async fn graphiql() -> HttpResponse {
-    let body = match Console::get("graphiql.html") {
+    page("graphiql.html", GRAPHIQL_PLACEHOLDER)
+}
+
+/// An HTML page of the console, never cached (its assets are), or `placeholder` when the
+/// console was not built.
+fn page(file: &str, placeholder: &'static str) -> HttpResponse {
+    let body = match Console::get(file) {
         Some(page) => page.data.into_owned(),
-        None => GRAPHIQL_PLACEHOLDER.as_bytes().to_vec(),
+        None => placeholder.as_bytes().to_vec(),
     };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -66,14 +72,7 @@ pub async fn serve(request: HttpRequest) -> HttpResponse {
                 .body("not found");
         }
     }
-    let body = match Console::get("index.html") {
-        Some(index) => index.data.into_owned(),
-        None => PLACEHOLDER.as_bytes().to_vec(),
-    };
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(body)
+    page("index.html", PLACEHOLDER)
 }
 
 #[cfg(test)]

@@ -238,37 +238,33 @@ mod tests {
 
     #[test]
     fn a_value_out_of_bounds_names_its_variable_and_the_bounds() {
-        let zero_workers = Settings {
-            worker_count: 0,
-            ..Settings::default()
-        };
-        assert_eq!(
-            refusal(zero_workers),
-            "configuration error: CLUSTERGENIE_WORKER_COUNT: must be 1–1024, got 0"
-        );
-        let certain_failure = Settings {
-            provision_failure_rate: 2.0,
-            ..Settings::default()
-        };
-        assert_eq!(
-            refusal(certain_failure),
-            "configuration error: CLUSTERGENIE_PROVISION_FAILURE_RATE: must be 0–1, got 2"
-        );
-        let endless_lease = Settings {
-            job_lease_seconds: f64::INFINITY,
-            ..Settings::default()
-        };
-        assert_eq!(
-            refusal(endless_lease),
-            "configuration error: CLUSTERGENIE_JOB_LEASE_SECONDS: must be a positive number of seconds, got inf"
-        );
-        let sqlite_url = Settings {
-            database_url: Some("sqlite://x".into()),
-            ..Settings::default()
-        };
-        assert_eq!(
-            refusal(sqlite_url),
-            "configuration error: DATABASE_URL: must be a postgres:// URL (leave it unset for embedded SQLite)"
-        );
+        /// A change to the defaults and the refusal it earns.
+        type Case = (fn(&mut Settings), &'static str);
+        let cases: [Case; 4] = [
+            (
+                |s| s.worker_count = 0,
+                "CLUSTERGENIE_WORKER_COUNT: must be 1–1024, got 0",
+            ),
+            (
+                |s| s.provision_failure_rate = 2.0,
+                "CLUSTERGENIE_PROVISION_FAILURE_RATE: must be 0–1, got 2",
+            ),
+            (
+                |s| s.job_lease_seconds = f64::INFINITY,
+                "CLUSTERGENIE_JOB_LEASE_SECONDS: must be a positive number of seconds, got inf",
+            ),
+            (
+                |s| s.database_url = Some("sqlite://x".into()),
+                "DATABASE_URL: must be a postgres:// URL (leave it unset for embedded SQLite)",
+            ),
+        ];
+        for (change, expected) in cases {
+            let mut settings = Settings::default();
+            change(&mut settings);
+            assert_eq!(
+                refusal(settings),
+                format!("configuration error: {expected}")
+            );
+        }
     }
 }

@@ -26,6 +26,23 @@ use testkit::wait;
 use topology::*;
 
 const CREATE_DROPLET: &str = "mutation($input: CreateDropletInput!) { createDroplet(input: $input) { droplet { id } job { id } position } }";
+
+/// The load's droplet operations (`i % 10` of 7, 8 and 9) and the field each answers in.
+const DROPLET_OPERATIONS: [(&str, &str); 3] = [
+    (
+        "mutation($id: ID!) { powerDroplet(id: $id, on: false) { position } }",
+        "powerDroplet",
+    ),
+    (
+        "mutation($id: ID!) { resizeDroplet(id: $id, size: \"s-2vcpu-2gb\") { position } }",
+        "resizeDroplet",
+    ),
+    (
+        "mutation($id: ID!) { destroyDroplet(id: $id) { position } }",
+        "destroyDroplet",
+    ),
+];
+
 const CREATE_CLUSTER: &str = "mutation($input: CreateClusterInput!) { createCluster(input: $input) { cluster { id } position } }";
 
 /// The tests run one at a time: each starts a broker and up to seven processes on a small
@@ -145,29 +162,16 @@ async fn run_load(
                             "createCluster",
                         ),
                     }
-                } else if i % 10 == 7 && !droplets.is_empty() {
-                    let id = droplets.remove(0);
-                    (
-                        "mutation($id: ID!) { powerDroplet(id: $id, on: false) { position } }",
-                        json!({ "id": id }),
-                        "powerDroplet",
-                    )
-                } else if i % 10 == 8 && !droplets.is_empty() {
-                    let id = droplets.remove(0);
-                    (
-                        "mutation($id: ID!) { resizeDroplet(id: $id, size: \"s-2vcpu-2gb\") { position } }",
-                        json!({ "id": id }),
-                        "resizeDroplet",
-                    )
-                } else if i % 10 == 9 && !droplets.is_empty() {
-                    let id = droplets.remove(0);
-                    (
-                        "mutation($id: ID!) { destroyDroplet(id: $id) { position } }",
-                        json!({ "id": id }),
-                        "destroyDroplet",
-                    )
+                } else if (7..=9).contains(&(i % 10)) && !droplets.is_empty() {
+                    // Droplet work on the oldest droplet: power off, resize, destroy.
+                    let (query, field) = DROPLET_OPERATIONS[i % 10 - 7];
+                    (query, json!({ "id": droplets.remove(0) }), field)
                 } else {
-                    let image = if i % 20 == 6 { "broken-boot-x64" } else { "ubuntu-24-04-x64" };
+                    let image = if i % 20 == 6 {
+                        "broken-boot-x64"
+                    } else {
+                        "ubuntu-24-04-x64"
+                    };
                     let mut input = json!({
                         "name": format!("d{c}-{i}"),
                         "region": "nyc1",
@@ -553,29 +557,22 @@ async fn verify(t: &mut Topology, pool: &sqlx::PgPool, load: &Load) -> String {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn nothing_is_lost_when_the_active_relay_is_killed_under_load() {
-    fault_under_load(Fault::ActiveRelayKilled).await;
+/// One test per fault, so each builds its own topology and fails on its own.
+macro_rules! fault_tests {
+    ($($name:ident: $fault:expr;)+) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            fault_under_load($fault).await;
+        }
+    )+};
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn nothing_is_lost_when_the_projector_is_killed_under_load() {
-    fault_under_load(Fault::ProjectorKilled).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn nothing_is_lost_when_a_worker_is_killed_under_load() {
-    fault_under_load(Fault::WorkerKilled).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn nothing_is_lost_when_the_broker_is_killed_and_restarted_under_load() {
-    fault_under_load(Fault::BrokerKilled).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn nothing_is_lost_when_the_broker_freezes_under_load() {
-    fault_under_load(Fault::BrokerFrozen).await;
+fault_tests! {
+    nothing_is_lost_when_the_active_relay_is_killed_under_load: Fault::ActiveRelayKilled;
+    nothing_is_lost_when_the_projector_is_killed_under_load: Fault::ProjectorKilled;
+    nothing_is_lost_when_a_worker_is_killed_under_load: Fault::WorkerKilled;
+    nothing_is_lost_when_the_broker_is_killed_and_restarted_under_load: Fault::BrokerKilled;
+    nothing_is_lost_when_the_broker_freezes_under_load: Fault::BrokerFrozen;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

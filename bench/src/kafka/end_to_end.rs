@@ -106,13 +106,13 @@ pub(super) async fn end_to_end(
     let mut warm = 0;
     loop {
         for p in [&mut relay, &mut projector, &mut api] {
-            p.ensure_running(setup.dir)?;
+            p.ensure_running(&setup.dir)?;
         }
         anyhow::ensure!(
             Instant::now() < deadline,
             "nothing was projected through Kafka within 180 s:\n--- relay\n{}\n--- projector\n{}",
-            log_tail(setup.dir, "relay"),
-            log_tail(setup.dir, "projector")
+            log_tail(&setup.dir, "relay"),
+            log_tail(&setup.dir, "projector")
         );
         let position = mutate(&client, api.port, &format!("warm-{warm}")).await;
         warm += 1;

@@ -169,15 +169,9 @@ pub async fn measure(
 
     let result = async {
         eprintln!("== postgres: Kafka path — relay publish rate");
-        let (part_dir, broker) = broker_in("relay-rate")?;
-        let setup = Setup::fresh(
-            binary,
-            &part_dir,
-            postgres,
-            &broker,
-            format!("cgb{}a", &id[..10]),
-        )
-        .await?;
+        let prefix = format!("cgb{}a", &id[..10]);
+        let (setup, broker) =
+            Setup::part(binary, postgres, &broker_in, "relay-rate", prefix).await?;
         let relay = relay_rate(&setup, plan.events, &mut memory, &broker_in).await;
         drop_postgres(postgres, &setup.database_url).await;
         let relay = relay?;
@@ -196,15 +190,8 @@ pub async fn measure(
         drop(broker);
 
         eprintln!("== postgres: Kafka path — commit → projector lag");
-        let (part_dir, broker) = broker_in("lag")?;
-        let setup = Setup::fresh(
-            binary,
-            &part_dir,
-            postgres,
-            &broker,
-            format!("cgb{}b", &id[..10]),
-        )
-        .await?;
+        let prefix = format!("cgb{}b", &id[..10]);
+        let (setup, broker) = Setup::part(binary, postgres, &broker_in, "lag", prefix).await?;
         let lag = end_to_end(&setup, plan, &mut memory).await;
         drop_postgres(postgres, &setup.database_url).await;
         let lag = lag?;

@@ -98,29 +98,32 @@ pub(super) fn kafka_settings(brokers: &str, prefix: &str) -> KafkaSettings {
 /// One distributed setup: a database, a topic prefix, the broker.
 pub(super) struct Setup<'a> {
     pub(super) binary: &'a Path,
-    pub(super) dir: &'a Path,
+    pub(super) dir: PathBuf,
     pub(super) database_url: String,
     pub(super) brokers: String,
     pub(super) prefix: String,
 }
 
 impl<'a> Setup<'a> {
-    /// A fresh Postgres database on `postgres` and topics under `prefix`, on `broker`, with
-    /// the logs in `dir`.
-    pub(super) async fn fresh(
+    /// A part of the benchmark with a broker of its own (`fresh_broker(part)`: its own
+    /// directory and SQLite file), a fresh Postgres database on `postgres` and topics under
+    /// `prefix`; the roles' logs go to the part's directory.
+    pub(super) async fn part(
         binary: &'a Path,
-        dir: &'a Path,
         postgres: &str,
-        broker: &Proc,
+        fresh_broker: impl Fn(&str) -> anyhow::Result<(PathBuf, Proc)>,
+        part: &str,
         prefix: String,
-    ) -> anyhow::Result<Setup<'a>> {
-        Ok(Setup {
+    ) -> anyhow::Result<(Setup<'a>, Proc)> {
+        let (dir, broker) = fresh_broker(part)?;
+        let setup = Setup {
             binary,
             dir,
             database_url: crate::server::fresh_postgres(postgres).await?,
             brokers: format!("127.0.0.1:{}", broker.port),
             prefix,
-        })
+        };
+        Ok((setup, broker))
     }
 
     pub(super) fn kafka(&self) -> KafkaSettings {
@@ -130,7 +133,7 @@ impl<'a> Setup<'a> {
     fn roles(&self) -> RoleEnv {
         RoleEnv {
             binary: self.binary.to_path_buf(),
-            dir: self.dir.to_path_buf(),
+            dir: self.dir.clone(),
             database_url: self.database_url.clone(),
             brokers: self.brokers.clone(),
             prefix: self.prefix.clone(),

@@ -112,11 +112,11 @@ pub(super) async fn relay_rate(
                 break now;
             }
         }
-        relay.ensure_running(setup.dir)?;
+        relay.ensure_running(&setup.dir)?;
         anyhow::ensure!(
             now < deadline,
             "the relay did not catch up in 600 s:\n{}",
-            log_tail(setup.dir, &relay.name)
+            log_tail(&setup.dir, &relay.name)
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     };

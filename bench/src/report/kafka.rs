@@ -16,57 +16,69 @@ pub(super) fn kafka_markdown(s: &mut String, k: &KafkaResult) {
         &title,
         "| publisher | events | seconds | events/s | vs plain producer (all in flight) |\n|---|---:|---:|---:|---:|",
     );
-    let vs = |rate: f64| rate / r.reference_all_in_flight_per_sec.max(1e-9);
-    let _ = writeln!(
-        s,
-        "| `clustergenie relay`, spawn → checkpoint at the last event | {} | {:.2} | {:.0} | {:.2}× |",
+    let reference = r.reference_all_in_flight_per_sec.max(1e-9);
+    let rate = |per_sec: f64| (r.events as f64 / per_sec.max(1e-9), per_sec);
+    let mut rows = vec![(
+        "`clustergenie relay`, spawn → checkpoint at the last event".to_string(),
         r.events,
-        r.relay_total_seconds,
-        r.relay_total_per_sec,
-        vs(r.relay_total_per_sec)
-    );
+        (r.relay_total_seconds, r.relay_total_per_sec),
+        true,
+    )];
     if r.relay_steady_events > 0 {
+        rows.push((
+            "`clustergenie relay`, first checkpoint → last (steady)".to_string(),
+            r.relay_steady_events,
+            (r.relay_steady_seconds, r.relay_steady_per_sec),
+            true,
+        ));
+    }
+    rows.extend([
+        (
+            "plain rdkafka FutureProducer, all in flight (reference)".to_string(),
+            r.events,
+            rate(r.reference_all_in_flight_per_sec),
+            true,
+        ),
+        (
+            format!(
+                "same producer, batches of {} awaited in turn (the relay's batch size)",
+                r.batch_size
+            ),
+            r.events,
+            rate(r.reference_batched_per_sec),
+            true,
+        ),
+        (
+            "same, each envelope encoded just before its send (the relay's loop without Postgres)"
+                .to_string(),
+            r.events,
+            rate(r.reference_encode_in_loop_per_sec),
+            true,
+        ),
+        (
+            format!(
+                "the relay's work without the broker: read the log in batches of {}, encode envelopes",
+                r.batch_size
+            ),
+            r.events,
+            (
+                r.read_and_encode_seconds,
+                r.events as f64 / r.read_and_encode_seconds.max(1e-9),
+            ),
+            false,
+        ),
+    ]);
+    for (publisher, events, (seconds, per_sec), compared) in rows {
+        let vs = if compared {
+            format!("{:.2}×", per_sec / reference)
+        } else {
+            "—".to_string()
+        };
         let _ = writeln!(
             s,
-            "| `clustergenie relay`, first checkpoint → last (steady) | {} | {:.2} | {:.0} | {:.2}× |",
-            r.relay_steady_events,
-            r.relay_steady_seconds,
-            r.relay_steady_per_sec,
-            vs(r.relay_steady_per_sec)
+            "| {publisher} | {events} | {seconds:.2} | {per_sec:.0} | {vs} |"
         );
     }
-    let _ = writeln!(
-        s,
-        "| plain rdkafka FutureProducer, all in flight (reference) | {} | {:.2} | {:.0} | 1.00× |",
-        r.events,
-        r.events as f64 / r.reference_all_in_flight_per_sec.max(1e-9),
-        r.reference_all_in_flight_per_sec
-    );
-    let _ = writeln!(
-        s,
-        "| same producer, batches of {} awaited in turn (the relay's batch size) | {} | {:.2} | {:.0} | {:.2}× |",
-        r.batch_size,
-        r.events,
-        r.events as f64 / r.reference_batched_per_sec.max(1e-9),
-        r.reference_batched_per_sec,
-        vs(r.reference_batched_per_sec)
-    );
-    let _ = writeln!(
-        s,
-        "| same, each envelope encoded just before its send (the relay's loop without Postgres) | {} | {:.2} | {:.0} | {:.2}× |",
-        r.events,
-        r.events as f64 / r.reference_encode_in_loop_per_sec.max(1e-9),
-        r.reference_encode_in_loop_per_sec,
-        vs(r.reference_encode_in_loop_per_sec)
-    );
-    let _ = writeln!(
-        s,
-        "| the relay's work without the broker: read the log in batches of {}, encode envelopes | {} | {:.2} | {:.0} | — |",
-        r.batch_size,
-        r.events,
-        r.read_and_encode_seconds,
-        r.events as f64 / r.read_and_encode_seconds.max(1e-9)
-    );
     let l = &k.lag;
     let title = format!(
         "Kafka path: commit → projected ({} createCluster/s for {} s through `clustergenie api`; {} acknowledged, {} failed)",
