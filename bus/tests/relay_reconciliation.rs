@@ -12,7 +12,6 @@ use command::handlers::{CommandOptions, CreateCluster};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,45 +74,17 @@ fn published(consumer: &BaseConsumer, kafka: &KafkaSettings) -> i64 {
 /// Every message of the event topics, read from the start: (topic, partition, offset,
 /// envelope).
 fn read_all(consumer: &BaseConsumer, kafka: &KafkaSettings) -> Vec<(String, i32, i64, Envelope)> {
-    let mut assignment = TopicPartitionList::new();
-    let mut ends = HashMap::new();
-    for topic in kafka.event_topics() {
-        for p in 0..PARTITIONS {
-            let (low, high) = consumer
-                .fetch_watermarks(&topic, p, Duration::from_secs(10))
-                .expect("watermarks");
-            if high > low {
-                assignment
-                    .add_partition_offset(&topic, p, Offset::Offset(low))
-                    .expect("an assignment");
-                ends.insert((topic.clone(), p), high);
-            }
-        }
-    }
     let mut out = Vec::new();
-    if ends.is_empty() {
-        return out;
-    }
-    consumer.assign(&assignment).expect("assign");
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    let mut done = 0;
-    while done < ends.len() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "could not read every partition to its end ({} messages read)",
-            out.len()
-        );
-        let Some(message) = consumer.poll(Duration::from_millis(200)) else {
-            continue;
-        };
-        let message = message.expect("a message");
-        let envelope = Envelope::decode(message.payload()).expect("the relay's envelope");
-        let key = (message.topic().to_string(), message.partition());
-        if message.offset() + 1 == ends[&key] {
-            done += 1;
-        }
-        out.push((key.0, key.1, message.offset(), envelope));
-    }
+    testkit::kafka::read_to_end(
+        consumer,
+        &kafka.event_topics(),
+        Duration::from_secs(60),
+        |message| {
+            let envelope = Envelope::decode(message.payload()).expect("the relay's envelope");
+            let topic = message.topic().to_string();
+            out.push((topic, message.partition(), message.offset(), envelope));
+        },
+    );
     out
 }
 
@@ -133,12 +104,7 @@ async fn a_relay_restarted_after_a_crash_mid_publish_publishes_every_event_exact
     );
     let prefix = format!("cgr{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let kafka = kafka(&broker, &prefix);
-    let verifier: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", broker.address())
-        .set("group.id", format!("verifier-{prefix}"))
-        .set("enable.auto.commit", "false")
-        .create()
-        .expect("a verifier consumer");
+    let verifier = testkit::kafka::verifier(&broker.address());
     // Small batches: the crash lands between two of them, or inside one.
     let settings = RelaySettings {
         batch_size: 10,

@@ -77,16 +77,20 @@ impl Settings {
             0.0..=1.0,
         )?;
         within("job_max_attempts", self.job_max_attempts, 1..=100)?;
-        positive_seconds("job_retry_backoff_seconds", self.job_retry_backoff_seconds)?;
-        positive_seconds("job_lease_seconds", self.job_lease_seconds)?;
-        positive_seconds("progress_interval_seconds", self.progress_interval_seconds)?;
-        positive_seconds(
-            "consistency_timeout_seconds",
-            self.consistency_timeout_seconds,
-        )?;
-        positive_seconds("body_timeout_seconds", self.body_timeout_seconds)?;
-        positive_seconds("ws_init_timeout_seconds", self.ws_init_timeout_seconds)?;
-        positive_seconds("ws_send_timeout_seconds", self.ws_send_timeout_seconds)?;
+        for (key, seconds) in [
+            ("job_retry_backoff_seconds", self.job_retry_backoff_seconds),
+            ("job_lease_seconds", self.job_lease_seconds),
+            ("progress_interval_seconds", self.progress_interval_seconds),
+            (
+                "consistency_timeout_seconds",
+                self.consistency_timeout_seconds,
+            ),
+            ("body_timeout_seconds", self.body_timeout_seconds),
+            ("ws_init_timeout_seconds", self.ws_init_timeout_seconds),
+            ("ws_send_timeout_seconds", self.ws_send_timeout_seconds),
+        ] {
+            positive_seconds(key, seconds)?;
+        }
         within("max_page_size", self.max_page_size, 1..=1000)?;
         within(
             "max_consistency_waits",

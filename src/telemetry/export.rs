@@ -213,62 +213,79 @@ mod tests {
         }
     }
 
-    fn provider(capacity: usize) -> (SdkTracerProvider, Arc<ExportStats>, mpsc::Sender<bool>) {
-        let (release, gate) = mpsc::channel();
-        let processor = bounded_batch(
-            Collector {
+    /// A provider whose only processor is a bounded batch in front of a [`Collector`].
+    struct Harness {
+        provider: SdkTracerProvider,
+        stats: Arc<ExportStats>,
+        release: mpsc::Sender<bool>,
+    }
+
+    impl Harness {
+        fn new(capacity: usize) -> Self {
+            let (release, gate) = mpsc::channel();
+            let collector = Collector {
                 gate: Mutex::new(gate),
-            },
-            "http://collector.test",
-            capacity,
-        );
-        let stats = processor.stats();
-        let provider = SdkTracerProvider::builder()
-            .with_span_processor(processor)
-            .build();
-        (provider, stats, release)
+            };
+            let processor = bounded_batch(collector, "http://collector.test", capacity);
+            let stats = processor.stats();
+            let provider = SdkTracerProvider::builder()
+                .with_span_processor(processor)
+                .build();
+            Self {
+                provider,
+                stats,
+                release,
+            }
+        }
+
+        /// Ends `n` spans named `name`.
+        fn spans(&self, n: usize, name: &'static str) {
+            let tracer = self.provider.tracer("test");
+            for _ in 0..n {
+                tracer.start(name).end();
+            }
+        }
+
+        /// Lets `exports` held exports through, accepted or refused, and waits for them.
+        fn flush(&self, exports: usize, accept: bool) {
+            for _ in 0..exports {
+                self.release.send(accept).unwrap();
+            }
+            self.provider.force_flush().unwrap();
+        }
+
+        fn shutdown(self) {
+            drop(self.release);
+            self.provider.shutdown().unwrap();
+        }
     }
 
     #[test]
     fn a_full_queue_drops_and_counts_spans_without_blocking() {
-        let (provider, stats, release) = provider(4);
-        let tracer = provider.tracer("test");
+        let h = Harness::new(4);
         // The collector holds the first export, so nothing leaves the queue.
-        for _ in 0..10 {
-            tracer.start("work").end();
-        }
-        assert_eq!(stats.dropped_queue_full(), 6);
-        for _ in 0..10 {
-            release.send(true).unwrap();
-        }
-        provider.force_flush().unwrap();
-        assert_eq!(stats.exported(), 4);
-        assert_eq!(stats.dropped_export_failed(), 0);
+        h.spans(10, "work");
+        assert_eq!(h.stats.dropped_queue_full(), 6);
+        h.flush(10, true);
+        assert_eq!(h.stats.exported(), 4);
+        assert_eq!(h.stats.dropped_export_failed(), 0);
         // Room again once the batch has gone.
-        tracer.start("later").end();
-        release.send(true).unwrap();
-        provider.force_flush().unwrap();
-        assert_eq!(stats.exported(), 5);
-        assert_eq!(stats.dropped_queue_full(), 6);
-        drop(release);
-        provider.shutdown().unwrap();
+        h.spans(1, "later");
+        h.flush(1, true);
+        assert_eq!(h.stats.exported(), 5);
+        assert_eq!(h.stats.dropped_queue_full(), 6);
+        h.shutdown();
     }
 
     #[test]
     fn a_refused_batch_is_counted_and_the_processor_goes_on() {
-        let (provider, stats, release) = provider(100);
-        let tracer = provider.tracer("test");
-        for _ in 0..3 {
-            tracer.start("work").end();
-        }
-        release.send(false).unwrap();
-        provider.force_flush().unwrap();
-        assert_eq!(stats.dropped_export_failed(), 3);
-        tracer.start("after").end();
-        release.send(true).unwrap();
-        provider.force_flush().unwrap();
-        assert_eq!(stats.exported(), 1);
-        drop(release);
-        provider.shutdown().unwrap();
+        let h = Harness::new(100);
+        h.spans(3, "work");
+        h.flush(1, false);
+        assert_eq!(h.stats.dropped_export_failed(), 3);
+        h.spans(1, "after");
+        h.flush(1, true);
+        assert_eq!(h.stats.exported(), 1);
+        h.shutdown();
     }
 }

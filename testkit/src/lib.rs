@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod commands;
 pub mod graphql;
 pub mod hostile;
+pub mod kafka;
 pub mod process;
 pub mod storage;
 pub mod subscription;

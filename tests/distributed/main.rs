@@ -43,12 +43,6 @@ const DROPLET_OPERATIONS: [(&str, &str); 3] = [
     ),
 ];
 
-const CREATE_CLUSTER: &str = "mutation($input: CreateClusterInput!) { createCluster(input: $input) { cluster { id } position } }";
-
-/// The tests run one at a time: each starts a broker and up to seven processes on a small
-/// machine.
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 /// Where the load stands relative to the fault (the phase a command was both sent and
 /// answered in; a command that straddles two phases counts in none).
 const BEFORE: u8 = 0;
@@ -335,7 +329,6 @@ const FAULT_FOR: usize = 60;
 
 /// Runs the load, injects `fault` by its progress, and checks everything.
 async fn fault_under_load(fault: Fault) {
-    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(3).await;
     let (api1, api2) = start_everything(&mut t).await;
     let pool = t.pool().await;
@@ -577,20 +570,12 @@ fault_tests! {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_standby_relay_takes_over_when_the_active_one_is_killed() {
-    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(2).await;
     let api = t.start_ready("api-1", "api").await;
     t.start_ready("relay-1", "relay").await;
     t.start_ready("relay-2", "relay").await;
     let client = reqwest::Client::new();
-    let r = gql(
-        &client,
-        api,
-        CREATE_CLUSTER,
-        json!({ "input": { "name": "before", "region": "nyc1" } }),
-    )
-    .await;
-    assert!(r["data"]["createCluster"]["position"].is_i64(), "{r}");
+    create_cluster_acknowledged(&client, api, "before").await;
 
     let active = wait_for_active_relay(&RELAYS, &t).await;
     let standby = RELAYS.iter().find(|r| **r != active).unwrap().to_string();
@@ -602,14 +587,7 @@ async fn the_standby_relay_takes_over_when_the_active_one_is_killed() {
     );
 
     t.kill9(&active);
-    let r = gql(
-        &client,
-        api,
-        CREATE_CLUSTER,
-        json!({ "input": { "name": "after", "region": "nyc1" } }),
-    )
-    .await;
-    assert!(r["data"]["createCluster"]["position"].is_i64(), "{r}");
+    create_cluster_acknowledged(&client, api, "after").await;
 
     // The standby publishes the event appended after the kill.
     let names = wait::until(
@@ -640,7 +618,6 @@ async fn the_standby_relay_takes_over_when_the_active_one_is_killed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poison_message_goes_to_the_dead_letter_topic_and_consumers_go_on() {
-    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(2).await;
     let api = t.start_ready("api-1", "api").await;
     t.start_ready("relay-1", "relay").await;
@@ -786,7 +763,6 @@ async fn updates_of(subscription: &mut Subscription, job: &str) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_on_one_api_instance_sees_a_job_started_through_another() {
-    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(2).await;
     t.env("CLUSTERGENIE_PROVISION_SECONDS", "2");
     let api1 = t.start_ready("api-1", "api").await;

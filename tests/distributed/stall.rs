@@ -2,10 +2,10 @@
 //! not report healthy, and must get the group going again by rejoining.
 
 use crate::topology::*;
-use crate::{wait_for_active_relay, Progress, AFTER, CREATE_CLUSTER, DURING, RELAYS, SERIAL};
+use crate::{wait_for_active_relay, Progress, AFTER, DURING, RELAYS};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::{ClientConfig, ClientContext};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sqlx::Row;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -34,13 +34,7 @@ async fn create_clusters(
             for i in 0..per_client {
                 let name = format!("r{round}-c{c}-{i}");
                 let sent_in = progress.phase.load(Ordering::SeqCst);
-                let r = gql(
-                    &client,
-                    port,
-                    CREATE_CLUSTER,
-                    json!({ "input": { "name": name, "region": "nyc1" } }),
-                )
-                .await;
+                let r = create_cluster(&client, port, &name).await;
                 let answered_in = progress.phase.load(Ordering::SeqCst);
                 if r["data"]["createCluster"]["position"].is_i64() {
                     ok += 1;
@@ -106,7 +100,6 @@ async fn wait_converged(t: &Topology, pool: &sqlx::PgPool, bound: Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_read_model_converges_after_a_relay_kill_a_projector_restart_and_a_broker_freeze() {
-    let _serial = SERIAL.lock().await;
     // The race of issue 24 showed in 2 of 3 runs; three rounds of a smaller load.
     let mut restarts = 0.0;
     for round in 1..=3 {
@@ -264,7 +257,6 @@ impl Drop for Holder {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recovers_by_rejoining() {
-    let _serial = SERIAL.lock().await;
     let mut t = Topology::new(1).await;
     t.env("CLUSTERGENIE_KAFKA_STALL_SECONDS", "10");
     let api = t.start_ready("api-1", "api").await;
@@ -303,14 +295,7 @@ async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recov
     // Messages arrive that the group does not consume.
     let client = reqwest::Client::new();
     for i in 0..5 {
-        let r = gql(
-            &client,
-            api,
-            CREATE_CLUSTER,
-            json!({ "input": { "name": format!("held-{i}"), "region": "nyc1" } }),
-        )
-        .await;
-        assert!(r["data"]["createCluster"]["position"].is_i64(), "{r}");
+        create_cluster_acknowledged(&client, api, &format!("held-{i}")).await;
     }
     let degraded = until(
         "the projector reports itself degraded",

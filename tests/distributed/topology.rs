@@ -3,9 +3,7 @@
 //! restarted by name. Every process listens on port 0 and the test reads the port back
 //! (testkit::cluster); every wait is bounded and fails with the role's log.
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,8 +24,12 @@ struct Proc {
     running: Option<Role>,
 }
 
+/// The topologies run one at a time: each starts a broker and up to seven processes on a
+/// small machine.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Postgres + broker + roles, all torn down on drop (roles first, then the broker, the
-/// database and the directory).
+/// database and the directory), one at a time across the test binary.
 pub struct Topology {
     procs: HashMap<String, Proc>,
     pub broker: Broker,
@@ -38,11 +40,14 @@ pub struct Topology {
     pub partitions: i32,
     extra_env: Vec<(String, String)>,
     _dir: TempDir,
+    /// Held until everything above is torn down (fields drop in order).
+    _serial: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Topology {
     /// A fresh database, a fresh broker, no roles yet.
     pub async fn new(partitions: i32) -> Self {
+        let serial = SERIAL.lock().await;
         let temp = TempDir::new("clustergenie-dist");
         let dir = temp.path().to_path_buf();
         let db = PostgresDatabase::create("cg_test_dist").await;
@@ -58,6 +63,7 @@ impl Topology {
             partitions,
             extra_env: Vec::new(),
             _dir: temp,
+            _serial: serial,
         }
     }
 
@@ -225,80 +231,31 @@ pub struct Delivered {
 }
 
 fn read_topics(brokers: &str, topics: &[String]) -> Vec<Delivered> {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", brokers)
-        .set("group.id", format!("verifier-{}", uuid::Uuid::new_v4()))
-        .set("enable.auto.commit", "false")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    let mut ends = HashMap::new();
-    for topic in topics {
-        let md = consumer
-            .fetch_metadata(Some(topic), Duration::from_secs(10))
-            .unwrap();
-        let partitions = md.topics()[0].partitions().len() as i32;
-        for p in 0..partitions {
-            let (low, high) = consumer
-                .fetch_watermarks(topic, p, Duration::from_secs(10))
-                .unwrap();
-            if high > low {
-                tpl.add_partition_offset(topic, p, Offset::Offset(low))
-                    .unwrap();
-                ends.insert((topic.clone(), p), high);
-            }
-        }
-    }
+    let consumer = testkit::kafka::verifier(brokers);
     let mut out = Vec::new();
-    if ends.is_empty() {
-        return out;
-    }
-    consumer.assign(&tpl).unwrap();
-    let expected: i64 = ends.values().sum::<i64>();
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    let mut done: HashMap<(String, i32), i64> = HashMap::new();
-    while done.len() < ends.len() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "verifier could not read every partition to its end ({} of about {expected} messages)",
-            out.len()
-        );
-        let Some(msg) = consumer.poll(Duration::from_millis(500)) else {
-            continue;
-        };
-        let msg = msg.unwrap();
-        let key = (msg.topic().to_string(), msg.partition());
+    testkit::kafka::read_to_end(&consumer, topics, Duration::from_secs(120), |msg| {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
         let headers = msg
             .headers()
             .map(|h| {
                 h.iter()
-                    .map(|h| {
-                        (
-                            h.key.to_string(),
-                            String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
-                        )
-                    })
+                    .map(|h| (h.key.to_string(), text(h.value.unwrap_or_default())))
                     .collect()
             })
             .unwrap_or_default();
         let value = msg
             .payload()
             .and_then(|p| serde_json::from_slice(p).ok())
-            .unwrap_or_else(
-                || json!({ "raw": msg.payload().map(|p| String::from_utf8_lossy(p).into_owned()) }),
-            );
+            .unwrap_or_else(|| json!({ "raw": msg.payload().map(text) }));
         out.push(Delivered {
-            topic: key.0.clone(),
-            partition: key.1,
+            topic: msg.topic().to_string(),
+            partition: msg.partition(),
             offset: msg.offset(),
-            key: msg.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+            key: msg.key().map(text),
             headers,
             value,
         });
-        if msg.offset() + 1 >= ends[&key] {
-            done.insert(key, msg.offset());
-        }
-    }
+    });
     out
 }
 
@@ -325,6 +282,21 @@ pub fn metric(text: &str, prefix: &str) -> f64 {
         .filter(|l| l.starts_with(prefix))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum()
+}
+
+/// `createCluster` returning the new cluster's id and the event's position.
+pub const CREATE_CLUSTER: &str = "mutation($input: CreateClusterInput!) { createCluster(input: $input) { cluster { id } position } }";
+
+/// `createCluster` named `name` in nyc1 through the API on `port`: the whole answer.
+pub async fn create_cluster(client: &reqwest::Client, port: u16, name: &str) -> Value {
+    let input = json!({ "input": { "name": name, "region": "nyc1" } });
+    gql(client, port, CREATE_CLUSTER, input).await
+}
+
+/// [`create_cluster`], failing the test unless it was acknowledged with a position.
+pub async fn create_cluster_acknowledged(client: &reqwest::Client, port: u16, name: &str) {
+    let r = create_cluster(client, port, name).await;
+    assert!(r["data"]["createCluster"]["position"].is_i64(), "{r}");
 }
 
 /// A GraphQL POST.

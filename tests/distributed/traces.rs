@@ -6,7 +6,7 @@
 mod otlp_receiver;
 
 use super::topology::*;
-use super::{CREATE_DROPLET, SERIAL};
+use super::CREATE_DROPLET;
 use otlp_receiver::{ReceivedSpan, Receiver};
 use serde_json::json;
 use std::time::Duration;
@@ -32,7 +32,6 @@ fn child_of(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_relay_projector_and_worker_spans_of_one_create_droplet_share_its_trace() {
-    let _serial = SERIAL.lock().await;
     let receiver = Receiver::start().await;
     let mut t = Topology::new(2).await;
     t.env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint());

@@ -1,6 +1,6 @@
 //! The Kafka path's tables: relay publish rate, commit → projected delay, role memory.
 
-use super::markdown::table;
+use super::markdown::{memory_row, table};
 use crate::kafka::{KafkaResult, TARGET_P99_MS};
 use std::fmt::Write;
 
@@ -16,28 +16,29 @@ pub(super) fn kafka_markdown(s: &mut String, k: &KafkaResult) {
         &title,
         "| publisher | events | seconds | events/s | vs plain producer (all in flight) |\n|---|---:|---:|---:|---:|",
     );
+    // (publisher, events, seconds, events/s, compared with the plain producer)
     let reference = r.reference_all_in_flight_per_sec.max(1e-9);
-    let rate = |per_sec: f64| (r.events as f64 / per_sec.max(1e-9), per_sec);
+    let at = |per_sec: f64| (r.events as f64 / per_sec.max(1e-9), per_sec);
     let mut rows = vec![(
         "`clustergenie relay`, spawn → checkpoint at the last event".to_string(),
         r.events,
         (r.relay_total_seconds, r.relay_total_per_sec),
-        true,
+        Some(reference),
     )];
     if r.relay_steady_events > 0 {
         rows.push((
             "`clustergenie relay`, first checkpoint → last (steady)".to_string(),
             r.relay_steady_events,
             (r.relay_steady_seconds, r.relay_steady_per_sec),
-            true,
+            Some(reference),
         ));
     }
     rows.extend([
         (
             "plain rdkafka FutureProducer, all in flight (reference)".to_string(),
             r.events,
-            rate(r.reference_all_in_flight_per_sec),
-            true,
+            at(r.reference_all_in_flight_per_sec),
+            Some(reference),
         ),
         (
             format!(
@@ -45,15 +46,15 @@ pub(super) fn kafka_markdown(s: &mut String, k: &KafkaResult) {
                 r.batch_size
             ),
             r.events,
-            rate(r.reference_batched_per_sec),
-            true,
+            at(r.reference_batched_per_sec),
+            Some(reference),
         ),
         (
             "same, each envelope encoded just before its send (the relay's loop without Postgres)"
                 .to_string(),
             r.events,
-            rate(r.reference_encode_in_loop_per_sec),
-            true,
+            at(r.reference_encode_in_loop_per_sec),
+            Some(reference),
         ),
         (
             format!(
@@ -65,15 +66,11 @@ pub(super) fn kafka_markdown(s: &mut String, k: &KafkaResult) {
                 r.read_and_encode_seconds,
                 r.events as f64 / r.read_and_encode_seconds.max(1e-9),
             ),
-            false,
+            None,
         ),
     ]);
-    for (publisher, events, (seconds, per_sec), compared) in rows {
-        let vs = if compared {
-            format!("{:.2}×", per_sec / reference)
-        } else {
-            "—".to_string()
-        };
+    for (publisher, events, (seconds, per_sec), against) in rows {
+        let vs = against.map_or_else(|| "—".to_string(), |base| format!("{:.2}×", per_sec / base));
         let _ = writeln!(
             s,
             "| {publisher} | {events} | {seconds:.2} | {per_sec:.0} | {vs} |"
@@ -149,16 +146,7 @@ pub(super) fn kafka_markdown(s: &mut String, k: &KafkaResult) {
         "| role | during | idle MiB | peak MiB | 2 s after MiB |\n|---|---|---:|---:|---:|",
     );
     for m in &k.memory {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {:.1} | {:.1} |",
-            m.role,
-            m.phase,
-            m.idle_kib
-                .map(|k| format!("{:.1}", k as f64 / 1024.0))
-                .unwrap_or_else(|| "—".into()),
-            m.peak_kib as f64 / 1024.0,
-            m.after_kib as f64 / 1024.0
-        );
+        let leading = format!("{} | {}", m.role, m.phase);
+        memory_row(s, &leading, m.idle_kib, m.peak_kib, m.after_kib);
     }
 }

@@ -12,6 +12,25 @@ pub(super) fn table(s: &mut String, title: &str, columns: &str) {
     let _ = writeln!(s, "{columns}");
 }
 
+/// A row of a memory table: the `leading` cells, then idle (— when not measured), peak and
+/// after in MiB.
+pub(super) fn memory_row(
+    s: &mut String,
+    leading: &str,
+    idle_kib: Option<u64>,
+    peak_kib: u64,
+    after_kib: u64,
+) {
+    let mib = |kib: u64| format!("{:.1}", kib as f64 / 1024.0);
+    let idle = idle_kib.map_or_else(|| "—".to_string(), mib);
+    let _ = writeln!(
+        s,
+        "| {leading} | {idle} | {} | {} |",
+        mib(peak_kib),
+        mib(after_kib)
+    );
+}
+
 impl Report {
     /// The report as Markdown tables.
     pub fn markdown(&self) -> String {
@@ -72,14 +91,8 @@ impl Report {
             "| backend | idle MiB | peak under HTTP load MiB | 2 s after load MiB |\n|---|---:|---:|---:|",
         );
         for m in &self.memory {
-            let _ = writeln!(
-                s,
-                "| {} | {:.1} | {:.1} | {:.1} |",
-                m.backend,
-                m.idle_kib as f64 / 1024.0,
-                m.peak_under_load_kib as f64 / 1024.0,
-                m.after_load_kib as f64 / 1024.0
-            );
+            let (idle, peak, after) = (m.idle_kib, m.peak_under_load_kib, m.after_load_kib);
+            memory_row(&mut s, &m.backend, Some(idle), peak, after);
         }
         table(
             &mut s,

@@ -166,7 +166,7 @@ event_sourced!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cqrs_es::test::TestFramework;
+    use cqrs_es::test::{AggregateTestExecutor, TestFramework};
 
     fn created() -> ClusterEvent {
         ClusterEvent::ClusterCreated {
@@ -188,14 +188,15 @@ mod tests {
             .then_expect_events(vec![created()]);
     }
 
+    /// The cluster `prod`, created, then given `later` events.
+    fn prod(later: Vec<ClusterEvent>) -> AggregateTestExecutor<Cluster> {
+        TestFramework::<Cluster>::with(()).given([vec![created()], later].concat())
+    }
+
     #[test]
     fn refuses_to_delete_with_live_droplets() {
         let d = DropletId::new();
-        TestFramework::<Cluster>::with(())
-            .given(vec![
-                created(),
-                ClusterEvent::DropletAttached { droplet_id: d },
-            ])
+        prod(vec![ClusterEvent::DropletAttached { droplet_id: d }])
             .when(ClusterCommand::DeleteCluster)
             .then_expect_error_message(
                 "cluster prod still has 1 live droplet(s); destroy them first",
@@ -205,20 +206,17 @@ mod tests {
     #[test]
     fn deletes_once_droplets_are_gone() {
         let d = DropletId::new();
-        TestFramework::<Cluster>::with(())
-            .given(vec![
-                created(),
-                ClusterEvent::DropletAttached { droplet_id: d },
-                ClusterEvent::DropletDetached { droplet_id: d },
-            ])
-            .when(ClusterCommand::DeleteCluster)
-            .then_expect_events(vec![ClusterEvent::ClusterDeleted {}]);
+        prod(vec![
+            ClusterEvent::DropletAttached { droplet_id: d },
+            ClusterEvent::DropletDetached { droplet_id: d },
+        ])
+        .when(ClusterCommand::DeleteCluster)
+        .then_expect_events(vec![ClusterEvent::ClusterDeleted {}]);
     }
 
     #[test]
     fn refuses_droplets_in_a_deleted_cluster() {
-        TestFramework::<Cluster>::with(())
-            .given(vec![created(), ClusterEvent::ClusterDeleted {}])
+        prod(vec![ClusterEvent::ClusterDeleted {}])
             .when(ClusterCommand::AttachDroplet {
                 droplet_id: DropletId::new(),
             })

@@ -27,15 +27,20 @@ fn started(worker: &str, attempt: u32) -> JobEvent {
     }
 }
 
+/// Worker `w2` asks for the job `seconds` after `t0`, for a 30-second lease.
+fn w2_starts_at(seconds: i64) -> JobCommand {
+    JobCommand::StartJob {
+        worker: "w2".into(),
+        now: t0() + Duration::seconds(seconds),
+        lease: Duration::seconds(30),
+    }
+}
+
 #[test]
 fn a_live_lease_cannot_be_taken() {
     TestFramework::<Job>::with(())
         .given(vec![queued(), started("w1", 1)])
-        .when(JobCommand::StartJob {
-            worker: "w2".into(),
-            now: t0() + Duration::seconds(10),
-            lease: Duration::seconds(30),
-        })
+        .when(w2_starts_at(10))
         .then_expect_error_message("job is running under a live lease");
 }
 
@@ -43,11 +48,7 @@ fn a_live_lease_cannot_be_taken() {
 fn an_expired_lease_is_taken_over() {
     TestFramework::<Job>::with(())
         .given(vec![queued(), started("w1", 1)])
-        .when(JobCommand::StartJob {
-            worker: "w2".into(),
-            now: t0() + Duration::seconds(31),
-            lease: Duration::seconds(30),
-        })
+        .when(w2_starts_at(31))
         .then_expect_events(vec![
             JobEvent::JobLeaseExpired {
                 worker: "w1".into(),
