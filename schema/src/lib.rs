@@ -3,7 +3,9 @@
 //! Nothing here performs I/O. Every other crate depends on this one; it depends on none of them.
 
 pub mod catalog;
+pub mod conditions;
 pub mod events;
+pub mod health_target;
 pub mod ids;
 pub mod metadata;
 pub mod values;

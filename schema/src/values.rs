@@ -273,6 +273,18 @@ string_enum!(
     }
 );
 string_enum!(
+    /// What a health check probes: a URL, a host:port, or a part of ClusterGenie itself.
+    HealthCheckKind { Http => "HTTP", Tcp => "TCP", Internal => "INTERNAL" }
+);
+string_enum!(
+    /// Whether a health check's target answers, after its failure and success thresholds.
+    HealthCheckState {
+        Unknown => "UNKNOWN",
+        Healthy => "HEALTHY",
+        Unhealthy => "UNHEALTHY",
+    }
+);
+string_enum!(
     /// What a job does.
     JobType {
         Provision => "PROVISION",
