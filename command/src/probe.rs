@@ -53,12 +53,14 @@ impl Prober {
                 return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
             }
             // Host names go through the resolver; literal addresses do not, so check them here.
-            let literal = attempt
-                .url()
-                .host_str()
-                .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-                .and_then(|h| h.parse::<IpAddr>().ok());
-            match literal.map(|ip| policy.check(attempt.url().as_str(), ip)) {
+            // The message names the host only: a redirect's URL may carry a token.
+            let host = attempt.url().host_str().unwrap_or_default().to_string();
+            let literal = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .ok();
+            match literal.map(|ip| policy.check(&host, ip)) {
                 Some(Err(e)) => attempt.error(format!("redirected: {e}")),
                 _ => attempt.follow(),
             }
