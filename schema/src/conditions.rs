@@ -16,6 +16,10 @@ use crate::values::{excerpt, is_invisible, HealthCheckKind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+mod evaluate;
+mod parse;
+use parse::{parse_left, parse_right};
+
 /// The longest condition accepted, in characters.
 pub const MAX_CONDITION_CHARS: usize = 200;
 
@@ -150,30 +154,6 @@ impl Operator {
             .map(|(text, _)| *text)
             .unwrap_or("==")
     }
-
-    /// Numbers compare as numbers; text is only ever equal or not (`<` on text fails).
-    fn holds_between(self, actual: &str, expected: &str) -> bool {
-        match (actual.parse::<f64>(), expected.parse::<f64>()) {
-            (Ok(a), Ok(e)) => a.partial_cmp(&e).is_some_and(|o| self.holds(o)),
-            _ => match self {
-                Operator::Eq => actual == expected,
-                Operator::Ne => actual != expected,
-                _ => false,
-            },
-        }
-    }
-
-    fn holds(self, ordering: std::cmp::Ordering) -> bool {
-        use std::cmp::Ordering::*;
-        match self {
-            Operator::Eq => ordering == Equal,
-            Operator::Ne => ordering != Equal,
-            Operator::Lt => ordering == Less,
-            Operator::Le => ordering != Greater,
-            Operator::Gt => ordering == Greater,
-            Operator::Ge => ordering != Less,
-        }
-    }
 }
 
 impl Placeholder {
@@ -215,58 +195,6 @@ impl Placeholder {
             return Some(format!("[CONNECTED] is true or false, not `{value}`"));
         }
         None
-    }
-
-    /// What the probe saw, as text; `None` when it could not observe it.
-    fn read(&self, o: &Observation, length: bool) -> Option<String> {
-        let text = match self {
-            Placeholder::Status => o.status.map(|s| s.to_string()),
-            Placeholder::ResponseTime => Some(format_number(o.response_time_ms.round())),
-            Placeholder::Connected => Some(o.connected.to_string()),
-            Placeholder::Ip => o.ip.clone(),
-            Placeholder::Value => o.value.map(format_number),
-            Placeholder::Body(path) => {
-                let body = o.body.as_deref()?;
-                if path.is_empty() {
-                    return Some(if length {
-                        body.chars().count().to_string()
-                    } else {
-                        body.to_string()
-                    });
-                }
-                let json: serde_json::Value = serde_json::from_str(body).ok()?;
-                let found = path.iter().try_fold(&json, |v, step| match step {
-                    PathStep::Key(k) => v.get(k),
-                    PathStep::Index(i) => v.get(i),
-                })?;
-                return Some(if length {
-                    match found {
-                        serde_json::Value::Array(a) => a.len().to_string(),
-                        serde_json::Value::Object(m) => m.len().to_string(),
-                        serde_json::Value::String(s) => s.chars().count().to_string(),
-                        other => other.to_string().chars().count().to_string(),
-                    }
-                } else {
-                    match found {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    }
-                });
-            }
-        };
-        if length {
-            text.map(|t| t.chars().count().to_string())
-        } else {
-            text
-        }
-    }
-}
-
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
     }
 }
 
@@ -346,48 +274,6 @@ impl Condition {
             right,
         })
     }
-
-    /// Whether the condition holds for what the probe saw, and what the left side was.
-    pub fn evaluate(&self, observed: &Observation) -> ConditionResult {
-        let actual = self.left.placeholder.read(observed, self.left.length);
-        let success = actual.as_deref().is_some_and(|a| self.holds(a));
-        ConditionResult {
-            condition: self.to_string(),
-            success,
-            actual: actual.unwrap_or_else(|| "(none)".into()),
-        }
-    }
-
-    fn holds(&self, actual: &str) -> bool {
-        let equal = self.operator == Operator::Eq;
-        match &self.right {
-            Right::Value(v) => self.operator.holds_between(actual, v),
-            Right::Pattern(p) => glob(p, actual) == equal,
-            Right::Any(values) => {
-                values.iter().any(|v| Operator::Eq.holds_between(actual, v)) == equal
-            }
-        }
-    }
-}
-
-/// `*` matches any run of characters; everything else matches itself.
-fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for part in &parts[1..parts.len() - 1] {
-        match rest.find(part) {
-            Some(i) => rest = &rest[i + part.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 fn error(text: &str, reason: String) -> ConditionError {
@@ -395,119 +281,6 @@ fn error(text: &str, reason: String) -> ConditionError {
         condition: excerpt(text.trim()),
         reason,
     }
-}
-
-fn parse_left(text: &str) -> Result<Left, String> {
-    if text.is_empty() {
-        return Err(
-            "has nothing before the operator; start with a placeholder such as [STATUS]".into(),
-        );
-    }
-    if let Some(inner) = text.strip_prefix("len(") {
-        let Some(inner) = inner.strip_suffix(')') else {
-            return Err(format!("`{text}` misses its closing parenthesis"));
-        };
-        let placeholder = parse_placeholder(inner.trim())?;
-        return Ok(Left {
-            placeholder,
-            length: true,
-        });
-    }
-    Ok(Left {
-        placeholder: parse_placeholder(text)?,
-        length: false,
-    })
-}
-
-fn parse_placeholder(text: &str) -> Result<Placeholder, String> {
-    let Some(close) = text.find(']').filter(|_| text.starts_with('[')) else {
-        return Err(format!(
-            "`{text}` is not a placeholder; use [STATUS], [RESPONSE_TIME], [BODY], [CONNECTED], [IP] or [VALUE]"
-        ));
-    };
-    let (name, path) = text.split_at(close + 1);
-    let placeholder = match name {
-        "[STATUS]" => Placeholder::Status,
-        "[RESPONSE_TIME]" => Placeholder::ResponseTime,
-        "[BODY]" => Placeholder::Body(parse_path(path)?),
-        "[CONNECTED]" => Placeholder::Connected,
-        "[IP]" => Placeholder::Ip,
-        "[VALUE]" => Placeholder::Value,
-        other => {
-            return Err(format!(
-                "unknown placeholder `{other}`; use [STATUS], [RESPONSE_TIME], [BODY], [CONNECTED], [IP] or [VALUE]"
-            ))
-        }
-    };
-    if !path.is_empty() && !matches!(placeholder, Placeholder::Body(_)) {
-        return Err(format!("only [BODY] takes a path, not `{name}{path}`"));
-    }
-    Ok(placeholder)
-}
-
-fn parse_path(mut path: &str) -> Result<Vec<PathStep>, String> {
-    let mut steps = Vec::new();
-    while !path.is_empty() {
-        if let Some(rest) = path.strip_prefix('.') {
-            let end = rest.find(['.', '[']).unwrap_or(rest.len());
-            let key = &rest[..end];
-            if key.is_empty() || key.chars().any(char::is_whitespace) {
-                return Err(format!(
-                    "`{path}` is not a JSON path step; write .name or [0]"
-                ));
-            }
-            steps.push(PathStep::Key(key.to_string()));
-            path = &rest[end..];
-        } else if let Some(rest) = path.strip_prefix('[') {
-            let end = rest
-                .find(']')
-                .ok_or_else(|| format!("`{path}` misses its `]`"))?;
-            let index = rest[..end]
-                .parse()
-                .map_err(|_| format!("`[{}]` is not an array index", &rest[..end]))?;
-            steps.push(PathStep::Index(index));
-            path = &rest[end + 1..];
-        } else {
-            return Err(format!(
-                "`{path}` is not a JSON path step; write .name or [0]"
-            ));
-        }
-    }
-    Ok(steps)
-}
-
-fn parse_right(text: &str, operator: &str) -> Result<Right, String> {
-    if text.is_empty() {
-        return Err(format!("has no value after `{operator}`"));
-    }
-    let equality = operator == "==" || operator == "!=";
-    for (function, make) in [
-        (
-            "pat(",
-            (|inner: &str| Right::Pattern(inner.to_string())) as fn(&str) -> Right,
-        ),
-        ("any(", |inner: &str| {
-            Right::Any(inner.split(',').map(|v| v.trim().to_string()).collect())
-        }),
-    ] {
-        if let Some(inner) = text.strip_prefix(function) {
-            let name = &function[..3];
-            let Some(inner) = inner.strip_suffix(')') else {
-                return Err(format!("`{text}` misses its closing parenthesis"));
-            };
-            if !equality {
-                return Err(format!("{name}(…) goes with == or !=, not `{operator}`"));
-            }
-            let right = make(inner);
-            if let Right::Any(values) = &right {
-                if values.iter().any(String::is_empty) {
-                    return Err(format!("`{text}` has an empty value"));
-                }
-            }
-            return Ok(right);
-        }
-    }
-    Ok(Right::Value(text.to_string()))
 }
 
 impl fmt::Display for Condition {
