@@ -113,6 +113,15 @@ pub struct Settings {
     /// Size of the database pool subscriptions read from, apart from the main pool
     /// (`CLUSTERGENIE_SUBSCRIPTION_DATABASE_CONNECTIONS`).
     pub subscription_database_connections: u32,
+    /// Lets health checks reach link-local and cloud metadata addresses
+    /// (`CLUSTERGENIE_HEALTHCHECK_ALLOW_PRIVATE`).
+    pub healthcheck_allow_private: bool,
+    /// Where the `api_latency` health check sends its request when this process serves no API
+    /// itself, e.g. `http://api:8080` (`CLUSTERGENIE_HEALTHCHECK_API_URL`).
+    pub healthcheck_api_url: Option<String>,
+    /// Creates the default health checks (database connectivity, API latency) at start
+    /// (`CLUSTERGENIE_HEALTHCHECK_DEFAULTS`).
+    pub healthcheck_defaults: bool,
 }
 
 impl Default for Settings {
@@ -159,6 +168,9 @@ impl Default for Settings {
             ws_init_timeout_seconds: 5.0,
             ws_send_timeout_seconds: 10.0,
             subscription_database_connections: 4,
+            healthcheck_allow_private: false,
+            healthcheck_api_url: None,
+            healthcheck_defaults: true,
         }
     }
 }

@@ -2,13 +2,14 @@
 //! they share, and the tools.
 //!
 //! Imports point one way: `main` → [`roles`] → [`startup`] (the API server) →
-//! [`components`], [`checks`], [`health_server`], [`signals`] → [`configuration`],
+//! [`components`], [`checks`], [`health_checks`], [`health_server`], [`signals`] → [`configuration`],
 //! [`telemetry`]. No module imports one above it.
 
 pub mod checks;
 pub mod cli;
 pub mod components;
 pub mod configuration;
+pub mod health_checks;
 pub mod health_server;
 pub mod roles;
 pub mod signals;

@@ -5,6 +5,7 @@
 use crate::checks::with_broker;
 use crate::components::{build_worker, job_settings, open_database};
 use crate::configuration::{ConfigError, Settings};
+use crate::health_checks;
 use crate::signals::shutdown_signal;
 use crate::telemetry;
 use actix_web::dev::{Server, ServerHandle};
@@ -81,8 +82,16 @@ impl Application {
             .with_check("subscriptions", subscriptions_check(feed.clone()))
             .with_status_counts(reads.clone());
 
+        let (scheduler, own_api) =
+            health_checks::scheduler(&settings, commands.clone(), db.clone(), reads.clone())?;
         match kafka {
             None => {
+                health_checks::seed_defaults(&settings, &commands).await?;
+                tasks.push(tokio::spawn(
+                    scheduler
+                        .clone()
+                        .run(Arc::new(reads.clone()), shutdown.clone()),
+                ));
                 let projector = Projector::new(db.clone(), feed.clone());
                 tasks.push(tokio::spawn(
                     projector.run(committed.clone(), shutdown.clone()),
@@ -130,12 +139,25 @@ impl Application {
             origins: origins.clone(),
             connections: ClientConnections::new(settings.max_connections_per_client),
             ws_limits: ws_limits(&settings),
+            health: query::state::HealthChecks {
+                scheduler,
+                policy: health_checks::address_policy(&settings),
+            },
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {
             format!("cannot listen on {} (CLUSTERGENIE_LISTEN)", settings.listen)
         })?;
         let port = listener.local_addr()?.port();
+        // The `api_latency` check asks this process's own API, unless configured otherwise.
+        let own_ip = match settings.listen.ip() {
+            ip if ip.is_unspecified() => std::net::IpAddr::from([127, 0, 0, 1]),
+            ip => ip,
+        };
+        let _ = own_api.set(format!(
+            "http://{}",
+            std::net::SocketAddr::new(own_ip, port)
+        ));
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(origins.cors())

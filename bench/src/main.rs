@@ -207,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
     let mut report = report::Report::new(args.quick);
     let server_env: &[(&str, &str)] = &[
         ("CLUSTERGENIE_PROVISION_SECONDS", "1"),
+        ("CLUSTERGENIE_HEALTHCHECK_DEFAULTS", "false"),
         ("CLUSTERGENIE_MAX_PAGE_SIZE", "100"),
         // The live section opens up to 10,000 sockets from this one address.
         ("CLUSTERGENIE_MAX_CONNECTIONS_PER_CLIENT", "100000"),

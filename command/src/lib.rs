@@ -5,7 +5,7 @@
 //! - [`handlers`]: [`Commands`], where each command is handled (load, decide, append).
 //! - [`store`]: the event store over Postgres or SQLite, and the global log (re-exported
 //!   from the `store` crate, with [`db`]).
-//! - [`probe`]: probes a health check's target (HTTP, TCP) under the address policy.
+//! - [`health`]: runs health checks: the scheduler, and the probes of their targets.
 //! - [`worker`]: runs jobs (provision, destroy, resize, power) with leases and retries.
 
 pub mod aggregates;
@@ -13,8 +13,8 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod health;
 pub mod history;
-pub mod probe;
 pub mod store;
 pub mod worker;
 

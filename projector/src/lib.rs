@@ -34,6 +34,7 @@ pub use error::ProjectorError;
 pub use models::audit::EventFilter;
 pub use models::clusters::ClusterFilter;
 pub use models::droplets::DropletFilter;
+pub use models::health_checks::{HealthCheckFilter, HealthCheckRow};
 pub use models::jobs::JobFilter;
 pub use models::table_of;
 pub use page::{Page, Slice};

@@ -157,3 +157,31 @@ async fn runnable<DB: Backend>(
         .map(|r| crate::codec::typed(r, "id", |t| t.parse().ok()))
         .collect()
 }
+
+#[async_trait::async_trait]
+impl command::health::CheckFeed for ReadModels {
+    async fn active_checks(
+        &self,
+    ) -> Result<Vec<command::health::ActiveCheck>, command::health::CheckFeedError> {
+        let checks = async {
+            on_backend!(self.db.reads(), p, B => {
+                let mut conn = p.acquire().await?;
+                let sql = "SELECT id, spec, health FROM health_checks \
+                           WHERE status = 'ACTIVE' AND enabled = 1 ORDER BY ordinal";
+                let rows = B::fetch_all(&mut conn, B::query(sql)).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(command::health::ActiveCheck {
+                            id: crate::codec::typed(r, "id", |t| t.parse().ok())?,
+                            spec: crate::codec::json(r, "spec")?,
+                            health: crate::codec::typed(r, "health", schema::values::HealthState::parse)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, sqlx::Error>>()
+            })
+        };
+        checks
+            .await
+            .map_err(|e: sqlx::Error| command::health::CheckFeedError(Box::new(e)))
+    }
+}

@@ -5,9 +5,13 @@
 mod common;
 
 use common::{Backend, Fixture};
+use projector::models::health_checks::HealthChecks;
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed};
 use projector::projection::Checkpoint;
-use projector::{ClusterFilter, DropletFilter, EventFilter, JobFilter, ReadModels, Slice};
+use projector::{
+    ClusterFilter, DropletFilter, EventFilter, HealthCheckFilter, JobFilter, ReadModels, Slice,
+};
+use schema::values::HealthCheckStatus;
 use schema::{ClusterStatus, DropletStatus, JobStatus};
 
 /// `totalCount` of the first page of `T` under `filter`, read from after `after`.
@@ -33,6 +37,7 @@ async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Opt
         "clusters" => in_status!(Clusters, ClusterFilter, ClusterStatus),
         "droplets" => in_status!(Droplets, DropletFilter, DropletStatus),
         "jobs" => in_status!(Jobs, JobFilter, JobStatus),
+        "health_checks" => in_status!(HealthChecks, HealthCheckFilter, HealthCheckStatus),
         other => panic!("read model {other} has no totalCount check; add its filter here"),
     }
 }
@@ -79,6 +84,7 @@ async fn kept_counts_match_count_star(backend: Backend) {
     let f = Fixture::new("counts", backend).await;
     let reads = ReadModels::new(f.db.clone());
     f.cluster("c1").await;
+    f.health_check("h1").await;
     let mut jobs = Vec::new();
     for name in ["d1", "d2", "d3"] {
         jobs.push(f.droplet(name, None).await);

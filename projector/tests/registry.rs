@@ -15,6 +15,7 @@ async fn every_aggregate_type_is_projected_and_rebuilt(backend: Backend) {
     let f = Fixture::new("registry", backend).await;
     let cluster = f.cluster("registry").await;
     f.droplet("registered", Some(&cluster)).await;
+    f.health_check("registered").await;
     let events = f.log().await;
     f.apply(Checkpoint::default(), &events).await;
     let dump = ReadModels::new(f.db.clone()).dump().await.unwrap();

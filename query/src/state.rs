@@ -90,6 +90,17 @@ pub struct AppState {
     pub connections: ClientConnections,
     /// Limits of each WebSocket.
     pub ws_limits: WsLimits,
+    /// Health checks: on-demand runs and the results store.
+    pub health: HealthChecks,
+}
+
+/// What the API needs of health checks.
+#[derive(Clone)]
+pub struct HealthChecks {
+    /// Runs a check on demand (`runHealthCheck`) and reads the results store.
+    pub scheduler: command::health::Scheduler,
+    /// The addresses a check's target may name.
+    pub policy: schema::health_target::AddressPolicy,
 }
 
 impl AppState {

@@ -172,7 +172,9 @@ impl Placeholder {
     fn observed_by(&self, kind: HealthCheckKind) -> bool {
         use HealthCheckKind::*;
         match self {
-            Placeholder::Status | Placeholder::Body(_) => kind == Http,
+            // INTERNAL `api_latency` answers with a status too.
+            Placeholder::Status => kind != Tcp,
+            Placeholder::Body(_) => kind == Http,
             Placeholder::Ip => kind != Internal,
             Placeholder::Value => kind == Internal,
             Placeholder::ResponseTime | Placeholder::Connected => true,

@@ -4,8 +4,9 @@
 //! event is never rewritten: when an event's shape changes, its version goes up and
 //! [`upcast`] turns older payloads into the current shape when they are read.
 
+use crate::health_check::HealthCheckSpec;
 use crate::ids::{ClusterId, DropletId, JobId};
-use crate::values::{AggregateType, JobType};
+use crate::values::{AggregateType, HealthState, JobType};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -121,6 +122,25 @@ pub enum JobEvent {
     JobRequeued {},
 }
 
+/// Facts about a health check. Its runs' results are not events (they go to the results
+/// store); a change of its health after the thresholds is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum HealthCheckEvent {
+    /// A check was created.
+    HealthCheckCreated { spec: HealthCheckSpec },
+    /// A check's specification changed; a new target or new conditions make its health
+    /// UNKNOWN again.
+    HealthCheckUpdated { spec: HealthCheckSpec },
+    /// `failures` consecutive runs failed (the failure threshold); `error` is the last run's
+    /// reason.
+    HealthCheckBecameUnhealthy { failures: u32, error: String },
+    /// `successes` consecutive runs succeeded (the success threshold) after `from`.
+    HealthCheckRecovered { from: HealthState, successes: u32 },
+    /// The check was deleted; it runs no more.
+    HealthCheckDeleted {},
+}
+
 /// Makes `$event` a [`DomainEventKind`] of `$aggregate` and a cqrs-es `DomainEvent`: the
 /// stored type name of each variant is its own name, as serde's `type` tag writes it, and the
 /// `match` over the listed variants is exhaustive, so a new variant must be named here.
@@ -171,6 +191,15 @@ event_kind!(
     JobAttemptFailed,
     JobCancelled,
     JobRequeued,
+);
+
+event_kind!(
+    HealthCheckEvent,
+    HealthCheck: HealthCheckCreated,
+    HealthCheckUpdated,
+    HealthCheckBecameUnhealthy,
+    HealthCheckRecovered,
+    HealthCheckDeleted,
 );
 
 /// Why a stored payload could not be brought to the current shape.

@@ -5,14 +5,17 @@
 pub mod catalog;
 pub mod conditions;
 pub mod events;
+pub mod health_check;
 pub mod health_target;
 pub mod ids;
 pub mod metadata;
 pub mod values;
 
 pub use catalog::{Catalog, Image, Region, Size};
-pub use events::{ClusterEvent, DomainEventKind, DropletEvent, JobEvent, UpcastError};
-pub use ids::{ClusterId, DropletId, InvalidId, JobId};
+pub use events::{
+    ClusterEvent, DomainEventKind, DropletEvent, HealthCheckEvent, JobEvent, UpcastError,
+};
+pub use ids::{ClusterId, DropletId, HealthCheckId, InvalidId, JobId};
 pub use metadata::EventMetadata;
 pub use values::{
     excerpt, AggregateType, ClusterName, ClusterStatus, DropletName, DropletStatus, IdempotencyKey,

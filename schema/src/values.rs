@@ -60,7 +60,7 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// True when `s` holds a control or invisible format character.
-fn has_hidden(s: &str) -> bool {
+pub fn has_hidden(s: &str) -> bool {
     s.chars().any(|c| c.is_control() || is_invisible(c))
 }
 
@@ -277,8 +277,12 @@ string_enum!(
     HealthCheckKind { Http => "HTTP", Tcp => "TCP", Internal => "INTERNAL" }
 );
 string_enum!(
+    /// Lifecycle of a health check.
+    HealthCheckStatus { Active => "ACTIVE", Deleted => "DELETED" }
+);
+string_enum!(
     /// Whether a health check's target answers, after its failure and success thresholds.
-    HealthCheckState {
+    HealthState {
         Unknown => "UNKNOWN",
         Healthy => "HEALTHY",
         Unhealthy => "UNHEALTHY",
@@ -297,7 +301,12 @@ string_enum!(
 );
 string_enum!(
     /// The kinds of aggregate whose events make up the log.
-    AggregateType { Cluster => "Cluster", Droplet => "Droplet", Job => "Job" }
+    AggregateType {
+        Cluster => "Cluster",
+        Droplet => "Droplet",
+        Job => "Job",
+        HealthCheck => "HealthCheck",
+    }
 );
 
 impl JobStatus {

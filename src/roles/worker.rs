@@ -1,10 +1,11 @@
-//! `clustergenie worker`: runs jobs. Every worker sweeps the jobs read model for due jobs and
+//! `clustergenie worker`: runs jobs and health checks. Every worker sweeps the jobs read model for due jobs and
 //! expired leases; with `CLUSTERGENIE_KAFKA_BROKERS` set, jobs also arrive through the job
 //! topic, divided between the workers of one consumer group.
 
 use crate::checks::with_broker;
 use crate::components::{build_worker, job_settings, open_database, optional_kafka};
 use crate::configuration::Settings;
+use crate::health_checks;
 use crate::health_server::serve_health_while;
 use bus::consumer::EventConsumer;
 use command::{Commands, EventStore};
@@ -26,8 +27,13 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
         job_settings(settings),
         Arc::new(Notify::new()),
     );
-    let worker = build_worker(settings, commands, ReadModels::new(db.clone()));
+    let reads = ReadModels::new(db.clone());
+    let (scheduler, _) =
+        health_checks::scheduler(settings, commands.clone(), db.clone(), reads.clone())?;
+    health_checks::seed_defaults(settings, &commands).await?;
+    let worker = build_worker(settings, commands, reads.clone());
     let shutdown = CancellationToken::new();
+    let checks = tokio::spawn(scheduler.run(Arc::new(reads), shutdown.clone()));
     let sweep = tokio::spawn(
         worker
             .clone()
@@ -58,6 +64,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
         }
     };
     let _ = sweep.await;
+    let _ = checks.await;
     db.close().await;
     result
 }

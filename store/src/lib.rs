@@ -6,6 +6,7 @@
 //! - [`event_store`]: the [`EventStore`] handle; [`append`] writes, [`claims`] keeps unique
 //!   values and idempotency records, [`log`] reads streams and the global log (and states
 //!   the safe-read rule).
+//! - [`health_results`]: health-check runs (not events) and the scheduler's claims.
 //! - [`hooks`]: pauses in the append path for tests (feature `test-hooks`).
 
 pub mod append;
@@ -14,6 +15,7 @@ pub mod db;
 pub mod error;
 pub mod event;
 pub mod event_store;
+pub mod health_results;
 pub mod hooks;
 pub mod log;
 mod migrations;

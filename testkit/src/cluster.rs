@@ -243,6 +243,7 @@ impl RoleEnv {
             .env("CLUSTERGENIE_KAFKA_TOPIC_PREFIX", &self.prefix)
             .env("CLUSTERGENIE_KAFKA_PARTITIONS", self.partitions.to_string())
             .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
+            .env("CLUSTERGENIE_HEALTHCHECK_DEFAULTS", "false")
             .env("CLUSTERGENIE_DATA_DIR", self.dir.join("unused"));
         command
     }

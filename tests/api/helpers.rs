@@ -121,16 +121,21 @@ impl Storage {
             progress_interval_seconds: 0.1,
             auth_secret: Some(AUTH_SECRET.into()),
             consistency_timeout_seconds: 10.0,
+            // Tests create the checks they need (tests/api/health_checks.rs covers the defaults).
+            healthcheck_defaults: false,
             ..Settings::default()
         }
     }
 
     /// Environment variables that point a `clustergenie` process at this storage.
     pub fn env(&self) -> Vec<(String, String)> {
-        let mut env = vec![(
-            "CLUSTERGENIE_DATA_DIR".to_string(),
-            self.data_dir.display().to_string(),
-        )];
+        let mut env = vec![
+            (
+                "CLUSTERGENIE_DATA_DIR".to_string(),
+                self.data_dir.display().to_string(),
+            ),
+            ("CLUSTERGENIE_HEALTHCHECK_DEFAULTS".into(), "false".into()),
+        ];
         if let Some(url) = &self.database_url {
             env.push(("DATABASE_URL".into(), url.clone()));
         }

@@ -8,6 +8,7 @@ mod concurrency;
 mod consistency;
 mod demo_flow;
 mod event_log_cli;
+mod health_checks;
 mod lifecycle;
 mod limits;
 mod migrations;

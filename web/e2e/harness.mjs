@@ -132,6 +132,7 @@ export async function startServer(spec) {
         CLUSTERGENIE_LISTEN: `127.0.0.1:${port}`,
         CLUSTERGENIE_DATA_DIR: dataDir,
         CLUSTERGENIE_PROVISION_SECONDS: "2",
+        CLUSTERGENIE_HEALTHCHECK_DEFAULTS: "false",
         CLUSTERGENIE_LOG_FORMAT: "json",
       },
       stdio: ["ignore", log, log],

@@ -8,6 +8,7 @@ import { DropletsPage } from "./pages/droplets/DropletsPage";
 import { DropletDetailPage } from "./pages/droplets/DropletDetailPage";
 import { JobsPage } from "./pages/jobs/JobsPage";
 import { JobDetailPage } from "./pages/jobs/JobDetailPage";
+import { HealthChecksPage } from "./pages/health/HealthChecksPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/audit/HistoryPage";
 
@@ -27,6 +28,7 @@ export const PAGES: Page[] = [
   { path: "droplets/:id", element: <DropletDetailPage /> },
   { path: "jobs", element: <JobsPage />, nav: "Jobs" },
   { path: "jobs/:id", element: <JobDetailPage /> },
+  { path: "health", element: <HealthChecksPage />, nav: "Health" },
   { path: "audit", element: <AuditPage />, nav: "Audit" },
   { path: "audit/:aggregateType/:aggregateId", element: <HistoryPage /> },
 ];

@@ -145,6 +145,7 @@ impl<'a> Setup<'a> {
         let mut command = self.roles().command(&[role]);
         command
             .env("CLUSTERGENIE_PROVISION_SECONDS", "3600")
+            .env("CLUSTERGENIE_HEALTHCHECK_DEFAULTS", "false")
             .env("RUST_LOG", "warn,librdkafka=error");
         command
     }

@@ -49,10 +49,12 @@ registry! {
     cluster: Cluster,
     droplet: Droplet,
     job: Job,
+    health_check: HealthCheck,
 }
 
 pub use cluster::{Cluster, ClusterCommand, ClusterState};
 pub use droplet::{Droplet, DropletCommand, DropletOperation, DropletState};
+pub use health_check::{HealthCheck, HealthCheckCommand, HealthCheckState};
 pub use job::{Job, JobCommand, JobState};
 
 /// The part of an aggregate's state that readers see, with its one transition function.

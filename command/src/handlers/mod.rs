@@ -10,11 +10,13 @@
 
 mod clusters;
 mod droplets;
+mod health_checks;
 pub(crate) mod idempotency;
 mod inputs;
 mod jobs;
 
 pub use droplets::DropletJob;
+pub use health_checks::CreateHealthCheck;
 pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};
 pub use jobs::JobEffect;
 

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod clusters;
 pub mod droplets;
+pub mod health_checks;
 pub mod jobs;
 pub mod lifecycle;
 
@@ -84,6 +85,7 @@ pub fn each<V: ForEach>(mut visitor: V) -> V {
     visitor.read_model::<clusters::Clusters>();
     visitor.read_model::<droplets::Droplets>();
     visitor.read_model::<jobs::Jobs>();
+    visitor.read_model::<health_checks::HealthChecks>();
     visitor
 }
 
@@ -118,6 +120,7 @@ pub fn table_of(kind: AggregateType) -> &'static str {
         AggregateType::Cluster => <clusters::Clusters as Table>::NAME,
         AggregateType::Droplet => <droplets::Droplets as Table>::NAME,
         AggregateType::Job => jobs::Jobs::NAME,
+        AggregateType::HealthCheck => <health_checks::HealthChecks as Table>::NAME,
     }
 }
 

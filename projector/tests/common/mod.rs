@@ -136,6 +136,26 @@ impl Fixture {
         created.unwrap().value.to_string()
     }
 
+    /// Creates an HTTP health check named `name` against a loopback URL (never run here);
+    /// returns its id.
+    pub async fn health_check(&self, name: &str) -> String {
+        use schema::health_check::{HealthCheckDraft, HealthCheckSpec};
+        let draft = HealthCheckDraft {
+            name: Some(name.into()),
+            kind: Some(schema::values::HealthCheckKind::Http),
+            target: Some("http://127.0.0.1:9/health".into()),
+            conditions: Some(vec!["[STATUS] == 200".into()]),
+            ..HealthCheckDraft::default()
+        };
+        let spec = HealthCheckSpec::parse(draft, Default::default()).unwrap();
+        let input = command::handlers::CreateHealthCheck {
+            spec,
+            idempotency_key: None,
+        };
+        let created = self.commands.create_health_check(&self.ctx, input).await;
+        created.unwrap().value.to_string()
+    }
+
     /// Creates a droplet in nyc1, optionally in a cluster; returns its provisioning job's id.
     pub async fn droplet(&self, name: &str, cluster_id: Option<&str>) -> String {
         let mut input = CreateDroplet::new(

@@ -1,4 +1,5 @@
-//! The Subscription root: live job progress, job and droplet changes, and the audit tail.
+//! The Subscription root: live job progress, job and droplet changes, the audit tail, and
+//! health-check runs.
 //!
 //! Each subscription listens to the projector's change feed *before* it reads its starting
 //! state, so a change that lands while the snapshot is being read is never missed; changes
@@ -11,7 +12,7 @@
 use super::filters::EventFilter;
 use super::inputs;
 use super::pagination;
-use super::types::{Droplet, DropletFilter, Event, Job, JobFilter};
+use super::types::{Droplet, DropletFilter, Event, HealthCheckResult, Job, JobFilter};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, Result, Subscription, ID};
@@ -114,6 +115,48 @@ impl SubscriptionRoot {
         changes(ctx, "droplets", move |changed| match changed {
             ChangedRow::Droplet(row) if filter.matches(row) => Some(Droplet(row.clone())),
             _ => None,
+        })
+    }
+
+    /// Every new run of a health check, as it is stored (polled every half second, so it
+    /// works whichever process runs the check).
+    async fn health_check_results(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<impl Stream<Item = Result<HealthCheckResult>>> {
+        let state = ctx.data_unchecked::<AppState>().clone();
+        let id = inputs::any_id("id", &id)?;
+        let exists = state
+            .reads
+            .get::<projector::models::health_checks::HealthChecks>(&id)
+            .await
+            .map_err(errors::read)?
+            .is_some();
+        if !exists {
+            return Err(errors::not_found(format!("health check {id} not found")));
+        }
+        let active = Active::new("healthCheckResults");
+        let results = state.health.scheduler.results().clone();
+        let mut last = store::now_us();
+        Ok(async_stream::stream! {
+            let _active = active;
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+            loop {
+                tick.tick().await;
+                match results.since(&id, last).await {
+                    Ok(rows) => {
+                        for row in rows {
+                            last = row.at_us;
+                            yield HealthCheckResult::from_stored(row);
+                        }
+                    }
+                    Err(e) => {
+                        yield Err(errors::read(e));
+                        return;
+                    }
+                }
+            }
         })
     }
 

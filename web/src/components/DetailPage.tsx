@@ -10,6 +10,7 @@ export const LIST_PAGES: Record<AggregateType, Crumb> = {
   Cluster: { to: "/clusters", label: "Clusters" },
   Droplet: { to: "/droplets", label: "Droplets" },
   Job: { to: "/jobs", label: "Jobs" },
+  HealthCheck: { to: "/health", label: "Health" },
 };
 
 export function DetailPage({ title, of, actions, children }: {

@@ -16,6 +16,10 @@ const COLORS: Record<string, string> = {
   FAILED: "bg-red-100 text-red-800",
   DESTROYED: "bg-slate-100 text-slate-500",
   DELETED: "bg-slate-100 text-slate-500",
+  HEALTHY: "bg-emerald-100 text-emerald-800",
+  UNHEALTHY: "bg-red-100 text-red-800",
+  UNKNOWN: "bg-slate-200 text-slate-800",
+  DISABLED: "bg-slate-100 text-slate-500",
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -40,6 +40,8 @@ type Documents = {
     "mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }": typeof types.DestroyDropletDocument,
     "mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }": typeof types.PowerDropletDocument,
     "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }": typeof types.ResizeDropletDocument,
+    "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }": typeof types.HealthChecksDocument,
+    "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }": typeof types.RunHealthCheckDocument,
     "query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }": typeof types.JobsDocument,
     "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n": typeof types.JobDetailFieldsFragmentDoc,
     "query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }": typeof types.JobDocument,
@@ -77,6 +79,8 @@ const documents: Documents = {
     "mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }": types.DestroyDropletDocument,
     "mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }": types.PowerDropletDocument,
     "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }": types.ResizeDropletDocument,
+    "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }": types.HealthChecksDocument,
+    "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }": types.RunHealthCheckDocument,
     "query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }": types.JobsDocument,
     "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n": types.JobDetailFieldsFragmentDoc,
     "query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }": types.JobDocument,
@@ -206,6 +210,14 @@ export function graphql(source: "mutation PowerDroplet($id: ID!, $on: Boolean!) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }"): (typeof documents)["mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }"): (typeof documents)["query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }"): (typeof documents)["mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

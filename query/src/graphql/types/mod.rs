@@ -34,6 +34,7 @@ mod catalog;
 mod cluster;
 mod droplet;
 mod event;
+mod health_check;
 mod job;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
@@ -41,6 +42,7 @@ pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateC
 pub use cluster::{Label, LabelInput};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
+pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
 pub use job::{Job, JobFilter, JobPayload, JobStatus, JobTimelineEntry, JobType};
 
 // Root of all queries: each part is one module's. (A `//` comment: a doc comment would
@@ -51,6 +53,7 @@ pub struct QueryRoot(
     droplet::DropletQuery,
     job::JobQuery,
     crate::graphql::query::LogQuery,
+    health_check::HealthCheckQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
@@ -59,11 +62,12 @@ pub struct MutationRoot(
     cluster::ClusterMutation,
     droplet::DropletMutation,
     job::JobMutation,
+    health_check::HealthCheckMutation,
 );
 
 gql_enum!(
     /// Kinds of aggregate in the event log.
-    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job }
+    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck }
 );
 
 /// A stored time in microseconds as a GraphQL `DateTime`.
