@@ -298,7 +298,7 @@ async fn start_everything(t: &mut Topology) -> (u16, u16) {
     t.start_ready("worker-1", "worker").await;
     t.start_ready("worker-2", "worker").await;
     wait_for_active_relay(&RELAYS, t).await;
-    t.wait_for_partitions(&["projector"], 3).await;
+    t.wait_for_partitions(&["projector"], EVENT_TOPICS).await;
     t.wait_for_partitions(&["worker-1", "worker-2"], 1).await;
     (api1, api2)
 }
@@ -625,7 +625,7 @@ async fn a_poison_message_goes_to_the_dead_letter_topic_and_consumers_go_on() {
     let worker = t.start_ready("worker-1", "worker").await;
     let client = reqwest::Client::new();
     // Topics exist, and the consumers read them, once both hold their partitions.
-    t.wait_for_partitions(&["projector"], 3).await;
+    t.wait_for_partitions(&["projector"], EVENT_TOPICS).await;
     t.wait_for_partitions(&["worker-1"], 1).await;
 
     let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
@@ -770,7 +770,7 @@ async fn a_subscriber_on_one_api_instance_sees_a_job_started_through_another() {
     t.start_ready("relay-1", "relay").await;
     t.start_ready("projector", "projector").await;
     t.start_ready("worker-1", "worker").await;
-    t.wait_for_partitions(&["projector"], 3).await;
+    t.wait_for_partitions(&["projector"], EVENT_TOPICS).await;
     t.wait_for_partitions(&["worker-1"], 1).await;
 
     // The connection is acknowledged before anything happens (Subscription::start checks

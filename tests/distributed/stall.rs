@@ -114,7 +114,7 @@ async fn the_read_model_converges_after_a_relay_kill_a_projector_restart_and_a_b
         t.start_ready("worker-1", "worker").await;
         let pool = t.pool().await;
         let active = wait_for_active_relay(&RELAYS, &t).await;
-        t.wait_for_partitions(&["projector"], 3).await;
+        t.wait_for_partitions(&["projector"], EVENT_TOPICS).await;
         let progress = Arc::new(Progress::default());
         let load = tokio::spawn(create_clusters(
             api,
@@ -261,17 +261,18 @@ async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recov
     t.env("CLUSTERGENIE_KAFKA_STALL_SECONDS", "10");
     let api = t.start_ready("api-1", "api").await;
     t.start_ready("relay-1", "relay").await;
-    let topics: Vec<String> = ["cluster", "droplet", "job"]
-        .iter()
-        .map(|s| format!("{}.{s}", t.prefix))
-        .collect();
+    let topics = t.event_topics();
     let holder = Holder::start(&t.broker.address(), topics);
     until(
-        "the holder takes all 3 partitions",
+        "the holder takes every partition",
         Duration::from_secs(60),
         || {
             let n = holder.assigned.load(Ordering::SeqCst);
-            async move { (n == 3).then_some(()).ok_or(format!("{n} partitions")) }
+            async move {
+                (n == EVENT_TOPICS as usize)
+                    .then_some(())
+                    .ok_or(format!("{n} partitions"))
+            }
         },
     )
     .await;
@@ -290,7 +291,10 @@ async fn a_member_without_partitions_in_a_lagging_group_turns_degraded_and_recov
         },
     )
     .await;
-    assert_eq!(holder.assigned.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        holder.assigned.load(Ordering::SeqCst),
+        EVENT_TOPICS as usize
+    );
 
     // Messages arrive that the group does not consume.
     let client = reqwest::Client::new();

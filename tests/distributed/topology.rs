@@ -24,6 +24,9 @@ struct Proc {
     running: Option<Role>,
 }
 
+/// How many event topics there are (one per aggregate type): the projector reads them all.
+pub const EVENT_TOPICS: i64 = schema::AggregateType::ALL.len() as i64;
+
 /// The topologies run one at a time: each starts a broker and up to seven processes on a
 /// small machine.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -200,14 +203,18 @@ impl Topology {
         .await;
     }
 
+    /// The event topics, one per aggregate type.
+    pub fn event_topics(&self) -> Vec<String> {
+        schema::AggregateType::ALL
+            .iter()
+            .map(|t| format!("{}.{}", self.prefix, t.as_str().to_ascii_lowercase()))
+            .collect()
+    }
+
     /// Every message of the event topics, read by an independent consumer from offset 0 to
     /// the high watermark: (topic, partition, offset, key, headers, value).
     pub fn read_all_events(&self) -> Vec<Delivered> {
-        let topics: Vec<String> = ["cluster", "droplet", "job"]
-            .iter()
-            .map(|t| format!("{}.{t}", self.prefix))
-            .collect();
-        read_topics(&self.broker.address(), &topics)
+        read_topics(&self.broker.address(), &self.event_topics())
     }
 
     /// Every message of the dead-letter topic.
