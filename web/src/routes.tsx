@@ -9,6 +9,7 @@ import { DropletDetailPage } from "./pages/droplets/DropletDetailPage";
 import { JobsPage } from "./pages/jobs/JobsPage";
 import { JobDetailPage } from "./pages/jobs/JobDetailPage";
 import { HealthChecksPage } from "./pages/health/HealthChecksPage";
+import { HealthCheckDetailPage } from "./pages/health/HealthCheckDetailPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/audit/HistoryPage";
 
@@ -28,7 +29,8 @@ export const PAGES: Page[] = [
   { path: "droplets/:id", element: <DropletDetailPage /> },
   { path: "jobs", element: <JobsPage />, nav: "Jobs" },
   { path: "jobs/:id", element: <JobDetailPage /> },
-  { path: "health", element: <HealthChecksPage />, nav: "Health" },
+  { path: "health-checks", element: <HealthChecksPage />, nav: "Health" },
+  { path: "health-checks/:id", element: <HealthCheckDetailPage /> },
   { path: "audit", element: <AuditPage />, nav: "Audit" },
   { path: "audit/:aggregateType/:aggregateId", element: <HistoryPage /> },
 ];

@@ -18,6 +18,10 @@ const luminance = (page, selector) =>
 
 export default async function screens(t) {
   const { clusterId, dropletId, jobId } = await seedRunningDroplet(t.server);
+  const { createHealthCheck } = await t.server.gql(
+    `mutation { createHealthCheck(input: {name: "e2e-database", kind: INTERNAL, target: "database", intervalSeconds: 1}) { healthCheck { id } } }`,
+  );
+  const checkId = createHealthCheck.healthCheck.id;
 
   await t.step("the overview counts what the server has and shows the latest activity", async () => {
     const page = await t.newPage();
@@ -38,6 +42,8 @@ export default async function screens(t) {
     ["droplet", `/droplets/${dropletId}`, `Droplet ${SEED.droplet}`, () => "RUNNING"],
     ["jobs", "/jobs", "Jobs", () => "COMPLETED"],
     ["job", `/jobs/${jobId}`, `Provision ${SEED.droplet}`, () => "Timeline"],
+    ["health", "/health-checks", "Health", () => "e2e-database"],
+    ["health-check", `/health-checks/${checkId}`, "Health check e2e-database", () => "Last 24 hours"],
     ["audit", "/audit", "Audit log", () => `created droplet ${SEED.droplet}`],
     ["history", `/audit/Droplet/${dropletId}`, `History of droplet ${SEED.droplet}`, () => "What this event changed"],
     ["not-found", "/no-such-page", "Page not found", () => "Page not found"],

@@ -57,26 +57,46 @@ export function NameField({ form, hint }: { form: ReturnType<typeof useNameForm>
   );
 }
 
-/** The create form's frame: title, fields, errors that concern no field, and the submit button. */
-export function CreateFormFrame({ what, onSubmit, sending, ready = true, errors, grid, children }: {
+/** What an edit form says instead of "New …", "Create …" and "Creating…". */
+export interface FrameLabels {
+  title: string;
+  submit: string;
+  sending: string;
+}
+
+/**
+ * The create form's frame: title, fields, errors that concern no field, and the submit button
+ * (an edit form passes its own `labels` and an `onCancel`).
+ */
+export function CreateFormFrame({ what, onSubmit, sending, ready = true, errors, grid, labels, onCancel, children }: {
   what: string;
   onSubmit: (e: FormEvent) => void;
   sending: boolean;
   ready?: boolean;
   errors: (CombinedError | CodedError[] | undefined | null)[];
   grid: string;
+  labels?: FrameLabels;
+  onCancel?: () => void;
   children: ReactNode;
 }) {
+  const l = labels ?? { title: `New ${what}`, submit: `Create ${what}`, sending: "Creating…" };
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={`Create ${what}`} className="card space-y-3">
-      <h2 className="text-lg font-semibold">New {what}</h2>
+    <form onSubmit={onSubmit} noValidate aria-label={labels ? l.title : `Create ${what}`} className="card space-y-3">
+      <h2 className="text-lg font-semibold">{l.title}</h2>
       <div className={`grid gap-3 ${grid}`}>{children}</div>
       {errors.map((error, i) => (
         <ErrorNotice key={i} error={error} />
       ))}
-      <button type="submit" className="btn-primary" disabled={sending || !ready}>
-        {sending ? "Creating…" : `Create ${what}`}
-      </button>
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" className="btn-primary" disabled={sending || !ready}>
+          {sending ? l.sending : l.submit}
+        </button>
+        {onCancel && (
+          <button type="button" className="btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
     </form>
   );
 }

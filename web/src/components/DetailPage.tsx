@@ -10,7 +10,9 @@ export const LIST_PAGES: Record<AggregateType, Crumb> = {
   Cluster: { to: "/clusters", label: "Clusters" },
   Droplet: { to: "/droplets", label: "Droplets" },
   Job: { to: "/jobs", label: "Jobs" },
-  HealthCheck: { to: "/health", label: "Health" },
+  // Not `/health`: that is the server's own health endpoint (JSON), so a reload there would
+  // never reach the console.
+  HealthCheck: { to: "/health-checks", label: "Health" },
 };
 
 export function DetailPage({ title, of, actions, children }: {

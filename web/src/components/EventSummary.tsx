@@ -20,6 +20,7 @@ export const EVENT_TYPES: Record<string, string[]> = {
     "DropletDestroyed",
   ],
   Job: ["JobQueued", "JobStarted", "JobLeaseExpired", "JobProgressed", "JobCompleted", "JobAttemptFailed", "JobCancelled", "JobRequeued"],
+  HealthCheck: ["HealthCheckCreated", "HealthCheckUpdated", "HealthCheckBecameUnhealthy", "HealthCheckRecovered", "HealthCheckDeleted"],
 };
 
 /** Progress reports: many per job, hidden from the audit log unless asked for. */
@@ -34,7 +35,7 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
     e.aggregateType === "Job" ? (
       <JobName jobId={e.aggregateId} />
     ) : (
-      <ObjectLink type={e.aggregateType} id={e.aggregateId} known={e.type.endsWith("Created") ? str(p.name) || null : null} />
+      <ObjectLink type={e.aggregateType} id={e.aggregateId} known={e.type.endsWith("Created") ? str(p.name ?? (p.spec as Payload | undefined)?.name) || null : null} />
     );
   const droplet = (id: unknown) => <ObjectLink type="Droplet" id={str(id)} />;
   const reason = p.reason ? <span className="text-slate-500">: {str(p.reason)}</span> : null;
@@ -89,6 +90,26 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
       return <>cancelled {self}{reason}</>;
     case "JobRequeued":
       return <>queued {self} again</>;
+    case "HealthCheckCreated":
+      return <>created health check {self}</>;
+    case "HealthCheckUpdated":
+      return <>changed health check {self}</>;
+    case "HealthCheckBecameUnhealthy":
+      return (
+        <>
+          marked {self} <span className="font-semibold text-red-800">unhealthy</span> after {str(p.failures)} failed runs
+          {p.error ? <span className="text-slate-500">: {str(p.error)}</span> : null}
+        </>
+      );
+    case "HealthCheckRecovered":
+      return (
+        <>
+          marked {self} <span className="font-semibold text-emerald-800">healthy</span> after {str(p.successes)} passed runs
+          {p.from ? <span className="text-slate-500"> (was {str(p.from)})</span> : null}
+        </>
+      );
+    case "HealthCheckDeleted":
+      return <>deleted health check {self}</>;
     default:
       return <>{e.type} on {e.aggregateType.toLowerCase()} {self}</>;
   }

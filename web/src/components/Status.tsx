@@ -17,6 +17,7 @@ const COLORS: Record<string, string> = {
   DESTROYED: "bg-slate-100 text-slate-500",
   DELETED: "bg-slate-100 text-slate-500",
   HEALTHY: "bg-emerald-100 text-emerald-800",
+  PASSED: "bg-emerald-100 text-emerald-800",
   UNHEALTHY: "bg-red-100 text-red-800",
   UNKNOWN: "bg-slate-200 text-slate-800",
   DISABLED: "bg-slate-100 text-slate-500",

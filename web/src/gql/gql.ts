@@ -18,12 +18,16 @@ type Documents = {
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": typeof types.DropletFieldsFragmentDoc,
     "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.ClusterFieldsFragmentDoc,
+    "\n  fragment HealthCheckFields on HealthCheck {\n    id\n    name\n    kind\n    target\n    intervalSeconds\n    timeoutMs\n    conditions\n    failureThreshold\n    successThreshold\n    enabled\n    state\n    status\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.HealthCheckFieldsFragmentDoc,
+    "\n  fragment HealthCheckResultFields on HealthCheckResult {\n    at\n    success\n    durationMs\n    status\n    error\n    conditionResults {\n      condition\n      success\n      actual\n    }\n  }\n": typeof types.HealthCheckResultFieldsFragmentDoc,
+    "\n  fragment UptimeFields on Uptime { window runs successes ratio }\n": typeof types.UptimeFieldsFragmentDoc,
     "\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n": typeof types.EventFieldsFragmentDoc,
     "\n  query Catalog {\n    catalog {\n      regions {\n        slug\n        name\n      }\n      sizes {\n        slug\n        vcpus\n        memoryMb\n        diskGb\n        priceMonthly\n      }\n      images {\n        slug\n        name\n        distribution\n      }\n    }\n  }\n": typeof types.CatalogDocument,
     "\n  subscription EventTail($after: String, $filter: EventFilter) {\n    events(after: $after, filter: $filter) {\n      ...EventFields\n    }\n  }\n": typeof types.EventTailDocument,
     "\n  subscription JobsLive($filter: JobFilter) {\n    jobs(filter: $filter) {\n      ...JobFields\n    }\n  }\n": typeof types.JobsLiveDocument,
     "\n  subscription DropletsLive($filter: DropletFilter) {\n    droplets(filter: $filter) {\n      ...DropletFields\n    }\n  }\n": typeof types.DropletsLiveDocument,
-    "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n": typeof types.EntityNameDocument,
+    "\n  subscription HealthCheckResultsLive($id: ID!) {\n    healthCheckResults(id: $id) {\n      ...HealthCheckResultFields\n    }\n  }\n": typeof types.HealthCheckResultsLiveDocument,
+    "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n    healthCheck(id: $id) {\n      id\n      name\n    }\n  }\n": typeof types.EntityNameDocument,
     "\n  query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {\n    events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.EventsDocument,
     "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": typeof types.HistoryDocument,
     "query Clusters($first: Int, $after: String, $filter: ClusterFilter) { clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } } }": typeof types.ClustersDocument,
@@ -40,8 +44,16 @@ type Documents = {
     "mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }": typeof types.DestroyDropletDocument,
     "mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }": typeof types.PowerDropletDocument,
     "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }": typeof types.ResizeDropletDocument,
-    "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }": typeof types.HealthChecksDocument,
-    "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }": typeof types.RunHealthCheckDocument,
+    "\n  fragment HealthCheckRow on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { nodes { ...HealthCheckResultFields } }\n    uptime(window: \"24h\") { ...UptimeFields }\n  }\n": typeof types.HealthCheckRowFragmentDoc,
+    "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...HealthCheckRow } } }": typeof types.HealthChecksDocument,
+    "query HealthCheckRowLive($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckRow } }": typeof types.HealthCheckRowLiveDocument,
+    "\n  fragment HealthCheckDetail on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { totalCount nodes { ...HealthCheckResultFields } }\n    hour: uptime(window: \"1h\") { ...UptimeFields }\n    day: uptime(window: \"24h\") { ...UptimeFields }\n    week: uptime(window: \"7d\") { ...UptimeFields }\n  }\n": typeof types.HealthCheckDetailFragmentDoc,
+    "query HealthCheck($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckDetail } }": typeof types.HealthCheckDocument,
+    "fragment HealthCheckPayloadFields on HealthCheckPayload { healthCheck { ...HealthCheckFields } position }": typeof types.HealthCheckPayloadFieldsFragmentDoc,
+    "mutation CreateHealthCheck($input: CreateHealthCheckInput!) { createHealthCheck(input: $input) { ...HealthCheckPayloadFields } }": typeof types.CreateHealthCheckDocument,
+    "mutation UpdateHealthCheck($id: ID!, $input: UpdateHealthCheckInput!, $expectedVersion: Int) { updateHealthCheck(id: $id, input: $input, expectedVersion: $expectedVersion) { ...HealthCheckPayloadFields } }": typeof types.UpdateHealthCheckDocument,
+    "mutation DeleteHealthCheck($id: ID!) { deleteHealthCheck(id: $id) { ...HealthCheckPayloadFields } }": typeof types.DeleteHealthCheckDocument,
+    "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { ...HealthCheckResultFields } }": typeof types.RunHealthCheckDocument,
     "query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }": typeof types.JobsDocument,
     "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n": typeof types.JobDetailFieldsFragmentDoc,
     "query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }": typeof types.JobDocument,
@@ -57,12 +69,16 @@ const documents: Documents = {
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": types.DropletFieldsFragmentDoc,
     "\n  fragment ClusterFields on Cluster {\n    id\n    name\n    region\n    labels {\n      key\n      value\n    }\n    status\n    dropletCount\n    version\n    createdAt\n    updatedAt\n  }\n": types.ClusterFieldsFragmentDoc,
+    "\n  fragment HealthCheckFields on HealthCheck {\n    id\n    name\n    kind\n    target\n    intervalSeconds\n    timeoutMs\n    conditions\n    failureThreshold\n    successThreshold\n    enabled\n    state\n    status\n    version\n    createdAt\n    updatedAt\n  }\n": types.HealthCheckFieldsFragmentDoc,
+    "\n  fragment HealthCheckResultFields on HealthCheckResult {\n    at\n    success\n    durationMs\n    status\n    error\n    conditionResults {\n      condition\n      success\n      actual\n    }\n  }\n": types.HealthCheckResultFieldsFragmentDoc,
+    "\n  fragment UptimeFields on Uptime { window runs successes ratio }\n": types.UptimeFieldsFragmentDoc,
     "\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n": types.EventFieldsFragmentDoc,
     "\n  query Catalog {\n    catalog {\n      regions {\n        slug\n        name\n      }\n      sizes {\n        slug\n        vcpus\n        memoryMb\n        diskGb\n        priceMonthly\n      }\n      images {\n        slug\n        name\n        distribution\n      }\n    }\n  }\n": types.CatalogDocument,
     "\n  subscription EventTail($after: String, $filter: EventFilter) {\n    events(after: $after, filter: $filter) {\n      ...EventFields\n    }\n  }\n": types.EventTailDocument,
     "\n  subscription JobsLive($filter: JobFilter) {\n    jobs(filter: $filter) {\n      ...JobFields\n    }\n  }\n": types.JobsLiveDocument,
     "\n  subscription DropletsLive($filter: DropletFilter) {\n    droplets(filter: $filter) {\n      ...DropletFields\n    }\n  }\n": types.DropletsLiveDocument,
-    "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n": types.EntityNameDocument,
+    "\n  subscription HealthCheckResultsLive($id: ID!) {\n    healthCheckResults(id: $id) {\n      ...HealthCheckResultFields\n    }\n  }\n": types.HealthCheckResultsLiveDocument,
+    "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n    healthCheck(id: $id) {\n      id\n      name\n    }\n  }\n": types.EntityNameDocument,
     "\n  query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {\n    events(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      nodes {\n        ...EventFields\n      }\n    }\n  }\n": types.EventsDocument,
     "\n  query History($aggregateType: AggregateType!, $aggregateId: ID!, $asOf: AsOf) {\n    history(aggregateType: $aggregateType, aggregateId: $aggregateId, asOf: $asOf) {\n      aggregateType\n      aggregateId\n      exists\n      version\n      state\n      events {\n        ...EventFields\n      }\n    }\n  }\n": types.HistoryDocument,
     "query Clusters($first: Int, $after: String, $filter: ClusterFilter) { clusters(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ClusterFields } } }": types.ClustersDocument,
@@ -79,8 +95,16 @@ const documents: Documents = {
     "mutation DestroyDroplet($id: ID!) { destroyDroplet(id: $id) { ...DropletResult } }": types.DestroyDropletDocument,
     "mutation PowerDroplet($id: ID!, $on: Boolean!) { powerDroplet(id: $id, on: $on) { ...DropletResult } }": types.PowerDropletDocument,
     "mutation ResizeDroplet($id: ID!, $size: String!) { resizeDroplet(id: $id, size: $size) { ...DropletResult } }": types.ResizeDropletDocument,
-    "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }": types.HealthChecksDocument,
-    "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }": types.RunHealthCheckDocument,
+    "\n  fragment HealthCheckRow on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { nodes { ...HealthCheckResultFields } }\n    uptime(window: \"24h\") { ...UptimeFields }\n  }\n": types.HealthCheckRowFragmentDoc,
+    "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...HealthCheckRow } } }": types.HealthChecksDocument,
+    "query HealthCheckRowLive($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckRow } }": types.HealthCheckRowLiveDocument,
+    "\n  fragment HealthCheckDetail on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { totalCount nodes { ...HealthCheckResultFields } }\n    hour: uptime(window: \"1h\") { ...UptimeFields }\n    day: uptime(window: \"24h\") { ...UptimeFields }\n    week: uptime(window: \"7d\") { ...UptimeFields }\n  }\n": types.HealthCheckDetailFragmentDoc,
+    "query HealthCheck($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckDetail } }": types.HealthCheckDocument,
+    "fragment HealthCheckPayloadFields on HealthCheckPayload { healthCheck { ...HealthCheckFields } position }": types.HealthCheckPayloadFieldsFragmentDoc,
+    "mutation CreateHealthCheck($input: CreateHealthCheckInput!) { createHealthCheck(input: $input) { ...HealthCheckPayloadFields } }": types.CreateHealthCheckDocument,
+    "mutation UpdateHealthCheck($id: ID!, $input: UpdateHealthCheckInput!, $expectedVersion: Int) { updateHealthCheck(id: $id, input: $input, expectedVersion: $expectedVersion) { ...HealthCheckPayloadFields } }": types.UpdateHealthCheckDocument,
+    "mutation DeleteHealthCheck($id: ID!) { deleteHealthCheck(id: $id) { ...HealthCheckPayloadFields } }": types.DeleteHealthCheckDocument,
+    "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { ...HealthCheckResultFields } }": types.RunHealthCheckDocument,
     "query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }": types.JobsDocument,
     "\n  fragment JobDetailFields on Job {\n    ...JobFields\n    worker\n    leaseExpiresAt\n    result\n    timeline { at status stage progress message }\n  }\n": types.JobDetailFieldsFragmentDoc,
     "query Job($id: ID!) { job(id: $id) { ...JobDetailFields } }": types.JobDocument,
@@ -125,6 +149,18 @@ export function graphql(source: "\n  fragment ClusterFields on Cluster {\n    id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment HealthCheckFields on HealthCheck {\n    id\n    name\n    kind\n    target\n    intervalSeconds\n    timeoutMs\n    conditions\n    failureThreshold\n    successThreshold\n    enabled\n    state\n    status\n    version\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment HealthCheckFields on HealthCheck {\n    id\n    name\n    kind\n    target\n    intervalSeconds\n    timeoutMs\n    conditions\n    failureThreshold\n    successThreshold\n    enabled\n    state\n    status\n    version\n    createdAt\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment HealthCheckResultFields on HealthCheckResult {\n    at\n    success\n    durationMs\n    status\n    error\n    conditionResults {\n      condition\n      success\n      actual\n    }\n  }\n"): (typeof documents)["\n  fragment HealthCheckResultFields on HealthCheckResult {\n    at\n    success\n    durationMs\n    status\n    error\n    conditionResults {\n      condition\n      success\n      actual\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UptimeFields on Uptime { window runs successes ratio }\n"): (typeof documents)["\n  fragment UptimeFields on Uptime { window runs successes ratio }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n"): (typeof documents)["\n  fragment EventFields on Event {\n    position\n    cursor\n    type\n    version\n    eventId\n    aggregateType\n    aggregateId\n    sequence\n    recordedAt\n    actor\n    correlationId\n    causationId\n    payload\n    metadata\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -145,7 +181,11 @@ export function graphql(source: "\n  subscription DropletsLive($filter: DropletF
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n"): (typeof documents)["\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n  }\n"];
+export function graphql(source: "\n  subscription HealthCheckResultsLive($id: ID!) {\n    healthCheckResults(id: $id) {\n      ...HealthCheckResultFields\n    }\n  }\n"): (typeof documents)["\n  subscription HealthCheckResultsLive($id: ID!) {\n    healthCheckResults(id: $id) {\n      ...HealthCheckResultFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n    healthCheck(id: $id) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query EntityName($id: ID!) {\n    droplet(id: $id) {\n      id\n      name\n    }\n    cluster(id: $id) {\n      id\n      name\n    }\n    job(id: $id) {\n      id\n      type\n      targetType\n      targetId\n    }\n    healthCheck(id: $id) {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -213,11 +253,43 @@ export function graphql(source: "mutation ResizeDroplet($id: ID!, $size: String!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }"): (typeof documents)["query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { id name kind target intervalSeconds conditions state enabled results(first: 20) { nodes { at success durationMs error } } uptime(window: \"24h\") { runs ratio } } } }"];
+export function graphql(source: "\n  fragment HealthCheckRow on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { nodes { ...HealthCheckResultFields } }\n    uptime(window: \"24h\") { ...UptimeFields }\n  }\n"): (typeof documents)["\n  fragment HealthCheckRow on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { nodes { ...HealthCheckResultFields } }\n    uptime(window: \"24h\") { ...UptimeFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }"): (typeof documents)["mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { success error } }"];
+export function graphql(source: "query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...HealthCheckRow } } }"): (typeof documents)["query HealthChecks($first: Int, $after: String, $filter: HealthCheckFilter) { healthChecks(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...HealthCheckRow } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query HealthCheckRowLive($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckRow } }"): (typeof documents)["query HealthCheckRowLive($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckRow } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment HealthCheckDetail on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { totalCount nodes { ...HealthCheckResultFields } }\n    hour: uptime(window: \"1h\") { ...UptimeFields }\n    day: uptime(window: \"24h\") { ...UptimeFields }\n    week: uptime(window: \"7d\") { ...UptimeFields }\n  }\n"): (typeof documents)["\n  fragment HealthCheckDetail on HealthCheck {\n    ...HealthCheckFields\n    results(first: 20) { totalCount nodes { ...HealthCheckResultFields } }\n    hour: uptime(window: \"1h\") { ...UptimeFields }\n    day: uptime(window: \"24h\") { ...UptimeFields }\n    week: uptime(window: \"7d\") { ...UptimeFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query HealthCheck($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckDetail } }"): (typeof documents)["query HealthCheck($id: ID!, $minPosition: Int) { healthCheck(id: $id, minPosition: $minPosition) { ...HealthCheckDetail } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment HealthCheckPayloadFields on HealthCheckPayload { healthCheck { ...HealthCheckFields } position }"): (typeof documents)["fragment HealthCheckPayloadFields on HealthCheckPayload { healthCheck { ...HealthCheckFields } position }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateHealthCheck($input: CreateHealthCheckInput!) { createHealthCheck(input: $input) { ...HealthCheckPayloadFields } }"): (typeof documents)["mutation CreateHealthCheck($input: CreateHealthCheckInput!) { createHealthCheck(input: $input) { ...HealthCheckPayloadFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateHealthCheck($id: ID!, $input: UpdateHealthCheckInput!, $expectedVersion: Int) { updateHealthCheck(id: $id, input: $input, expectedVersion: $expectedVersion) { ...HealthCheckPayloadFields } }"): (typeof documents)["mutation UpdateHealthCheck($id: ID!, $input: UpdateHealthCheckInput!, $expectedVersion: Int) { updateHealthCheck(id: $id, input: $input, expectedVersion: $expectedVersion) { ...HealthCheckPayloadFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteHealthCheck($id: ID!) { deleteHealthCheck(id: $id) { ...HealthCheckPayloadFields } }"): (typeof documents)["mutation DeleteHealthCheck($id: ID!) { deleteHealthCheck(id: $id) { ...HealthCheckPayloadFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { ...HealthCheckResultFields } }"): (typeof documents)["mutation RunHealthCheck($id: ID!) { runHealthCheck(id: $id) { ...HealthCheckResultFields } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

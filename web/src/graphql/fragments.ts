@@ -66,6 +66,46 @@ export const ClusterFields = graphql(`
   }
 `);
 
+export const HealthCheckFields = graphql(`
+  fragment HealthCheckFields on HealthCheck {
+    id
+    name
+    kind
+    target
+    intervalSeconds
+    timeoutMs
+    conditions
+    failureThreshold
+    successThreshold
+    enabled
+    state
+    status
+    version
+    createdAt
+    updatedAt
+  }
+`);
+
+/** One run of a check: when, whether every condition held, and what each one saw. */
+export const HealthCheckResultFields = graphql(`
+  fragment HealthCheckResultFields on HealthCheckResult {
+    at
+    success
+    durationMs
+    status
+    error
+    conditionResults {
+      condition
+      success
+      actual
+    }
+  }
+`);
+
+export const UptimeFields = graphql(`
+  fragment UptimeFields on Uptime { window runs successes ratio }
+`);
+
 export const EventFields = graphql(`
   fragment EventFields on Event {
     position
@@ -128,6 +168,14 @@ export const DropletsLive = graphql(`
   subscription DropletsLive($filter: DropletFilter) {
     droplets(filter: $filter) {
       ...DropletFields
+    }
+  }
+`);
+
+export const HealthCheckResultsLive = graphql(`
+  subscription HealthCheckResultsLive($id: ID!) {
+    healthCheckResults(id: $id) {
+      ...HealthCheckResultFields
     }
   }
 `);

@@ -1,8 +1,10 @@
-// Names instead of id prefixes: looks an id up once (cache-first) as a droplet, cluster or
-// job, and renders a link to the object's page that reads "web-3" or "Provision web-4".
+// Names instead of id prefixes: looks an id up once (cache-first) as a droplet, cluster, job
+// or health check, and renders a link to the object's page that reads "web-3" or "Provision web-4".
 import { Link } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
+import { LIST_PAGES } from "../components/DetailPage";
+import type { AggregateType } from "../gql/graphql";
 
 export const EntityNameQuery = graphql(`
   query EntityName($id: ID!) {
@@ -20,6 +22,10 @@ export const EntityNameQuery = graphql(`
       targetType
       targetId
     }
+    healthCheck(id: $id) {
+      id
+      name
+    }
   }
 `);
 
@@ -30,17 +36,18 @@ export function titleCase(word: string): string {
 
 const short = (id: string) => id.slice(0, 8);
 
-/** The name of the droplet or cluster `id` (undefined while unknown). */
+/** The name of the droplet, cluster or health check `id` (undefined while unknown). */
 export function useEntityName(id: string | null | undefined): string | undefined {
   const [r] = useQuery({ query: EntityNameQuery, variables: { id: id ?? "" }, pause: !id, requestPolicy: "cache-first" });
-  return r.data?.droplet?.name ?? r.data?.cluster?.name ?? undefined;
+  return r.data?.droplet?.name ?? r.data?.cluster?.name ?? r.data?.healthCheck?.name ?? undefined;
 }
 
+/** An object's page: below its list page (a droplet's for an unknown type). */
 export function pathOf(type: string, id: string): string {
-  return type === "Cluster" ? `/clusters/${id}` : type === "Job" ? `/jobs/${id}` : `/droplets/${id}`;
+  return `${(LIST_PAGES[type as AggregateType] ?? LIST_PAGES.Droplet).to}/${id}`;
 }
 
-/** A link to a droplet or cluster by name (its id prefix until the name is known). */
+/** A link to a droplet, cluster or health check by name (its id prefix until the name is known). */
 export function ObjectLink({ type, id, known, className = "link" }: { type: string; id: string; known?: string | null; className?: string }) {
   const looked = useEntityName(known ? null : id);
   const name = known ?? looked;

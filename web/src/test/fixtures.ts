@@ -1,5 +1,15 @@
 // Sample API objects, typed by the generated fragment types.
-import type { ClusterFieldsFragment, DropletFieldsFragment, EventFieldsFragment, JobFieldsFragment } from "../gql/graphql";
+import type {
+  ClusterFieldsFragment,
+  DropletFieldsFragment,
+  EventFieldsFragment,
+  HealthCheckDetailFragment,
+  HealthCheckFieldsFragment,
+  HealthCheckResultFieldsFragment,
+  HealthCheckRowFragment,
+  JobFieldsFragment,
+  UptimeFieldsFragment,
+} from "../gql/graphql";
 import { makeSubject, type Source } from "wonka";
 import type { ExecutionResult } from "graphql";
 
@@ -70,6 +80,63 @@ export function cluster(overrides: Partial<ClusterFieldsFragment> = {}): Cluster
     createdAt: "2026-01-01T00:00:00Z",
     updatedAt: "2026-01-01T00:00:00Z",
     ...overrides,
+  };
+}
+
+export function healthCheck(overrides: Partial<HealthCheckFieldsFragment> = {}): HealthCheckFieldsFragment {
+  return {
+    id: "check-1",
+    name: "api",
+    kind: "HTTP",
+    target: "http://127.0.0.1:8080/health",
+    intervalSeconds: 5,
+    timeoutMs: 1000,
+    conditions: ["[STATUS] == 200", "[RESPONSE_TIME] < 500"],
+    failureThreshold: 2,
+    successThreshold: 2,
+    enabled: true,
+    state: "HEALTHY",
+    status: "ACTIVE",
+    version: 2,
+    createdAt: "2026-01-01T00:00:00Z",
+    updatedAt: "2026-01-01T00:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A run `second` seconds after 10:00 on 1 Jan 2026: passed, or failed with a 503. */
+export function run(second: number, success = true): HealthCheckResultFieldsFragment {
+  return {
+    at: `2026-01-01T10:00:${String(second).padStart(2, "0")}Z`,
+    success,
+    durationMs: success ? 3.5 : 12,
+    status: success ? 200 : 503,
+    error: null,
+    conditionResults: [
+      { condition: "[STATUS] == 200", success, actual: success ? "200" : "503" },
+      { condition: "[RESPONSE_TIME] < 500", success: true, actual: success ? "3.5" : "12" },
+    ],
+  };
+}
+
+export function uptime(window: string, runs: number, successes: number): UptimeFieldsFragment {
+  return { window, runs, successes, ratio: runs ? successes / runs : null };
+}
+
+/** A list row: the check with its runs (newest first) and its day's uptime. */
+export function healthCheckRow(overrides: Partial<HealthCheckFieldsFragment> = {}, runs: HealthCheckResultFieldsFragment[] = []): HealthCheckRowFragment {
+  return { ...healthCheck(overrides), results: { nodes: runs }, uptime: uptime("24h", runs.length, runs.filter((r) => r.success).length) };
+}
+
+/** A detail page's check. */
+export function healthCheckDetail(overrides: Partial<HealthCheckFieldsFragment> = {}, runs: HealthCheckResultFieldsFragment[] = []): HealthCheckDetailFragment {
+  const passed = runs.filter((r) => r.success).length;
+  return {
+    ...healthCheck(overrides),
+    results: { totalCount: runs.length, nodes: runs },
+    hour: uptime("1h", runs.length, passed),
+    day: uptime("24h", runs.length, passed),
+    week: uptime("7d", runs.length, passed),
   };
 }
 

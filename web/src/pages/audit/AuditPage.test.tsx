@@ -86,4 +86,29 @@ describe("AuditPage", () => {
       expect(calls.filter((c) => c.kind === "query").at(-1)?.variables).toMatchObject({ filter: { excludeEventTypes: null } }),
     );
   });
+
+  it("tells a health check's changes of health as sentences linking to the check", async () => {
+    const hc = { aggregateType: "HealthCheck" as const, aggregateId: "check-1", actor: "system:health" };
+    renderWithApi(<AuditPage />, {
+      path: "/audit",
+      route: "/audit?aggregateType=HealthCheck",
+      handlers: {
+        Events: () =>
+          eventPage([
+            event(1, { ...hc, type: "HealthCheckCreated", actor: "anonymous", payload: { spec: { name: "api" } } }),
+            event(2, { ...hc, type: "HealthCheckBecameUnhealthy", payload: { failures: 2, error: "HTTP 503" } }),
+            event(3, { ...hc, type: "HealthCheckRecovered", payload: { from: "UNHEALTHY", successes: 2 } }),
+          ]),
+      },
+    });
+    const sentences = await screen.findAllByTestId("event-summary");
+    expect(sentences.map((s) => s.textContent)).toEqual([
+      expect.stringMatching(/^system:health marked .+ healthy after 2 passed runs \(was UNHEALTHY\)$/),
+      expect.stringMatching(/^system:health marked .+ unhealthy after 2 failed runs: HTTP 503$/),
+      "anonymous created health check api",
+    ]);
+    expect(within(sentences[2]).getByRole("link", { name: "api" })).toHaveAttribute("href", "/health-checks/check-1");
+    expect(screen.getByLabelText("Object type")).toHaveValue("HealthCheck");
+    expect(within(screen.getByLabelText("Event type")).getByRole("option", { name: "HealthCheckBecameUnhealthy" })).toBeInTheDocument();
+  });
 });

@@ -1,6 +1,7 @@
 // The audit log: one sentence per event, filters (object, type, actor, time), progress events
 // hidden unless asked for, newest first by default and followed live.
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { LIST_PAGES } from "../../components/DetailPage";
 import { EventRow } from "../../components/EventRow";
 import { EVENT_TYPES, PROGRESS_TYPES } from "../../components/EventSummary";
 import { FilterBar, FilterCheckbox, FilterInput, FilterSelect, useUrlFilters } from "../../components/Filters";
@@ -8,7 +9,8 @@ import { Empty, Loading, PageHeader } from "../../components/Status";
 import { useAuditLog } from "./useAuditLog";
 import type { AggregateType, EventFilter } from "../../gql/graphql";
 
-const TYPES: AggregateType[] = ["Cluster", "Droplet", "Job"];
+/** Every object type (the types with a list page). */
+const TYPES = Object.keys(LIST_PAGES) as AggregateType[];
 const ORDERS = [
   { value: "newest", label: "Newest first" },
   { value: "oldest", label: "Oldest first" },

@@ -13,7 +13,8 @@ import { useEntityName } from "../../graphql/names";
 import { diff, type Change } from "../../format/diff";
 import type { AggregateType } from "../../gql/graphql";
 
-const TYPES: AggregateType[] = ["Cluster", "Droplet", "Job"];
+/** Every object type (the types with a list page). */
+const TYPES = Object.keys(LIST_PAGES) as AggregateType[];
 
 const show = (v: unknown) => (v === undefined ? "—" : JSON.stringify(v));
 const CHANGE_COLUMNS: Column<Change>[] = [
@@ -63,7 +64,7 @@ export function HistoryPage() {
   return (
     <section className="min-w-0 space-y-4">
       <PageHeader
-        title={`History of ${type.toLowerCase()} ${label}`}
+        title={`History of ${type.replace(/\B([A-Z])/g, " $1").toLowerCase()} ${label}`}
         crumbs={[
           { to: "/audit", label: "Audit" },
           list,

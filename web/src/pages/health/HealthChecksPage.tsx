@@ -1,76 +1,142 @@
-// Health: every active check with its state, its latest runs as an uptime bar (oldest on the
-// left, like Gatus' status page), its uptime over 24 h, and a button to run it now. Checks are
-// created with the createHealthCheck mutation (GraphiQL) for now.
-import { useMutation } from "urql";
-import { HealthChecksQuery, RunHealthCheckMutation } from "./operations";
-import { DataTable, type Column } from "../../components/DataTable";
+// Health: every check with its state, its latest runs as an uptime bar and its uptime over a
+// day, followed live; filters (kept in the URL) and the create form.
+import { useState } from "react";
+import { HealthCheckRowQuery, HealthChecksQuery } from "./operations";
+import { CreateHealthCheckForm } from "./HealthCheckForm";
+import { KINDS } from "./validation";
+import { BAR_RUNS, UptimeBar, percent } from "./UptimeBar";
+import { DataTable, RowLink, type Column } from "../../components/DataTable";
+import { FilterBar, FilterInput, FilterSelect, useUrlFilters } from "../../components/Filters";
 import { PagedList } from "../../components/PagedList";
 import { PageHeader, StatusBadge } from "../../components/Status";
 import { useToast } from "../../components/Toasts";
 import { usePagedQuery } from "../../live/usePagedQuery";
-import type { HealthChecksQuery as Data } from "../../gql/graphql";
+import { pathOf } from "../../graphql/names";
+import { mergeLive } from "../../live/merge";
+import { mergeRuns, useHealthCheckUpdates, useLiveRuns, withFreshRuns, type Run } from "../../live/useLiveHealth";
+import type { HealthCheckFilter, HealthCheckKind, HealthCheckRowFragment, HealthCheckState } from "../../gql/graphql";
 
-type Check = NonNullable<Data["healthChecks"]["nodes"]>[number];
+const STATES: HealthCheckState[] = ["HEALTHY", "UNHEALTHY", "UNKNOWN"];
 
-/** The latest runs, oldest first: green for a success, red for a failure. */
-export function UptimeBar({ results }: { results: Check["results"]["nodes"] }) {
-  const runs = [...results].reverse();
-  if (runs.length === 0) return <span className="text-slate-500">no runs yet</span>;
+/** Checks a page: each brings its latest runs, and the server's query-cost limit (10000, a
+ * list's fields times its `first`) allows about 40 such rows in one query. */
+const PAGE = 25;
+
+/** A row with its runs and uptime as current as the subscriptions have them. */
+type LiveRow = HealthCheckRowFragment & { runs: Run[] };
+
+/** Its health, and whether it is paused. */
+export function HealthBadges({ check }: { check: { state: string; enabled: boolean } }) {
   return (
-    <span className="inline-flex gap-0.5" aria-label={`${runs.filter((r) => r.success).length} of ${runs.length} latest runs succeeded`}>
-      {runs.map((r) => (
-        <span
-          key={r.at}
-          data-testid={r.success ? "run-success" : "run-failure"}
-          title={`${new Date(r.at).toLocaleString()} · ${r.durationMs.toFixed(1)} ms${r.error ? ` · ${r.error}` : ""}`}
-          className={`inline-block h-4 w-1.5 rounded-sm ${r.success ? "bg-emerald-500" : "bg-red-500"}`}
-        />
-      ))}
+    <span className="inline-flex flex-wrap gap-1">
+      <StatusBadge status={check.state} />
+      {!check.enabled && <StatusBadge status="DISABLED" />}
     </span>
   );
 }
 
-function percent(ratio: number | null | undefined) {
-  return ratio == null ? "—" : `${(ratio * 100).toFixed(ratio === 1 ? 0 : 2)} %`;
-}
-
-function RunNow({ check, onRan }: { check: Check; onRan: () => void }) {
-  const [state, run] = useMutation(RunHealthCheckMutation);
-  const toast = useToast();
-  return (
-    <button
-      className="btn-secondary"
-      disabled={state.fetching}
-      onClick={async () => {
-        const r = await run({ id: check.id });
-        const result = r.data?.runHealthCheck;
-        if (r.error) toast(r.error.message);
-        else if (result) toast(result.success ? `${check.name}: passed` : `${check.name}: failed — ${result.error ?? "a condition did not hold"}`);
-        onRan();
-      }}
-    >
-      Run now
-    </button>
-  );
-}
+const COLUMNS: Column<LiveRow>[] = [
+  {
+    header: "Name",
+    cell: (c) => (
+      <>
+        <RowLink to={pathOf("HealthCheck", c.id)}>{c.name}</RowLink>
+        <div className="max-w-64 truncate font-mono text-xs text-slate-500 md:hidden" title={c.target}>
+          {c.target}
+        </div>
+      </>
+    ),
+  },
+  { header: "Kind", className: "hidden sm:table-cell", cell: (c) => c.kind },
+  {
+    header: "Target",
+    className: "hidden md:table-cell",
+    cell: (c) => (
+      <span className="block max-w-72 truncate font-mono text-xs" title={c.target}>
+        {c.target}
+      </span>
+    ),
+  },
+  { header: "State", cell: (c) => <HealthBadges check={c} /> },
+  { header: "Latest runs", cell: (c) => <UptimeBar runs={c.runs} /> },
+  {
+    header: "Uptime 24h",
+    cellClassName: "tabular-nums",
+    cell: (c) => (
+      <span data-testid="uptime-24h" title={`${c.uptime.successes} of ${c.uptime.runs} runs succeeded`}>
+        {percent(c.uptime)}
+      </span>
+    ),
+  },
+];
 
 export function HealthChecksPage() {
-  const list = usePagedQuery(HealthChecksQuery, { first: 100, filter: { status: "ACTIVE" } }, (d) => d.healthChecks);
-  const checks = list.nodes;
-  const columns: Column<Check>[] = [
-    { header: "Name", cell: (c) => c.name },
-    { header: "Kind", cell: (c) => c.kind },
-    { header: "Target", className: "hidden sm:table-cell", cell: (c) => <code className="text-xs">{c.target}</code> },
-    { header: "State", cell: (c) => <StatusBadge status={c.enabled ? c.state : "DISABLED"} /> },
-    { header: "Latest runs", cell: (c) => <UptimeBar results={c.results.nodes} /> },
-    { header: "Uptime 24 h", cellClassName: "tabular-nums", cell: (c) => percent(c.uptime.ratio) },
-    { header: "", cell: (c) => <RunNow check={c} onRan={list.reload} /> },
-  ];
+  const { params, set } = useUrlFilters();
+  const filter: HealthCheckFilter = {
+    status: "ACTIVE",
+    health: (params.get("state") as HealthCheckState) || null,
+    kind: (params.get("kind") as HealthCheckKind) || null,
+    name: params.get("name") || null,
+  };
+  const showForm = params.get("new") === "1";
+  const [created, setCreated] = useState<string | null>(null);
+  const toast = useToast();
+  const list = usePagedQuery(HealthChecksQuery, { first: PAGE, filter }, (d) => d.healthChecks);
+  const updates = useHealthCheckUpdates(HealthCheckRowQuery, (d) => d.healthCheck);
+  const checks = mergeLive(list.nodes, updates, (c) =>
+    c.status === "ACTIVE" &&
+    (!filter.health || c.state === filter.health) &&
+    (!filter.kind || c.kind === filter.kind) &&
+    (!filter.name || c.name.includes(filter.name)),
+  );
+  const live = useLiveRuns(checks.map((c) => c.id));
+  const rows: LiveRow[] = checks.map((c) => ({
+    ...c,
+    runs: mergeRuns(c.results.nodes, live.get(c.id), BAR_RUNS),
+    uptime: withFreshRuns(c.uptime, c.results.nodes, live.get(c.id)),
+  }));
+
   return (
     <section>
-      <PageHeader title="Health" />
-      <PagedList list={list} what="health checks" count={checks.length} empty={<>No health checks yet. Create one with the createHealthCheck mutation.</>}>
-        <DataTable rows={checks} columns={columns} rowKey={(c) => c.id} caption={`${list.more.total} health checks`} rowProps={(c) => ({ "data-testid": `check-row-${c.name}` })} />
+      <PageHeader title="Health">
+        <button className="btn-primary" onClick={() => set({ new: showForm ? "" : "1" })} aria-expanded={showForm}>
+          {showForm ? "Close form" : "New health check"}
+        </button>
+      </PageHeader>
+      {showForm && (
+        <div className="mb-4">
+          <CreateHealthCheckForm
+            onCreated={(c) => {
+              setCreated(c.id);
+              toast(`Health check ${c.name} created; its first run starts now`);
+              set({ new: "" });
+              list.reload();
+            }}
+          />
+        </div>
+      )}
+      <FilterBar className="grid-cols-2 sm:grid-cols-3 sm:max-w-2xl">
+        <FilterSelect id="h-state" label="State" value={filter.health ?? ""} onChoose={(v) => set({ state: v })} choices={STATES} />
+        <FilterSelect id="h-kind" label="Kind" value={filter.kind ?? ""} onChoose={(v) => set({ kind: v })} choices={KINDS} />
+        <FilterInput id="h-name" label="Name contains" value={filter.name ?? ""} onText={(v) => set({ name: v })} />
+      </FilterBar>
+      <PagedList
+        list={list}
+        what="health checks"
+        count={rows.length}
+        empty={<>No health checks{filter.health || filter.kind || filter.name ? " match" : " yet"}. Create one with “New health check”.</>}
+      >
+        <DataTable
+          rows={rows}
+          columns={COLUMNS}
+          rowKey={(c) => c.id}
+          caption={`${list.more.total} health checks`}
+          rowProps={(c) => ({
+            className: c.id === created ? "bg-sky-50" : undefined,
+            "data-testid": `check-row-${c.name}`,
+            "data-highlight": c.id === created || undefined,
+          })}
+        />
       </PagedList>
     </section>
   );
