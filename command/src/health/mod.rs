@@ -172,9 +172,9 @@ impl Scheduler {
     }
 
     /// Runs `check` once now: probes its target, stores the result, and records a change of
-    /// health when a threshold is reached. The result is returned whether or not it changed
-    /// anything.
-    pub async fn run_once(&self, check: &ActiveCheck) -> Result<ProbeResult, CommandError> {
+    /// health when a threshold is reached. The stored result is returned whether or not it
+    /// changed anything.
+    pub async fn run_once(&self, check: &ActiveCheck) -> Result<StoredResult, CommandError> {
         let spec = &check.spec;
         let timeout = Duration::from_millis(spec.timeout_ms.into());
         let (conditions, unreadable) = spec.parsed_conditions();
@@ -232,7 +232,7 @@ impl Scheduler {
             .await
             .map_err(|e| CommandError::Unavailable(format!("cannot store the result: {e}")))?;
         self.apply_thresholds(check, &result).await?;
-        Ok(result)
+        Ok(stored)
     }
 
     /// Records the change of health the latest runs call for, if any.

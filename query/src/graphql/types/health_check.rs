@@ -406,22 +406,12 @@ impl HealthCheckMutation {
             spec: check.spec,
             health: check.health,
         };
-        let result = state
+        let stored = state
             .health
             .scheduler
             .run_once(&active)
             .await
             .map_err(errors::command)?;
-        let conditions = serde_json::to_string(&result.condition_results)
-            .map_err(|e| errors::coded(errors::ErrorCode::Internal, e.to_string()))?;
-        HealthCheckResult::from_stored(StoredResult {
-            check_id: id.to_string(),
-            at_us: result.at.timestamp_micros(),
-            success: result.success,
-            duration_us: (result.duration_ms * 1000.0).round() as i64,
-            status: result.status.map(i64::from),
-            conditions,
-            error: result.error,
-        })
+        HealthCheckResult::from_stored(stored)
     }
 }
