@@ -6,6 +6,7 @@
 
 use crate::health_check::HealthCheckSpec;
 use crate::ids::{ClusterId, DropletId, JobId};
+use crate::metrics::InjectedLoad;
 use crate::values::{AggregateType, HealthState, JobType};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,9 @@ pub enum ClusterEvent {
     DropletDetached { droplet_id: DropletId },
     /// The cluster was deleted.
     ClusterDeleted {},
+    /// An operator added simulated load to every droplet of the cluster and to its work
+    /// queue, until `load.until`.
+    ClusterLoadInjected { load: InjectedLoad },
 }
 
 /// Facts about a droplet.
@@ -75,6 +79,8 @@ pub enum DropletEvent {
     DropletDestroying {},
     /// The droplet is gone; its name is free again.
     DropletDestroyed {},
+    /// An operator added simulated load to the droplet until `load.until`.
+    DropletLoadInjected { load: InjectedLoad },
 }
 
 /// Facts about a job.
@@ -166,7 +172,14 @@ macro_rules! event_kind {
     };
 }
 
-event_kind!(ClusterEvent, Cluster: ClusterCreated, DropletAttached, DropletDetached, ClusterDeleted);
+event_kind!(
+    ClusterEvent,
+    Cluster: ClusterCreated,
+    DropletAttached,
+    DropletDetached,
+    ClusterDeleted,
+    ClusterLoadInjected,
+);
 event_kind!(
     DropletEvent,
     Droplet: DropletCreated,
@@ -180,6 +193,7 @@ event_kind!(
     DropletPoweredOff,
     DropletDestroying,
     DropletDestroyed,
+    DropletLoadInjected,
 );
 event_kind!(
     JobEvent,

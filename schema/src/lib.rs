@@ -9,6 +9,7 @@ pub mod health_check;
 pub mod health_target;
 pub mod ids;
 pub mod metadata;
+pub mod metrics;
 pub mod values;
 
 pub use catalog::{Catalog, Image, Region, Size};

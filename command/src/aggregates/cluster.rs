@@ -5,6 +5,7 @@
 
 use super::framework::{absent, event_sourced, existing};
 use super::{DomainError, Lifecycle};
+use schema::metrics::InjectedLoad;
 use schema::{ClusterEvent, ClusterName, ClusterStatus, DropletId, Labels, Region};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +25,8 @@ pub enum ClusterCommand {
     DetachDroplet { droplet_id: DropletId },
     /// Delete the cluster (refused while it has live droplets).
     DeleteCluster,
+    /// Add simulated load to its droplets and its work queue.
+    InjectLoad { load: InjectedLoad },
 }
 
 /// What readers see of a cluster: every field of its read-model row. Folded by
@@ -40,6 +43,9 @@ pub struct ClusterState {
     pub status: ClusterStatus,
     /// Droplets in it that are not destroyed.
     pub droplet_count: i64,
+    /// The load an operator injected last (the simulator adds it while it lasts).
+    #[serde(default)]
+    pub load: Option<InjectedLoad>,
 }
 
 impl Lifecycle for ClusterState {
@@ -57,6 +63,7 @@ impl Lifecycle for ClusterState {
                 labels: labels.clone(),
                 status: ClusterStatus::Active,
                 droplet_count: 0,
+                load: None,
             }),
             _ => None,
         }
@@ -69,7 +76,11 @@ impl Lifecycle for ClusterState {
             ClusterEvent::DropletDetached { .. } => {
                 self.droplet_count = (self.droplet_count - 1).max(0)
             }
-            ClusterEvent::ClusterDeleted {} => self.status = ClusterStatus::Deleted,
+            ClusterEvent::ClusterDeleted {} => {
+                self.status = ClusterStatus::Deleted;
+                self.load = None;
+            }
+            ClusterEvent::ClusterLoadInjected { load } => self.load = Some(*load),
         }
     }
 }
@@ -125,6 +136,10 @@ impl Cluster {
                     )));
                 }
                 vec![ClusterEvent::ClusterDeleted {}]
+            }
+            ClusterCommand::InjectLoad { load } => {
+                self.require_active()?;
+                vec![ClusterEvent::ClusterLoadInjected { load }]
             }
         })
     }

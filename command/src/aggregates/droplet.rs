@@ -13,6 +13,7 @@ mod state;
 mod tests;
 
 use super::framework::event_sourced;
+use schema::metrics::InjectedLoad;
 use schema::{ClusterId, DropletEvent, DropletName, Image, JobId, JobType, Region, Size};
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +71,8 @@ pub enum DropletCommand {
     },
     /// The operation's job failed or was cancelled.
     AbandonOperation { job_id: JobId, reason: String },
+    /// Add simulated load (an operator's test of monitoring or autoscaling).
+    InjectLoad { load: InjectedLoad },
 }
 
 /// The state of one droplet, folded from its events: what readers see, plus what only

@@ -14,11 +14,13 @@ mod health_checks;
 pub(crate) mod idempotency;
 mod inputs;
 mod jobs;
+mod load;
 
 pub use droplets::DropletJob;
 pub use health_checks::CreateHealthCheck;
 pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};
 pub use jobs::JobEffect;
+pub use load::LoadTarget;
 
 use crate::aggregates::DomainError;
 use crate::context::RequestContext;

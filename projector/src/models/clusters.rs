@@ -4,7 +4,7 @@ use super::lifecycle::{Lifecycle, StateColumns};
 use super::{Listed, Table};
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
-use crate::codec::{json, typed};
+use crate::codec::{json, json_opt, typed};
 use crate::counts;
 use crate::rows::{ChangedRow, LifecycleRow};
 use command::aggregates::ClusterState;
@@ -28,7 +28,7 @@ impl StateColumns for ClusterState {
     const AGGREGATE: AggregateType = AggregateType::Cluster;
     const NAME: &'static str = "clusters";
     const COLUMNS: &'static str =
-        "id, ordinal, name, region, labels, status, droplet_count, version, created_us, updated_us";
+        "id, ordinal, name, region, labels, status, droplet_count, load, version, created_us, updated_us";
 
     fn status(&self) -> &'static str {
         self.status.as_str()
@@ -43,6 +43,7 @@ impl StateColumns for ClusterState {
             labels: json(row, "labels")?,
             status: typed(row, "status", ClusterStatus::parse)?,
             droplet_count: row.int("droplet_count")?,
+            load: json_opt(row, "load")?,
         })
     }
     fn bind<'q, Q: Bind<'q>>(&'q self, q: Q) -> Result<Q, serde_json::Error> {
@@ -50,7 +51,8 @@ impl StateColumns for ClusterState {
             .text(&self.region)
             .owned(serde_json::to_string(&self.labels)?)
             .text(self.status.as_str())
-            .int(self.droplet_count))
+            .int(self.droplet_count)
+            .owned_opt(self.load.map(|l| serde_json::to_string(&l)).transpose()?))
     }
     fn changed(row: &ClusterRow) -> Option<ChangedRow> {
         Some(ChangedRow::Cluster(row.clone()))

@@ -4,7 +4,7 @@ use super::lifecycle::{Lifecycle, StateColumns};
 use super::{Listed, Table};
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
-use crate::codec::{typed, typed_opt};
+use crate::codec::{json_opt, typed, typed_opt};
 use crate::counts;
 use crate::rows::{ChangedRow, LifecycleRow};
 use command::aggregates::DropletState;
@@ -43,7 +43,7 @@ pub type Droplets = Lifecycle<DropletState>;
 impl StateColumns for DropletState {
     const AGGREGATE: AggregateType = AggregateType::Droplet;
     const NAME: &'static str = "droplets";
-    const COLUMNS: &'static str = "id, ordinal, name, cluster_id, region, size, image, status, ip, job_id, status_before_destroy, version, created_us, updated_us";
+    const COLUMNS: &'static str = "id, ordinal, name, cluster_id, region, size, image, status, ip, job_id, status_before_destroy, load, version, created_us, updated_us";
 
     fn status(&self) -> &'static str {
         self.status.as_str()
@@ -62,6 +62,7 @@ impl StateColumns for DropletState {
             ip: row.text_opt("ip")?,
             job_id: typed(row, "job_id", |s| s.parse::<JobId>().ok())?,
             status_before_destroy: typed_opt(row, "status_before_destroy", DropletStatus::parse)?,
+            load: json_opt(row, "load")?,
         })
     }
     fn bind<'q, Q: Bind<'q>>(&'q self, q: Q) -> Result<Q, serde_json::Error> {
@@ -73,7 +74,8 @@ impl StateColumns for DropletState {
             .text(self.status.as_str())
             .text_opt(self.ip.as_deref())
             .owned(self.job_id.to_string())
-            .text_opt(self.status_before_destroy.map(|st| st.as_str())))
+            .text_opt(self.status_before_destroy.map(|st| st.as_str()))
+            .owned_opt(self.load.map(|l| serde_json::to_string(&l)).transpose()?))
     }
     fn changed(row: &DropletRow) -> Option<ChangedRow> {
         Some(ChangedRow::Droplet(row.clone()))

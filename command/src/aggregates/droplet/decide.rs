@@ -78,6 +78,16 @@ impl Droplet {
                     DropletOperation::Destroy => DropletEvent::DropletDestroyed {},
                 }]
             }
+            DropletCommand::InjectLoad { load } => {
+                let current = self.current()?;
+                if matches!(current.status, S::Failed | S::Destroying | S::Destroyed) {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "droplet {} is {}; only a live droplet takes load",
+                        current.name, current.status
+                    )));
+                }
+                vec![DropletEvent::DropletLoadInjected { load }]
+            }
             DropletCommand::AbandonOperation { job_id, reason } => {
                 self.current()?;
                 if self.pending.map(|p| p.0) == Some(job_id) {

@@ -1,6 +1,7 @@
 //! What readers see of a droplet, and how each event changes it.
 
 use crate::aggregates::Lifecycle;
+use schema::metrics::InjectedLoad;
 use schema::{ClusterId, DropletEvent, DropletStatus, JobId};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,9 @@ pub struct DropletState {
     pub job_id: JobId,
     /// Status before DESTROYING, restored if destruction is abandoned.
     pub status_before_destroy: Option<DropletStatus>,
+    /// The load an operator injected last (the simulator adds it while it lasts).
+    #[serde(default)]
+    pub load: Option<InjectedLoad>,
 }
 
 impl Lifecycle for DropletState {
@@ -50,6 +54,7 @@ impl Lifecycle for DropletState {
                 ip: None,
                 job_id: *job_id,
                 status_before_destroy: None,
+                load: None,
             }),
             _ => None,
         }
@@ -85,7 +90,9 @@ impl Lifecycle for DropletState {
                 self.status = S::Destroyed;
                 self.status_before_destroy = None;
                 self.ip = None;
+                self.load = None;
             }
+            DropletEvent::DropletLoadInjected { load } => self.load = Some(*load),
         }
     }
 }
