@@ -185,3 +185,46 @@ impl command::health::CheckFeed for ReadModels {
             .map_err(|e: sqlx::Error| command::health::CheckFeedError(Box::new(e)))
     }
 }
+
+#[async_trait::async_trait]
+impl command::telemetry::Fleet for ReadModels {
+    async fn fleet(&self) -> Result<command::telemetry::FleetView, command::telemetry::FleetError> {
+        use crate::codec::{json_opt, typed, typed_opt};
+        use command::telemetry::{FleetCluster, FleetDroplet, FleetView};
+        let view = async {
+            on_backend!(self.db.reads(), p, B => {
+                let mut conn = p.acquire().await?;
+                let sql = "SELECT id, cluster_id, size, created_us, load FROM droplets \
+                           WHERE status = 'RUNNING' ORDER BY ordinal";
+                let rows = B::fetch_all(&mut conn, B::query(sql)).await?;
+                let droplets = rows
+                    .iter()
+                    .map(|r| {
+                        Ok(FleetDroplet {
+                            id: typed(r, "id", |t| t.parse().ok())?,
+                            cluster_id: typed_opt(r, "cluster_id", |t| t.parse().ok())?,
+                            size: r.text("size")?,
+                            created_us: r.int("created_us")?,
+                            load: json_opt(r, "load")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                let sql = "SELECT id, name, load FROM clusters WHERE status = 'ACTIVE' ORDER BY ordinal";
+                let rows = B::fetch_all(&mut conn, B::query(sql)).await?;
+                let clusters = rows
+                    .iter()
+                    .map(|r| {
+                        Ok(FleetCluster {
+                            id: typed(r, "id", |t| t.parse().ok())?,
+                            name: r.text("name")?,
+                            load: json_opt(r, "load")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                Ok::<_, sqlx::Error>(FleetView { droplets, clusters })
+            })
+        };
+        view.await
+            .map_err(|e| command::telemetry::FleetError(Box::new(e)))
+    }
+}

@@ -7,6 +7,7 @@
 //!   values and idempotency records, [`log`] reads streams and the global log (and states
 //!   the safe-read rule).
 //! - [`health_results`]: health-check runs (not events) and the scheduler's claims.
+//! - [`metrics`]: telemetry samples and their rollups (not events) and the simulator's tick.
 //! - [`hooks`]: pauses in the append path for tests (feature `test-hooks`).
 
 pub mod append;
@@ -18,6 +19,7 @@ pub mod event_store;
 pub mod health_results;
 pub mod hooks;
 pub mod log;
+pub mod metrics;
 mod migrations;
 
 pub use db::{now_us, Db, DbError, Dialect, Pool};
