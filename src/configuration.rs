@@ -122,6 +122,18 @@ pub struct Settings {
     /// Creates the default health checks (database connectivity, API latency) at start
     /// (`CLUSTERGENIE_HEALTHCHECK_DEFAULTS`).
     pub healthcheck_defaults: bool,
+    /// Seconds between two samples of every running droplet
+    /// (`CLUSTERGENIE_METRICS_INTERVAL_SECONDS`).
+    pub metrics_interval_seconds: u64,
+    /// Seed of the metrics simulator: the same seed gives the same values
+    /// (`CLUSTERGENIE_METRICS_SEED`).
+    pub metrics_seed: u64,
+    /// Hours raw samples are kept; rollups are kept 30 days
+    /// (`CLUSTERGENIE_METRICS_RETENTION_HOURS`).
+    pub metrics_retention_hours: u64,
+    /// Runs the metrics simulator in this process (`serve`, `worker`)
+    /// (`CLUSTERGENIE_METRICS_SIMULATOR`).
+    pub metrics_simulator: bool,
 }
 
 impl Default for Settings {
@@ -171,6 +183,10 @@ impl Default for Settings {
             healthcheck_allow_private: false,
             healthcheck_api_url: None,
             healthcheck_defaults: true,
+            metrics_interval_seconds: 10,
+            metrics_seed: 1,
+            metrics_retention_hours: 48,
+            metrics_simulator: true,
         }
     }
 }

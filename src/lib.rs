@@ -13,6 +13,7 @@ pub mod health_checks;
 pub mod health_server;
 pub mod roles;
 pub mod signals;
+pub mod simulator;
 pub mod startup;
 pub mod telemetry;
 pub mod tools;

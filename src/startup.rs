@@ -7,6 +7,7 @@ use crate::components::{build_worker, job_settings, open_database};
 use crate::configuration::{ConfigError, Settings};
 use crate::health_checks;
 use crate::signals::shutdown_signal;
+use crate::simulator;
 use crate::telemetry;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
@@ -80,7 +81,8 @@ impl Application {
         let mut health = RoleHealth::new(role, db.clone(), telemetry::metrics_handle())
             .with_check("projector", projector_check(feed.clone()))
             .with_check("subscriptions", subscriptions_check(feed.clone()))
-            .with_status_counts(reads.clone());
+            .with_status_counts(reads.clone())
+            .with_cluster_metrics(store::metrics::MetricsStore::new(db.clone()));
 
         let (scheduler, own_api) =
             health_checks::scheduler(&settings, commands.clone(), db.clone(), reads.clone())?;
@@ -92,6 +94,12 @@ impl Application {
                         .clone()
                         .run(Arc::new(reads.clone()), shutdown.clone()),
                 ));
+                if settings.metrics_simulator {
+                    let simulator = simulator::simulator(&settings, db.clone());
+                    tasks.push(tokio::spawn(
+                        simulator.run(Arc::new(reads.clone()), shutdown.clone()),
+                    ));
+                }
                 let projector = Projector::new(db.clone(), feed.clone());
                 tasks.push(tokio::spawn(
                     projector.run(committed.clone(), shutdown.clone()),
@@ -143,6 +151,7 @@ impl Application {
                 scheduler,
                 policy: health_checks::address_policy(&settings),
             },
+            telemetry: simulator::reader(&settings, db.clone()),
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {

@@ -28,6 +28,7 @@ pub struct RoleHealth {
     metrics: PrometheusHandle,
     checks: Vec<(&'static str, HealthCheck)>,
     status_counts: Option<ReadModels>,
+    cluster_metrics: Option<store::metrics::MetricsStore>,
 }
 
 impl RoleHealth {
@@ -39,6 +40,7 @@ impl RoleHealth {
             metrics,
             checks: Vec::new(),
             status_counts: None,
+            cluster_metrics: None,
         }
     }
 
@@ -89,6 +91,13 @@ impl RoleHealth {
         (healthy, body)
     }
 
+    /// Adds the newest value of every cluster series to each `/metrics` scrape
+    /// (`clustergenie_cluster_cpu_percent{cluster="prod"}` …: one per cluster, not per droplet).
+    pub fn with_cluster_metrics(mut self, store: store::metrics::MetricsStore) -> Self {
+        self.cluster_metrics = Some(store);
+        self
+    }
+
     /// The `/metrics` text, with the per-status gauges refreshed first.
     pub async fn render_metrics(&self) -> String {
         if let Some(reads) = &self.status_counts {
@@ -102,8 +111,59 @@ impl RoleHealth {
                 }
             }
         }
-        self.metrics.render()
+        let mut text = self.metrics.render();
+        if let Some(store) = &self.cluster_metrics {
+            match store.latest().await {
+                Ok(latest) => text.push_str(&cluster_gauges(&latest)),
+                Err(e) => tracing::warn!(error = %e, "cannot read the newest cluster metrics"),
+            }
+        }
+        text
     }
+}
+
+/// The per-cluster gauges in Prometheus' text format: the average over a cluster's RUNNING
+/// droplets of each droplet metric, and its work queue.
+fn cluster_gauges(latest: &[store::metrics::Latest]) -> String {
+    use std::fmt::Write;
+    let mut by_metric: std::collections::BTreeMap<&str, Vec<&store::metrics::Latest>> =
+        Default::default();
+    for l in latest {
+        by_metric.entry(l.metric.as_str()).or_default().push(l);
+    }
+    let mut out = String::new();
+    for (metric, rows) in by_metric {
+        let Some(m) = schema::metrics::MetricName::parse(metric) else {
+            continue;
+        };
+        let name = format!("clustergenie_cluster_{}", m.prometheus_name());
+        let what = if m == schema::metrics::MetricName::QueueDepth {
+            "Items in the cluster's simulated work queue".to_string()
+        } else {
+            format!(
+                "{metric} averaged over the cluster's running droplets ({})",
+                m.unit()
+            )
+        };
+        let _ = writeln!(out, "# HELP {name} {what}.\n# TYPE {name} gauge");
+        for r in rows {
+            let id = r.series.split(':').nth(1).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{name}{{cluster=\"{}\",cluster_id=\"{id}\"}} {}",
+                escape_label(&r.label),
+                r.value
+            );
+        }
+    }
+    out
+}
+
+/// A Prometheus label value: backslash, quote and newline escaped.
+fn escape_label(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// The projector's progress as this process sees it through `feed` (in-process in `serve`,

@@ -92,6 +92,19 @@ pub struct AppState {
     pub ws_limits: WsLimits,
     /// Health checks: on-demand runs and the results store.
     pub health: HealthChecks,
+    /// The metrics store and how often samples arrive.
+    pub telemetry: Telemetry,
+}
+
+/// What the API needs of telemetry.
+#[derive(Clone, Debug)]
+pub struct Telemetry {
+    /// Samples and rollups.
+    pub store: store::metrics::MetricsStore,
+    /// Seconds between samples (no chart step is shorter by default).
+    pub interval_seconds: i64,
+    /// Seconds raw samples are kept (older ranges read rollups).
+    pub raw_retention_seconds: i64,
 }
 
 /// What the API needs of health checks.

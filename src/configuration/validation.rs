@@ -93,6 +93,16 @@ impl Settings {
         }
         within("max_page_size", self.max_page_size, 1..=1000)?;
         within(
+            "metrics_interval_seconds",
+            self.metrics_interval_seconds,
+            1..=3_600,
+        )?;
+        within(
+            "metrics_retention_hours",
+            self.metrics_retention_hours,
+            1..=720,
+        )?;
+        within(
             "max_consistency_waits",
             self.max_consistency_waits,
             1..=100_000,

@@ -1,4 +1,4 @@
-//! `clustergenie worker`: runs jobs and health checks. Every worker sweeps the jobs read model for due jobs and
+//! `clustergenie worker`: runs jobs, health checks and the metrics simulator. Every worker sweeps the jobs read model for due jobs and
 //! expired leases; with `CLUSTERGENIE_KAFKA_BROKERS` set, jobs also arrive through the job
 //! topic, divided between the workers of one consumer group.
 
@@ -33,7 +33,12 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     health_checks::seed_defaults(settings, &commands).await?;
     let worker = build_worker(settings, commands, reads.clone());
     let shutdown = CancellationToken::new();
-    let checks = tokio::spawn(scheduler.run(Arc::new(reads), shutdown.clone()));
+    let checks = tokio::spawn(scheduler.run(Arc::new(reads.clone()), shutdown.clone()));
+    // Every worker runs the simulator; one takes each tick.
+    let samples = settings.metrics_simulator.then(|| {
+        let simulator = crate::simulator::simulator(settings, db.clone());
+        tokio::spawn(simulator.run(Arc::new(reads), shutdown.clone()))
+    });
     let sweep = tokio::spawn(
         worker
             .clone()
@@ -65,6 +70,9 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     };
     let _ = sweep.await;
     let _ = checks.await;
+    if let Some(samples) = samples {
+        let _ = samples.await;
+    }
     db.close().await;
     result
 }

@@ -123,6 +123,8 @@ impl Storage {
             consistency_timeout_seconds: 10.0,
             // Tests create the checks they need (tests/api/health_checks.rs covers the defaults).
             healthcheck_defaults: false,
+            // Tests that read metrics start the simulator (tests/api/telemetry.rs).
+            metrics_simulator: false,
             ..Settings::default()
         }
     }
@@ -135,6 +137,7 @@ impl Storage {
                 self.data_dir.display().to_string(),
             ),
             ("CLUSTERGENIE_HEALTHCHECK_DEFAULTS".into(), "false".into()),
+            ("CLUSTERGENIE_METRICS_SIMULATOR".into(), "false".into()),
         ];
         if let Some(url) = &self.database_url {
             env.push(("DATABASE_URL".into(), url.clone()));

@@ -15,6 +15,7 @@ mod migrations;
 mod operations;
 mod persistence;
 mod security;
+mod telemetry;
 mod upcasting;
 mod validation;
 mod websocket_limits;

@@ -1,5 +1,5 @@
-//! The Subscription root: live job progress, job and droplet changes, the audit tail, and
-//! health-check runs.
+//! The Subscription root: live job progress, job and droplet changes, the audit tail,
+//! health-check runs and droplet samples.
 //!
 //! Each subscription listens to the projector's change feed *before* it reads its starting
 //! state, so a change that lands while the snapshot is being read is never missed; changes
@@ -12,7 +12,9 @@
 use super::filters::EventFilter;
 use super::inputs;
 use super::pagination;
-use super::types::{Droplet, DropletFilter, Event, HealthCheckResult, Job, JobFilter};
+use super::types::{
+    Droplet, DropletFilter, Event, HealthCheckResult, Job, JobFilter, MetricSample,
+};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, Result, Subscription, ID};
@@ -155,6 +157,61 @@ impl SubscriptionRoot {
                         yield Err(errors::read(e));
                         return;
                     }
+                }
+            }
+        })
+    }
+
+    /// Every new sample of a droplet, one message per sample (all its metrics at one
+    /// moment), as the simulator stores it (polled every half second, so it works whichever
+    /// process samples).
+    async fn droplet_metrics(
+        &self,
+        ctx: &Context<'_>,
+        droplet_id: ID,
+    ) -> Result<impl Stream<Item = Result<MetricSample>>> {
+        let state = ctx.data_unchecked::<AppState>().clone();
+        let id = schema::DropletId::parse(&droplet_id).map_err(errors::refused)?;
+        let exists = state
+            .reads
+            .get::<projector::models::droplets::Droplets>(&id.to_string())
+            .await
+            .map_err(errors::read)?
+            .is_some();
+        if !exists {
+            return Err(errors::not_found(format!("droplet {id} not found")));
+        }
+        let active = Active::new("dropletMetrics");
+        let store = state.telemetry.store.clone();
+        let series = command::telemetry::droplet_series(&id);
+        let mut last = store::now_us();
+        Ok(async_stream::stream! {
+            let _active = active;
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+            loop {
+                tick.tick().await;
+                let rows = match store.since(&series, last).await {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        yield Err(errors::read(e));
+                        return;
+                    }
+                };
+                let mut sample: Option<MetricSample> = None;
+                for (at_us, metric, value) in rows {
+                    if sample.as_ref().is_some_and(|s| s.at != super::types::time(at_us)) {
+                        yield Ok(sample.take().expect("checked"));
+                    }
+                    let s = sample.get_or_insert_with(|| MetricSample {
+                        droplet_id: ID(id.to_string()),
+                        at: super::types::time(at_us),
+                        ..MetricSample::default()
+                    });
+                    s.set(&metric, value);
+                    last = at_us;
+                }
+                if let Some(s) = sample {
+                    yield Ok(s);
                 }
             }
         })

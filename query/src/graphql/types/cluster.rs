@@ -1,6 +1,9 @@
 //! `Cluster`: a named group of droplets in one region — the object, its status, its list
 //! filter, its queries and its mutations.
 
+use super::telemetry::{
+    self, InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSeries,
+};
 use super::{Droplet, Guarded};
 use crate::errors;
 use crate::graphql::filters::list_filter;
@@ -74,6 +77,22 @@ impl Cluster {
             ..Default::default()
         };
         list(ctx, first, after, filter, None).await
+    }
+    /// One metric of the cluster over a range: its RUNNING droplets combined at each moment
+    /// with `aggregate` (default AVG), or its work queue (`QUEUE_DEPTH`, one series).
+    async fn metrics(
+        &self,
+        ctx: &Context<'_>,
+        metric: MetricName,
+        range: MetricRange,
+        #[graphql(default_with = "MetricAggregate::Avg")] aggregate: MetricAggregate,
+    ) -> Result<MetricSeries> {
+        let state = ctx.data_unchecked::<crate::state::AppState>();
+        telemetry::cluster_metrics(state, &self.0.id, metric, range, aggregate).await
+    }
+    /// The load an operator injected last (`injectLoad`), if any.
+    async fn injected_load(&self) -> Option<InjectedLoad> {
+        self.0.state.load.as_ref().map(Into::into)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `Droplet`: a virtual machine — the object, its status, its list filter, its queries and
 //! its mutations (create, then destroy, resize and power, each carried out by a job).
 
+use super::telemetry::{self, InjectedLoad, MetricName, MetricRange, MetricSeries};
 use super::{Cluster, Guarded, Job};
 use crate::graphql::filters::list_filter;
 use crate::graphql::inputs::{self, command_input, parsed};
@@ -64,6 +65,21 @@ impl Droplet {
     async fn job(&self, ctx: &Context<'_>) -> Result<Option<Job>> {
         let id = self.0.state.job_id.to_string();
         find(ctx.data_unchecked::<AppState>(), &id).await
+    }
+    /// One of its metrics over a range (`range: {last: "1h"}`), read at the resolution that
+    /// fits the range; a droplet reports while RUNNING.
+    async fn metrics(
+        &self,
+        ctx: &Context<'_>,
+        metric: MetricName,
+        range: MetricRange,
+    ) -> Result<MetricSeries> {
+        telemetry::droplet_metrics(ctx.data_unchecked::<AppState>(), &self.0.id, metric, range)
+            .await
+    }
+    /// The load an operator injected last (`injectLoad`), if any.
+    async fn injected_load(&self) -> Option<InjectedLoad> {
+        self.0.state.load.as_ref().map(Into::into)
     }
     /// Every job that worked on it, oldest first.
     async fn jobs(

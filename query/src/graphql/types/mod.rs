@@ -36,6 +36,7 @@ mod droplet;
 mod event;
 mod health_check;
 mod job;
+mod telemetry;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
@@ -44,6 +45,9 @@ pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, Dr
 pub use event::Event;
 pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
 pub use job::{Job, JobFilter, JobPayload, JobStatus, JobTimelineEntry, JobType};
+pub use telemetry::{
+    InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
+};
 
 // Root of all queries: each part is one module's. (A `//` comment: a doc comment would
 // become the type's description in the SDL.)
@@ -63,6 +67,7 @@ pub struct MutationRoot(
     droplet::DropletMutation,
     job::JobMutation,
     health_check::HealthCheckMutation,
+    telemetry::TelemetryMutation,
 );
 
 gql_enum!(
