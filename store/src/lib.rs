@@ -7,6 +7,8 @@
 //!   values and idempotency records, [`log`] reads streams and the global log (and states
 //!   the safe-read rule).
 //! - [`health_results`]: health-check runs (not events) and the scheduler's claims.
+//! - [`worker_pool`]: the job workers' heartbeats (not events), the pool's figures.
+//! - [`lag`]: how far a reader of the log (projector, relay) is behind.
 //! - [`hooks`]: pauses in the append path for tests (feature `test-hooks`).
 
 pub mod append;
@@ -17,8 +19,10 @@ pub mod event;
 pub mod event_store;
 pub mod health_results;
 pub mod hooks;
+pub mod lag;
 pub mod log;
 mod migrations;
+pub mod worker_pool;
 
 pub use db::{now_us, Db, DbError, Dialect, Pool};
 pub use error::StoreError;
