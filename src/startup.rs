@@ -80,7 +80,8 @@ impl Application {
         let mut health = RoleHealth::new(role, db.clone(), telemetry::metrics_handle())
             .with_check("projector", projector_check(feed.clone()))
             .with_check("subscriptions", subscriptions_check(feed.clone()))
-            .with_status_counts(reads.clone());
+            .with_status_counts(reads.clone())
+            .with_projector_backlog(reads.clone());
 
         let (scheduler, own_api) =
             health_checks::scheduler(&settings, commands.clone(), db.clone(), reads.clone())?;
@@ -143,6 +144,7 @@ impl Application {
                 scheduler,
                 policy: health_checks::address_policy(&settings),
             },
+            relay: mode == ApiMode::Distributed,
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {

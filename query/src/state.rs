@@ -92,6 +92,9 @@ pub struct AppState {
     pub ws_limits: WsLimits,
     /// Health checks: on-demand runs and the results store.
     pub health: HealthChecks,
+    /// Whether a relay publishes the event store to Kafka (distributed mode); without one,
+    /// `pipeline.relayLagEvents` is null.
+    pub relay: bool,
 }
 
 /// What the API needs of health checks.
