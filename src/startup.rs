@@ -82,7 +82,8 @@ impl Application {
             .with_check("projector", projector_check(feed.clone()))
             .with_check("subscriptions", subscriptions_check(feed.clone()))
             .with_status_counts(reads.clone())
-            .with_cluster_metrics(store::metrics::MetricsStore::new(db.clone()));
+            .with_cluster_metrics(store::metrics::MetricsStore::new(db.clone()))
+            .with_projector_backlog(reads.clone());
 
         let (scheduler, own_api) =
             health_checks::scheduler(&settings, commands.clone(), db.clone(), reads.clone())?;
@@ -152,6 +153,7 @@ impl Application {
                 policy: health_checks::address_policy(&settings),
             },
             telemetry: simulator::reader(&settings, db.clone()),
+            relay: mode == ApiMode::Distributed,
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {

@@ -33,8 +33,8 @@ pub use checkpoint::checkpoint;
 /// the new producer starts from the partition tails.
 const DELIVERY_DEADLINE: Duration = Duration::from_secs(120);
 
-/// Name of the relay's checkpoint row.
-const CHECKPOINT: &str = "kafka";
+/// Name of the relay's checkpoint row (which the API reads for `pipeline.relayLagEvents`).
+const CHECKPOINT: &str = command::store::lag::RELAY_CHECKPOINT;
 
 /// Relay tuning.
 #[derive(Debug, Clone)]

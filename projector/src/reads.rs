@@ -4,11 +4,13 @@
 
 use crate::backend::{on_backend, Backend, Bind, Columns};
 use crate::checkpoint::{self, Checkpoint};
+use crate::counts;
 use crate::models::audit::{AuditLog, AuditRow, EventFilter};
 use crate::models::jobs::{JobRow, Jobs};
 use crate::models::Listed;
 use crate::page::{self, Page, Slice};
-use command::Db;
+use command::store::lag::Backlog;
+use command::{Db, EventStore};
 
 /// Read access to the read models.
 #[derive(Clone, Debug)]
@@ -95,6 +97,59 @@ impl ReadModels {
             let mut conn = p.acquire().await?;
             checkpoint::load::<B>(&self.db, &mut conn).await
         })
+    }
+
+    /// How many rows of `table` are in each of `statuses`, in that order, from the counts
+    /// the projector keeps (one indexed lookup, no `COUNT(*)`); 0 for a status no row has had.
+    pub async fn kept_status_counts<'s>(
+        &self,
+        table: &str,
+        statuses: &[&'s str],
+    ) -> Result<Vec<(&'s str, i64)>, sqlx::Error> {
+        let keys: Vec<String> = statuses
+            .iter()
+            .map(|s| counts::key(table, Some(s)))
+            .collect();
+        let sql = self
+            .db
+            .sql(&format!(
+                "SELECT name, n FROM {} WHERE name IN ({})",
+                counts::TABLE,
+                (1..=keys.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .into_owned();
+        let kept: Vec<(String, i64)> = on_backend!(self.db.reads(), p, B => {
+            let mut conn = p.acquire().await?;
+            let q = keys.iter().fold(B::query(&sql), |q, k| q.text(k));
+            let rows = B::fetch_all(&mut conn, q).await?;
+            rows.iter()
+                .map(|r| Ok((r.text("name")?, r.int("n")?)))
+                .collect::<Result<_, sqlx::Error>>()
+        })?;
+        Ok(statuses
+            .iter()
+            .zip(&keys)
+            .map(|(s, k)| {
+                (
+                    *s,
+                    kept.iter()
+                        .find(|(name, _)| name == k)
+                        .map_or(0, |(_, n)| *n),
+                )
+            })
+            .collect())
+    }
+
+    /// How far the read models are behind the event store: the committed events after the
+    /// checkpoint. (In distributed mode, where the projector applies each partition's events
+    /// as they come, the checkpoint is the furthest event applied, so events of a partition
+    /// that fell behind the others are not counted; the consumer group's lag counts those.)
+    pub async fn backlog(&self) -> Result<Backlog, sqlx::Error> {
+        let cp = self.checkpoint().await?;
+        EventStore::new(self.db.clone()).backlog(cp.cursor).await
     }
 
     /// Row counts grouped by status, for the table of a read model (see

@@ -5,7 +5,7 @@
 //! projector, subscriptions, relay lock) through a [`HealthCheck`]; it answers 200 when all
 //! are healthy and 503 otherwise, with every check's detail either way. `/metrics` renders
 //! the process's Prometheus registry, after refreshing the per-status read-model gauges in the
-//! roles that serve read models.
+//! roles that serve read models and the read models' backlog in the roles that know it.
 
 use actix_web::{web, HttpResponse};
 use command::Db;
@@ -29,6 +29,7 @@ pub struct RoleHealth {
     checks: Vec<(&'static str, HealthCheck)>,
     status_counts: Option<ReadModels>,
     cluster_metrics: Option<store::metrics::MetricsStore>,
+    backlog: Option<ReadModels>,
 }
 
 impl RoleHealth {
@@ -41,6 +42,7 @@ impl RoleHealth {
             checks: Vec::new(),
             status_counts: None,
             cluster_metrics: None,
+            backlog: None,
         }
     }
 
@@ -53,6 +55,14 @@ impl RoleHealth {
     /// Publishes the objects per status of every read model with each `/metrics` scrape.
     pub fn with_status_counts(mut self, reads: ReadModels) -> Self {
         self.status_counts = Some(reads);
+        self
+    }
+
+    /// Publishes how many committed events the read models do not include yet
+    /// (`clustergenie_projector_lag_events`, from the checkpoint in the database) with each
+    /// `/metrics` scrape.
+    pub fn with_projector_backlog(mut self, reads: ReadModels) -> Self {
+        self.backlog = Some(reads);
         self
     }
 
@@ -103,12 +113,20 @@ impl RoleHealth {
         if let Some(reads) = &self.status_counts {
             for kind in schema::AggregateType::ALL {
                 let table = projector::table_of(*kind);
-                if let Ok(counts) = reads.count_by_status(table).await {
+                // Every status, 0 included: a status whose last row moved on reads 0, not
+                // the count it had before (`clustergenie_jobs{status="QUEUED"}` is the queue).
+                let statuses = projector::models::statuses_of(table).unwrap_or_default();
+                if let Ok(counts) = reads.kept_status_counts(table, &statuses).await {
                     for (status, n) in counts {
                         let name = format!("clustergenie_{table}");
                         metrics::gauge!(name, "status" => status).set(n as f64);
                     }
                 }
+            }
+        }
+        if let Some(reads) = &self.backlog {
+            if let Ok(backlog) = reads.backlog().await {
+                metrics::gauge!("clustergenie_projector_lag_events").set(backlog.events as f64);
             }
         }
         let mut text = self.metrics.render();

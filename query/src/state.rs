@@ -94,6 +94,9 @@ pub struct AppState {
     pub health: HealthChecks,
     /// The metrics store and how often samples arrive.
     pub telemetry: Telemetry,
+    /// Whether a relay publishes the event store to Kafka (distributed mode); without one,
+    /// `pipeline.relayLagEvents` is null.
+    pub relay: bool,
 }
 
 /// What the API needs of telemetry.

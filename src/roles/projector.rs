@@ -25,7 +25,8 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     let shutdown = CancellationToken::new();
     let feed = ChangeFeed::default();
-    let health = RoleHealth::new("projector", db.clone(), crate::telemetry::metrics_handle());
+    let health = RoleHealth::new("projector", db.clone(), crate::telemetry::metrics_handle())
+        .with_projector_backlog(projector::ReadModels::new(db.clone()));
     let result = match kafka {
         Some(kafka) => {
             let (health, bus_health) = with_broker(health);

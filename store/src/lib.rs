@@ -8,6 +8,8 @@
 //!   the safe-read rule).
 //! - [`health_results`]: health-check runs (not events) and the scheduler's claims.
 //! - [`metrics`]: telemetry samples and their rollups (not events) and the simulator's tick.
+//! - [`worker_pool`]: the job workers' heartbeats (not events), the pool's figures.
+//! - [`lag`]: how far a reader of the log (projector, relay) is behind.
 //! - [`hooks`]: pauses in the append path for tests (feature `test-hooks`).
 
 pub mod append;
@@ -18,9 +20,11 @@ pub mod event;
 pub mod event_store;
 pub mod health_results;
 pub mod hooks;
+pub mod lag;
 pub mod log;
 pub mod metrics;
 mod migrations;
+pub mod worker_pool;
 
 pub use db::{now_us, Db, DbError, Dialect, Pool};
 pub use error::StoreError;

@@ -12,6 +12,7 @@ mod health_checks;
 mod lifecycle;
 mod limits;
 mod migrations;
+mod monitoring;
 mod operations;
 mod persistence;
 mod security;

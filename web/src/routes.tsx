@@ -10,6 +10,7 @@ import { JobsPage } from "./pages/jobs/JobsPage";
 import { JobDetailPage } from "./pages/jobs/JobDetailPage";
 import { HealthChecksPage } from "./pages/health/HealthChecksPage";
 import { HealthCheckDetailPage } from "./pages/health/HealthCheckDetailPage";
+import { MonitoringPage } from "./pages/monitoring/MonitoringPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/audit/HistoryPage";
 
@@ -31,6 +32,7 @@ export const PAGES: Page[] = [
   { path: "jobs/:id", element: <JobDetailPage /> },
   { path: "health-checks", element: <HealthChecksPage />, nav: "Health" },
   { path: "health-checks/:id", element: <HealthCheckDetailPage /> },
+  { path: "monitoring", element: <MonitoringPage />, nav: "Monitoring" },
   { path: "audit", element: <AuditPage />, nav: "Audit" },
   { path: "audit/:aggregateType/:aggregateId", element: <HistoryPage /> },
 ];

@@ -6,6 +6,7 @@ use crate::error::CommandError;
 use crate::handlers::Commands;
 use schema::{JobId, JobType};
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, Notify};
@@ -60,12 +61,16 @@ struct Offer {
 /// The job worker of one process.
 #[derive(Clone)]
 pub struct Worker {
-    id: String,
-    commands: Commands,
+    pub(super) id: String,
+    pub(super) commands: Commands,
     feed: Arc<dyn JobFeed>,
     provider: SimulatedProvider,
-    settings: WorkerSettings,
+    pub(super) settings: WorkerSettings,
     in_flight: Arc<Mutex<HashSet<JobId>>>,
+    /// Runners running a job now, for the heartbeat.
+    pub(super) busy: Arc<AtomicI64>,
+    /// Signalled when `busy` changes, so the heartbeat tells it at once.
+    pub(super) busy_changed: Arc<Notify>,
     queue: mpsc::Sender<Offer>,
     inbox: Arc<Mutex<Option<mpsc::Receiver<Offer>>>>,
 }
@@ -86,6 +91,8 @@ impl Worker {
             provider,
             settings,
             in_flight: Arc::default(),
+            busy: Arc::default(),
+            busy_changed: Arc::new(Notify::new()),
             queue,
             inbox: Arc::new(Mutex::new(Some(inbox))),
         }
@@ -128,7 +135,10 @@ impl Worker {
         let tx = self.queue.clone();
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let mut runners = tokio::task::JoinSet::new();
-        for _ in 0..self.settings.workers.max(1) {
+        let heartbeat = tokio::spawn(self.clone().heartbeat(shutdown.clone()));
+        let pool_size = self.settings.workers.max(1);
+        metrics::gauge!("clustergenie_worker_runners").increment(pool_size as f64);
+        for _ in 0..pool_size {
             let me = self.clone();
             let rx = rx.clone();
             let stop = shutdown.clone();
@@ -164,6 +174,8 @@ impl Worker {
         }
         drop(tx);
         runners.shutdown().await;
+        let _ = heartbeat.await;
+        metrics::gauge!("clustergenie_worker_runners").decrement(pool_size as f64);
         tracing::info!(worker = %self.id, "job worker stopped");
     }
 
@@ -255,10 +267,10 @@ impl Worker {
         if let Some(t) = job.job_type() {
             tracing::Span::current().record("job.type", t.as_str());
         }
-        metrics::gauge!("clustergenie_worker_busy").increment(1.0);
+        let busy = Busy::new(self);
         let started = Instant::now();
         let outcome = self.run_job(job_id, &job, lease).await;
-        metrics::gauge!("clustergenie_worker_busy").decrement(1.0);
+        drop(busy);
         metrics::histogram!("clustergenie_job_seconds", "type" => job.job_type().map(|t| t.as_str()).unwrap_or("?"))
             .record(started.elapsed().as_secs_f64());
         if let Err(e) = outcome {
@@ -374,6 +386,29 @@ impl Worker {
             done_share += stage.share;
         }
         Ok(None)
+    }
+}
+
+/// A runner counted busy — in `/metrics` and in the heartbeat, which is told at once — until
+/// dropped, also when its job's future is dropped at shutdown.
+struct Busy<'a>(&'a Worker);
+
+impl<'a> Busy<'a> {
+    fn new(worker: &'a Worker) -> Self {
+        Self::count(worker, 1);
+        Self(worker)
+    }
+
+    fn count(worker: &Worker, change: i64) {
+        worker.busy.fetch_add(change, Ordering::Relaxed);
+        metrics::gauge!("clustergenie_worker_busy").increment(change as f64);
+        worker.busy_changed.notify_one();
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        Self::count(self.0, -1);
     }
 }
 

@@ -44,6 +44,7 @@ export default async function screens(t) {
     ["job", `/jobs/${jobId}`, `Provision ${SEED.droplet}`, () => "Timeline"],
     ["health", "/health-checks", "Health", () => "e2e-database"],
     ["health-check", `/health-checks/${checkId}`, "Health check e2e-database", () => "Last 24 hours"],
+    ["monitoring", "/monitoring", "Monitoring", () => "Worker pool"],
     ["audit", "/audit", "Audit log", () => `created droplet ${SEED.droplet}`],
     ["history", `/audit/Droplet/${dropletId}`, `History of droplet ${SEED.droplet}`, () => "What this event changed"],
     ["not-found", "/no-such-page", "Page not found", () => "Page not found"],

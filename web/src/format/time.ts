@@ -50,3 +50,26 @@ export function humanizeTimes(text: string): string {
     return Number.isNaN(d.getTime()) ? m : formatExact(d);
   });
 }
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const clockSeconds = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+const dayClock = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/**
+ * A time axis tick in local time: "14:05", "14:05:30" when ticks are under a minute apart,
+ * "2 Dec, 14:00" when the axis spans more than a day.
+ */
+export function formatTick(ms: number, stepMs: number, spanMs: number): string {
+  if (spanMs > 24 * 3600 * 1000) return dayClock.format(ms);
+  return stepMs < 60 * 1000 ? clockSeconds.format(ms) : clock.format(ms);
+}
+
+/** "3 min", "1 h 5 min", "45 s": how long something has lasted. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}

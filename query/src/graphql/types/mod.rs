@@ -1,5 +1,5 @@
-//! GraphQL types, one module per aggregate (and one each for the audit log and the
-//! catalog). An aggregate's module owns everything of it the API shows: its object, its
+//! GraphQL types, one module per aggregate (and one each for the audit log, the catalog
+//! and monitoring). An aggregate's module owns everything of it the API shows: its object, its
 //! status enum, its list filter, its mutation inputs and payloads, its queries and its
 //! mutations. This file is the registry: a new aggregate adds its `mod` line, its part of
 //! [`QueryRoot`] and [`MutationRoot`], and its variant of [`AggregateType`] (the compiler asks
@@ -37,6 +37,7 @@ mod event;
 mod health_check;
 mod job;
 mod telemetry;
+mod monitoring;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
@@ -58,6 +59,7 @@ pub struct QueryRoot(
     job::JobQuery,
     crate::graphql::query::LogQuery,
     health_check::HealthCheckQuery,
+    monitoring::MonitoringQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
