@@ -133,6 +133,8 @@ export async function startServer(spec) {
         CLUSTERGENIE_DATA_DIR: dataDir,
         CLUSTERGENIE_PROVISION_SECONDS: "2",
         CLUSTERGENIE_HEALTHCHECK_DEFAULTS: "false",
+        // Charts grow by a sample a second, so the telemetry spec sees them grow quickly.
+        CLUSTERGENIE_METRICS_INTERVAL_SECONDS: "1",
         CLUSTERGENIE_LOG_FORMAT: "json",
       },
       stdio: ["ignore", log, log],

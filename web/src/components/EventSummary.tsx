@@ -5,7 +5,7 @@ import { JobName, ObjectLink, titleCase } from "../graphql/names";
 
 /** Event types the console writes a sentence for, by aggregate (also the type filter's choices). */
 export const EVENT_TYPES: Record<string, string[]> = {
-  Cluster: ["ClusterCreated", "DropletAttached", "DropletDetached", "ClusterDeleted"],
+  Cluster: ["ClusterCreated", "DropletAttached", "DropletDetached", "ClusterDeleted", "ClusterLoadInjected"],
   Droplet: [
     "DropletCreated",
     "DropletProvisioningRestarted",
@@ -18,6 +18,7 @@ export const EVENT_TYPES: Record<string, string[]> = {
     "DropletPoweredOff",
     "DropletDestroying",
     "DropletDestroyed",
+    "DropletLoadInjected",
   ],
   Job: ["JobQueued", "JobStarted", "JobLeaseExpired", "JobProgressed", "JobCompleted", "JobAttemptFailed", "JobCancelled", "JobRequeued"],
   HealthCheck: ["HealthCheckCreated", "HealthCheckUpdated", "HealthCheckBecameUnhealthy", "HealthCheckRecovered", "HealthCheckDeleted"],
@@ -29,6 +30,18 @@ export const PROGRESS_TYPES = ["JobProgressed"];
 type Payload = Record<string, unknown>;
 const REQUEST: Record<string, string> = { POWER: "switch the power of", RESIZE: "resize", DESTROY: "destroy" };
 const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
+
+/** "CPU +60 pp, queue +400 for 5 min": what an injectLoad added. */
+export function loadText(load: Payload | undefined): string {
+  if (!load) return "load";
+  const parts: string[] = [];
+  if (Number(load.cpu) > 0) parts.push(`CPU +${str(load.cpu)} pp`);
+  if (Number(load.memory) > 0) parts.push(`memory +${str(load.memory)} pp`);
+  if (Number(load.queue_depth) > 0) parts.push(`queue +${str(load.queue_depth)}`);
+  const seconds = Number(load.duration_seconds);
+  const lasting = seconds >= 60 && seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+  return `${parts.join(", ") || "load"} for ${lasting}`;
+}
 
 function what(e: EventFieldsFragment, p: Payload): ReactNode {
   const self =
@@ -70,6 +83,9 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
       return <>started destroying {self}</>;
     case "DropletDestroyed":
       return <>destroyed {self}</>;
+    case "DropletLoadInjected":
+    case "ClusterLoadInjected":
+      return <>injected {loadText(p.load as Payload | undefined)} on {self}</>;
     case "JobQueued":
       return (
         <>

@@ -219,10 +219,12 @@ export function TimeChart({ title, series, height = 180, range, empty = "No data
     if (at != null) return { ...s, value: (data[i + 1][hover!] as number | null | undefined) ?? null };
     return { ...s, value: latest(s.points)?.v ?? null };
   });
+  // How many values are drawn, across the series (for tests and tools: the canvas hides them).
+  const pointCount = series.reduce((n, s) => n + s.points.filter((p) => p.v != null).length, 0);
   const summary = `${title}: ${values.map((s) => `${s.label} ${formatValue(s.value, s.unit)}`).join(", ")}`;
 
   return (
-    <figure className="card min-w-0" aria-labelledby={captionId} data-testid="time-chart">
+    <figure className="card min-w-0" aria-labelledby={captionId} data-testid="time-chart" data-points={pointCount}>
       <figcaption id={captionId} className="mb-2 text-sm font-semibold">
         {title}
       </figcaption>

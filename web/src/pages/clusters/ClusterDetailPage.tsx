@@ -14,6 +14,7 @@ import { Empty, Loading, StatusBadge, Time } from "../../components/Status";
 import { useLiveDroplets } from "../../live/useLiveDroplets";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { useCatalog } from "../../graphql/catalog";
+import { ClusterMetrics } from "../telemetry/MetricsPanel";
 
 export function ClusterDetailPage() {
   const { id = "" } = useParams();
@@ -101,6 +102,7 @@ export function ClusterDetailPage() {
           { label: "Id", value: cluster.id, valueClassName: "break-all font-mono text-xs", wide: true },
         ]}
       />
+      <ClusterMetrics id={cluster.id} name={cluster.name} />
       <h2 className="text-lg font-semibold">Droplets</h2>
       {droplets.length === 0 ? (
         <Empty>

@@ -18,6 +18,7 @@ import { useRefetchOnReconnect } from "../../live/connection";
 import { price, useCatalog } from "../../graphql/catalog";
 import { failureReason, useOperation } from "./operation";
 import type { DropletFieldsFragment } from "../../gql/graphql";
+import { DropletMetrics } from "../telemetry/MetricsPanel";
 
 type Dialog = null | "power-off" | "resize" | "destroy";
 
@@ -193,6 +194,7 @@ export function DropletDetailPage() {
           {resizeReason && !operation && <p className="w-full text-xs text-slate-500">{resizeReason}</p>}
         </form>
       )}
+      <DropletMetrics id={d.id} name={d.name} />
       <h2 className="text-lg font-semibold">Jobs</h2>
       {jobs.length === 0 ? <Empty>No jobs yet.</Empty> : <JobTable jobs={[...jobs].reverse()} showTarget={false} />}
 
