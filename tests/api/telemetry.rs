@@ -99,20 +99,24 @@ async fn running_droplets_report_what_the_simulation_computes(backend: Backend) 
     let latest = &series["latest"];
     assert!(latest["v"].is_number(), "{series}");
 
-    // The cluster's series combine its droplets at each moment.
+    // The cluster's series combine its droplets at each moment (once both report).
+    for id in &droplets {
+        points(&app, id, "MEMORY", 3).await;
+    }
     let r = app
         .gql(
             "query($id: ID!) { cluster(id: $id) { avg: metrics(metric: MEMORY, range: {last: \"15m\", step: \"1s\"}) { points { t v } } max: metrics(metric: MEMORY, range: {last: \"15m\", step: \"1s\"}, aggregate: MAX) { points { t v } } queue: metrics(metric: QUEUE_DEPTH, range: {last: \"1h\"}) { unit latest { v } } } }",
             json!({ "id": cluster }),
         )
         .await;
-    let c = &r["data"]["cluster"];
-    assert_eq!(c["queue"]["unit"], "items", "{r}");
-    assert!(c["queue"]["latest"]["v"].as_f64().unwrap() >= 0.0, "{r}");
+    // Read after the cluster, so the droplets' series hold every moment it shows.
     let mut each = Vec::new();
     for id in &droplets {
         each.push(points(&app, id, "MEMORY", 3).await["metrics"]["points"].clone());
     }
+    let c = &r["data"]["cluster"];
+    assert_eq!(c["queue"]["unit"], "items", "{r}");
+    assert!(c["queue"]["latest"]["v"].as_f64().unwrap() >= 0.0, "{r}");
     let at = |points: &Value, t: &Value| {
         points
             .as_array()

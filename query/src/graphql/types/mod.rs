@@ -36,8 +36,8 @@ mod droplet;
 mod event;
 mod health_check;
 mod job;
-mod telemetry;
 mod monitoring;
+mod telemetry;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};

@@ -16,11 +16,22 @@ use schema::metrics::{self as m, InjectedLoad as Load, LoadDraft, RangeDraft, Re
 use schema::{ClusterId, DropletId};
 use store::metrics::Table;
 
-gql_enum!(
-    /// A reported metric: `CPU`, `MEMORY`, `DISK` (percent), `NETWORK_IN`, `NETWORK_OUT`
-    /// (bytes/s), `LOAD1` (load average) per droplet; `QUEUE_DEPTH` (items) per cluster.
-    MetricName, "schema::metrics::MetricName", schema::metrics::MetricName { Cpu, Memory, Disk, NetworkIn, NetworkOut, Load1, QueueDepth }
-);
+/// A reported metric: `CPU`, `MEMORY`, `DISK` (percent), `NETWORK_IN`, `NETWORK_OUT`
+/// (bytes/s), `LOAD1` (load average) per droplet; `QUEUE_DEPTH` (items) per cluster.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "schema::metrics::MetricName")]
+pub enum MetricName {
+    Cpu,
+    Memory,
+    Disk,
+    NetworkIn,
+    NetworkOut,
+    // The stored name; the default would be LOAD_1.
+    #[graphql(name = "LOAD1")]
+    Load1,
+    QueueDepth,
+}
+
 gql_enum!(
     /// How a cluster's series combines its droplets at each moment.
     MetricAggregate, "schema::metrics::Aggregate", schema::metrics::Aggregate { Avg, Max, Min, Sum }
