@@ -283,3 +283,17 @@ impl command::telemetry::Fleet for ReadModels {
             .map_err(|e| command::telemetry::FleetError(Box::new(e)))
     }
 }
+
+impl ReadModels {
+    /// Every active check's id, name and health (for `/metrics`: one gauge per check).
+    pub async fn health_states(&self) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+        on_backend!(self.db.reads(), p, B => {
+            let mut conn = p.acquire().await?;
+            let sql = "SELECT id, name, health FROM health_checks WHERE status = 'ACTIVE' ORDER BY ordinal";
+            let rows = B::fetch_all(&mut conn, B::query(sql)).await?;
+            rows.iter()
+                .map(|r| Ok((r.text("id")?, r.text("name")?, r.text("health")?)))
+                .collect()
+        })
+    }
+}

@@ -130,6 +130,12 @@ impl RoleHealth {
             }
         }
         let mut text = self.metrics.render();
+        if let Some(reads) = &self.status_counts {
+            match reads.health_states().await {
+                Ok(states) => text.push_str(&check_gauges(&states)),
+                Err(e) => tracing::warn!(error = %e, "cannot read the health checks' states"),
+            }
+        }
         if let Some(store) = &self.cluster_metrics {
             match store.latest().await {
                 Ok(latest) => text.push_str(&cluster_gauges(&latest)),
@@ -173,6 +179,32 @@ fn cluster_gauges(latest: &[store::metrics::Latest]) -> String {
                 r.value
             );
         }
+    }
+    out
+}
+
+/// One gauge per active health check: 1 while HEALTHY, 0 while UNHEALTHY, NaN before its
+/// thresholds decided (UNKNOWN).
+fn check_gauges(states: &[(String, String, String)]) -> String {
+    use std::fmt::Write;
+    if states.is_empty() {
+        return String::new();
+    }
+    let name = "clustergenie_health_check_up";
+    let mut out = format!(
+        "# HELP {name} Whether a health check is HEALTHY (1), UNHEALTHY (0) or UNKNOWN (NaN).\n# TYPE {name} gauge\n"
+    );
+    for (id, check, health) in states {
+        let value = match health.as_str() {
+            "HEALTHY" => "1",
+            "UNHEALTHY" => "0",
+            _ => "NaN",
+        };
+        let _ = writeln!(
+            out,
+            "{name}{{check=\"{}\",check_id=\"{id}\"}} {value}",
+            escape_label(check)
+        );
     }
     out
 }

@@ -5,33 +5,11 @@
 //! (`store::metrics`). Injected load is an operator action, so it is an event
 //! ([`crate::DropletEvent::DropletLoadInjected`], [`crate::ClusterEvent::ClusterLoadInjected`]).
 
-use crate::values::ValueError;
+use crate::values::{string_enum, ValueError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-macro_rules! metric_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The stable upper-case name stored and shown in the API.
-            pub fn as_str(&self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            /// Parses the stable name back.
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-metric_enum!(
+string_enum!(
     /// A reported metric.
     MetricName {
         Cpu => "CPU",
@@ -44,7 +22,7 @@ metric_enum!(
     }
 );
 
-metric_enum!(
+string_enum!(
     /// How a cluster's series combines its droplets' samples of one moment.
     Aggregate { Avg => "AVG", Max => "MAX", Min => "MIN", Sum => "SUM" }
 );

@@ -186,11 +186,35 @@ impl HealthResults {
         })
     }
 
-    /// Makes check `check_id` due now (an operator asked for a run, or its interval changed).
+    /// The checks due at `now_us` (a scheduled run at or before it), with when each was due
+    /// (0: made due by an operator, [`Self::due_now`]).
+    pub async fn due(&self, now_us: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        let sql = self.db.sql(
+            "SELECT check_id, next_run_us FROM health_check_runs WHERE next_run_us <= $1 \
+             ORDER BY next_run_us",
+        );
+        on_pool!(self.db.writes(), p => {
+            sqlx::query_as::<_, (String, i64)>(&sql).bind(now_us).fetch_all(p).await
+        })
+    }
+
+    /// Every check that has a scheduled run (the others have never been claimed).
+    pub async fn scheduled(&self) -> Result<Vec<String>, sqlx::Error> {
+        on_pool!(self.db.writes(), p => {
+            sqlx::query_scalar::<_, String>("SELECT check_id FROM health_check_runs")
+                .fetch_all(p)
+                .await
+        })
+    }
+
+    /// Makes check `check_id` due now (it is new, an operator asked for a run, or its
+    /// interval changed): the schedulers read the checks again and run it on their next tick.
     pub async fn due_now(&self, check_id: &str) -> Result<(), sqlx::Error> {
-        let sql = self
-            .db
-            .sql("UPDATE health_check_runs SET next_run_us = 0 WHERE check_id = $1");
+        // A new check has no run row yet: this makes one, due now, that any scheduler claims.
+        let sql = self.db.sql(
+            "INSERT INTO health_check_runs (check_id, next_run_us, runner) VALUES ($1, 0, '') \
+             ON CONFLICT (check_id) DO UPDATE SET next_run_us = 0",
+        );
         on_pool!(self.db.writes(), p => {
             sqlx::query(&sql).bind(check_id).execute(p).await.map(|_| ())
         })

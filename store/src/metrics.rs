@@ -62,6 +62,42 @@ impl Level {
     }
 }
 
+/// A table's rows combined into buckets: what to select from it.
+struct Source {
+    from: &'static str,
+    time: &'static str,
+    n: &'static str,
+    mean: &'static str,
+    least: &'static str,
+    greatest: &'static str,
+}
+
+impl Source {
+    fn of(table: Table) -> Self {
+        // Rollups combine as a mean weighted by their counts.
+        let rollup = |from| Source {
+            from,
+            time: "bucket_us",
+            n: "CAST(SUM(n) AS BIGINT)",
+            mean: "SUM(mean * n) / CAST(SUM(n) AS DOUBLE PRECISION)",
+            least: "MIN(least)",
+            greatest: "MAX(greatest)",
+        };
+        match table {
+            Table::Raw => Source {
+                from: "metric_samples",
+                time: "at_us",
+                n: "COUNT(*)",
+                mean: "AVG(value)",
+                least: "MIN(value)",
+                greatest: "MAX(value)",
+            },
+            Table::Minute => rollup("metric_rollups_1m"),
+            Table::Hour => rollup("metric_rollups_1h"),
+        }
+    }
+}
+
 /// Which table a read uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
@@ -225,32 +261,14 @@ impl MetricsStore {
         to_us: i64,
         step_us: i64,
     ) -> Result<Vec<Bucket>, sqlx::Error> {
-        let (from, time, n, mean, least, greatest) = match table {
-            Table::Raw => (
-                "metric_samples",
-                "at_us",
-                "COUNT(*)",
-                "AVG(value)",
-                "MIN(value)",
-                "MAX(value)",
-            ),
-            Table::Minute => (
-                "metric_rollups_1m",
-                "bucket_us",
-                "CAST(SUM(n) AS BIGINT)",
-                "SUM(mean * n) / CAST(SUM(n) AS DOUBLE PRECISION)",
-                "MIN(least)",
-                "MAX(greatest)",
-            ),
-            Table::Hour => (
-                "metric_rollups_1h",
-                "bucket_us",
-                "CAST(SUM(n) AS BIGINT)",
-                "SUM(mean * n) / CAST(SUM(n) AS DOUBLE PRECISION)",
-                "MIN(least)",
-                "MAX(greatest)",
-            ),
-        };
+        let Source {
+            from,
+            time,
+            n,
+            mean,
+            least,
+            greatest,
+        } = Source::of(table);
         let sql = self
             .db
             .sql(&format!(
@@ -367,26 +385,18 @@ impl MetricsStore {
         until: i64,
         advance: bool,
     ) -> Result<u64, sqlx::Error> {
-        let (source, target, time, n, mean, least, greatest) = match level {
-            Level::Minute => (
-                "metric_samples",
-                "metric_rollups_1m",
-                "at_us",
-                "COUNT(*)",
-                "AVG(value)",
-                "MIN(value)",
-                "MAX(value)",
-            ),
-            Level::Hour => (
-                "metric_rollups_1m",
-                "metric_rollups_1h",
-                "bucket_us",
-                "CAST(SUM(n) AS BIGINT)",
-                "SUM(mean * n) / CAST(SUM(n) AS DOUBLE PRECISION)",
-                "MIN(least)",
-                "MAX(greatest)",
-            ),
+        let (source, target) = match level {
+            Level::Minute => (Table::Raw, "metric_rollups_1m"),
+            Level::Hour => (Table::Minute, "metric_rollups_1h"),
         };
+        let Source {
+            from: source,
+            time,
+            n,
+            mean,
+            least,
+            greatest,
+        } = Source::of(source);
         let sql = self
             .db
             .sql(&format!(

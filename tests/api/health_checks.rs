@@ -99,6 +99,15 @@ async fn an_http_check_turns_unhealthy_after_its_threshold_and_recovers(backend:
     assert_eq!(latest["status"], 503);
     assert_eq!(latest["conditionResults"][0]["actual"], "503");
     assert_eq!(latest["conditionResults"][1]["actual"], "DOWN");
+    // /metrics has one gauge per check: 0 while UNHEALTHY.
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let gauge = format!("clustergenie_health_check_up{{check=\"orders API\",check_id=\"{id}\"}} 0");
+    assert!(text.lines().any(|l| l == gauge), "no {gauge} in /metrics");
+    // Runs arrive late by less than a second (a tick is 250 ms).
+    assert!(
+        text.contains("clustergenie_healthcheck_lateness_seconds"),
+        "{text}"
+    );
 
     up.store(true, Ordering::SeqCst);
     let recovered = wait_for_state(&app, &id, "HEALTHY").await;

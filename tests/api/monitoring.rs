@@ -252,7 +252,17 @@ on_both_backends!(the_pipeline_has_no_lag_once_projected_and_no_relay);
 async fn a_held_projector_shows_as_lag() {
     let storage = Storage::fresh(Backend::Postgres).await;
     let app = spawn_app_on(storage, |s| s.consistency_timeout_seconds = 0.2).await;
-    app.create_cluster("before", "nyc1").await;
+    // The short consistency timeout is for the held creates below; this one may outlast it on
+    // a busy machine, so wait for the projector instead of reading the payload.
+    app.try_create_cluster(None, "before", "nyc1").await;
+    wait_for(
+        &app,
+        "the first cluster projected",
+        PIPELINE,
+        "pipeline",
+        |p| p["projectorLagEvents"] == 0,
+    )
+    .await;
     let hold = OpenTransaction::hold_projector(app.storage.postgres_url()).await;
     for name in ["held-1", "held-2"] {
         let r = app.try_create_cluster(None, name, "nyc1").await;

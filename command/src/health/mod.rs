@@ -19,6 +19,7 @@ use schema::health_check::HealthCheckSpec;
 use schema::health_target::HealthTarget;
 use schema::values::HealthState;
 use schema::HealthCheckId;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::health_results::{HealthResults, StoredResult};
@@ -70,6 +71,8 @@ pub struct SchedulerSettings {
     pub concurrency: usize,
     /// This scheduler's name in the run claims.
     pub runner: String,
+    /// How often it reads the checks again (their specifications, new and deleted ones).
+    pub refresh: Duration,
 }
 
 impl Default for SchedulerSettings {
@@ -79,6 +82,7 @@ impl Default for SchedulerSettings {
             retention: Duration::from_secs(8 * 24 * 3600),
             concurrency: 64,
             runner: format!("scheduler-{}", uuid::Uuid::new_v4().simple()),
+            refresh: Duration::from_secs(2),
         }
     }
 }
@@ -118,11 +122,20 @@ impl Scheduler {
 
     /// Runs due checks from `feed` until `shutdown`, and deletes results past the retention
     /// once an hour.
+    ///
+    /// Each tick asks the store only for the runs that are due (one indexed query, however
+    /// many checks there are) and claims those; the checks themselves are read from `feed`
+    /// every [`SchedulerSettings::refresh`], and at once when an operator made one due (an
+    /// update or a run on demand), so a changed check never runs with its old specification.
     pub async fn run(self, feed: Arc<dyn CheckFeed>, shutdown: CancellationToken) {
         let slots = Arc::new(Semaphore::new(self.settings.concurrency));
         let mut tick = tokio::time::interval(self.settings.tick);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut pruned = Instant::now() - Duration::from_secs(3600);
+        let mut checks: HashMap<String, ActiveCheck> = HashMap::new();
+        // Active checks without a scheduled run yet (new ones): due at once.
+        let mut unscheduled: Vec<String> = Vec::new();
+        let mut refreshed: Option<Instant> = None;
         tracing::info!(runner = %self.settings.runner, "health-check scheduler started");
         loop {
             tokio::select! {
@@ -133,17 +146,36 @@ impl Scheduler {
                 pruned = Instant::now();
                 self.prune().await;
             }
-            let checks = match feed.active_checks().await {
-                Ok(checks) => checks,
+            let now = store::now_us();
+            let mut due = match self.results.due(now).await {
+                Ok(due) => due,
                 Err(e) => {
-                    tracing::warn!(error = %e, "health-check scheduler: no checks this tick");
+                    tracing::warn!(error = %e, "health-check scheduler: cannot read due runs");
                     continue;
                 }
             };
-            for check in checks {
+            let asked = due.iter().any(|(_, at)| *at == 0);
+            if asked || refreshed.is_none_or(|r| r.elapsed() >= self.settings.refresh) {
+                match self.refresh(feed.as_ref()).await {
+                    Ok((active, new)) => {
+                        checks = active;
+                        unscheduled = new;
+                        refreshed = Some(Instant::now());
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "health-check scheduler: no checks this tick");
+                        continue;
+                    }
+                }
+            }
+            due.extend(unscheduled.drain(..).map(|id| (id, now)));
+            for (id, due_at) in due {
+                // A deleted or disabled check keeps its old run row; it is not run.
+                let Some(check) = checks.get(&id) else {
+                    continue;
+                };
                 let now = store::now_us();
                 let next = now + i64::from(check.spec.interval_seconds) * 1_000_000;
-                let id = check.id.to_string();
                 match self
                     .results
                     .claim(&id, now, next, &self.settings.runner)
@@ -156,10 +188,15 @@ impl Scheduler {
                         continue;
                     }
                 }
+                if due_at > 0 {
+                    metrics::histogram!("clustergenie_healthcheck_lateness_seconds")
+                        .record((now - due_at).max(0) as f64 / 1e6);
+                }
                 let Ok(slot) = slots.clone().acquire_owned().await else {
                     break;
                 };
                 let scheduler = self.clone();
+                let check = check.clone();
                 tokio::spawn(async move {
                     let _slot = slot;
                     if let Err(e) = scheduler.run_once(&check).await {
@@ -169,6 +206,25 @@ impl Scheduler {
             }
         }
         tracing::info!("health-check scheduler stopped");
+    }
+
+    /// The active checks by id, and those of them that have no scheduled run yet.
+    async fn refresh(
+        &self,
+        feed: &dyn CheckFeed,
+    ) -> Result<(HashMap<String, ActiveCheck>, Vec<String>), Box<dyn std::error::Error + Send + Sync>>
+    {
+        let active = feed.active_checks().await?;
+        let scheduled: HashSet<String> = self.results.scheduled().await?.into_iter().collect();
+        let new = active
+            .iter()
+            .map(|c| c.id.to_string())
+            .filter(|id| !scheduled.contains(id))
+            .collect();
+        Ok((
+            active.into_iter().map(|c| (c.id.to_string(), c)).collect(),
+            new,
+        ))
     }
 
     /// Runs `check` once now: probes its target, stores the result, and records a change of

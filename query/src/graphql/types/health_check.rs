@@ -339,7 +339,13 @@ impl HealthCheckMutation {
     ) -> Result<HealthCheckPayload> {
         let (state, caller) = caller(ctx);
         let input = input.parse(state)?;
-        respond(state, state.commands.create_health_check(&caller, input)).await
+        let payload: HealthCheckPayload =
+            respond(state, state.commands.create_health_check(&caller, input)).await?;
+        // Its first run is now, not at the schedulers' next reading of the checks.
+        if let Some(check) = &payload.health_check {
+            let _ = state.health.scheduler.results().due_now(&check.0.id).await;
+        }
+        Ok(payload)
     }
 
     /// Changes the given fields of a check; the result is checked as a new check would be.
