@@ -5,7 +5,8 @@
 //! REST design's figures; live delivery; rebuild; memory; the scale curve; the Kafka path
 //! (relay publish rate next to a plain producer, commit → projector lag, role memory) against
 //! a tansu broker, on Postgres only, skipped when tansu is not installed; hostile load
-//! (`/health` and `createCluster` while each attack of the abuse battery runs).
+//! (`/health` and `createCluster` while each attack of the abuse battery runs); telemetry
+//! (simulator ingest, the 7-day chart query, the health-check scheduler with many checks).
 
 mod append;
 mod hostile;
@@ -14,6 +15,7 @@ mod live;
 mod rebuild;
 mod report;
 mod server;
+mod telemetry;
 mod wrk;
 
 use clap::Parser;
@@ -45,7 +47,7 @@ struct Args {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "append,http,live,scale,kafka,hostile"
+        default_value = "append,http,live,scale,kafka,hostile,telemetry"
     )]
     only: Vec<String>,
     /// The `clustergenie` binary (default: next to this one).
@@ -64,6 +66,7 @@ struct Plan {
     scale_droplets: Vec<u64>,
     kafka: kafka::KafkaPlan,
     hostile: hostile::HostilePlan,
+    telemetry: telemetry::TelemetryPlan,
 }
 
 fn binary(args: &Args) -> anyhow::Result<PathBuf> {
@@ -180,6 +183,16 @@ async fn main() -> anyhow::Result<()> {
                 subscriptions: 3,
                 slow_bodies: 2,
             },
+            telemetry: telemetry::TelemetryPlan {
+                ingest_droplets: vec![100, 1_000],
+                ticks: 2,
+                history_droplets: 30,
+                history_days: 8,
+                queries: 20,
+                checks: 20,
+                check_interval_s: 1,
+                check_rounds: 2,
+            },
         }
     } else {
         Plan {
@@ -200,6 +213,16 @@ async fn main() -> anyhow::Result<()> {
                 sockets: 10,
                 subscriptions: 100,
                 slow_bodies: 50,
+            },
+            telemetry: telemetry::TelemetryPlan {
+                ingest_droplets: vec![1_000, 10_000],
+                ticks: 10,
+                history_droplets: 1_000,
+                history_days: 30,
+                queries: 500,
+                checks: 1_000,
+                check_interval_s: 10,
+                check_rounds: 3,
             },
         }
     };
@@ -301,6 +324,15 @@ async fn main() -> anyhow::Result<()> {
             }
             srv.stop();
             cleanup(&storage, &args.postgres).await;
+        }
+
+        if run("telemetry") {
+            eprintln!("== {backend}: telemetry (ingest, 7-day chart, health-check scheduler)");
+            let storage = fresh(backend, &args.postgres).await?;
+            let result =
+                telemetry::measure(&bin, &storage, backend, server_env, &plan.telemetry).await;
+            cleanup(&storage, &args.postgres).await;
+            report.telemetry.push(result?);
         }
 
         if run("hostile") {

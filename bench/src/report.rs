@@ -9,6 +9,7 @@ use crate::hostile::HostileResult;
 use crate::kafka::KafkaResult;
 use crate::live::LiveResult;
 use crate::rebuild::RebuildResult;
+use crate::telemetry::TelemetryResult;
 use crate::wrk::LoadResult;
 use serde::Serialize;
 
@@ -69,6 +70,8 @@ pub struct Report {
     pub kafka_skipped: Option<String>,
     /// `/health` and `createCluster` under each attack.
     pub hostile: Vec<HostileResult>,
+    /// The simulator's ingest, the 7-day chart query and the health-check scheduler.
+    pub telemetry: Vec<TelemetryResult>,
 }
 
 /// Cores, CPU model, memory and OS of this machine.
@@ -122,6 +125,7 @@ impl Report {
             kafka: None,
             kafka_skipped: None,
             hostile: Vec::new(),
+            telemetry: Vec::new(),
         }
     }
 }

@@ -120,7 +120,71 @@ impl Report {
             let _ = writeln!(s, "\nKafka path not measured: {why}.");
         }
         hostile_markdown(&mut s, &self.hostile);
+        telemetry_markdown(&mut s, &self.telemetry);
         s
+    }
+}
+
+/// The telemetry tables, when they were measured.
+fn telemetry_markdown(s: &mut String, rows: &[crate::telemetry::TelemetryResult]) {
+    if rows.is_empty() {
+        return;
+    }
+    table(
+        s,
+        "Telemetry ingest (simulate, write in one transaction, newest values, roll up; per 10 s tick)",
+        "| backend | droplets | samples/tick | tick ms | samples/s | CPU ms/tick | share of one core at 10 s |\n|---|---:|---:|---:|---:|---:|---:|",
+    );
+    for t in rows {
+        for i in &t.ingest {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.1} | {:.0} | {:.1} | {:.2} % |",
+                t.backend,
+                i.droplets,
+                i.samples_per_tick,
+                i.tick_ms,
+                i.samples_per_sec,
+                i.cpu_ms_per_tick,
+                i.core_share_at_10s * 100.0
+            );
+        }
+    }
+    table(
+        s,
+        "`droplet.metrics(range: {last: \"7d\"})` over hourly rollups (sequential GraphQL requests)",
+        "| backend | history | rollup rows | p50 ms | p99 ms |\n|---|---|---:|---:|---:|",
+    );
+    for t in rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} days × {} droplets × 6 metrics | {} | {:.2} | {:.2} |",
+            t.backend,
+            t.history_days,
+            t.history_droplets,
+            t.history_rows,
+            t.week_query_p50_ms,
+            t.week_query_p99_ms
+        );
+    }
+    table(
+        s,
+        "Health-check scheduler (HTTP checks against a local server)",
+        "| backend | checks | interval s | runs/s kept | runs/s wanted | lateness p50 ≤ s | lateness p99 ≤ s |\n|---|---:|---:|---:|---:|---:|---:|",
+    );
+    for t in rows {
+        let c = &t.scheduler;
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {:.1} | {:.1} | {} | {} |",
+            t.backend,
+            c.checks,
+            c.interval_s,
+            c.runs_per_sec,
+            c.wanted_per_sec,
+            c.lateness_p50_s,
+            c.lateness_p99_s
+        );
     }
 }
 
