@@ -108,6 +108,8 @@ pub enum Table {
 
 const MINUTE_US: i64 = 60_000_000;
 const HOUR_US: i64 = 3_600_000_000;
+/// Most rows [`MetricsStore::since`] returns at once.
+pub const SINCE_LIMIT: usize = 700;
 /// Rows per INSERT statement (4 parameters each; well under both backends' limits).
 const ROWS_PER_STATEMENT: usize = 500;
 
@@ -310,10 +312,15 @@ impl MetricsStore {
     ) -> Result<Vec<(i64, String, f64)>, sqlx::Error> {
         let sql = self.db.sql(
             "SELECT at_us, metric, value FROM metric_samples WHERE series = $1 AND at_us > $2 \
-             ORDER BY at_us, metric LIMIT 700",
+             ORDER BY at_us, metric LIMIT $3",
         );
         on_pool!(self.db.reads(), p => {
-            let rows = sqlx::query(&sql).bind(series).bind(after_us).fetch_all(p).await?;
+            let rows = sqlx::query(&sql)
+                .bind(series)
+                .bind(after_us)
+                .bind(SINCE_LIMIT as i64)
+                .fetch_all(p)
+                .await?;
             rows.iter()
                 .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
                 .collect()

@@ -197,6 +197,12 @@ impl SubscriptionRoot {
                         return;
                     }
                 };
+                // A full page may end inside a moment: leave that moment for the next poll.
+                let mut rows = rows;
+                if rows.len() == store::metrics::SINCE_LIMIT {
+                    let cut = rows.last().map(|r| r.0);
+                    rows.retain(|r| Some(r.0) != cut);
+                }
                 let mut sample: Option<MetricSample> = None;
                 for (at_us, metric, value) in rows {
                     if sample.as_ref().is_some_and(|s| s.at != super::types::time(at_us)) {
