@@ -84,6 +84,7 @@ pub async fn subscriptions(
         .peer_addr()
         .and_then(|addr| state.connections.try_open(addr.ip()));
     let Some(slot) = slot else {
+        tracing::warn!(peer = ?http.peer_addr(), "WebSocket refused: too many open from this address");
         return Ok(errors::http_error(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::RateLimited,

@@ -109,6 +109,8 @@ fn completed(text: &str) -> Option<String> {
 
 /// Closes with `code`; the reason is cut to what a close frame holds (123 bytes).
 pub(super) async fn close(session: Session, code: u16, reason: &str) {
+    // Said once per closed socket, so a client that cannot stay connected can be told why.
+    tracing::info!(code, reason, "closing a WebSocket");
     let mut end = reason.len().min(120);
     while !reason.is_char_boundary(end) {
         end -= 1;
