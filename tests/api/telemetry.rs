@@ -440,3 +440,24 @@ async fn bad_telemetry_input_is_refused_naming_the_field(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(bad_telemetry_input_is_refused_naming_the_field);
+
+async fn one_simulator_takes_each_tick(backend: Backend) {
+    // Two simulators on one store (two workers): each tick is claimed once, by either.
+    let storage = Storage::fresh(backend).await;
+    let store = MetricsStore::new(storage.db().await);
+    let tick = 10_000_000i64;
+    let t = store::now_us() / tick * tick;
+    assert!(store.claim_tick(t, t + tick, "worker-a").await.unwrap());
+    assert!(!store.claim_tick(t, t + tick, "worker-b").await.unwrap());
+    assert!(!store.claim_tick(t, t + tick, "worker-a").await.unwrap());
+    // The next tick goes to whichever asks first.
+    assert!(store
+        .claim_tick(t + tick, t + 2 * tick, "worker-b")
+        .await
+        .unwrap());
+    assert!(!store
+        .claim_tick(t + tick, t + 2 * tick, "worker-a")
+        .await
+        .unwrap());
+}
+on_both_backends!(one_simulator_takes_each_tick);
