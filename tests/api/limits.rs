@@ -138,9 +138,10 @@ async fn an_answer_larger_than_the_limit_is_refused() {
 }
 
 /// Reads waiting for `minPosition` are bounded in number: with one permit, of two reads that
-/// both have to wait, one is refused at once. An open transaction on Postgres holds the
-/// projector's tail (it reads only below the oldest running transaction), so the new event
-/// stays unprojected while both reads wait.
+/// both have to wait, one is refused at once. The projector is held back by a lock on its
+/// checkpoints (its commits wait), so the new event stays unprojected while both reads wait.
+/// Not by an open transaction id: Postgres' snapshot horizon spans every database of the
+/// server, so that would hold back the projectors of the tests running beside this one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waits_for_read_your_writes_are_bounded_in_number() {
     let storage = crate::helpers::Storage::fresh(Backend::Postgres).await;
@@ -150,8 +151,7 @@ async fn waits_for_read_your_writes_are_bounded_in_number() {
         s.consistency_timeout_seconds = 3.0;
     })
     .await;
-    // An open transaction with an id: the projector reads only below it.
-    let holder = OpenTransaction::begin(&url, "SELECT pg_current_xact_id()").await;
+    let holder = OpenTransaction::hold_projector(&url).await;
     // Appended, but not projected while the transaction above is open.
     let position = app.create_cluster_position("held").await;
     let read = "query($p: Int) { clusters(minPosition: $p) { totalCount } }";
