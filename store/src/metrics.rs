@@ -303,7 +303,7 @@ impl MetricsStore {
         })
     }
 
-    /// Raw samples of the series starting with `series` newer than `after_us`, oldest first,
+    /// Raw samples of `series` newer than `after_us`, oldest first, at most [`SINCE_LIMIT`],
     /// as `(at_us, metric, value)` (for live delivery).
     pub async fn since(
         &self,
