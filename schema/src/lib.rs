@@ -8,6 +8,7 @@ pub mod events;
 pub mod health_check;
 pub mod health_target;
 pub mod ids;
+pub mod logs;
 pub mod metadata;
 pub mod metrics;
 pub mod values;
