@@ -56,3 +56,45 @@ pub fn optional_kafka(settings: &Settings) -> anyhow::Result<Option<bus::KafkaSe
         .then(|| settings.kafka())
         .transpose()?)
 }
+
+/// This process's activity log, stored in the database of the event store while it runs
+/// (nothing when `CLUSTERGENIE_LOG_STORE_LEVEL=off`).
+pub struct ActivityLogging {
+    _writer: Option<crate::telemetry::logs::LogWriter>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    stop: tokio_util::sync::CancellationToken,
+}
+
+impl ActivityLogging {
+    /// Attaches the writer and starts the retention task.
+    pub fn start(settings: &Settings, db: &Db) -> Self {
+        let stop = tokio_util::sync::CancellationToken::new();
+        let (writer, tasks) = match settings.log_store_level.level() {
+            Some(_) => {
+                let (writer, tasks) = crate::telemetry::logs::attach(
+                    store::activity_log::ActivityLog::new(db.clone()),
+                    crate::telemetry::logs::StoreSettings {
+                        buffer: settings.log_buffer_records,
+                        retention_hours: settings.log_retention_hours,
+                    },
+                    stop.clone(),
+                );
+                (Some(writer), tasks)
+            }
+            None => (None, Vec::new()),
+        };
+        Self {
+            _writer: writer,
+            tasks,
+            stop,
+        }
+    }
+
+    /// Stores what is still buffered and stops; call it last, before the database closes.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}

@@ -26,6 +26,33 @@ pub enum LogFormat {
     Json,
 }
 
+/// The least severe level the activity log stores (`CLUSTERGENIE_LOG_STORE_LEVEL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+    /// Stores nothing.
+    Off,
+}
+
+impl StoreLevel {
+    /// The tracing level, or `None` for `off`.
+    pub fn level(self) -> Option<tracing::Level> {
+        match self {
+            StoreLevel::Trace => Some(tracing::Level::TRACE),
+            StoreLevel::Debug => Some(tracing::Level::DEBUG),
+            StoreLevel::Info => Some(tracing::Level::INFO),
+            StoreLevel::Warn => Some(tracing::Level::WARN),
+            StoreLevel::Error => Some(tracing::Level::ERROR),
+            StoreLevel::Off => None,
+        }
+    }
+}
+
 /// Every setting of ClusterGenie.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
@@ -134,6 +161,14 @@ pub struct Settings {
     /// Runs the metrics simulator in this process (`serve`, `worker`)
     /// (`CLUSTERGENIE_METRICS_SIMULATOR`).
     pub metrics_simulator: bool,
+    /// The least severe records the activity log stores: `trace`, `debug`, `info`, `warn`,
+    /// `error` or `off` (`CLUSTERGENIE_LOG_STORE_LEVEL`).
+    pub log_store_level: StoreLevel,
+    /// Hours the activity log keeps records (`CLUSTERGENIE_LOG_RETENTION_HOURS`).
+    pub log_retention_hours: u64,
+    /// Records waiting to be stored at most; more are dropped and counted in
+    /// `clustergenie_log_records_dropped_total` (`CLUSTERGENIE_LOG_BUFFER_RECORDS`).
+    pub log_buffer_records: usize,
 }
 
 impl Default for Settings {
@@ -187,6 +222,9 @@ impl Default for Settings {
             metrics_seed: 1,
             metrics_retention_hours: 48,
             metrics_simulator: true,
+            log_store_level: StoreLevel::Info,
+            log_retention_hours: 72,
+            log_buffer_records: 20_000,
         }
     }
 }

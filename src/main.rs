@@ -31,6 +31,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    telemetry::logs::set_default_service(role.map_or("system", |r| r.service()));
     let result = match role {
         Some(role) => role.run(settings).await,
         None => tools::run(command, &settings).await,

@@ -3,7 +3,7 @@
 //! serves until SIGTERM/Ctrl-C or the shutdown token.
 
 use crate::checks::with_broker;
-use crate::components::{build_worker, job_settings, open_database};
+use crate::components::{build_worker, job_settings, open_database, ActivityLogging};
 use crate::configuration::{ConfigError, Settings};
 use crate::health_checks;
 use crate::signals::shutdown_signal;
@@ -44,6 +44,7 @@ pub struct Application {
     tasks: Vec<JoinHandle<()>>,
     db: Db,
     live_db: Db,
+    logging: ActivityLogging,
 }
 
 impl Application {
@@ -67,6 +68,7 @@ impl Application {
                 }
             })?;
         let db = open_database(&settings).await?;
+        let logging = ActivityLogging::start(&settings, &db);
         let committed = Arc::new(Notify::new());
         let store = EventStore::new(db.clone());
         let commands = Commands::new(store, job_settings(&settings), committed.clone());
@@ -191,6 +193,7 @@ impl Application {
             tasks,
             db,
             live_db,
+            logging,
         })
     }
 
@@ -217,9 +220,10 @@ impl Application {
         for task in self.tasks {
             let _ = task.await;
         }
+        tracing::info!("stopped");
+        self.logging.stop().await;
         self.live_db.close_reads().await;
         self.db.close().await;
-        tracing::info!("stopped");
         Ok(())
     }
 }

@@ -57,7 +57,8 @@ async fn graphql(
         graphql.operation.type = tracing::field::Empty,
         graphql.operation.name = tracing::field::Empty,
         graphql.root_fields = tracing::field::Empty,
-        actor = tracing::field::Empty
+        actor = tracing::field::Empty,
+        correlation_id = tracing::field::Empty
     );
     let parent =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(http.headers())));
@@ -84,7 +85,7 @@ async fn graphql(
         Err(e) => return errors::http_error(e.status(), e.code(), e.to_string()),
     };
     // Parsed here (execution reuses the document).
-    crate::operation::record(&span, &mut request);
+    let operation = crate::operation::record(&span, &mut request);
     async move {
         tracing::Span::current().record("actor", actor.as_str());
         let mut context = RequestContext::new(actor);
@@ -96,12 +97,15 @@ async fn graphql(
         {
             context.correlation_id = id.to_string();
         }
+        tracing::Span::current().record("correlation_id", context.correlation_id.as_str());
         let started = Instant::now();
         let mut response = schema.execute(request.data(context)).await;
         errors::ensure_codes(&mut response);
         let outcome = if response.is_ok() { "ok" } else { "error" };
+        let elapsed = started.elapsed();
         metrics::histogram!("clustergenie_graphql_request_seconds", "outcome" => outcome)
-            .record(started.elapsed().as_secs_f64());
+            .record(elapsed.as_secs_f64());
+        log_request(operation.as_ref(), &response, elapsed);
         let status = if errors::is_unauthenticated(&response) {
             StatusCode::UNAUTHORIZED
         } else {
@@ -113,4 +117,42 @@ async fn graphql(
     }
     .instrument(span)
     .await
+}
+
+/// The request's line in the activity log: every mutation and every failed request at INFO
+/// (with the first error's code and message), successful queries at DEBUG (a busy read path
+/// would otherwise fill the log).
+fn log_request(
+    operation: Option<&crate::operation::Operation>,
+    response: &async_graphql::Response,
+    elapsed: std::time::Duration,
+) {
+    let kind = operation.map_or("request", |o| o.kind);
+    let fields = operation.map_or("", |o| o.root_fields.as_str());
+    let ms = (elapsed.as_secs_f64() * 1000.0 * 10.0).round() / 10.0;
+    match response.errors.first() {
+        Some(first) => {
+            let code = first
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .map(|c| c.to_string().trim_matches('"').to_string())
+                .unwrap_or_default();
+            tracing::info!(
+                operation = kind,
+                root_fields = fields,
+                code,
+                errors = response.errors.len(),
+                elapsed_ms = ms,
+                "{kind} {fields} failed: {}",
+                first.message
+            );
+        }
+        None if kind == "mutation" => {
+            tracing::info!(operation = kind, root_fields = fields, elapsed_ms = ms, "{kind} {fields} ok");
+        }
+        None => {
+            tracing::debug!(operation = kind, root_fields = fields, elapsed_ms = ms, "{kind} {fields} ok");
+        }
+    }
 }

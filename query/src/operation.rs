@@ -70,11 +70,9 @@ pub fn describe(request: &mut Request) -> Option<Operation> {
     })
 }
 
-/// Names `span` (not yet entered) after the operation `request` selects.
-pub fn record(span: &tracing::Span, request: &mut Request) {
-    let Some(op) = describe(request) else {
-        return;
-    };
+/// Names `span` (not yet entered) after the operation `request` selects, and returns it.
+pub fn record(span: &tracing::Span, request: &mut Request) -> Option<Operation> {
+    let op = describe(request)?;
     span.record("otel.name", op.span_name());
     span.record("graphql.operation.type", op.kind);
     if let Some(name) = &op.name {
@@ -83,6 +81,7 @@ pub fn record(span: &tracing::Span, request: &mut Request) {
     if !op.root_fields.is_empty() {
         span.record("graphql.root_fields", op.root_fields.as_str());
     }
+    Some(op)
 }
 
 #[cfg(test)]

@@ -102,6 +102,12 @@ impl Settings {
             self.metrics_retention_hours,
             1..=720,
         )?;
+        within("log_retention_hours", self.log_retention_hours, 1..=8_760)?;
+        within(
+            "log_buffer_records",
+            self.log_buffer_records,
+            100..=10_000_000,
+        )?;
         within(
             "max_consistency_waits",
             self.max_consistency_waits,

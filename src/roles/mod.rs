@@ -54,6 +54,17 @@ impl Role {
         }
     }
 
+    /// The service of its activity-log records that neither a span nor a module places.
+    pub fn service(self) -> &'static str {
+        match self {
+            Role::Serve => "system",
+            Role::Api => "api",
+            Role::Projector => "projector",
+            Role::Worker => "worker",
+            Role::Relay => "relay",
+        }
+    }
+
     /// Runs the role until SIGTERM/Ctrl-C or until it fails.
     pub async fn run(self, settings: Settings) -> anyhow::Result<()> {
         match self {

@@ -3,7 +3,7 @@
 //! the changes topic; without it, it polls the event store (a single-machine split of `serve`).
 
 use crate::checks::with_broker;
-use crate::components::{open_database, optional_kafka};
+use crate::components::{ActivityLogging, open_database, optional_kafka};
 use crate::configuration::Settings;
 use crate::health_server::serve_health_while;
 use anyhow::Context;
@@ -23,6 +23,7 @@ pub const PROJECTOR_GROUP: &str = "clustergenie-projector";
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let kafka = optional_kafka(settings)?;
     let db = open_database(settings).await?;
+    let logging = ActivityLogging::start(settings, &db);
     let shutdown = CancellationToken::new();
     let feed = ChangeFeed::default();
     let health = RoleHealth::new("projector", db.clone(), crate::telemetry::metrics_handle())
@@ -44,6 +45,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
             serve_health_while(settings, health, shutdown.clone(), work).await
         }
     };
+    logging.stop().await;
     db.close().await;
     result
 }

@@ -3,7 +3,7 @@
 //! topic, divided between the workers of one consumer group.
 
 use crate::checks::with_broker;
-use crate::components::{build_worker, job_settings, open_database, optional_kafka};
+use crate::components::{ActivityLogging, build_worker, job_settings, open_database, optional_kafka};
 use crate::configuration::Settings;
 use crate::health_checks;
 use crate::health_server::serve_health_while;
@@ -22,6 +22,7 @@ pub const WORKER_GROUP: &str = "clustergenie-worker";
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let kafka = optional_kafka(settings)?;
     let db = open_database(settings).await?;
+    let logging = ActivityLogging::start(settings, &db);
     let commands = Commands::new(
         EventStore::new(db.clone()),
         job_settings(settings),
@@ -73,6 +74,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     if let Some(samples) = samples {
         let _ = samples.await;
     }
+    logging.stop().await;
     db.close().await;
     result
 }

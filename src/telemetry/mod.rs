@@ -5,6 +5,7 @@
 //! ([`otlp`] builds the export path, [`export`] bounds and counts it).
 
 pub mod export;
+pub mod logs;
 pub mod otlp;
 
 use crate::configuration::{LogFormat, Settings};
@@ -70,14 +71,21 @@ pub fn start(settings: &Settings) -> anyhow::Result<TelemetryGuard> {
         .as_deref()
         .map(OtlpConfig::from_env)
         .transpose()?;
-    init_tracing(settings.log_format, otlp.as_ref()).context("cannot start telemetry")
+    init_tracing(
+        settings.log_format,
+        otlp.as_ref(),
+        settings.log_store_level.level(),
+    )
+    .context("cannot start telemetry")
 }
 
 /// Installs the global tracing subscriber (and the metrics recorder, which counts dropped
-/// spans). Call once, at start.
+/// spans): console lines as `RUST_LOG` says, spans, and the activity-log capture from
+/// `store_level` up (none when `None`). Call once, at start.
 pub fn init_tracing(
     format: LogFormat,
     otlp: Option<&OtlpConfig>,
+    store_level: Option<tracing::Level>,
 ) -> anyhow::Result<TelemetryGuard> {
     let _ = metrics_handle();
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
@@ -92,8 +100,6 @@ pub fn init_tracing(
     let provider = builder.build();
     opentelemetry::global::set_tracer_provider(provider.clone());
     let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("clustergenie"));
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let fmt = match format {
         LogFormat::Json => tracing_subscriber::fmt::layer()
             .json()
@@ -101,15 +107,22 @@ pub fn init_tracing(
             .boxed(),
         LogFormat::Pretty => tracing_subscriber::fmt::layer().compact().boxed(),
     };
+    // Each layer filters for itself: the store keeps its own level whatever RUST_LOG says.
+    let capture = store_level.map(|level| logs::CaptureLayer.with_filter(logs::store_filter(level)));
     tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt)
-        .with(otel)
+        .with(fmt.with_filter(console_filter()))
+        .with(otel.with_filter(console_filter()))
+        .with(capture)
         .try_init()?;
     if let Some(otlp) = otlp {
         tracing::info!(endpoint = %otlp.url(otlp::Signal::Traces), queue = otlp.queue_size(), "exporting spans over OTLP/HTTP");
     }
     Ok(TelemetryGuard { provider, stats })
+}
+
+/// What the console shows (and spans are made for): `RUST_LOG`, by default `info,sqlx=warn`.
+fn console_filter() -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"))
 }
 
 /// The process-wide Prometheus recorder (installed on first use).

@@ -7,11 +7,13 @@
 //!   values and idempotency records, [`log`] reads streams and the global log (and states
 //!   the safe-read rule).
 //! - [`health_results`]: health-check runs (not events) and the scheduler's claims.
+//! - [`activity_log`]: the structured log records of every role (not events), searched and tailed.
 //! - [`metrics`]: telemetry samples and their rollups (not events) and the simulator's tick.
 //! - [`worker_pool`]: the job workers' heartbeats (not events), the pool's figures.
 //! - [`lag`]: how far a reader of the log (projector, relay) is behind.
 //! - [`hooks`]: pauses in the append path for tests (feature `test-hooks`).
 
+pub mod activity_log;
 pub mod append;
 pub mod claims;
 pub mod db;

@@ -29,7 +29,7 @@ use crate::store::{Append, Claim, EventStore, IdempotencyRecord, NewEvent, Store
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use schema::events::{payload_of, upcast};
-use schema::DomainEventKind;
+use schema::{AggregateType, DomainEventKind};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -89,6 +89,66 @@ where
                 payload: payload_of(e),
             })
             .collect()
+    }
+}
+
+/// What a commit appended, for its line in the activity log.
+struct CommitSummary {
+    /// `ClusterCreated on Cluster <id>; …`, one part per aggregate.
+    parts: String,
+    /// The first aggregate of each kind it appended to.
+    ids: Vec<(AggregateType, String)>,
+}
+
+impl CommitSummary {
+    fn of(events: &[NewEvent]) -> Option<Self> {
+        events.first()?;
+        let mut groups: Vec<(AggregateType, &str, Vec<&str>)> = Vec::new();
+        for e in events {
+            match groups.iter_mut().find(|(t, id, _)| *t == e.aggregate_type && *id == e.aggregate_id) {
+                Some(group) => group.2.push(e.event_type),
+                None => groups.push((e.aggregate_type, &e.aggregate_id, vec![e.event_type])),
+            }
+        }
+        let mut ids: Vec<(AggregateType, String)> = Vec::new();
+        for (t, id, _) in &groups {
+            if !ids.iter().any(|(k, _)| k == t) {
+                ids.push((*t, id.to_string()));
+            }
+        }
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(t, id, types)| format!("{} on {t} {id}", types.join(", ")))
+            .collect();
+        Some(Self {
+            parts: parts.join("; "),
+            ids,
+        })
+    }
+
+    /// The line, naming each aggregate (its id a resource id of the record) and the events
+    /// by type; job progress at DEBUG (several per second per running job).
+    fn log(&self, command: &'static str, ctx: &RequestContext, position: i64) {
+        let id = |t: AggregateType| {
+            self.ids
+                .iter()
+                .find(|(k, _)| *k == t)
+                .map(|(_, id)| id.as_str())
+        };
+        let (cluster_id, droplet_id, job_id, health_check_id) = (
+            id(AggregateType::Cluster),
+            id(AggregateType::Droplet),
+            id(AggregateType::Job),
+            id(AggregateType::HealthCheck),
+        );
+        let correlation_id = ctx.correlation_id.as_str();
+        let actor = ctx.actor.as_str();
+        let parts = &self.parts;
+        if command == "reportProgress" {
+            tracing::debug!(command, cluster_id, droplet_id, job_id, health_check_id, position, correlation_id, actor, "{command}: {parts}");
+        } else {
+            tracing::info!(command, cluster_id, droplet_id, job_id, health_check_id, position, correlation_id, actor, "{command}: {parts}");
+        }
     }
 }
 
@@ -182,6 +242,7 @@ impl Commands {
         idempotency: Option<IdempotencyRecord>,
     ) -> Result<i64, StoreError> {
         let started = Instant::now();
+        let summary = CommitSummary::of(&events);
         let result = self
             .store
             .append(Append {
@@ -198,6 +259,9 @@ impl Commands {
         if !committed.is_empty() {
             self.committed.notify_waiters();
             self.committed.notify_one();
+        }
+        if let (Some(summary), Some(last)) = (summary, committed.last()) {
+            summary.log(command, ctx, last.position);
         }
         Ok(committed.last().map(|c| c.position).unwrap_or(0))
     }

@@ -4,7 +4,7 @@ use super::provider::{JobPlan, SimulatedProvider};
 use crate::aggregates::{Droplet, Job};
 use crate::error::CommandError;
 use crate::handlers::Commands;
-use schema::{JobId, JobType};
+use schema::{JobId, JobStatus, JobType};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -225,7 +225,8 @@ impl Worker {
             otel.kind = "consumer",
             job.id = %job_id,
             job.type = tracing::field::Empty,
-            worker = %self.id
+            worker = %self.id,
+            correlation_id = tracing::field::Empty
         );
         match self
             .commands
@@ -237,7 +238,10 @@ impl Worker {
             )
             .await
         {
-            Ok(Some(queued)) => crate::context::continue_trace(&span, &queued.metadata),
+            Ok(Some(queued)) => {
+                crate::context::continue_trace(&span, &queued.metadata);
+                span.record("correlation_id", queued.metadata.correlation_id.as_str());
+            }
             Ok(None) => {}
             Err(e) => tracing::debug!(%job_id, error = %e, "cannot read the job's trace context"),
         }
@@ -297,17 +301,21 @@ impl Worker {
         {
             Ok(plan) => plan,
             Err(e) => {
-                self.commands
+                let failed = self
+                    .commands
                     .fail_job(job_id, &self.id, &e.message, e.retryable)
                     .await?;
+                log_failure(job_id, &failed, &e.message);
                 return Ok(());
             }
         };
         match self.walk(job_id, &plan, lease).await? {
             Some(error) => {
-                self.commands
+                let failed = self
+                    .commands
                     .fail_job(job_id, &self.id, &error.message, error.retryable)
                     .await?;
+                log_failure(job_id, &failed, &error.message);
             }
             None => {
                 let result = serde_json::json!({ "stages": plan.stages.iter().map(|s| s.name).collect::<Vec<_>>() });
@@ -414,4 +422,23 @@ impl Drop for Busy<'_> {
 
 fn pct(share: f64) -> u8 {
     (share * 100.0).floor().clamp(0.0, 99.0) as u8
+}
+
+/// The activity-log line of a failed attempt: an error when the job failed for good, a
+/// warning when it is retried.
+fn log_failure(job_id: JobId, job: &Job, error: &str) {
+    let Some(state) = job.state.as_ref() else {
+        return;
+    };
+    let (job_type, target_type, target_id) = (
+        state.job_type.as_str(),
+        state.target_type.as_str(),
+        state.target_id.as_str(),
+    );
+    let (attempt, max_attempts) = (state.attempts, state.max_attempts);
+    if state.status == JobStatus::Failed {
+        tracing::error!(%job_id, job_type, target_type, target_id, attempt, max_attempts, error, "job failed for good: {error}");
+    } else {
+        tracing::warn!(%job_id, job_type, target_type, target_id, attempt, max_attempts, error, "job attempt failed, to be retried: {error}");
+    }
 }
