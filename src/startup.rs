@@ -156,6 +156,9 @@ impl Application {
             },
             telemetry: simulator::reader(&settings, db.clone()),
             relay: mode == ApiMode::Distributed,
+            logs: query::log_feed::LogFeed::new(store::activity_log::ActivityLog::new(
+                live_db.clone(),
+            )),
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {

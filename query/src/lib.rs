@@ -5,6 +5,7 @@
 //! - [`http`]: routes and handlers; [`health`] is `/health` and `/metrics` of every role; [`request`] bounds request bodies, [`origin`] decides
 //!   which pages may call, [`ws`] runs and bounds the WebSocket.
 //! - [`console`]: the embedded web console at `/`.
+//! - [`log_feed`]: the activity log's live tail, one poller per process.
 
 pub mod auth;
 pub mod console;
@@ -12,6 +13,7 @@ pub mod errors;
 pub mod graphql;
 pub mod health;
 pub mod http;
+pub mod log_feed;
 pub mod operation;
 pub mod origin;
 pub mod request;

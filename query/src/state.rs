@@ -97,6 +97,8 @@ pub struct AppState {
     /// Whether a relay publishes the event store to Kafka (distributed mode); without one,
     /// `pipeline.relayLagEvents` is null.
     pub relay: bool,
+    /// The activity log and its live tail.
+    pub logs: crate::log_feed::LogFeed,
 }
 
 /// What the API needs of telemetry.

@@ -36,7 +36,7 @@ pub fn decode(cursor: &str) -> Result<i64> {
 }
 
 /// Checks a page size argument (`first` or `last`, named `arg`) against the cap.
-fn page_size(state: &AppState, arg: &str, n: Option<i32>) -> Result<i64> {
+pub fn page_size(state: &AppState, arg: &str, n: Option<i32>) -> Result<i64> {
     let max = state.settings.max_page_size;
     match n {
         None => Ok(state.settings.default_page_size.min(max)),

@@ -13,7 +13,8 @@ use super::filters::EventFilter;
 use super::inputs;
 use super::pagination;
 use super::types::{
-    Droplet, DropletFilter, Event, HealthCheckResult, Job, JobFilter, MetricSample,
+    Droplet, DropletFilter, Event, HealthCheckResult, Job, JobFilter, LogFilter, LogRecord,
+    LogTailMessage, MetricSample,
 };
 use crate::errors;
 use crate::state::AppState;
@@ -21,6 +22,9 @@ use async_graphql::{Context, Result, Subscription, ID};
 use futures::Stream;
 use projector::ChangedRow;
 use tokio::sync::broadcast::error::RecvError;
+
+/// Records one catch-up read of `logTail` returns.
+const LOG_TAIL_PAGE: i64 = 500;
 
 /// Root of all subscriptions.
 pub struct SubscriptionRoot;
@@ -156,6 +160,97 @@ impl SubscriptionRoot {
                     Err(e) => {
                         yield Err(errors::read(e));
                         return;
+                    }
+                }
+            }
+        })
+    }
+
+    /// The activity log as a live tail: records matching `filter` (or the LogQL-like
+    /// `query`) stored after the cursor `after` (a record's `cursor`; without it, from
+    /// now), oldest first. A client that reads too slowly skips records and is told how
+    /// many in the next message's `dropped`.
+    async fn log_tail(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<LogFilter>,
+        query: Option<String>,
+        after: Option<String>,
+    ) -> Result<impl Stream<Item = Result<LogTailMessage>>> {
+        let state = ctx.data_unchecked::<AppState>().clone();
+        let search = super::types::log_search(filter, query)?;
+        let after = after
+            .as_deref()
+            .map(|c| super::types::decode_log_cursor("after", c))
+            .transpose()?;
+        // Listen first, then find where to start: nothing stored in between is missed.
+        let mut rx = state.logs.subscribe();
+        let log = state.logs.log().clone();
+        let mut seen = match after {
+            Some(cursor) => cursor.id,
+            None => log.newest_id().await.map_err(errors::read)?,
+        };
+        let active = Active::new("logTail");
+        let message = |record: store::activity_log::LogRecord, dropped: i64| LogTailMessage {
+            cursor: super::types::encode_log_cursor(&record),
+            record: LogRecord(record),
+            dropped,
+        };
+        Ok(async_stream::stream! {
+            let _active = active;
+            let mut dropped = 0;
+            // Catch up from the stored log, one page at a time, as the client reads.
+            if after.is_some() {
+                loop {
+                    let page = match log.after(seen, LOG_TAIL_PAGE).await {
+                        Ok(page) => page,
+                        Err(e) => {
+                            yield Err(errors::read(e));
+                            return;
+                        }
+                    };
+                    let full = page.len() as i64 == LOG_TAIL_PAGE;
+                    for record in page {
+                        seen = record.id;
+                        if search.matches(&record.view()) {
+                            yield Ok(message(record, 0));
+                        }
+                    }
+                    if !full {
+                        break;
+                    }
+                }
+            }
+            loop {
+                let batch = match rx.recv().await {
+                    Ok(batch) => batch,
+                    Err(RecvError::Lagged(_)) => match rx.recv().await {
+                        // Fell behind: count what this subscription missed, then go on.
+                        Ok(batch) => {
+                            let next = batch.first().map_or(seen, |r| r.id);
+                            if next > seen + 1 {
+                                match log.count_between(&search, seen, next).await {
+                                    Ok(n) => dropped += n,
+                                    Err(e) => {
+                                        yield Err(errors::read(e));
+                                        return;
+                                    }
+                                }
+                                seen = next - 1;
+                            }
+                            batch
+                        }
+                        Err(_) => return,
+                    },
+                    Err(RecvError::Closed) => return,
+                };
+                for record in batch.iter() {
+                    if record.id <= seen {
+                        continue;
+                    }
+                    seen = record.id;
+                    if search.matches(&record.view()) {
+                        yield Ok(message(record.clone(), std::mem::take(&mut dropped)));
                     }
                 }
             }

@@ -36,6 +36,7 @@ mod droplet;
 mod event;
 mod health_check;
 mod job;
+mod logs;
 mod monitoring;
 mod telemetry;
 
@@ -45,6 +46,8 @@ pub use cluster::{Label, LabelInput};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
 pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
+pub use logs::{LogFilter, LogRecord, LogTailMessage};
+pub(crate) use logs::{decode as decode_log_cursor, encode as encode_log_cursor, search_of as log_search};
 pub use job::{Job, JobFilter, JobPayload, JobStatus, JobTimelineEntry, JobType};
 pub use telemetry::{
     InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
@@ -60,6 +63,7 @@ pub struct QueryRoot(
     crate::graphql::query::LogQuery,
     health_check::HealthCheckQuery,
     monitoring::MonitoringQuery,
+    logs::LogsQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
