@@ -150,6 +150,19 @@ async fn a_requests_lines_are_searchable_and_linked_to_its_audit_events(backend:
         "{in_range:?}"
     );
 
+    // The same through a LogQL-like query.
+    let r = app
+        .gql(
+            LOGS,
+            json!({ "q": format!("{{service=\"api\", correlation_id=\"{correlation}\"}} |= \"clustercreated\" != \"mutation\"") }),
+        )
+        .await;
+    let nodes = r["data"]["logs"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(nodes.len(), 1, "{r}");
+    assert_eq!(nodes[0]["id"], commit["id"]);
+
     // Pages: one record at a time, each older than the one before, none twice.
     let mut after: Option<String> = None;
     let mut seen = Vec::new();
