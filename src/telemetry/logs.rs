@@ -443,6 +443,9 @@ pub fn attach(
     settings: StoreSettings,
     shutdown: CancellationToken,
 ) -> (LogWriter, Vec<tokio::task::JoinHandle<()>>) {
+    // Shown in /metrics from the start, not only after the first loss.
+    metrics::counter!("clustergenie_log_records_dropped_total").increment(0);
+    metrics::counter!("clustergenie_log_records_stored_total").increment(0);
     let (tx, rx) = mpsc::channel(settings.buffer.max(1));
     let id = {
         let mut sinks = hub().sinks.lock().expect("log hub");

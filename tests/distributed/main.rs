@@ -799,4 +799,40 @@ async fn a_subscriber_on_one_api_instance_sees_a_job_started_through_another() {
         .filter_map(|u| u["jobs"]["progress"].as_i64())
         .collect();
     assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+
+    // Every role's activity log is in the shared store: the job's lines, read through
+    // api-2, come from api-1 (it was queued there) and from the worker, each its own instance.
+    let lines = testkit::wait::until(
+        "the job's log lines from the api and the worker",
+        Duration::from_secs(20),
+        || async {
+            let r = gql(
+                &reqwest::Client::new(),
+                api2,
+                "query($id: String) { logs(filter: { resourceId: $id }) { nodes { service instance message } } }",
+                json!({ "id": job }),
+            )
+            .await;
+            let nodes = r["data"]["logs"]["nodes"].as_array().cloned().unwrap_or_default();
+            let services: Vec<&str> = nodes.iter().filter_map(|n| n["service"].as_str()).collect();
+            if services.contains(&"api") && services.contains(&"worker") {
+                Ok(nodes)
+            } else {
+                Err(r.to_string())
+            }
+        },
+    )
+    .await;
+    let instance = |service: &str| {
+        lines
+            .iter()
+            .find(|l| l["service"] == service)
+            .map(|l| l["instance"].clone())
+    };
+    assert_ne!(instance("api"), instance("worker"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l["service"] == "worker"
+            && l["message"].as_str().unwrap().starts_with("completeJob:")),
+        "{lines:?}"
+    );
 }
