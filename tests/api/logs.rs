@@ -413,3 +413,40 @@ async fn old_records_are_deleted_with_their_resource_index(backend: Backend) {
     assert_eq!(log.prune(now - 3_600_000_000).await.unwrap(), 0);
 }
 on_both_backends!(old_records_are_deleted_with_their_resource_index);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_buffer_drops_and_counts_records_instead_of_blocking() {
+    let app = spawn_app_on(Storage::fresh(Backend::Sqlite).await, |s| {
+        s.log_buffer_records = 100
+    })
+    .await;
+    let marker = unique("flood");
+    let before = clustergenie::telemetry::logs::dropped();
+    // Far faster than a batch is stored: the buffer of 100 overflows.
+    for i in 0..5_000 {
+        tracing::info!(marker = %marker, i, "flood {marker}");
+    }
+    assert!(clustergenie::telemetry::logs::dropped() > before);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let dropped: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("clustergenie_log_records_dropped_total "))
+        .unwrap_or_else(|| panic!("no dropped counter in {metrics}"))
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(dropped > 0.0);
+    // What fitted was stored, and the app goes on answering.
+    logs_at_least(&app, json!({ "text": marker }), 100).await;
+    let db = app.storage.db().await;
+    let pattern = format!("flood {marker}");
+    let stored: i64 = store::on_pool!(db.reads(), p => {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM log_records WHERE message = ?1")
+            .bind(&pattern)
+            .fetch_one(p)
+            .await
+            .unwrap()
+    });
+    assert!((100..5_000).contains(&stored), "{stored} stored");
+    assert_eq!(app.health().await.0, 200);
+}
