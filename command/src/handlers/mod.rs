@@ -147,30 +147,27 @@ impl CommitSummary {
         let correlation_id = ctx.correlation_id.as_str();
         let actor = ctx.actor.as_str();
         let parts = &self.parts;
+        // `tracing` levels are constants per call site: one site per level.
+        macro_rules! line {
+            ($level:expr) => {
+                tracing::event!(
+                    $level,
+                    command,
+                    cluster_id,
+                    droplet_id,
+                    job_id,
+                    health_check_id,
+                    position,
+                    correlation_id,
+                    actor,
+                    "{command}: {parts}"
+                )
+            };
+        }
         if command == "reportProgress" {
-            tracing::debug!(
-                command,
-                cluster_id,
-                droplet_id,
-                job_id,
-                health_check_id,
-                position,
-                correlation_id,
-                actor,
-                "{command}: {parts}"
-            );
+            line!(tracing::Level::DEBUG);
         } else {
-            tracing::info!(
-                command,
-                cluster_id,
-                droplet_id,
-                job_id,
-                health_check_id,
-                position,
-                correlation_id,
-                actor,
-                "{command}: {parts}"
-            );
+            line!(tracing::Level::INFO);
         }
     }
 }
