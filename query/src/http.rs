@@ -149,10 +149,20 @@ fn log_request(
             );
         }
         None if kind == "mutation" => {
-            tracing::info!(operation = kind, root_fields = fields, elapsed_ms = ms, "{kind} {fields} ok");
+            tracing::info!(
+                operation = kind,
+                root_fields = fields,
+                elapsed_ms = ms,
+                "{kind} {fields} ok"
+            );
         }
         None => {
-            tracing::debug!(operation = kind, root_fields = fields, elapsed_ms = ms, "{kind} {fields} ok");
+            tracing::debug!(
+                operation = kind,
+                root_fields = fields,
+                elapsed_ms = ms,
+                "{kind} {fields} ok"
+            );
         }
     }
 }

@@ -147,7 +147,10 @@ impl LogQuery {
             ("traceId", &self.trace_id),
             ("instance", &self.instance),
         ] {
-            if id.as_ref().is_some_and(|v| v.chars().count() > MAX_ID_CHARS) {
+            if id
+                .as_ref()
+                .is_some_and(|v| v.chars().count() > MAX_ID_CHARS)
+            {
                 return Err(LogQueryError::new(
                     format!("{field}.{name}"),
                     format!("longer than {MAX_ID_CHARS} characters"),
@@ -167,7 +170,10 @@ impl LogQuery {
         if self.exclude_services.iter().any(|s| s == service) {
             return false;
         }
-        if self.min_level.is_some_and(|m| record.level.rank() < m.rank()) {
+        if self
+            .min_level
+            .is_some_and(|m| record.level.rank() < m.rank())
+        {
             return false;
         }
         if !self.levels.is_empty() && !self.levels.contains(&record.level) {

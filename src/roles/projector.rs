@@ -3,7 +3,7 @@
 //! the changes topic; without it, it polls the event store (a single-machine split of `serve`).
 
 use crate::checks::with_broker;
-use crate::components::{ActivityLogging, open_database, optional_kafka};
+use crate::components::{open_database, optional_kafka, ActivityLogging};
 use crate::configuration::Settings;
 use crate::health_server::serve_health_while;
 use anyhow::Context;

@@ -3,7 +3,9 @@
 //! topic, divided between the workers of one consumer group.
 
 use crate::checks::with_broker;
-use crate::components::{ActivityLogging, build_worker, job_settings, open_database, optional_kafka};
+use crate::components::{
+    build_worker, job_settings, open_database, optional_kafka, ActivityLogging,
+};
 use crate::configuration::Settings;
 use crate::health_checks;
 use crate::health_server::serve_health_while;

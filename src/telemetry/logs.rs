@@ -542,10 +542,22 @@ mod tests {
     #[test]
     fn secrets_in_free_text_are_scrubbed() {
         for (raw, expect) in [
-            ("Authorization: Bearer abc.def-123", "Authorization: Bearer [redacted]"),
-            ("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig", "token [redacted]"),
-            ("postgres://cg:hunter2@db:5432/cg", "postgres://cg:[redacted]@db:5432/cg"),
-            ("login with password=hunter2 now", "login with password=[redacted] now"),
+            (
+                "Authorization: Bearer abc.def-123",
+                "Authorization: Bearer [redacted]",
+            ),
+            (
+                "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig",
+                "token [redacted]",
+            ),
+            (
+                "postgres://cg:hunter2@db:5432/cg",
+                "postgres://cg:[redacted]@db:5432/cg",
+            ),
+            (
+                "login with password=hunter2 now",
+                "login with password=[redacted] now",
+            ),
             (r#"{"api_key": "sk-123"}"#, r#"{"api_key": "[redacted]"}"#),
             ("nothing secret here", "nothing secret here"),
         ] {

@@ -108,7 +108,8 @@ pub fn init_tracing(
         LogFormat::Pretty => tracing_subscriber::fmt::layer().compact().boxed(),
     };
     // Each layer filters for itself: the store keeps its own level whatever RUST_LOG says.
-    let capture = store_level.map(|level| logs::CaptureLayer.with_filter(logs::store_filter(level)));
+    let capture =
+        store_level.map(|level| logs::CaptureLayer.with_filter(logs::store_filter(level)));
     tracing_subscriber::registry()
         .with(fmt.with_filter(console_filter()))
         .with(otel.with_filter(console_filter()))
@@ -118,6 +119,22 @@ pub fn init_tracing(
         tracing::info!(endpoint = %otlp.url(otlp::Signal::Traces), queue = otlp.queue_size(), "exporting spans over OTLP/HTTP");
     }
     Ok(TelemetryGuard { provider, stats })
+}
+
+/// Installs only the activity-log capture (with spans for trace ids, exported nowhere) as
+/// the global subscriber, when none is installed yet: for a process that embeds
+/// [`crate::startup::Application`] without [`start`] (the tests).
+pub fn install_capture(level: tracing::Level) {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        let provider = SdkTracerProvider::builder().build();
+        let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("clustergenie"));
+        let _ = tracing_subscriber::registry()
+            .with(otel.with_filter(tracing_subscriber::filter::LevelFilter::INFO))
+            .with(logs::CaptureLayer.with_filter(logs::store_filter(level)))
+            .try_init();
+    });
 }
 
 /// What the console shows (and spans are made for): `RUST_LOG`, by default `info,sqlx=warn`.

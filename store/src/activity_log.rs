@@ -197,9 +197,9 @@ impl ActivityLog {
 
     /// Deletes records written before `before_us`, in chunks; returns how many.
     pub async fn prune(&self, before_us: i64) -> Result<u64, sqlx::Error> {
-        let pick = self.db.sql(
-            "SELECT id FROM log_records WHERE at_us < $1 ORDER BY at_us LIMIT $2",
-        );
+        let pick = self
+            .db
+            .sql("SELECT id FROM log_records WHERE at_us < $1 ORDER BY at_us LIMIT $2");
         let mut deleted = 0;
         loop {
             let n = on_pool!(self.db.writes(), p => {
@@ -244,14 +244,18 @@ where
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i16: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    let list = |qb: &mut sqlx::QueryBuilder<'a, DB>, column: &str, not: bool, values: &'a [String]| {
-        qb.push(format!(" AND {column} {}IN (", if not { "NOT " } else { "" }));
-        let mut sep = qb.separated(", ");
-        for v in values {
-            sep.push_bind(v.as_str());
-        }
-        qb.push(")");
-    };
+    let list =
+        |qb: &mut sqlx::QueryBuilder<'a, DB>, column: &str, not: bool, values: &'a [String]| {
+            qb.push(format!(
+                " AND {column} {}IN (",
+                if not { "NOT " } else { "" }
+            ));
+            let mut sep = qb.separated(", ");
+            for v in values {
+                sep.push_bind(v.as_str());
+            }
+            qb.push(")");
+        };
     if !query.services.is_empty() {
         list(qb, "service", false, &query.services);
     }
@@ -338,7 +342,10 @@ where
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         },
-        resource_ids: resource_ids.split_whitespace().map(str::to_string).collect(),
+        resource_ids: resource_ids
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
         correlation_id: row.try_get("correlation_id")?,
         trace_id: row.try_get("trace_id")?,
     })

@@ -330,12 +330,20 @@ on_both_backends!(bad_health_checks_are_refused_naming_the_field_and_append_noth
 async fn a_new_installation_starts_with_the_default_checks(backend: Backend) {
     let storage = Storage::fresh(backend).await;
     let app = spawn_app_on(storage, |s| s.healthcheck_defaults = true).await;
-    let r = app
-        .gql(
-            "{ healthChecks { totalCount edges { node { id name kind target conditions state } } } }",
-            json!({}),
-        )
-        .await;
+    // Created at start; listed once the projector has caught up.
+    let r = testkit::wait::until("the default checks listed", Duration::from_secs(10), || async {
+        let r = app
+            .gql(
+                "{ healthChecks { totalCount edges { node { id name kind target conditions state } } } }",
+                json!({}),
+            )
+            .await;
+        match r["data"]["healthChecks"]["totalCount"].as_i64() {
+            Some(2) => Ok(r),
+            _ => Err(r.to_string()),
+        }
+    })
+    .await;
     let checks = r["data"]["healthChecks"]["edges"]
         .as_array()
         .unwrap_or_else(|| panic!("{r}"));

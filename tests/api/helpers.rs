@@ -193,6 +193,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Starts the application on existing storage, with adjusted settings.
 pub async fn spawn_app_on(storage: Storage, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    // Every record this test process writes goes to every running app's activity log.
+    clustergenie::telemetry::install_capture(tracing::Level::INFO);
     let mut settings = storage.settings();
     adjust(&mut settings);
     let app = Application::build(settings)

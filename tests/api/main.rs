@@ -11,6 +11,7 @@ mod event_log_cli;
 mod health_checks;
 mod lifecycle;
 mod limits;
+mod logs;
 mod migrations;
 mod monitoring;
 mod operations;

@@ -105,7 +105,10 @@ impl CommitSummary {
         events.first()?;
         let mut groups: Vec<(AggregateType, &str, Vec<&str>)> = Vec::new();
         for e in events {
-            match groups.iter_mut().find(|(t, id, _)| *t == e.aggregate_type && *id == e.aggregate_id) {
+            match groups
+                .iter_mut()
+                .find(|(t, id, _)| *t == e.aggregate_type && *id == e.aggregate_id)
+            {
                 Some(group) => group.2.push(e.event_type),
                 None => groups.push((e.aggregate_type, &e.aggregate_id, vec![e.event_type])),
             }
@@ -145,9 +148,29 @@ impl CommitSummary {
         let actor = ctx.actor.as_str();
         let parts = &self.parts;
         if command == "reportProgress" {
-            tracing::debug!(command, cluster_id, droplet_id, job_id, health_check_id, position, correlation_id, actor, "{command}: {parts}");
+            tracing::debug!(
+                command,
+                cluster_id,
+                droplet_id,
+                job_id,
+                health_check_id,
+                position,
+                correlation_id,
+                actor,
+                "{command}: {parts}"
+            );
         } else {
-            tracing::info!(command, cluster_id, droplet_id, job_id, health_check_id, position, correlation_id, actor, "{command}: {parts}");
+            tracing::info!(
+                command,
+                cluster_id,
+                droplet_id,
+                job_id,
+                health_check_id,
+                position,
+                correlation_id,
+                actor,
+                "{command}: {parts}"
+            );
         }
     }
 }

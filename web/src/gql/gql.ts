@@ -62,7 +62,7 @@ type Documents = {
     "mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }": typeof types.CancelJobDocument,
     "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }": typeof types.RetryJobDocument,
     "\n  fragment LogRecordFields on LogRecord {\n    id\n    cursor\n    at\n    level\n    service\n    instance\n    target\n    message\n    fields\n    resourceIds\n    correlationId\n    traceId\n  }\n": typeof types.LogRecordFieldsFragmentDoc,
-    "\n  query Logs($filter: LogFilter, $query: String, $first: Int!, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n": typeof types.LogsDocument,
+    "\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n": typeof types.LogsDocument,
     "\n  query LogServices {\n    logServices\n  }\n": typeof types.LogServicesDocument,
     "\n  subscription LogTail($filter: LogFilter, $query: String, $after: String) {\n    logTail(filter: $filter, query: $query, after: $after) {\n      cursor\n      dropped\n      record {\n        ...LogRecordFields\n      }\n    }\n  }\n": typeof types.LogTailDocument,
     "\n  query Monitoring {\n    workerPool {\n      workers\n      runners\n      busy\n      queueLength\n      jobsByStatus { status count }\n    }\n    pipeline {\n      projectorLagEvents\n      projectorLagSeconds\n      relayLagEvents\n    }\n  }\n": typeof types.MonitoringDocument,
@@ -123,7 +123,7 @@ const documents: Documents = {
     "mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }": types.CancelJobDocument,
     "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }": types.RetryJobDocument,
     "\n  fragment LogRecordFields on LogRecord {\n    id\n    cursor\n    at\n    level\n    service\n    instance\n    target\n    message\n    fields\n    resourceIds\n    correlationId\n    traceId\n  }\n": types.LogRecordFieldsFragmentDoc,
-    "\n  query Logs($filter: LogFilter, $query: String, $first: Int!, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n": types.LogsDocument,
+    "\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n": types.LogsDocument,
     "\n  query LogServices {\n    logServices\n  }\n": types.LogServicesDocument,
     "\n  subscription LogTail($filter: LogFilter, $query: String, $after: String) {\n    logTail(filter: $filter, query: $query, after: $after) {\n      cursor\n      dropped\n      record {\n        ...LogRecordFields\n      }\n    }\n  }\n": types.LogTailDocument,
     "\n  query Monitoring {\n    workerPool {\n      workers\n      runners\n      busy\n      queueLength\n      jobsByStatus { status count }\n    }\n    pipeline {\n      projectorLagEvents\n      projectorLagSeconds\n      relayLagEvents\n    }\n  }\n": types.MonitoringDocument,
@@ -345,7 +345,7 @@ export function graphql(source: "\n  fragment LogRecordFields on LogRecord {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Logs($filter: LogFilter, $query: String, $first: Int!, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Logs($filter: LogFilter, $query: String, $first: Int!, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

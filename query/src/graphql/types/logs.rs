@@ -5,7 +5,9 @@ use crate::errors;
 use crate::graphql::pagination;
 use crate::state::AppState;
 use async_graphql::connection::{ConnectionNameType, EdgeNameType, EmptyFields};
-use async_graphql::{Context, Enum, InputObject, Json, Object, OutputType, Result, SimpleObject, ID};
+use async_graphql::{
+    Context, Enum, InputObject, Json, Object, OutputType, Result, SimpleObject, ID,
+};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use schema::logs::{LogQuery, LogQueryError, SERVICES};
@@ -199,11 +201,11 @@ impl LogsQuery {
         ctx: &Context<'_>,
         filter: Option<LogFilter>,
         query: Option<String>,
-        #[graphql(default = 50)] first: i32,
+        #[graphql(default = 50)] first: Option<i32>,
         after: Option<String>,
     ) -> Result<LogConnection> {
         let state = ctx.data_unchecked::<AppState>();
-        let limit = pagination::page_size(state, "first", Some(first))?;
+        let limit = pagination::page_size(state, "first", Some(first.unwrap_or(50)))?;
         let before = after.as_deref().map(|c| decode("after", c)).transpose()?;
         let search = search_of(filter, query)?;
         let mut records = state

@@ -46,9 +46,11 @@ pub use cluster::{Label, LabelInput};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
 pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
-pub use logs::{LogFilter, LogRecord, LogTailMessage};
-pub(crate) use logs::{decode as decode_log_cursor, encode as encode_log_cursor, search_of as log_search};
 pub use job::{Job, JobFilter, JobPayload, JobStatus, JobTimelineEntry, JobType};
+pub(crate) use logs::{
+    decode as decode_log_cursor, encode as encode_log_cursor, search_of as log_search,
+};
+pub use logs::{LogFilter, LogRecord, LogTailMessage};
 pub use telemetry::{
     InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
 };

@@ -20,7 +20,7 @@ export const LogRecordFields = graphql(`
 `);
 
 export const LogsQuery = graphql(`
-  query Logs($filter: LogFilter, $query: String, $first: Int!, $after: String) {
+  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {
     logs(filter: $filter, query: $query, first: $first, after: $after) {
       pageInfo {
         hasNextPage
