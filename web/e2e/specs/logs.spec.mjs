@@ -1,7 +1,7 @@
 // Activity logs as a user sees them: every role's records, filtered by service and level and
 // searched by text (kept in the URL); the live tail shows the line of a cluster created over
 // the API while the page is open, and pauses; a line's request leads to its audit events and
-// those lead back; a LogQL query the server refuses is explained inline.
+// those lead back; a LogQL query searches, and one the server refuses is explained inline.
 import { eventually, expect } from "../harness.mjs";
 
 /** What the lines shown say about themselves. */
@@ -137,17 +137,26 @@ export default async function logs(t) {
     await t.shot(page, "of-request");
   });
 
-  await t.step("a LogQL query the server refuses is explained inline", async () => {
+  await t.step("a LogQL query searches; one the server refuses is explained inline", async () => {
     await page.goto(t.baseUrl + "/logs");
     await list.getByTestId("log-line").first().waitFor();
     await page.getByText("LogQL", { exact: true }).click();
     const box = page.getByRole("textbox", { name: "LogQL query" });
+    await box.fill('{service="api"} |= "clustercreated"');
+    await box.press("Enter");
+    await page.waitForURL(/mode=logql&query=/);
+    await eventually("only the api's lines about created clusters", async () => {
+      const shown = await linesOf(page);
+      return shown.length === 3 && shown.every((l) => l.service === "api" && /ClusterCreated on Cluster/.test(l.message));
+    });
+    await t.shot(page, "logql");
     await page.problems.during([/BAD_USER_INPUT in Logs: query:/], async () => {
       await box.fill('{service="api"');
       await box.press("Enter");
-      await page.getByTestId("logql-error").getByText(/^query: /).waitFor();
+      await page.getByTestId("logql-error").getByText(/^query: .* at column \d+/).waitFor();
     });
     expect((await box.getAttribute("aria-invalid")) === "true", "the box is marked invalid");
+    expect((await page.getByRole("list", { name: "Log lines" }).count()) === 0, "no lines under a refused query");
     await t.shot(page, "logql-error");
   });
 
