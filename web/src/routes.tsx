@@ -13,6 +13,7 @@ import { HealthCheckDetailPage } from "./pages/health/HealthCheckDetailPage";
 import { MonitoringPage } from "./pages/monitoring/MonitoringPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/audit/HistoryPage";
+import { LogsPage } from "./pages/logs/LogsPage";
 
 export interface Page {
   /** The route below `/` ("" is the overview, the index route). */
@@ -35,4 +36,5 @@ export const PAGES: Page[] = [
   { path: "monitoring", element: <MonitoringPage />, nav: "Monitoring" },
   { path: "audit", element: <AuditPage />, nav: "Audit" },
   { path: "audit/:aggregateType/:aggregateId", element: <HistoryPage /> },
+  { path: "logs", element: <LogsPage />, nav: "Logs" },
 ];

@@ -47,6 +47,7 @@ export default async function screens(t) {
     ["monitoring", "/monitoring", "Monitoring", () => "Worker pool"],
     ["audit", "/audit", "Audit log", () => `created droplet ${SEED.droplet}`],
     ["history", `/audit/Droplet/${dropletId}`, `History of droplet ${SEED.droplet}`, () => "What this event changed"],
+    ["logs", "/logs?text=ClusterCreated", "Logs", () => "createCluster: ClusterCreated on Cluster"],
     ["not-found", "/no-such-page", "Page not found", () => "Page not found"],
   ];
   for (const scheme of ["light", "dark"]) {

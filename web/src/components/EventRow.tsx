@@ -28,6 +28,11 @@ export function EventRow({ event }: { event: EventFieldsFragment }) {
             <Link className="link" to={`/audit/${event.aggregateType}/${event.aggregateId}?position=${event.position}`}>
               State as of this event
             </Link>
+            {event.correlationId && (
+              <Link className="link" to={`/logs?correlationId=${encodeURIComponent(event.correlationId)}`} title="The activity-log records of the request that caused it">
+                Logs
+              </Link>
+            )}
             <Time at={event.recordedAt} exact />
           </p>
           <div className="grid gap-2 md:grid-cols-2">

@@ -1,5 +1,5 @@
 // List filters kept in the URL's query string, so a filtered list can be linked and reloaded.
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import { Select, type Choice } from "./Select";
 
@@ -46,7 +46,7 @@ export function FilterSelect({ id, label, value, onChoose, choices, any = "Any" 
 }
 
 /** A free-text (or date) filter. */
-export function FilterInput({ id, label, onText, ...props }: Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "value"> & {
+export function FilterInput({ id, label, onText, className, ...props }: Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "value"> & {
   value: string;
   id: string;
   label: string;
@@ -54,9 +54,46 @@ export function FilterInput({ id, label, onText, ...props }: Omit<InputHTMLAttri
 }) {
   return (
     <Filter id={id} label={label}>
-      <input id={id} className="input" {...props} onChange={(e) => onText(e.target.value)} />
+      <input id={id} className={className ? `input ${className}` : "input"} {...props} onChange={(e) => onText(e.target.value)} />
     </Filter>
   );
+}
+
+/** How long a debounced filter waits after the last keystroke. */
+export const DEBOUNCE_MS = 300;
+
+/**
+ * A free-text filter that reports its text once typing pauses (`delayMs`), so a search does
+ * not run for every keystroke; a new `value` from outside (a link, a cleared filter) replaces
+ * the text typed.
+ */
+export function DebouncedFilterInput({ value, onText, delayMs = DEBOUNCE_MS, ...props }: Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "value"> & {
+  value: string;
+  id: string;
+  label: string;
+  onText: (value: string) => void;
+  delayMs?: number;
+}) {
+  const [text, setText] = useState(value);
+  // The value last reported or received: typing back to it reports nothing.
+  const settled = useRef(value);
+  const report = useRef(onText);
+  report.current = onText;
+  useEffect(() => {
+    if (value !== settled.current) {
+      settled.current = value;
+      setText(value);
+    }
+  }, [value]);
+  useEffect(() => {
+    if (text === settled.current) return;
+    const timer = setTimeout(() => {
+      settled.current = text;
+      report.current(text);
+    }, delayMs);
+    return () => clearTimeout(timer);
+  }, [text, delayMs]);
+  return <FilterInput {...props} value={text} onText={setText} />;
 }
 
 /** The filters' fieldset (its legend is for screen readers). */

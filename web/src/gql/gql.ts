@@ -61,6 +61,10 @@ type Documents = {
     "fragment JobResult on JobPayload { job { ...JobDetailFields } position }": typeof types.JobResultFragmentDoc,
     "mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }": typeof types.CancelJobDocument,
     "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }": typeof types.RetryJobDocument,
+    "\n  fragment LogRecordFields on LogRecord {\n    id\n    cursor\n    at\n    level\n    service\n    instance\n    target\n    message\n    fields\n    resourceIds\n    correlationId\n    traceId\n  }\n": typeof types.LogRecordFieldsFragmentDoc,
+    "\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n": typeof types.LogsDocument,
+    "\n  query LogServices {\n    logServices\n  }\n": typeof types.LogServicesDocument,
+    "\n  subscription LogTail($filter: LogFilter, $query: String, $after: String) {\n    logTail(filter: $filter, query: $query, after: $after) {\n      cursor\n      dropped\n      record {\n        ...LogRecordFields\n      }\n    }\n  }\n": typeof types.LogTailDocument,
     "\n  query Monitoring {\n    workerPool {\n      workers\n      runners\n      busy\n      queueLength\n      jobsByStatus { status count }\n    }\n    pipeline {\n      projectorLagEvents\n      projectorLagSeconds\n      relayLagEvents\n    }\n  }\n": typeof types.MonitoringDocument,
     "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n": typeof types.OverviewDocument,
     "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n": typeof types.RecentEventsDocument,
@@ -118,6 +122,10 @@ const documents: Documents = {
     "fragment JobResult on JobPayload { job { ...JobDetailFields } position }": types.JobResultFragmentDoc,
     "mutation CancelJob($id: ID!) { cancelJob(id: $id) { ...JobResult } }": types.CancelJobDocument,
     "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }": types.RetryJobDocument,
+    "\n  fragment LogRecordFields on LogRecord {\n    id\n    cursor\n    at\n    level\n    service\n    instance\n    target\n    message\n    fields\n    resourceIds\n    correlationId\n    traceId\n  }\n": types.LogRecordFieldsFragmentDoc,
+    "\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n": types.LogsDocument,
+    "\n  query LogServices {\n    logServices\n  }\n": types.LogServicesDocument,
+    "\n  subscription LogTail($filter: LogFilter, $query: String, $after: String) {\n    logTail(filter: $filter, query: $query, after: $after) {\n      cursor\n      dropped\n      record {\n        ...LogRecordFields\n      }\n    }\n  }\n": types.LogTailDocument,
     "\n  query Monitoring {\n    workerPool {\n      workers\n      runners\n      busy\n      queueLength\n      jobsByStatus { status count }\n    }\n    pipeline {\n      projectorLagEvents\n      projectorLagSeconds\n      relayLagEvents\n    }\n  }\n": types.MonitoringDocument,
     "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n": types.OverviewDocument,
     "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n": types.RecentEventsDocument,
@@ -330,6 +338,22 @@ export function graphql(source: "mutation CancelJob($id: ID!) { cancelJob(id: $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }"): (typeof documents)["mutation RetryJob($id: ID!) { retryJob(id: $id) { ...JobResult } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LogRecordFields on LogRecord {\n    id\n    cursor\n    at\n    level\n    service\n    instance\n    target\n    message\n    fields\n    resourceIds\n    correlationId\n    traceId\n  }\n"): (typeof documents)["\n  fragment LogRecordFields on LogRecord {\n    id\n    cursor\n    at\n    level\n    service\n    instance\n    target\n    message\n    fields\n    resourceIds\n    correlationId\n    traceId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Logs($filter: LogFilter, $query: String, $first: Int, $after: String) {\n    logs(filter: $filter, query: $query, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...LogRecordFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogServices {\n    logServices\n  }\n"): (typeof documents)["\n  query LogServices {\n    logServices\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LogTail($filter: LogFilter, $query: String, $after: String) {\n    logTail(filter: $filter, query: $query, after: $after) {\n      cursor\n      dropped\n      record {\n        ...LogRecordFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LogTail($filter: LogFilter, $query: String, $after: String) {\n    logTail(filter: $filter, query: $query, after: $after) {\n      cursor\n      dropped\n      record {\n        ...LogRecordFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -8,6 +8,7 @@ import type {
   HealthCheckResultFieldsFragment,
   HealthCheckRowFragment,
   JobFieldsFragment,
+  LogRecordFieldsFragment,
   UptimeFieldsFragment,
 } from "../gql/graphql";
 import { makeSubject, type Source } from "wonka";
@@ -178,6 +179,43 @@ export function eventPage(nodes: EventFieldsFragment[], info: { hasPreviousPage?
       },
     },
   };
+}
+
+/** Log record `id`, written `id` seconds after 10:00 on 1 Jan 2026 by the API. */
+export function logRecord(id: number, overrides: Partial<LogRecordFieldsFragment> = {}): LogRecordFieldsFragment {
+  return {
+    id: String(id),
+    cursor: `l${id}`,
+    at: new Date(Date.UTC(2026, 0, 1, 10, 0, id)).toISOString(),
+    level: "INFO",
+    service: "api",
+    instance: "host-1:4242",
+    target: "query::http",
+    message: `line ${id}`,
+    fields: {},
+    resourceIds: [],
+    correlationId: null,
+    traceId: null,
+    ...overrides,
+  };
+}
+
+/** A `logs` page (records newest first, as the API answers). */
+export function logPage(nodes: LogRecordFieldsFragment[], hasNextPage = false) {
+  return {
+    data: {
+      logs: {
+        __typename: "LogConnection",
+        pageInfo: { __typename: "PageInfo", hasNextPage, endCursor: nodes[nodes.length - 1]?.cursor ?? null },
+        nodes,
+      },
+    },
+  };
+}
+
+/** A `logTail` message with `record`. */
+export function logTailMessage(record: LogRecordFieldsFragment, dropped = 0) {
+  return { data: { logTail: { __typename: "LogTailMessage", cursor: record.cursor, dropped, record } } };
 }
 
 /** A response the test releases when it chooses (to answer requests out of order). */

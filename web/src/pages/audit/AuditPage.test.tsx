@@ -111,4 +111,18 @@ describe("AuditPage", () => {
     expect(screen.getByLabelText("Object type")).toHaveValue("HealthCheck");
     expect(within(screen.getByLabelText("Event type")).getByRole("option", { name: "HealthCheckBecameUnhealthy" })).toBeInTheDocument();
   });
+
+  it("narrows to one request's events by the correlation id in the URL, and links each event to its request's logs", async () => {
+    const { calls } = renderWithApi(<AuditPage />, {
+      path: "/audit",
+      route: "/audit?correlationId=req-7",
+      handlers: { Events: () => eventPage([event(1, { correlationId: "req-7" })]) },
+    });
+    const row = (await screen.findAllByTestId("event"))[0];
+    expect(calls.find((c) => c.kind === "query")?.variables).toMatchObject({ filter: { correlationId: "req-7" } });
+    expect(screen.getByLabelText("Correlation id")).toHaveValue("req-7");
+    expect(screen.getByRole("link", { name: "Logs of this request" })).toHaveAttribute("href", "/logs?correlationId=req-7");
+    await userEvent.click(within(row).getByTestId("event-summary"));
+    expect(within(row).getByRole("link", { name: "Logs" })).toHaveAttribute("href", "/logs?correlationId=req-7");
+  });
 });

@@ -1,5 +1,6 @@
-// The audit log: one sentence per event, filters (object, type, actor, time), progress events
+// The audit log: one sentence per event, filters (object, type, actor, request, time), progress events
 // hidden unless asked for, newest first by default and followed live.
+import { Link } from "react-router";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { LIST_PAGES } from "../../components/DetailPage";
 import { EventRow } from "../../components/EventRow";
@@ -33,6 +34,7 @@ export function AuditPage() {
     aggregateId: params.get("aggregateId") || null,
     eventType,
     actorContains: params.get("actor")?.trim() || null,
+    correlationId: params.get("correlationId")?.trim() || null,
     since: toIso(params.get("since")),
     until: toIso(params.get("until")),
     excludeEventTypes: showProgress || eventType ? null : PROGRESS_TYPES,
@@ -50,12 +52,18 @@ export function AuditPage() {
         <span className="self-center text-xs text-slate-500" role="status">
           {log.tailing ? "Following live" : ""}
         </span>
+        {filter.correlationId && (
+          <Link className="btn-secondary" to={`/logs?correlationId=${encodeURIComponent(filter.correlationId)}`}>
+            Logs of this request
+          </Link>
+        )}
       </PageHeader>
-      <FilterBar className="grid-cols-2 md:grid-cols-4 lg:grid-cols-7">
+      <FilterBar className="grid-cols-2 md:grid-cols-4">
         <FilterSelect id="a-type" label="Object type" value={aggregateType ?? ""} onChoose={set("aggregateType")} choices={TYPES} />
         <FilterInput id="a-id" label="Object id" value={params.get("aggregateId") ?? ""} onText={(v) => set("aggregateId")(v.trim())} />
         <FilterSelect id="a-event" label="Event type" value={eventType ?? ""} onChoose={set("type")} choices={typeChoices} />
         <FilterInput id="a-actor" label="Actor contains" placeholder="anon" value={params.get("actor") ?? ""} onText={set("actor")} />
+        <FilterInput id="a-correlation" label="Correlation id" value={params.get("correlationId") ?? ""} onText={(v) => set("correlationId")(v.trim())} />
         <FilterInput id="a-since" label="Since" type="datetime-local" value={params.get("since") ?? ""} onText={set("since")} />
         <FilterInput id="a-until" label="Until" type="datetime-local" value={params.get("until") ?? ""} onText={set("until")} />
         <FilterSelect id="a-order" label="Order" any={null} value={newestFirst ? "newest" : "oldest"} onChoose={(v) => set("order")(v === "oldest" ? "oldest" : "")} choices={ORDERS} />
