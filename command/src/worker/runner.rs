@@ -300,6 +300,7 @@ impl Worker {
                 self.commands
                     .fail_job(job_id, &self.id, &e.message, e.retryable)
                     .await?;
+                tracing::warn!(%job_id, error = %e.message, retryable = e.retryable, "job attempt failed");
                 return Ok(());
             }
         };
@@ -308,12 +309,14 @@ impl Worker {
                 self.commands
                     .fail_job(job_id, &self.id, &error.message, error.retryable)
                     .await?;
+                tracing::warn!(%job_id, error = %error.message, retryable = error.retryable, "job attempt failed");
             }
             None => {
                 let result = serde_json::json!({ "stages": plan.stages.iter().map(|s| s.name).collect::<Vec<_>>() });
                 self.commands
                     .complete_job(job_id, &self.id, plan.effect.clone(), result)
                     .await?;
+                tracing::info!(%job_id, "job completed");
             }
         }
         Ok(())
