@@ -2,9 +2,11 @@
 //!
 //! Spans always get real W3C trace ids (so every event's metadata carries a `traceparent`);
 //! they are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` is set
-//! ([`otlp`] builds the export path, [`export`] bounds and counts it).
+//! ([`otlp`] builds the export path, [`export`] bounds and counts it), and then so are the
+//! log events, as OTLP log records ([`logs`]).
 
 pub mod export;
+pub mod logs;
 pub mod otlp;
 
 use crate::configuration::{LogFormat, Settings};
@@ -12,6 +14,7 @@ use anyhow::Context as _;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::error::OTelSdkError;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use otlp::OtlpConfig;
@@ -20,10 +23,13 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
-/// The tracer provider; flushes exported spans on [`TelemetryGuard::shutdown`] or drop.
+/// The tracer and logger providers; flush exported spans and logs on
+/// [`TelemetryGuard::shutdown`] or drop.
 pub struct TelemetryGuard {
     provider: SdkTracerProvider,
     stats: Option<Arc<export::ExportStats>>,
+    /// Only with OTLP export.
+    logs: Option<SdkLoggerProvider>,
 }
 
 impl TelemetryGuard {
@@ -45,6 +51,15 @@ impl TelemetryGuard {
                 );
             }
         }
+        // Last, so that the warnings above are exported too.
+        if let Some(logs) = &self.logs {
+            match logs.shutdown() {
+                Ok(()) | Err(OTelSdkError::AlreadyShutdown) => {}
+                Err(e) => {
+                    eprintln!("clustergenie: cannot flush the remaining logs at shutdown: {e}")
+                }
+            }
+        }
     }
 }
 
@@ -59,6 +74,9 @@ impl TelemetryGuard {
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
         let _ = self.provider.shutdown();
+        if let Some(logs) = &self.logs {
+            let _ = logs.shutdown();
+        }
     }
 }
 
@@ -90,6 +108,7 @@ pub fn init_tracing(
         builder = builder.with_span_processor(processor);
     }
     let provider = builder.build();
+    let (log_bridge, logs) = otlp.map(logs::bridge).transpose()?.unzip();
     opentelemetry::global::set_tracer_provider(provider.clone());
     let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("clustergenie"));
     let filter =
@@ -105,11 +124,17 @@ pub fn init_tracing(
         .with(filter)
         .with(fmt)
         .with(otel)
+        .with(log_bridge)
         .try_init()?;
     if let Some(otlp) = otlp {
         tracing::info!(endpoint = %otlp.url(otlp::Signal::Traces), queue = otlp.queue_size(), "exporting spans over OTLP/HTTP");
+        tracing::info!(endpoint = %otlp.url(otlp::Signal::Logs), "exporting logs over OTLP/HTTP");
     }
-    Ok(TelemetryGuard { provider, stats })
+    Ok(TelemetryGuard {
+        provider,
+        stats,
+        logs,
+    })
 }
 
 /// The process-wide Prometheus recorder (installed on first use).
