@@ -36,14 +36,17 @@ async fn main() -> ExitCode {
         Some(role) => role.run(settings).await,
         None => tools::run(command, &settings).await,
     };
+    // Logged before the flush, so that the error is exported with the rest.
+    if let Err(e) = &result {
+        tracing::error!(
+            error = format!("{e:#}"),
+            "clustergenie stopped with an error"
+        );
+    }
     telemetry.flush().await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(
-                error = format!("{e:#}"),
-                "clustergenie stopped with an error"
-            );
             eprintln!("clustergenie: {e:#}");
             ExitCode::FAILURE
         }

@@ -2,17 +2,20 @@
 //!
 //! Spans always get real W3C trace ids (so every event's metadata carries a `traceparent`);
 //! they are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT` is set
-//! ([`otlp`] builds the export path, [`export`] bounds and counts it).
+//! ([`otlp`] builds the export path, [`export`] bounds and counts it), and then so are the
+//! log events, as OTLP log records ([`logs`]).
 
 pub mod export;
 pub mod logs;
 pub mod otlp;
+pub mod otlp_logs;
 
 use crate::configuration::{LogFormat, Settings};
 use anyhow::Context as _;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::error::OTelSdkError;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use otlp::OtlpConfig;
@@ -21,10 +24,13 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
-/// The tracer provider; flushes exported spans on [`TelemetryGuard::shutdown`] or drop.
+/// The tracer and logger providers; flush exported spans and logs on
+/// [`TelemetryGuard::shutdown`] or drop.
 pub struct TelemetryGuard {
     provider: SdkTracerProvider,
     stats: Option<Arc<export::ExportStats>>,
+    /// Only with OTLP export.
+    logs: Option<SdkLoggerProvider>,
 }
 
 impl TelemetryGuard {
@@ -46,6 +52,15 @@ impl TelemetryGuard {
                 );
             }
         }
+        // Last, so that the warnings above are exported too.
+        if let Some(logs) = &self.logs {
+            match logs.shutdown() {
+                Ok(()) | Err(OTelSdkError::AlreadyShutdown) => {}
+                Err(e) => {
+                    eprintln!("clustergenie: cannot flush the remaining logs at shutdown: {e}")
+                }
+            }
+        }
     }
 }
 
@@ -60,6 +75,9 @@ impl TelemetryGuard {
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
         let _ = self.provider.shutdown();
+        if let Some(logs) = &self.logs {
+            let _ = logs.shutdown();
+        }
     }
 }
 
@@ -98,6 +116,7 @@ pub fn init_tracing(
         builder = builder.with_span_processor(processor);
     }
     let provider = builder.build();
+    let (log_bridge, logs) = otlp.map(otlp_logs::bridge).transpose()?.unzip();
     opentelemetry::global::set_tracer_provider(provider.clone());
     let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("clustergenie"));
     let fmt = match format {
@@ -114,11 +133,17 @@ pub fn init_tracing(
         .with(fmt.with_filter(console_filter()))
         .with(otel.with_filter(console_filter()))
         .with(capture)
+        .with(log_bridge.map(|bridge| bridge.with_filter(console_filter())))
         .try_init()?;
     if let Some(otlp) = otlp {
         tracing::info!(endpoint = %otlp.url(otlp::Signal::Traces), queue = otlp.queue_size(), "exporting spans over OTLP/HTTP");
+        tracing::info!(endpoint = %otlp.url(otlp::Signal::Logs), "exporting logs over OTLP/HTTP");
     }
-    Ok(TelemetryGuard { provider, stats })
+    Ok(TelemetryGuard {
+        provider,
+        stats,
+        logs,
+    })
 }
 
 /// Installs only the activity-log capture (with spans for trace ids, exported nowhere) as

@@ -1,8 +1,10 @@
 //! The OTLP/HTTP export path, configured once from the environment: the collector's base
 //! URL, the request timeout, the queue bound, one HTTP client and the resource that names
-//! the role. Traces use it through [`OtlpConfig::span_exporter`]; OTLP logs will get the same
-//! endpoint, client and resource from [`OtlpConfig::configure`] with [`Signal::Logs`] and
-//! [`resource`].
+//! the role. Traces use it through [`OtlpConfig::span_exporter`], logs through
+//! [`OtlpConfig::log_exporter`]: the same endpoint (each signal at its own path), client and
+//! [`resource`]. The endpoint given here wins over the per-signal variables
+//! (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `…_LOGS_ENDPOINT`); headers come from
+//! `OTEL_EXPORTER_OTLP_HEADERS` (or `…_TRACES_HEADERS`, `…_LOGS_HEADERS`), read by the exporter.
 //!
 //! The client is reqwest's *blocking* client. The SDK's batch processors export from their
 //! own thread, outside any Tokio runtime, and wait for the export with a plain executor; the
@@ -119,6 +121,16 @@ impl OtlpConfig {
             .configure(
                 opentelemetry_otlp::SpanExporter::builder().with_http(),
                 Signal::Traces,
+            )
+            .build()?)
+    }
+
+    /// The OTLP log exporter.
+    pub fn log_exporter(&self) -> anyhow::Result<opentelemetry_otlp::LogExporter> {
+        Ok(self
+            .configure(
+                opentelemetry_otlp::LogExporter::builder().with_http(),
+                Signal::Logs,
             )
             .build()?)
     }

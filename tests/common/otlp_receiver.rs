@@ -1,9 +1,13 @@
-//! A local OTLP/HTTP trace receiver for tests: an actix-web server on 127.0.0.1 that decodes
-//! the `ExportTraceServiceRequest` protobuf bodies posted to `/v1/traces` (the types of the
-//! `opentelemetry-proto` crate) and keeps every span it was sent.
+//! A local OTLP/HTTP receiver for tests: an actix-web server on 127.0.0.1 that decodes the
+//! `ExportTraceServiceRequest` and `ExportLogsServiceRequest` protobuf bodies posted to
+//! `/v1/traces` and `/v1/logs` (the types of the `opentelemetry-proto` crate) and keeps every
+//! span and log record it was sent.
 
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpResponse, HttpServer};
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsServiceRequest, ExportLogsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
@@ -28,9 +32,28 @@ pub struct ReceivedSpan {
     pub attributes: HashMap<String, String>,
 }
 
+/// One received log record, flattened.
+#[derive(Debug, Clone)]
+pub struct ReceivedLog {
+    /// `service.name` of the resource that sent it.
+    pub service: String,
+    /// The instrumentation scope's name: the `tracing` target of the event.
+    pub scope: String,
+    pub severity_text: String,
+    pub severity_number: i32,
+    /// The message, as text.
+    pub body: String,
+    /// Hex ids of the span the record was emitted in; empty outside any span.
+    pub trace_id: String,
+    pub span_id: String,
+    /// Attributes (the event's fields) as text.
+    pub attributes: HashMap<String, String>,
+}
+
 #[derive(Default)]
 struct Store {
     spans: Mutex<Vec<ReceivedSpan>>,
+    logs: Mutex<Vec<ReceivedLog>>,
     changed: Notify,
 }
 
@@ -96,6 +119,46 @@ async fn traces(body: web::Bytes, store: web::Data<Store>) -> HttpResponse {
         .body(ExportTraceServiceResponse::default().encode_to_vec())
 }
 
+async fn logs(body: web::Bytes, store: web::Data<Store>) -> HttpResponse {
+    let request = match ExportLogsServiceRequest::decode(body) {
+        Ok(r) => r,
+        Err(e) => return HttpResponse::BadRequest().body(e.to_string()),
+    };
+    let mut received = Vec::new();
+    for rl in &request.resource_logs {
+        let resource = rl
+            .resource
+            .as_ref()
+            .map(|r| attributes(&r.attributes))
+            .unwrap_or_default();
+        let service = resource.get("service.name").cloned().unwrap_or_default();
+        for sl in &rl.scope_logs {
+            let scope = sl
+                .scope
+                .as_ref()
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            for r in &sl.log_records {
+                received.push(ReceivedLog {
+                    service: service.clone(),
+                    scope: scope.clone(),
+                    severity_text: r.severity_text.clone(),
+                    severity_number: r.severity_number,
+                    body: text(&r.body),
+                    trace_id: hex(&r.trace_id),
+                    span_id: hex(&r.span_id),
+                    attributes: attributes(&r.attributes),
+                });
+            }
+        }
+    }
+    store.logs.lock().unwrap().extend(received);
+    store.changed.notify_waiters();
+    HttpResponse::Ok()
+        .content_type("application/x-protobuf")
+        .body(ExportLogsServiceResponse::default().encode_to_vec())
+}
+
 /// A port held for a receiver that is not listening yet: a socket bound to a port the kernel
 /// chose, without `listen`, so connections to it are refused and nothing else can take it.
 pub struct ReservedPort {
@@ -136,6 +199,7 @@ impl Receiver {
                 .app_data(data.clone())
                 .app_data(web::PayloadConfig::new(64 << 20))
                 .route("/v1/traces", web::post().to(traces))
+                .route("/v1/logs", web::post().to(logs))
         })
         .workers(1)
         .disable_signals()
@@ -170,6 +234,11 @@ impl Receiver {
         self.store.spans.lock().unwrap().clone()
     }
 
+    /// Every log record received so far.
+    pub fn logs(&self) -> Vec<ReceivedLog> {
+        self.store.logs.lock().unwrap().clone()
+    }
+
     /// Waits until `found` returns something for the spans received so far; panics with
     /// `what` and the spans after `timeout`.
     pub async fn wait_for<T>(
@@ -178,16 +247,12 @@ impl Receiver {
         timeout: Duration,
         found: impl Fn(&[ReceivedSpan]) -> Option<T>,
     ) -> T {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            // Registered before looking, so a batch arriving in between is not missed.
-            let changed = self.store.changed.notified();
-            if let Some(t) = found(&self.spans()) {
-                return t;
-            }
-            if tokio::time::timeout_at(deadline, changed).await.is_err() {
-                let names: Vec<String> = self
-                    .spans()
+        self.wait_until(
+            what,
+            timeout,
+            || found(&self.spans()),
+            || {
+                self.spans()
                     .iter()
                     .map(|s| {
                         format!(
@@ -195,10 +260,57 @@ impl Receiver {
                             s.service, s.name, s.trace_id, s.parent_span_id
                         )
                     })
-                    .collect();
+                    .collect()
+            },
+        )
+        .await
+    }
+
+    /// Waits until `found` returns something for the log records received so far; panics
+    /// with `what` and the records after `timeout`.
+    pub async fn wait_for_log<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        found: impl Fn(&[ReceivedLog]) -> Option<T>,
+    ) -> T {
+        self.wait_until(
+            what,
+            timeout,
+            || found(&self.logs()),
+            || {
+                self.logs()
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "{} {} {} {:?} trace={}",
+                            l.service, l.scope, l.severity_text, l.body, l.trace_id
+                        )
+                    })
+                    .collect()
+            },
+        )
+        .await
+    }
+
+    async fn wait_until<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        found: impl Fn() -> Option<T>,
+        received: impl Fn() -> Vec<String>,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            // Registered before looking, so a batch arriving in between is not missed.
+            let changed = self.store.changed.notified();
+            if let Some(t) = found() {
+                return t;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
                 panic!(
                     "the receiver never got {what}; it got:\n{}",
-                    names.join("\n")
+                    received().join("\n")
                 );
             }
         }

@@ -1,6 +1,6 @@
 //! One trace across processes: the API's mutation span is the parent of the relay's publish,
 //! the projector's apply and the worker's job run, each exported by its own process to one
-//! OTLP receiver.
+//! OTLP receiver; the worker's log record of the job is in that trace too.
 
 #[path = "../common/otlp_receiver.rs"]
 mod otlp_receiver;
@@ -36,6 +36,7 @@ async fn api_relay_projector_and_worker_spans_of_one_create_droplet_share_its_tr
     let mut t = Topology::new(2).await;
     t.env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint());
     t.env("OTEL_BSP_SCHEDULE_DELAY", "100");
+    t.env("OTEL_BLRP_SCHEDULE_DELAY", "100");
     let api = t.start_ready("api-1", "api").await;
     t.start_ready("relay-1", "relay").await;
     t.start_ready("projector", "projector").await;
@@ -73,6 +74,7 @@ async fn api_relay_projector_and_worker_spans_of_one_create_droplet_share_its_tr
             .map(|s| s.span_id.clone())
             .collect()
     };
+    let mut job_run = None;
     for (service, name) in [
         ("clustergenie-relay-1", "relay.publish"),
         ("clustergenie-projector", "kafka.consume"),
@@ -87,8 +89,25 @@ async fn api_relay_projector_and_worker_spans_of_one_create_droplet_share_its_tr
             .await;
         if name == "job.run" {
             assert_eq!(span.attributes["job.id"], job);
+            job_run = Some(span);
         }
     }
+    let job_run = job_run.expect("the job.run span");
+    let completed = receiver
+        .wait_for_log("the worker's \"job completed\" record", wait, |logs| {
+            logs.iter()
+                .find(|l| l.body == "job completed" && l.trace_id == trace)
+                .cloned()
+        })
+        .await;
+    assert_eq!(completed.service, "clustergenie-worker-1");
+    assert_eq!(completed.scope, "command::worker::runner");
+    assert_eq!(
+        (completed.severity_text.as_str(), completed.severity_number),
+        ("INFO", 9)
+    );
+    assert_eq!(completed.span_id, job_run.span_id);
+    assert_eq!(completed.attributes["job_id"], job);
     // The projector's apply step is inside its consume span, in the same trace.
     receiver
         .wait_for("the projector's apply span", wait, |spans| {

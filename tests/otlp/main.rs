@@ -1,11 +1,11 @@
 //! OTLP export of the real binary: `clustergenie serve` runs as a child process (the tracer
 //! provider is process-global) against a receiver inside the test, which decodes what it is
-//! sent with the `opentelemetry-proto` types.
+//! sent, spans and log records, with the `opentelemetry-proto` types.
 
 #[path = "../common/otlp_receiver.rs"]
 mod otlp_receiver;
 
-use otlp_receiver::{ReceivedSpan, Receiver, ReservedPort};
+use otlp_receiver::{ReceivedLog, ReceivedSpan, Receiver, ReservedPort};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -28,28 +28,35 @@ struct Serve {
 
 impl Serve {
     async fn start(endpoint: &str) -> Self {
+        Self::start_with(endpoint, &[]).await
+    }
+
+    /// [`Serve::start`] with more environment variables (set last, so they win).
+    async fn start_with(endpoint: &str, env: &[(&str, &str)]) -> Self {
         let dir = TempDir::new("clustergenie-otlp");
         let log = |name: &str| {
             Stdio::from(std::fs::File::create(dir.path().join(name)).expect("a log file"))
         };
-        let mut process = ChildProcess::spawn(
-            Command::new(env!("CARGO_BIN_EXE_clustergenie"))
-                .arg("serve")
-                .env_remove("DATABASE_URL")
-                .env_remove("CLUSTERGENIE_KAFKA_BROKERS")
-                .env_remove("CLUSTERGENIE_CONFIG")
-                .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
-                .env("CLUSTERGENIE_DATA_DIR", dir.path().join("data"))
-                .env("CLUSTERGENIE_LOG_FORMAT", "json")
-                .env("CLUSTERGENIE_PROVISION_SECONDS", "0.3")
-                .env("RUST_LOG", "info,sqlx=warn")
-                .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
-                .env("OTEL_SERVICE_NAME", SERVICE)
-                .env("OTEL_BSP_SCHEDULE_DELAY", "100")
-                .env("OTEL_EXPORTER_OTLP_TIMEOUT", "2000")
-                .stdout(log("stdout.log"))
-                .stderr(log("stderr.log")),
-        );
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clustergenie"));
+        command
+            .arg("serve")
+            .env_remove("DATABASE_URL")
+            .env_remove("CLUSTERGENIE_KAFKA_BROKERS")
+            .env_remove("CLUSTERGENIE_CONFIG")
+            .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
+            .env("CLUSTERGENIE_DATA_DIR", dir.path().join("data"))
+            .env("CLUSTERGENIE_LOG_FORMAT", "json")
+            .env("CLUSTERGENIE_PROVISION_SECONDS", "0.3")
+            .env("RUST_LOG", "info,sqlx=warn")
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
+            .env("OTEL_SERVICE_NAME", SERVICE)
+            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+            .env("OTEL_BLRP_SCHEDULE_DELAY", "100")
+            .env("OTEL_EXPORTER_OTLP_TIMEOUT", "2000")
+            .envs(env.iter().copied())
+            .stdout(log("stdout.log"))
+            .stderr(log("stderr.log"));
+        let mut process = ChildProcess::spawn(&mut command);
         let port = process.bound_port(WAIT, || output_in(dir.path())).await;
         let serve = Self {
             process,
@@ -90,16 +97,25 @@ impl Serve {
 
     /// A named GraphQL operation; panics on errors.
     async fn gql(&self, query: &str, operation: &str, variables: Value) -> Value {
-        let r: Value = self
+        self.gql_as(None, query, operation, variables).await
+    }
+
+    /// [`Serve::gql`], with `Authorization: Bearer <token>` when a token is given.
+    async fn gql_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        operation: &str,
+        variables: Value,
+    ) -> Value {
+        let mut request = self
             .client
             .post(format!("http://127.0.0.1:{}/graphql", self.port))
-            .json(&json!({ "query": query, "operationName": operation, "variables": variables }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json(&json!({ "query": query, "operationName": operation, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let r: Value = request.send().await.unwrap().json().await.unwrap();
         assert!(r.get("errors").is_none(), "{operation}: {r}");
         r["data"].clone()
     }
@@ -318,4 +334,134 @@ async fn a_collector_that_is_down_or_goes_away_costs_spans_not_requests() {
         .filter(|l| l.contains("cannot export spans to the OTLP collector"))
         .count();
     assert_eq!(warnings, 2, "one warning per outage:\n{output}");
+    // Log records are lost the same way: said once per outage, not once per batch.
+    assert!(
+        output.contains("cannot export logs to the OTLP collector"),
+        "{output}"
+    );
+    assert!(
+        !output.contains("BatchLogProcessor.ExportError"),
+        "{output}"
+    );
+}
+
+/// The records of the exporter's own HTTP stack, or of the SDK, that reached the collector.
+fn exporter_internals(logs: &[ReceivedLog]) -> Vec<String> {
+    logs.iter()
+        .filter(|l| {
+            ["opentelemetry", "reqwest", "hyper", "h2"]
+                .iter()
+                .any(|t| l.scope.starts_with(t))
+        })
+        .map(|l| format!("{} {:?}", l.scope, l.body))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_reach_the_collector_in_the_trace_of_the_mutation_without_its_credentials() {
+    const SECRET: &str = "otlp-test-secret-never-exported";
+    let receiver = Receiver::start().await;
+    // Debug logs of the exporter's HTTP stack on: were they exported, every export would
+    // log more to export.
+    let serve = Serve::start_with(
+        &receiver.endpoint(),
+        &[
+            ("CLUSTERGENIE_AUTH_SECRET", SECRET),
+            (
+                "RUST_LOG",
+                "info,sqlx=warn,reqwest=debug,hyper=debug,hyper_util=debug,opentelemetry=debug,opentelemetry_sdk=debug",
+            ),
+        ],
+    )
+    .await;
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &json!({ "sub": "alice", "exp": chrono::Utc::now().timestamp() + 3600 }),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .expect("a token");
+    let query = "mutation CreateLogged($input: CreateDropletInput!) { createDroplet(input: $input) { droplet { id } job { id } } }";
+    let data = serve
+        .gql_as(
+            Some(&token),
+            query,
+            "CreateLogged",
+            json!({ "input": { "name": "logged-1", "region": "nyc1", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64" } }),
+        )
+        .await;
+    let job = data["createDroplet"]["job"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let root = receiver
+        .wait_for("the CreateLogged span", WAIT, |s| {
+            operation_span(s, "CreateLogged")
+        })
+        .await;
+    assert_eq!(root.attributes["actor"], "alice");
+    let job_run = receiver
+        .wait_for("the job.run span in the mutation's trace", WAIT, |spans| {
+            spans
+                .iter()
+                .find(|s| s.name == "job.run" && s.trace_id == root.trace_id)
+                .cloned()
+        })
+        .await;
+
+    // The worker's log line, in the job's span of the mutation's trace.
+    let completed = receiver
+        .wait_for_log("the job's \"job completed\" record", WAIT, |logs| {
+            logs.iter()
+                .find(|l| l.body == "job completed" && l.attributes.get("job_id") == Some(&job))
+                .cloned()
+        })
+        .await;
+    assert_eq!(completed.service, SERVICE);
+    assert_eq!(completed.severity_text, "INFO");
+    // SeverityNumber INFO.
+    assert_eq!(completed.severity_number, 9);
+    assert_eq!(completed.scope, "command::worker::runner");
+    assert_eq!(completed.trace_id, root.trace_id);
+    assert_eq!(completed.span_id, job_run.span_id);
+
+    // A record outside any span carries no trace: the start-up line.
+    let started = receiver
+        .wait_for_log("the start-up record", WAIT, |logs| {
+            logs.iter()
+                .find(|l| l.body == "exporting logs over OTLP/HTTP")
+                .cloned()
+        })
+        .await;
+    assert_eq!(started.service, SERVICE);
+    assert_eq!(started.trace_id, "");
+    assert_eq!(
+        started.attributes["endpoint"],
+        format!("{}/v1/logs", receiver.endpoint())
+    );
+
+    let output = serve.stop();
+    // Flushed at shutdown: the last line of the run (said before the flush) arrives.
+    receiver
+        .wait_for_log("the shutdown record", WAIT, |logs| {
+            logs.iter()
+                .find(|l| l.body == "shutdown requested")
+                .cloned()
+        })
+        .await;
+    let logs = receiver.logs();
+    assert_eq!(exporter_internals(&logs), Vec::<String>::new());
+    // The HTTP stack did log (so the filter above was needed), to the console only.
+    assert!(
+        output.contains("reqwest::") || output.contains("hyper"),
+        "no debug line of the HTTP stack in the output:\n{output}"
+    );
+    for l in &logs {
+        let texts = std::iter::once(&l.body).chain(l.attributes.values());
+        for text in texts {
+            assert!(
+                !text.contains(&token) && !text.contains(SECRET),
+                "a credential was exported in {l:?}"
+            );
+        }
+    }
 }

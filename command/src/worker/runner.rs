@@ -322,6 +322,7 @@ impl Worker {
                 self.commands
                     .complete_job(job_id, &self.id, plan.effect.clone(), result)
                     .await?;
+                tracing::info!(%job_id, "job completed");
             }
         }
         Ok(())
