@@ -123,6 +123,9 @@ impl Storage {
             consistency_timeout_seconds: 10.0,
             // Tests create the checks they need (tests/api/health_checks.rs covers the defaults).
             healthcheck_defaults: false,
+            // Every app of this process would store every record of every test; the tests of
+            // the activity log turn it on (tests/api/logs.rs).
+            log_store_level: clustergenie::configuration::StoreLevel::Off,
             // Tests that read metrics start the simulator (tests/api/telemetry.rs).
             metrics_simulator: false,
             ..Settings::default()

@@ -6,8 +6,9 @@
 //! Every app in this test process stores every record the process writes, so each test
 //! finds its own lines by a correlation id or a resource id of its own.
 
-use crate::helpers::{assert_code, spawn_app, spawn_app_on, Backend, Storage, TestApp};
+use crate::helpers::{assert_code, spawn_app_on, Backend, Storage, TestApp};
 use crate::on_both_backends;
+use clustergenie::configuration::StoreLevel;
 use serde_json::{json, Value};
 use std::time::Duration;
 use store::activity_log::{ActivityLog, LogRecord};
@@ -18,6 +19,14 @@ use testkit::wait;
 const LOGS: &str = "query($f: LogFilter, $q: String, $first: Int, $after: String) { logs(filter: $f, query: $q, first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id cursor at level service instance target message fields resourceIds correlationId traceId } } }";
 const CREATE_CLUSTER: &str =
     "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } } }";
+
+/// An app that stores its activity log (the other tests' apps do not).
+async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_on(Storage::fresh(backend).await, |s| {
+        s.log_store_level = StoreLevel::Info
+    })
+    .await
+}
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4())
@@ -192,6 +201,7 @@ on_both_backends!(a_requests_lines_are_searchable_and_linked_to_its_audit_events
 
 async fn a_failing_jobs_error_is_in_the_logs(backend: Backend) {
     let app = spawn_app_on(Storage::fresh(backend).await, |s| {
+        s.log_store_level = StoreLevel::Info;
         s.provision_failure_rate = 1.0;
         s.job_max_attempts = 1;
         s.provision_seconds = 0.3;
@@ -417,6 +427,7 @@ on_both_backends!(old_records_are_deleted_with_their_resource_index);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_buffer_drops_and_counts_records_instead_of_blocking() {
     let app = spawn_app_on(Storage::fresh(Backend::Sqlite).await, |s| {
+        s.log_store_level = StoreLevel::Info;
         s.log_buffer_records = 100
     })
     .await;
