@@ -6,12 +6,15 @@
 //! (relay publish rate next to a plain producer, commit → projector lag, role memory) against
 //! a tansu broker, on Postgres only, skipped when tansu is not installed; hostile load
 //! (`/health` and `createCluster` while each attack of the abuse battery runs); telemetry
-//! (simulator ingest, the 7-day chart query, the health-check scheduler with many checks).
+//! (simulator ingest, the 7-day chart query, the health-check scheduler with many checks);
+//! activity logs (append rate, the cost of storing logs on the list query, search latency at
+//! 1 M and 10 M records on Postgres).
 
 mod append;
 mod hostile;
 mod kafka;
 mod live;
+mod logs;
 mod rebuild;
 mod report;
 mod server;
@@ -47,7 +50,7 @@ struct Args {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "append,http,live,scale,kafka,hostile,telemetry"
+        default_value = "append,http,live,scale,kafka,hostile,telemetry,logs"
     )]
     only: Vec<String>,
     /// The `clustergenie` binary (default: next to this one).
@@ -67,6 +70,7 @@ struct Plan {
     kafka: kafka::KafkaPlan,
     hostile: hostile::HostilePlan,
     telemetry: telemetry::TelemetryPlan,
+    logs: logs::LogsPlan,
 }
 
 fn binary(args: &Args) -> anyhow::Result<PathBuf> {
@@ -105,6 +109,35 @@ async fn cleanup(storage: &Storage, pg: &str) {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// Creates the 20 droplets the list query of the HTTP section reads.
+async fn seed_droplets(server: &Server) -> anyhow::Result<()> {
+    for i in 0..20 {
+        let body = json!({"query": "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { position } }",
+        "variables": {"i": {"name": format!("seed-{i}"), "region": "nyc1", "size": "s-1vcpu-1gb", "image": "debian-12-x64"}}});
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/graphql", server.base))
+            .json(&body)
+            .send()
+            .await?
+            .json()
+            .await?;
+        anyhow::ensure!(answer.get("errors").is_none(), "seeding droplets: {answer}");
+    }
+    Ok(())
+}
+
+/// The HTTP section's list query under load: wrk, 100 connections, `seconds`; fails when
+/// any request failed.
+fn list_load(server: &Server, seconds: u32) -> anyhow::Result<wrk::LoadResult> {
+    wrk::run(
+        &format!("{}/graphql", server.base),
+        100,
+        seconds,
+        &wrk::post_script(LIST_DROPLETS),
+    )
+    .and_then(|r| r.ensure_clean("droplets(first: 20)"))
 }
 
 /// Sequential request latency (p50, p99 in ms) of `n` GraphQL requests.
@@ -193,6 +226,14 @@ async fn main() -> anyhow::Result<()> {
                 check_interval_s: 1,
                 check_rounds: 2,
             },
+            logs: logs::LogsPlan {
+                batches: 2,
+                writers: vec![1, 4],
+                seconds: 1,
+                rounds: 1,
+                search_records: vec![10_000, 50_000],
+                searches: 20,
+            },
         }
     } else {
         Plan {
@@ -223,6 +264,14 @@ async fn main() -> anyhow::Result<()> {
                 checks: 1_000,
                 check_interval_s: 10,
                 check_rounds: 3,
+            },
+            logs: logs::LogsPlan {
+                batches: 100,
+                writers: vec![1, 4],
+                seconds: 10,
+                rounds: 3,
+                search_records: vec![1_000_000, 10_000_000],
+                searches: 500,
             },
         }
     };
@@ -256,18 +305,7 @@ async fn main() -> anyhow::Result<()> {
             let idle = srv.rss_kib();
             let status_path = format!("/proc/{}/status", srv_pid(&srv));
             let (stop, peak) = rss_sampler(status_path);
-            for i in 0..20 {
-                let body = json!({"query": "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { position } }",
-                "variables": {"i": {"name": format!("seed-{i}"), "region": "nyc1", "size": "s-1vcpu-1gb", "image": "debian-12-x64"}}});
-                let answer: serde_json::Value = reqwest::Client::new()
-                    .post(format!("{}/graphql", srv.base))
-                    .json(&body)
-                    .send()
-                    .await?
-                    .json()
-                    .await?;
-                anyhow::ensure!(answer.get("errors").is_none(), "seeding droplets: {answer}");
-            }
+            seed_droplets(&srv).await?;
             let load = |path: &str, connections: u32, script: String, what: &str| {
                 wrk::run(
                     &format!("{}{path}", srv.base),
@@ -278,12 +316,7 @@ async fn main() -> anyhow::Result<()> {
                 .and_then(|r| r.ensure_clean(what))
             };
             let health = load("/health", 100, wrk::get_script(), "GET /health")?;
-            let list = load(
-                "/graphql",
-                100,
-                wrk::post_script(LIST_DROPLETS),
-                "droplets(first: 20)",
-            )?;
+            let list = list_load(&srv, plan.seconds)?;
             let create = load(
                 "/graphql",
                 64,
@@ -333,6 +366,23 @@ async fn main() -> anyhow::Result<()> {
                 telemetry::measure(&bin, &storage, backend, server_env, &plan.telemetry).await;
             cleanup(&storage, &args.postgres).await;
             report.telemetry.push(result?);
+        }
+
+        if run("logs") {
+            eprintln!("== {backend}: activity logs (append, cost on the list query)");
+            let storage = fresh(backend, &args.postgres).await?;
+            let ingest = logs::ingest(&storage, backend, &plan.logs).await;
+            cleanup(&storage, &args.postgres).await;
+            report.logs.ingest.extend(ingest?);
+            let api = logs::api_cost(&bin, backend, &args.postgres, server_env, &plan.logs).await?;
+            report.logs.api.extend(api);
+            if backend == "postgres" {
+                let url = server::fresh_postgres(&args.postgres).await?;
+                eprintln!("== {backend}: activity log search (fill, then first pages of 50)");
+                let search = logs::search::measure(&url, &plan.logs).await;
+                server::drop_postgres(&args.postgres, &url).await;
+                report.logs.search = search?;
+            }
         }
 
         if run("hostile") {
@@ -390,6 +440,11 @@ async fn main() -> anyhow::Result<()> {
         if let Some(why) = &report.kafka_skipped {
             eprintln!("== Kafka path not measured: {why}");
         }
+    }
+
+    if run("logs") && !args.backends.iter().any(|b| b == "postgres") {
+        report.logs.search_skipped =
+            Some("search latency is measured on Postgres (the backend was not run)".into());
     }
 
     std::fs::create_dir_all(&args.out)?;

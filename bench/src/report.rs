@@ -8,6 +8,7 @@ use crate::append::AppendResult;
 use crate::hostile::HostileResult;
 use crate::kafka::KafkaResult;
 use crate::live::LiveResult;
+use crate::logs::LogsResult;
 use crate::rebuild::RebuildResult;
 use crate::telemetry::TelemetryResult;
 use crate::wrk::LoadResult;
@@ -72,6 +73,8 @@ pub struct Report {
     pub hostile: Vec<HostileResult>,
     /// The simulator's ingest, the 7-day chart query and the health-check scheduler.
     pub telemetry: Vec<TelemetryResult>,
+    /// Activity logs: append rate, the cost of storing logs on the list query, search latency.
+    pub logs: LogsResult,
 }
 
 /// Cores, CPU model, memory and OS of this machine.
@@ -126,6 +129,7 @@ impl Report {
             kafka_skipped: None,
             hostile: Vec::new(),
             telemetry: Vec::new(),
+            logs: LogsResult::default(),
         }
     }
 }

@@ -121,7 +121,100 @@ impl Report {
         }
         hostile_markdown(&mut s, &self.hostile);
         telemetry_markdown(&mut s, &self.telemetry);
+        logs_markdown(&mut s, &self.logs);
         s
+    }
+}
+
+/// The activity-log tables, when they were measured.
+fn logs_markdown(s: &mut String, logs: &crate::logs::LogsResult) {
+    if !logs.ingest.is_empty() {
+        table(
+            s,
+            "Activity log ingest (`ActivityLog::append`, batches of 1,000 records: ~80-character message, 5 fields, 1–2 resource ids, correlation and trace ids)",
+            "| backend | writers | records | resource links | records/s | batch p50 ms | batch p99 ms |\n|---|---:|---:|---:|---:|---:|---:|",
+        );
+        for i in &logs.ingest {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {:.0} | {:.1} | {:.1} |",
+                i.backend,
+                i.writers,
+                i.records,
+                i.resource_links,
+                i.records_per_sec,
+                i.batch_p50_ms,
+                i.batch_p99_ms
+            );
+        }
+    }
+    if let Some(first) = logs.api.first() {
+        table(
+            s,
+            &format!(
+                "Cost of the activity log on `droplets(first: 20)` (wrk, 100 connections, {} s, a fresh server each run; median of {} rounds, levels alternating)",
+                first.seconds,
+                first.rounds_per_sec.len()
+            ),
+            "| backend | `CLUSTERGENIE_LOG_STORE_LEVEL` | req/s | cost vs off | p50 ms | p99 ms | records stored/s | stored per request | dropped | every round req/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        );
+        for a in &logs.api {
+            let rounds: Vec<String> = a.rounds_per_sec.iter().map(|r| format!("{r:.0}")).collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.0} | {:.1} % | {:.2} | {:.2} | {:.0} | {:.2} | {} | {} |",
+                a.backend,
+                a.level,
+                a.load.requests_per_sec,
+                a.cost * 100.0,
+                a.load.p50_ms,
+                a.load.p99_ms,
+                a.stored_per_sec,
+                a.stored_per_request,
+                a.dropped,
+                rounds.join(", ")
+            );
+        }
+    }
+    if !logs.search.is_empty() {
+        let mib = |b: i64| b as f64 / 1048576.0;
+        table(
+            s,
+            "Activity log on Postgres: fill (one `INSERT … SELECT … generate_series`, 72 h in time order, then `ANALYZE`) and size (`pg_total_relation_size`)",
+            "| records | log_resources rows | records INSERT s | records/s | log_resources INSERT s | ANALYZE s | log_records MiB | log_resources MiB | bytes per record (both) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        );
+        for z in &logs.search {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.0} | {:.0} | {:.0} |",
+                z.records,
+                z.resource_links,
+                z.fill_records_s,
+                z.records as f64 / z.fill_records_s.max(1e-9),
+                z.fill_resources_s,
+                z.analyze_s,
+                mib(z.records_bytes),
+                mib(z.resources_bytes),
+                (z.records_bytes + z.resources_bytes) as f64 / z.records.max(1) as f64
+            );
+        }
+        table(
+            s,
+            "Activity log search on Postgres (`ActivityLog::search`, first page of 50 newest first, sequential)",
+            "| records | search | rows returned (mean) | p50 ms | p99 ms |\n|---:|---|---:|---:|---:|",
+        );
+        for z in &logs.search {
+            for q in &z.searches {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {:.1} | {:.2} | {:.2} |",
+                    z.records, q.search, q.mean_rows, q.p50_ms, q.p99_ms
+                );
+            }
+        }
+    }
+    if let Some(why) = &logs.search_skipped {
+        let _ = writeln!(s, "\nActivity log search not measured: {why}.");
     }
 }
 
