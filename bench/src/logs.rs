@@ -125,7 +125,7 @@ fn realistic(i: u64, at_us: i64) -> LogRecord {
     };
     let droplet = uuid_of(h % 10_000);
     let mut resource_ids = vec![droplet.clone()];
-    if h % 3 == 0 {
+    if h.is_multiple_of(3) {
         resource_ids.push(uuid_of(10_000 + (h >> 24) % 1_000));
     }
     let mut fields = Map::new();
