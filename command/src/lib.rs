@@ -11,6 +11,7 @@
 
 pub mod aggregates;
 pub mod context;
+pub mod credentials;
 pub mod db;
 pub mod error;
 pub mod handlers;

@@ -37,6 +37,7 @@ pub use models::droplets::DropletFilter;
 pub use models::health_checks::{HealthCheckFilter, HealthCheckRow};
 pub use models::jobs::JobFilter;
 pub use models::table_of;
+pub use models::users::{ApiTokenFilter, ApiTokenRow, UserFilter, UserRow};
 pub use page::{Page, Slice};
 pub use reads::ReadModels;
 pub use rows::{AuditRow, Change, ChangedRow, ClusterRow, DropletRow, JobRow, TimelineEntry};

@@ -6,11 +6,14 @@ mod common;
 
 use common::{Backend, Fixture};
 use projector::models::health_checks::HealthChecks;
+use projector::models::users::{ApiTokens, Users};
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed};
 use projector::projection::Checkpoint;
 use projector::{
-    ClusterFilter, DropletFilter, EventFilter, HealthCheckFilter, JobFilter, ReadModels, Slice,
+    ApiTokenFilter, ClusterFilter, DropletFilter, EventFilter, HealthCheckFilter, JobFilter,
+    ReadModels, Slice, UserFilter,
 };
+use schema::users::{ApiTokenStatus, UserStatus};
 use schema::values::HealthCheckStatus;
 use schema::{ClusterStatus, DropletStatus, JobStatus};
 
@@ -38,6 +41,8 @@ async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Opt
         "droplets" => in_status!(Droplets, DropletFilter, DropletStatus),
         "jobs" => in_status!(Jobs, JobFilter, JobStatus),
         "health_checks" => in_status!(HealthChecks, HealthCheckFilter, HealthCheckStatus),
+        "users" => in_status!(Users, UserFilter, UserStatus),
+        "api_tokens" => in_status!(ApiTokens, ApiTokenFilter, ApiTokenStatus),
         other => panic!("read model {other} has no totalCount check; add its filter here"),
     }
 }
@@ -85,6 +90,7 @@ async fn kept_counts_match_count_star(backend: Backend) {
     let reads = ReadModels::new(f.db.clone());
     f.cluster("c1").await;
     f.health_check("h1").await;
+    let (user, token) = f.user_with_token("ops").await;
     let mut jobs = Vec::new();
     for name in ["d1", "d2", "d3"] {
         jobs.push(f.droplet(name, None).await);
@@ -102,8 +108,22 @@ async fn kept_counts_match_count_star(backend: Backend) {
     let job = f.droplet("d4", None).await;
     cancel(&f, &job).await;
     cancel(&f, &jobs[1]).await;
+    f.commands.revoke_api_token(&f.ctx, token).await.unwrap();
+    let disable = command::handlers::UpdateUser {
+        disabled: Some(true),
+        ..Default::default()
+    };
+    let options = command::handlers::CommandOptions::default();
+    f.commands
+        .update_user(&f.ctx, user, disable, options)
+        .await
+        .unwrap();
     let cp = f.project(cp, 100).await;
     assert_counts(&reads).await;
+    for table in ["users", "api_tokens"] {
+        let by_status = reads.count_by_status(table).await.unwrap();
+        assert_eq!(by_status.iter().map(|(_, n)| n).sum::<i64>(), 1, "{table}");
+    }
     let by_status = reads.count_by_status("jobs").await.unwrap();
     assert!(
         by_status.len() > 1,

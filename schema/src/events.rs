@@ -5,8 +5,9 @@
 //! [`upcast`] turns older payloads into the current shape when they are read.
 
 use crate::health_check::HealthCheckSpec;
-use crate::ids::{ClusterId, DropletId, JobId};
+use crate::ids::{ClusterId, DropletId, JobId, UserId};
 use crate::metrics::InjectedLoad;
+use crate::users::Role;
 use crate::values::{AggregateType, HealthState, JobType};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -147,6 +148,37 @@ pub enum HealthCheckEvent {
     HealthCheckDeleted {},
 }
 
+/// Facts about a user. No event carries a password, a hash or a token secret: those live in
+/// the credentials table, written in the same transaction as the event that sets them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum UserEvent {
+    /// A user was created with a password (stored apart from the event).
+    UserCreated { username: String, role: Role },
+    /// The user's role changed; tokens issued before name the old role and stop working.
+    UserRoleChanged { from: Role, to: Role },
+    /// The user may no longer sign in; every token of theirs stops working.
+    UserDisabled {},
+    /// A disabled user may sign in again (with new tokens only).
+    UserEnabled {},
+    /// The user's password was replaced; sessions issued before stop working.
+    UserPasswordChanged {},
+}
+
+/// Facts about an API token (a long-lived secret for scripts, acting as its user).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ApiTokenEvent {
+    /// A token was issued for `user_id`; its secret was shown once and only its hash kept.
+    ApiTokenCreated {
+        user_id: UserId,
+        name: String,
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// The token was revoked; it is refused from now on.
+    ApiTokenRevoked {},
+}
+
 /// Makes `$event` a [`DomainEventKind`] of `$aggregate` and a cqrs-es `DomainEvent`: the
 /// stored type name of each variant is its own name, as serde's `type` tag writes it, and the
 /// `match` over the listed variants is exhaustive, so a new variant must be named here.
@@ -215,6 +247,17 @@ event_kind!(
     HealthCheckRecovered,
     HealthCheckDeleted,
 );
+
+event_kind!(
+    UserEvent,
+    User: UserCreated,
+    UserRoleChanged,
+    UserDisabled,
+    UserEnabled,
+    UserPasswordChanged,
+);
+
+event_kind!(ApiTokenEvent, ApiToken: ApiTokenCreated, ApiTokenRevoked);
 
 /// Why a stored payload could not be brought to the current shape.
 #[derive(Debug, thiserror::Error)]

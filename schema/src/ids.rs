@@ -93,6 +93,18 @@ id_type!(
     "health check"
 );
 
+id_type!(
+    /// Identifies a User aggregate.
+    UserId,
+    "user"
+);
+
+id_type!(
+    /// Identifies an ApiToken aggregate.
+    ApiTokenId,
+    "API token"
+);
+
 /// Namespace for ids derived from idempotency keys, so a retried request maps to the same ids.
 const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x8f1c_3c1e_6a2d_4e0b_9d3e_2c5b_7a41_c0de);
 

@@ -11,13 +11,15 @@ pub mod ids;
 pub mod logs;
 pub mod metadata;
 pub mod metrics;
+pub mod users;
 pub mod values;
 
 pub use catalog::{Catalog, Image, Region, Size};
 pub use events::{
-    ClusterEvent, DomainEventKind, DropletEvent, HealthCheckEvent, JobEvent, UpcastError,
+    ApiTokenEvent, ClusterEvent, DomainEventKind, DropletEvent, HealthCheckEvent, JobEvent,
+    UpcastError, UserEvent,
 };
-pub use ids::{ClusterId, DropletId, HealthCheckId, InvalidId, JobId};
+pub use ids::{ApiTokenId, ClusterId, DropletId, HealthCheckId, InvalidId, JobId, UserId};
 pub use metadata::EventMetadata;
 pub use values::{
     excerpt, AggregateType, ClusterName, ClusterStatus, DropletName, DropletStatus, IdempotencyKey,

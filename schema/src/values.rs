@@ -306,6 +306,8 @@ string_enum!(
         Droplet => "Droplet",
         Job => "Job",
         HealthCheck => "HealthCheck",
+        User => "User",
+        ApiToken => "ApiToken",
     }
 );
 

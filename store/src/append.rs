@@ -6,6 +6,7 @@
 //! (SQLite, or a value released and claimed again) a transaction of several statements.
 
 use crate::claims::{one_statement_sql, CLAIM, RELEASE, REMEMBER};
+use crate::credentials::STORE_SECRET;
 use crate::db::{now_us, Dialect};
 use crate::error::{is_unique_violation, violated_constraint, StoreError};
 use crate::event::{Append, Committed};
@@ -29,7 +30,7 @@ impl EventStore {
         let sql = if append.events_only() {
             // One statement is atomic by itself: no BEGIN/COMMIT round trips.
             Some(events_sql.clone())
-        } else if dialect == Dialect::Postgres && !append.reclaims() {
+        } else if dialect == Dialect::Postgres && !append.reclaims() && append.secrets.is_empty() {
             Some(one_statement_sql(&append, &events_sql))
         } else {
             None
@@ -88,8 +89,9 @@ impl EventStore {
         }
     }
 
-    /// Claims, releases, events and the idempotency record as separate statements in one
-    /// transaction (SQLite always; Postgres when a value is released and claimed again).
+    /// Claims, releases, events, secrets and the idempotency record as separate statements
+    /// in one transaction (SQLite always; Postgres when a value is released and claimed
+    /// again, or a secret is stored).
     async fn append_in_transaction(
         &self,
         append: &Append,
@@ -99,6 +101,7 @@ impl EventStore {
     ) -> Result<Vec<Committed>, StoreError> {
         let db = self.db();
         let (claim, release, remember) = (db.sql(CLAIM), db.sql(RELEASE), db.sql(REMEMBER));
+        let store_secret = db.sql(STORE_SECRET);
         let result: Result<Vec<Committed>, sqlx::Error> = on_pool!(db.writes(), p => async {
             let mut tx = p.begin().await?;
             let claims = append.claims.iter().map(|c| (&claim, c));
@@ -115,6 +118,15 @@ impl EventStore {
                 .fetch_all(&mut *tx)
                 .await?;
             let committed = committed(&rows)?;
+            for secret in &append.secrets {
+                sqlx::query(&store_secret)
+                    .bind(secret.principal_id.as_str())
+                    .bind(secret.kind)
+                    .bind(secret.hash.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if let Some(idem) = &append.idempotency {
                 let last = committed.last().map(|c| c.position).unwrap_or(0);
                 sqlx::query(&remember)

@@ -111,6 +111,30 @@ pub struct Append {
     pub releases: Vec<Claim>,
     /// Idempotency record to store.
     pub idempotency: Option<IdempotencyRecord>,
+    /// Secret material to store beside the events (never in them).
+    pub secrets: Vec<SecretWrite>,
+}
+
+/// A password or API-token hash written in the same transaction as the event that sets it
+/// (`credentials`, keyed by the user's or token's id). Its `Debug` never shows the hash.
+#[derive(Clone, Default)]
+pub struct SecretWrite {
+    /// The user's or the token's id.
+    pub principal_id: String,
+    /// `password` or `api_token`.
+    pub kind: &'static str,
+    /// The hash (an argon2 PHC string, or SHA-256 hex of a token secret).
+    pub hash: String,
+}
+
+impl std::fmt::Debug for SecretWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretWrite")
+            .field("principal_id", &self.principal_id)
+            .field("kind", &self.kind)
+            .field("hash", &"[redacted]")
+            .finish()
+    }
 }
 
 impl Append {
@@ -126,7 +150,10 @@ impl Append {
 
     /// True when only events are written (one `INSERT` is atomic by itself).
     pub(crate) fn events_only(&self) -> bool {
-        self.claims.is_empty() && self.releases.is_empty() && self.idempotency.is_none()
+        self.claims.is_empty()
+            && self.releases.is_empty()
+            && self.idempotency.is_none()
+            && self.secrets.is_empty()
     }
 }
 

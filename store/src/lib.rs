@@ -16,6 +16,7 @@
 pub mod activity_log;
 pub mod append;
 pub mod claims;
+pub mod credentials;
 pub mod db;
 pub mod error;
 pub mod event;
@@ -31,6 +32,7 @@ pub mod worker_pool;
 pub use db::{now_us, Db, DbError, Dialect, Pool};
 pub use error::StoreError;
 pub use event::{
-    Append, Claim, Committed, FirstResponse, IdempotencyRecord, LogCursor, NewEvent, StoredEvent,
+    Append, Claim, Committed, FirstResponse, IdempotencyRecord, LogCursor, NewEvent, SecretWrite,
+    StoredEvent,
 };
 pub use event_store::EventStore;

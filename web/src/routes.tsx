@@ -1,6 +1,7 @@
 // The console's pages: the one list the routes (App.tsx) and the navigation (Layout.tsx) are
 // built from. A new page is one entry here; `nav` puts it in the main navigation.
 import type { ReactElement } from "react";
+import { Navigate, useParams } from "react-router";
 import { OverviewPage } from "./pages/overview/OverviewPage";
 import { ClustersPage } from "./pages/clusters/ClustersPage";
 import { ClusterDetailPage } from "./pages/clusters/ClusterDetailPage";
@@ -35,6 +36,13 @@ export const PAGES: Page[] = [
   { path: "health-checks/:id", element: <HealthCheckDetailPage /> },
   { path: "monitoring", element: <MonitoringPage />, nav: "Monitoring" },
   { path: "audit", element: <AuditPage />, nav: "Audit" },
+  { path: "audit/:aggregateType", element: <AuditOfType /> },
   { path: "audit/:aggregateType/:aggregateId", element: <HistoryPage /> },
   { path: "logs", element: <LogsPage />, nav: "Logs" },
 ];
+
+/** `/audit/User`: the audit log filtered to one object type (the list of a type without a page). */
+function AuditOfType() {
+  const { aggregateType = "" } = useParams();
+  return <Navigate replace to={`/audit?aggregateType=${encodeURIComponent(aggregateType)}`} />;
+}

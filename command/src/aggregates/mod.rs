@@ -50,12 +50,16 @@ registry! {
     droplet: Droplet,
     job: Job,
     health_check: HealthCheck,
+    user: User,
+    api_token: ApiToken,
 }
 
+pub use api_token::{ApiToken, ApiTokenCommand, ApiTokenState};
 pub use cluster::{Cluster, ClusterCommand, ClusterState};
 pub use droplet::{Droplet, DropletCommand, DropletOperation, DropletState};
 pub use health_check::{HealthCheck, HealthCheckCommand, HealthCheckState};
 pub use job::{Job, JobCommand, JobState};
+pub use user::{User, UserCommand, UserState};
 
 /// The part of an aggregate's state that readers see, with its one transition function.
 ///

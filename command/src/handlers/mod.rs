@@ -15,15 +15,18 @@ pub(crate) mod idempotency;
 mod inputs;
 mod jobs;
 mod load;
+mod users;
 
 pub use droplets::DropletJob;
 pub use health_checks::CreateHealthCheck;
 pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};
 pub use jobs::JobEffect;
 pub use load::LoadTarget;
+pub use users::{CreateUser, Principal, UpdateUser, USERNAME};
 
 use crate::aggregates::DomainError;
 use crate::context::RequestContext;
+use crate::credentials::PasswordHashing;
 use crate::error::CommandError;
 use crate::store::{Append, Claim, EventStore, IdempotencyRecord, NewEvent, StoreError};
 use cqrs_es::event_sink::EventSink;
@@ -178,6 +181,7 @@ pub struct Commands {
     store: EventStore,
     jobs: JobSettings,
     committed: Arc<Notify>,
+    hashing: PasswordHashing,
 }
 
 impl Commands {
@@ -187,7 +191,14 @@ impl Commands {
             store,
             jobs,
             committed,
+            hashing: PasswordHashing::default(),
         }
+    }
+
+    /// The same handler hashing passwords with `hashing` (small costs in tests).
+    pub fn with_password_hashing(mut self, hashing: PasswordHashing) -> Self {
+        self.hashing = hashing;
+        self
     }
 
     /// The event store.
@@ -261,18 +272,27 @@ impl Commands {
         releases: Vec<Claim>,
         idempotency: Option<IdempotencyRecord>,
     ) -> Result<i64, StoreError> {
+        let append = Append {
+            events,
+            metadata: ctx.metadata(),
+            claims,
+            releases,
+            idempotency,
+            secrets: vec![],
+        };
+        self.commit_append(command, ctx, append).await
+    }
+
+    /// Appends everything of `append` atomically and records metrics; returns the last position.
+    pub(crate) async fn commit_append(
+        &self,
+        command: &'static str,
+        ctx: &RequestContext,
+        append: Append,
+    ) -> Result<i64, StoreError> {
         let started = Instant::now();
-        let summary = CommitSummary::of(&events);
-        let result = self
-            .store
-            .append(Append {
-                events,
-                metadata: ctx.metadata(),
-                claims,
-                releases,
-                idempotency,
-            })
-            .await;
+        let summary = CommitSummary::of(&append.events);
+        let result = self.store.append(append).await;
         metrics::histogram!("clustergenie_event_append_seconds", "command" => command)
             .record(started.elapsed().as_secs_f64());
         let committed = result?;

@@ -9,6 +9,7 @@ pub mod droplets;
 pub mod health_checks;
 pub mod jobs;
 pub mod lifecycle;
+pub mod users;
 
 use crate::backend::{Bind, Columns};
 use crate::clause::Where;
@@ -86,6 +87,8 @@ pub fn each<V: ForEach>(mut visitor: V) -> V {
     visitor.read_model::<droplets::Droplets>();
     visitor.read_model::<jobs::Jobs>();
     visitor.read_model::<health_checks::HealthChecks>();
+    visitor.read_model::<users::Users>();
+    visitor.read_model::<users::ApiTokens>();
     visitor
 }
 
@@ -121,6 +124,8 @@ pub fn table_of(kind: AggregateType) -> &'static str {
         AggregateType::Droplet => <droplets::Droplets as Table>::NAME,
         AggregateType::Job => jobs::Jobs::NAME,
         AggregateType::HealthCheck => <health_checks::HealthChecks as Table>::NAME,
+        AggregateType::User => <users::Users as Table>::NAME,
+        AggregateType::ApiToken => <users::ApiTokens as Table>::NAME,
     }
 }
 

@@ -156,6 +156,25 @@ impl Fixture {
         created.unwrap().value.to_string()
     }
 
+    /// Creates an operator named `name` with an API token; returns both ids.
+    pub async fn user_with_token(&self, name: &str) -> (schema::UserId, schema::ApiTokenId) {
+        let input = command::handlers::CreateUser {
+            username: schema::users::Username::parse(name).unwrap(),
+            password: schema::users::Password::parse("a long enough password").unwrap(),
+            role: schema::users::Role::Operator,
+        };
+        let commands = self
+            .commands
+            .clone()
+            .with_password_hashing(command::credentials::PasswordHashing::for_tests());
+        let user = commands.create_user(&self.ctx, input).await.unwrap().value;
+        let token_name = schema::users::TokenName::parse("ci").unwrap();
+        let token = commands
+            .create_api_token(&self.ctx, user, token_name, None)
+            .await;
+        (user, token.unwrap().value.0)
+    }
+
     /// Creates a droplet in nyc1, optionally in a cluster; returns its provisioning job's id.
     pub async fn droplet(&self, name: &str, cluster_id: Option<&str>) -> String {
         let mut input = CreateDroplet::new(

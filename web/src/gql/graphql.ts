@@ -6,10 +6,12 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Kinds of aggregate in the event log. */
 export type AggregateType =
+  | 'ApiToken'
   | 'Cluster'
   | 'Droplet'
   | 'HealthCheck'
-  | 'Job';
+  | 'Job'
+  | 'User';
 
 /** A point in an aggregate's history: a global position or a time (give one). */
 export type AsOf = {

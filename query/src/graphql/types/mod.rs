@@ -80,7 +80,7 @@ pub struct MutationRoot(
 
 gql_enum!(
     /// Kinds of aggregate in the event log.
-    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck }
+    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken }
 );
 
 /// A stored time in microseconds as a GraphQL `DateTime`.
