@@ -38,6 +38,32 @@ pub enum Command {
     Api,
     /// Only the relay from the Postgres event store to Kafka (distributed mode).
     Relay,
+    /// Manage users: `users create NAME --role admin`, `users list`.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+/// `clustergenie users …`: works on the database directly (no server needed), recorded in
+/// the audit log as actor `system:cli`.
+#[derive(Debug, Subcommand, Clone)]
+pub enum UsersCommand {
+    /// Create a user. The password comes from --password-file, or a prompt (not echoed).
+    Create(CreateUserArgs),
+    /// List users: id, name, role and status.
+    List,
+}
+
+/// Options of `users create`.
+#[derive(Debug, Args, Clone)]
+pub struct CreateUserArgs {
+    /// The user name (letters, digits, '.', '_', '-', '@').
+    pub name: String,
+    /// admin, operator or viewer.
+    #[arg(long, default_value = "viewer")]
+    pub role: String,
+    /// Read the password from this file (its first line); otherwise prompt for it twice.
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
 }
 
 impl Command {
@@ -49,7 +75,7 @@ impl Command {
             Command::Projector => Some(Role::Projector),
             Command::Worker => Some(Role::Worker),
             Command::Relay => Some(Role::Relay),
-            Command::Replay | Command::Events(_) | Command::Sdl => None,
+            Command::Replay | Command::Events(_) | Command::Sdl | Command::Users(_) => None,
         }
     }
 }

@@ -1,6 +1,6 @@
-//! Command-line tools: `replay`, `events` and `sdl`.
+//! Command-line tools: `replay`, `events`, `sdl` and `users`.
 
-use crate::cli::{Command, EventsArgs};
+use crate::cli::{Command, CreateUserArgs, EventsArgs, UsersCommand};
 use crate::components::open_database;
 use crate::configuration::Settings;
 use command::{EventStore, LogCursor};
@@ -12,6 +12,8 @@ pub async fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
     match command {
         Command::Replay => replay(settings).await,
         Command::Events(args) => events(settings, args).await,
+        Command::Users(UsersCommand::Create(args)) => create_user(settings, args).await,
+        Command::Users(UsersCommand::List) => list_users(settings).await,
         Command::Sdl => {
             print!("{}", query::sdl());
             Ok(())
@@ -92,6 +94,77 @@ pub async fn events(settings: &Settings, args: EventsArgs) -> anyhow::Result<()>
             if args.limit.is_some_and(|l| printed >= l) {
                 break 'outer;
             }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// The actor of changes made with the command line.
+const CLI_ACTOR: &str = "system:cli";
+
+/// The write side over the configured database.
+async fn commands(settings: &Settings) -> anyhow::Result<(command::Db, command::Commands)> {
+    let db = open_database(settings).await?;
+    let commands = command::Commands::new(
+        EventStore::new(db.clone()),
+        crate::components::job_settings(settings),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
+    Ok((db, commands))
+}
+
+/// The password of `users create`: the first line of `--password-file`, or typed twice at a
+/// prompt that does not echo.
+fn read_password(args: &CreateUserArgs) -> anyhow::Result<schema::users::Password> {
+    let raw = match &args.password_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("cannot read the password file {}: {e}", path.display())
+            })?;
+            text.lines().next().unwrap_or_default().to_string()
+        }
+        None => {
+            let first = rpassword::prompt_password(format!("password for {}: ", args.name))?;
+            let again = rpassword::prompt_password("again: ")?;
+            anyhow::ensure!(first == again, "the passwords differ");
+            first
+        }
+    };
+    Ok(schema::users::Password::parse(&raw)?)
+}
+
+/// `clustergenie users create NAME --role ROLE [--password-file PATH]`.
+pub async fn create_user(settings: &Settings, args: CreateUserArgs) -> anyhow::Result<()> {
+    let username = schema::users::Username::parse(&args.name)?;
+    let role = schema::users::Role::parse(&args.role.to_ascii_uppercase())
+        .ok_or_else(|| anyhow::anyhow!("--role must be admin, operator or viewer"))?;
+    let password = read_password(&args)?;
+    let (db, commands) = commands(settings).await?;
+    let input = command::handlers::CreateUser {
+        username: username.clone(),
+        password,
+        role,
+    };
+    let ctx = command::RequestContext::new(CLI_ACTOR);
+    let created = commands.create_user(&ctx, input).await;
+    db.close().await;
+    let created = created?;
+    println!("created user {username} ({role}) with id {}", created.value);
+    Ok(())
+}
+
+/// `clustergenie users list`: every user from the write side (current, whatever the projector
+/// has caught up with).
+pub async fn list_users(settings: &Settings) -> anyhow::Result<()> {
+    let (db, commands) = commands(settings).await?;
+    let ids = commands.user_ids().await?;
+    for id in ids {
+        if let Some(user) = commands.user(id).await? {
+            println!(
+                "{id}  {:<24} {:<8} {}",
+                user.username, user.role, user.status
+            );
         }
     }
     db.close().await;

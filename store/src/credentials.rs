@@ -56,6 +56,16 @@ impl EventStore {
         })
     }
 
+    /// The owners of every claimed value of `scope`, in value order.
+    pub async fn claim_owners(&self, scope: &str) -> Result<Vec<String>, StoreError> {
+        let db = self.db();
+        let sql = db.sql("SELECT owner FROM unique_claims WHERE scope = $1 ORDER BY value");
+        on_pool!(db.writes(), p => {
+            let rows = sqlx::query(&sql).bind(scope).fetch_all(p).await?;
+            rows.iter().map(|r| r.try_get(0).map_err(StoreError::from)).collect()
+        })
+    }
+
     /// How many values of `scope` are claimed (the number of users, for example).
     pub async fn claim_count(&self, scope: &str) -> Result<i64, StoreError> {
         let db = self.db();

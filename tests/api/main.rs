@@ -19,5 +19,6 @@ mod persistence;
 mod security;
 mod telemetry;
 mod upcasting;
+mod users_cli;
 mod validation;
 mod websocket_limits;

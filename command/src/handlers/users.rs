@@ -278,6 +278,12 @@ impl Commands {
         owner.map(|o| stored_id(&o)).transpose()
     }
 
+    /// Every user's id, in name order.
+    pub async fn user_ids(&self) -> Result<Vec<UserId>, CommandError> {
+        let owners = self.store().claim_owners(USERNAME).await?;
+        owners.iter().map(|o| stored_id(o)).collect()
+    }
+
     /// How many users exist.
     pub async fn user_count(&self) -> Result<i64, CommandError> {
         Ok(self.store().claim_count(USERNAME).await?)
