@@ -6,6 +6,7 @@
 //! - [`store`]: the event store over Postgres or SQLite, and the global log (re-exported
 //!   from the `store` crate, with [`db`]).
 //! - [`health`]: runs health checks: the scheduler, and the probes of their targets.
+//! - [`rate_limit`]: GCRA token buckets, in process or in Redis (the engine behind the rules).
 //! - [`telemetry`]: the metrics simulator: what every running droplet reports each interval.
 //! - [`worker`]: runs jobs (provision, destroy, resize, power) with leases and retries.
 
@@ -17,6 +18,7 @@ pub mod error;
 pub mod handlers;
 pub mod health;
 pub mod history;
+pub mod rate_limit;
 pub mod store;
 pub mod telemetry;
 pub mod worker;
