@@ -17,6 +17,41 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The actor of the first admin created from `CLUSTERGENIE_ADMIN_PASSWORD`.
+const BOOTSTRAP_ACTOR: &str = "system:bootstrap";
+
+/// Creates the user `admin` (ADMIN) with `CLUSTERGENIE_ADMIN_PASSWORD` when it is set and no
+/// user exists yet; several API instances starting at once create it once (the name claim).
+pub async fn bootstrap_admin(settings: &Settings, commands: &Commands) -> anyhow::Result<()> {
+    let Some(raw) = &settings.admin_password else {
+        return Ok(());
+    };
+    if commands.user_count().await? > 0 {
+        tracing::debug!("users exist: CLUSTERGENIE_ADMIN_PASSWORD is not used");
+        return Ok(());
+    }
+    let input = command::handlers::CreateUser {
+        username: schema::users::Username::parse("admin")?,
+        // Validated with the configuration.
+        password: schema::users::Password::parse(raw)?,
+        role: schema::users::Role::Admin,
+    };
+    let ctx = command::RequestContext::new(BOOTSTRAP_ACTOR);
+    match commands.create_user(&ctx, input).await {
+        Ok(created) => {
+            tracing::info!(
+                user_id = %created.value,
+                "created the first user, admin (ADMIN), from CLUSTERGENIE_ADMIN_PASSWORD; \
+                 the variable is not used again once a user exists"
+            );
+            Ok(())
+        }
+        // Another instance created it a moment ago.
+        Err(command::CommandError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Job settings from the configuration.
 pub fn job_settings(settings: &Settings) -> JobSettings {
     JobSettings {

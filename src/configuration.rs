@@ -103,6 +103,9 @@ pub struct Settings {
     pub progress_interval_seconds: f64,
     /// Shared secret for HS256 bearer tokens (`CLUSTERGENIE_AUTH_SECRET`).
     pub auth_secret: Option<String>,
+    /// Password of the user `admin` (ADMIN) created at the first start, when no user exists
+    /// yet (`CLUSTERGENIE_ADMIN_PASSWORD`); ignored once any user exists.
+    pub admin_password: Option<String>,
     /// `pretty` or `json` (`CLUSTERGENIE_LOG_FORMAT`).
     pub log_format: LogFormat,
     /// OTLP/HTTP endpoint for traces (`OTEL_EXPORTER_OTLP_ENDPOINT`).
@@ -198,6 +201,7 @@ impl Default for Settings {
             job_lease_seconds: 30.0,
             progress_interval_seconds: 0.25,
             auth_secret: None,
+            admin_password: None,
             log_format: LogFormat::Pretty,
             otel_exporter_otlp_endpoint: None,
             max_page_size: 100,

@@ -72,6 +72,7 @@ impl Application {
         let committed = Arc::new(Notify::new());
         let store = EventStore::new(db.clone());
         let commands = Commands::new(store, job_settings(&settings), committed.clone());
+        crate::components::bootstrap_admin(&settings, &commands).await?;
         let feed = ChangeFeed::default();
         let reads = ReadModels::new(db.clone());
         let shutdown = CancellationToken::new();

@@ -239,6 +239,11 @@ impl Settings {
                 return Err(bad("auth_secret", "must be at least 16 characters"));
             }
         }
+        if let Some(password) = &self.admin_password {
+            if let Err(e) = schema::users::Password::parse(password) {
+                return Err(bad("admin_password", e.reason));
+            }
+        }
         Ok(())
     }
 }

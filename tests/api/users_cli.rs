@@ -115,3 +115,42 @@ async fn users_are_created_from_the_command_line(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(users_are_created_from_the_command_line);
+
+/// `CLUSTERGENIE_ADMIN_PASSWORD` creates the user `admin` at the first start only; a bad one
+/// is one clear line at start.
+async fn the_first_start_creates_admin_from_the_environment(backend: Backend) {
+    let storage = Storage::fresh(backend).await;
+    let app = spawn_app_on(storage, |s| s.admin_password = Some(PASSWORD.into())).await;
+    let storage = app.stop().await;
+    let app = spawn_app_on(storage, |s| {
+        s.admin_password = Some("another passphrase".into())
+    })
+    .await;
+    let storage = app.stop().await;
+    let list = storage.run_cli(&["users", "list"]);
+    assert_eq!(list.lines().count(), 1, "created once: {list}");
+    assert!(list.contains(" admin ") && list.contains("ADMIN"), "{list}");
+    let events: Vec<serde_json::Value> = storage
+        .run_cli(&["events", "--type", "UserCreated"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["metadata"]["actor"], "system:bootstrap");
+    assert!(!events[0].to_string().contains(PASSWORD));
+
+    let output = storage
+        .command(&["users", "list"])
+        .env("CLUSTERGENIE_ADMIN_PASSWORD", "short")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("CLUSTERGENIE_ADMIN_PASSWORD") && stderr.contains("8–1024"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("short"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+on_both_backends!(the_first_start_creates_admin_from_the_environment);
