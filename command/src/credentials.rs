@@ -11,7 +11,16 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use schema::users::Password;
 use schema::ApiTokenId;
 use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
+
+/// Hashes running at once, process-wide: each takes its memory cost (19 MiB by default), so
+/// a burst of sign-ins queues here instead of filling the blocking pool and the memory.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Semaphore::new(cores * 2)
+});
 
 /// Prefix of every API token, so secret scanners and people recognise one.
 pub const TOKEN_PREFIX: &str = "cg_";
@@ -58,6 +67,10 @@ impl PasswordHashing {
     pub async fn hash(&self, password: &Password) -> Result<String, String> {
         let argon2 = self.argon2()?;
         let password = password.clone();
+        let _permit = HASHING
+            .acquire()
+            .await
+            .map_err(|e| format!("password hashing failed: {e}"))?;
         tokio::task::spawn_blocking(move || {
             argon2
                 .hash_password(password.expose().as_bytes())
@@ -72,6 +85,9 @@ impl PasswordHashing {
     /// string, so hashes made with other costs still verify.
     pub async fn verify(&self, password: String, phc: String) -> bool {
         let Ok(argon2) = self.argon2() else {
+            return false;
+        };
+        let Ok(_permit) = HASHING.acquire().await else {
             return false;
         };
         tokio::task::spawn_blocking(move || {

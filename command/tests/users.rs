@@ -181,8 +181,8 @@ async fn users_and_tokens(db: Db) {
         "{refused:?}"
     );
 
-    // Enabled with a new password: the old one fails, the new one works, the token again too
-    // (it acts with the user's current state) until it is revoked.
+    // Enabled with a new password: the old one fails, the new one works; the token stays
+    // dead (disabling ended it for good), a new one works until it is revoked.
     let enable = UpdateUser {
         disabled: Some(false),
         password: Some(Password::parse("a brand new passphrase").unwrap()),
@@ -208,6 +208,16 @@ async fn users_and_tokens(db: Db) {
         .verify_api_token(&issued.token)
         .await
         .unwrap()
+        .is_none());
+    let (token_id, issued) = commands
+        .create_api_token(&admin, alice, TokenName::parse("ci 2").unwrap(), None)
+        .await
+        .unwrap()
+        .value;
+    assert!(commands
+        .verify_api_token(&issued.token)
+        .await
+        .unwrap()
         .is_some());
     commands.revoke_api_token(&admin, token_id).await.unwrap();
     assert!(commands
@@ -217,6 +227,33 @@ async fn users_and_tokens(db: Db) {
         .is_none());
     let twice = commands.revoke_api_token(&admin, token_id).await.unwrap();
     assert_eq!(twice.position, 0, "revoking twice records nothing");
+
+    // Disabled and a new password in one request: both happen, the password first.
+    let both = UpdateUser {
+        disabled: Some(true),
+        password: Some(Password::parse("third passphrase here").unwrap()),
+        ..UpdateUser::default()
+    };
+    commands
+        .update_user(&admin, alice, both, CommandOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        commands.user(alice).await.unwrap().unwrap().status,
+        UserStatus::Disabled
+    );
+    let missing = commands
+        .update_user(
+            &admin,
+            schema::UserId::new(),
+            UpdateUser::default(),
+            CommandOptions::default(),
+        )
+        .await;
+    assert!(
+        matches!(missing, Err(CommandError::NotFound(_))),
+        "{missing:?}"
+    );
 
     // No secret material in any event; the events are there.
     let events = stored_event_text(&db).await;

@@ -159,7 +159,7 @@ pub enum UserEvent {
     UserRoleChanged { from: Role, to: Role },
     /// The user may no longer sign in; every token of theirs stops working.
     UserDisabled {},
-    /// A disabled user may sign in again (with new tokens only).
+    /// A disabled user may sign in again (with new sessions and API tokens only).
     UserEnabled {},
     /// The user's password was replaced; sessions issued before stop working.
     UserPasswordChanged {},
@@ -174,6 +174,10 @@ pub enum ApiTokenEvent {
         user_id: UserId,
         name: String,
         expires_at: Option<DateTime<Utc>>,
+        /// The user's credential generation when the token was issued: a later disable or
+        /// password change ends the token for good.
+        #[serde(default)]
+        user_generation: u32,
     },
     /// The token was revoked; it is refused from now on.
     ApiTokenRevoked {},

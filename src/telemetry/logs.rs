@@ -54,6 +54,10 @@ const SECRET_NAMES: &[&str] = &[
     "private_key",
 ];
 
+/// Fields whose names contain a secret's name but hold none: ids of API tokens (the
+/// secret is never in a field; the id is what an audit needs).
+const NOT_SECRETS: &[&str] = &["api_token_id", "token_id"];
+
 /// Fields that are not resource ids although they end in `id`.
 const NOT_RESOURCES: &[&str] = &[
     "correlation_id",
@@ -339,7 +343,9 @@ impl Fields<'_> {
     fn put(&mut self, field: &Field, value: Value) {
         let name = field.name();
         let lower = name.to_ascii_lowercase();
-        let value = if SECRET_NAMES.iter().any(|s| lower.contains(s)) {
+        let value = if SECRET_NAMES.iter().any(|s| lower.contains(s))
+            && !NOT_SECRETS.contains(&lower.as_str())
+        {
             Value::String(REDACTED.into())
         } else {
             value
@@ -397,6 +403,8 @@ pub fn scrub(text: &str) -> String {
                 "[redacted]",
             ),
             (r"([a-z][a-z0-9+.-]*://[^/\s:@]*):[^@\s/]+@", "$1:[redacted]@"),
+            // ClusterGenie's own API tokens (`command::credentials`), wherever they appear.
+            (r"\bcg_[0-9a-f]{32}_[0-9a-f]{64}\b", "[redacted]"),
             (
                 r#"(?i)\b(password|passwd|secret|token|api[_-]?key)(["']?\s*[=:]\s*["']?)[^\s"',;&]+"#,
                 "$1$2[redacted]",
@@ -563,9 +571,47 @@ mod tests {
             ),
             (r#"{"api_key": "sk-123"}"#, r#"{"api_key": "[redacted]"}"#),
             ("nothing secret here", "nothing secret here"),
+            (
+                "curl -H x:cg_0123456789abcdef0123456789abcdef_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "curl -H x:[redacted]",
+            ),
         ] {
             assert_eq!(scrub(raw), expect, "{raw}");
         }
+    }
+
+    #[test]
+    fn token_ids_are_kept_but_token_fields_are_not() {
+        let mut map = Map::new();
+        struct Probe;
+        impl tracing::Callsite for Probe {
+            fn set_interest(&self, _: tracing::subscriber::Interest) {}
+            fn metadata(&self) -> &tracing::Metadata<'_> {
+                &PROBE_META
+            }
+        }
+        static PROBE: Probe = Probe;
+        static PROBE_META: tracing::Metadata<'static> = tracing::Metadata::new(
+            "probe",
+            "probe",
+            tracing::Level::INFO,
+            None,
+            None,
+            None,
+            tracing::field::FieldSet::new(
+                &["api_token_id", "token", "refresh_token"],
+                tracing::callsite::Identifier(&PROBE),
+            ),
+            tracing::metadata::Kind::EVENT,
+        );
+        let fields = PROBE_META.fields();
+        let mut visitor = Fields(&mut map);
+        for name in ["api_token_id", "token", "refresh_token"] {
+            visitor.put(&fields.field(name).unwrap(), Value::String("v".into()));
+        }
+        assert_eq!(map["api_token_id"], "v");
+        assert_eq!(map["token"], REDACTED);
+        assert_eq!(map["refresh_token"], REDACTED);
     }
 
     #[test]

@@ -21,6 +21,8 @@ impl EventStore {
     /// The events go in as one multi-row `INSERT`.
     pub async fn append(&self, append: Append) -> Result<Vec<Committed>, StoreError> {
         if append.events.is_empty() {
+            // A secret is only ever written with the event that sets it.
+            debug_assert!(append.secrets.is_empty(), "secrets without an event");
             return Ok(Vec::new());
         }
         let metadata = serde_json::to_string(&append.metadata).map_err(StoreError::Encode)?;

@@ -19,6 +19,8 @@ pub enum ApiTokenCommand {
         user_id: UserId,
         name: TokenName,
         expires_at: Option<DateTime<Utc>>,
+        /// The user's generation now ([`super::User::generation`]).
+        user_generation: u32,
     },
     /// Revoke it (a no-op when it already is).
     Revoke,
@@ -45,6 +47,7 @@ impl Lifecycle for ApiTokenState {
             user_id,
             name,
             expires_at,
+            ..
         } = event
         else {
             return None;
@@ -71,6 +74,9 @@ pub struct ApiToken {
     /// What readers see (`None` before creation).
     #[serde(flatten)]
     pub state: Option<ApiTokenState>,
+    /// The user's generation it was issued at; it works only while the user is still at it.
+    #[serde(default)]
+    pub user_generation: u32,
 }
 
 impl ApiToken {
@@ -81,12 +87,14 @@ impl ApiToken {
                 user_id,
                 name,
                 expires_at,
+                user_generation,
             } => {
                 absent(&self.state, "API token")?;
                 vec![ApiTokenEvent::ApiTokenCreated {
                     user_id,
                     name: name.as_str().to_string(),
                     expires_at,
+                    user_generation,
                 }]
             }
             ApiTokenCommand::Revoke => match existing(&self.state, "API token")?.status {
@@ -96,8 +104,15 @@ impl ApiToken {
         })
     }
 
-    /// Nothing beyond what readers see is needed to decide.
-    fn remember(&mut self, _event: &ApiTokenEvent) {}
+    /// Keeps the user generation it was issued at.
+    fn remember(&mut self, event: &ApiTokenEvent) {
+        if let ApiTokenEvent::ApiTokenCreated {
+            user_generation, ..
+        } = event
+        {
+            self.user_generation = *user_generation;
+        }
+    }
 }
 
 impl ApiTokenState {
@@ -125,6 +140,7 @@ mod tests {
             user_id,
             name: "ci".into(),
             expires_at: None,
+            user_generation: 0,
         }
     }
 
@@ -137,6 +153,7 @@ mod tests {
                 user_id: user,
                 name: TokenName::parse(" ci ").unwrap(),
                 expires_at: None,
+                user_generation: 0,
             })
             .then_expect_events(vec![created(user)]);
         TestFramework::<ApiToken>::with(())

@@ -78,6 +78,10 @@ pub struct User {
     /// What readers see (`None` before creation).
     #[serde(flatten)]
     pub state: Option<UserState>,
+    /// Disables and password changes so far: an API token issued at an older generation is
+    /// refused, so neither re-enabling the user nor anything else brings it back.
+    #[serde(default)]
+    pub generation: u32,
 }
 
 impl User {
@@ -120,8 +124,15 @@ impl User {
         })
     }
 
-    /// Nothing beyond what readers see is needed to decide.
-    fn remember(&mut self, _event: &UserEvent) {}
+    /// Counts the changes that end API tokens.
+    fn remember(&mut self, event: &UserEvent) {
+        if matches!(
+            event,
+            UserEvent::UserDisabled {} | UserEvent::UserPasswordChanged {}
+        ) {
+            self.generation += 1;
+        }
+    }
 }
 
 event_sourced!(User, "User", UserCommand, UserEvent, UserState);

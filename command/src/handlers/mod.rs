@@ -182,6 +182,8 @@ pub struct Commands {
     jobs: JobSettings,
     committed: Arc<Notify>,
     hashing: PasswordHashing,
+    /// A hash of a password nobody has: sign-ins naming an unknown user verify against it.
+    dummy_hash: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl Commands {
@@ -192,12 +194,14 @@ impl Commands {
             jobs,
             committed,
             hashing: PasswordHashing::default(),
+            dummy_hash: Arc::default(),
         }
     }
 
     /// The same handler hashing passwords with `hashing` (small costs in tests).
     pub fn with_password_hashing(mut self, hashing: PasswordHashing) -> Self {
         self.hashing = hashing;
+        self.dummy_hash = Arc::default();
         self
     }
 

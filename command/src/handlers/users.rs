@@ -112,6 +112,9 @@ impl Commands {
         input: UpdateUser,
         options: CommandOptions,
     ) -> Result<Outcome<UserId>, CommandError> {
+        if self.user(id).await?.is_none() {
+            return Err(CommandError::NotFound(format!("user {id} not found")));
+        }
         let hash = match &input.password {
             Some(p) => Some(self.hashing.hash(p).await.map_err(CommandError::Internal)?),
             None => None,
@@ -122,17 +125,20 @@ impl Commands {
                 return Err(CommandError::NotFound(format!("user {id} not found")));
             }
             check_version(options.expected_version, version)?;
+            // Enable first and disable last, so that a password can be set in the same
+            // request either way.
             let mut commands = Vec::new();
+            if input.disabled == Some(false) {
+                commands.push(UserCommand::Enable);
+            }
             if let Some(role) = input.role {
                 commands.push(UserCommand::ChangeRole { role });
             }
-            match input.disabled {
-                Some(true) => commands.push(UserCommand::Disable),
-                Some(false) => commands.push(UserCommand::Enable),
-                None => {}
-            }
             if hash.is_some() {
                 commands.push(UserCommand::ChangePassword);
+            }
+            if input.disabled == Some(true) {
+                commands.push(UserCommand::Disable);
             }
             // Each command decides on the state the previous ones left.
             let mut events = Vec::new();
@@ -190,6 +196,7 @@ impl Commands {
                 ));
             }
             let (user, _) = self.load::<User>(&user_id.to_string()).await?;
+            let user_generation = user.generation;
             match user.state {
                 None => return Err(CommandError::NotFound(format!("user {user_id} not found"))),
                 Some(u) if u.status == UserStatus::Disabled => {
@@ -209,6 +216,7 @@ impl Commands {
                         user_id,
                         name,
                         expires_at,
+                        user_generation,
                     },
                 )
                 .await?;
@@ -305,9 +313,15 @@ impl Commands {
             None => None,
         };
         let Some((user_id, hash)) = found else {
-            let dummy = self.hashing.hash(&dummy_password()).await.ok();
-            if let Some(dummy) = dummy {
-                self.hashing.verify(password.to_string(), dummy).await;
+            // One verify, as for a known name (the dummy hash is computed once).
+            let dummy = self
+                .dummy_hash
+                .get_or_try_init(|| async { self.hashing.hash(&dummy_password()).await })
+                .await;
+            if let Ok(dummy) = dummy {
+                self.hashing
+                    .verify(password.to_string(), dummy.clone())
+                    .await;
             }
             return Ok(None);
         };
@@ -337,13 +351,19 @@ impl Commands {
             return Ok(None);
         }
         let (token, _) = self.load::<ApiToken>(&id.to_string()).await?;
+        let issued_at = token.user_generation;
         let Some(token): Option<ApiTokenState> = token.state else {
             return Ok(None);
         };
         if !token.usable_at(Utc::now()) {
             return Ok(None);
         }
-        match self.user(token.user_id).await? {
+        let (user, _) = self.load::<User>(&token.user_id.to_string()).await?;
+        if user.generation != issued_at {
+            // Its user was disabled or changed password since: ended for good.
+            return Ok(None);
+        }
+        match user.state {
             Some(user) if user.status == UserStatus::Active => Ok(Some(Principal {
                 user_id: token.user_id,
                 user,

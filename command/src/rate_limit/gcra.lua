@@ -10,6 +10,8 @@ local capacity = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
 local take = ARGV[4] == '1'
 
+-- Before Redis 5 a script that writes after reading the clock must replicate its effects.
+if redis.replicate_commands then redis.replicate_commands() end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 -- GET answers false when the key is missing; tonumber(false) is nil.

@@ -226,11 +226,15 @@ impl LocalBuckets {
 
 /// Makes room for one more key: drops the full buckets, then if needed the closest to full.
 fn evict(buckets: &mut HashMap<String, Bucket>, now: u64, max_buckets: usize) {
+    let tenth = max_buckets / 10;
+    let keep = max_buckets - tenth - 1;
+    let before = buckets.len();
     buckets.retain(|_, bucket| !bucket.is_full(now));
-    if buckets.len() < max_buckets {
+    // Free about a tenth each time (full buckets first), so that the next new keys do not
+    // scan the map again at once.
+    if buckets.len() <= keep || before - buckets.len() >= tenth.max(1) {
         return;
     }
-    let keep = max_buckets - max_buckets / 10 - 1;
     let mut by_tat: Vec<(u64, String)> = buckets
         .iter()
         .map(|(key, bucket)| (bucket.tat().unwrap_or(0), key.clone()))

@@ -71,7 +71,7 @@ impl StateColumns for UserState {
 impl Listed for Users {
     type Filter = UserFilter;
     fn filter(f: &UserFilter, w: &mut Where) -> Option<String> {
-        w.like("username", &f.username);
+        w.like_ci("username", &f.username);
         w.eq("role", f.role.map(|r| r.as_str()));
         w.eq("status", f.status.map(|s| s.as_str()));
         let unfiltered = f.username.is_none() && f.role.is_none();
