@@ -9,7 +9,6 @@ use command::error::CommandError;
 use command::handlers::{CommandOptions, CreateUser, UpdateUser};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
 use schema::users::{Password, Role, TokenName, UserStatus, Username};
-use sqlx::Row;
 use std::sync::Arc;
 use testkit::storage::{PostgresDatabase, TempDir};
 use tokio::sync::Notify;
@@ -35,39 +34,12 @@ fn new_user(name: &str, role: Role) -> CreateUser {
 
 /// Every stored event as text: payload and metadata.
 async fn stored_event_text(db: &Db) -> String {
-    let sql = "SELECT aggregate_type, event_type, payload, metadata FROM events";
-    let rows: Vec<String> = match db.writes() {
-        store::Pool::Postgres(p) => sqlx::query(sql)
-            .fetch_all(p)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {} {} {}",
-                    r.get::<String, _>(0),
-                    r.get::<String, _>(1),
-                    r.get::<serde_json::Value, _>(2),
-                    r.get::<serde_json::Value, _>(3)
-                )
-            })
-            .collect(),
-        store::Pool::Sqlite(p) => sqlx::query(sql)
-            .fetch_all(p)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {} {} {}",
-                    r.get::<String, _>(0),
-                    r.get::<String, _>(1),
-                    r.get::<String, _>(2),
-                    r.get::<String, _>(3)
-                )
-            })
-            .collect(),
-    };
+    // `CAST … AS TEXT` reads Postgres' jsonb and SQLite's TEXT alike.
+    let sql = "SELECT aggregate_type || ' ' || event_type || ' ' || CAST(payload AS TEXT) \
+               || ' ' || CAST(metadata AS TEXT) FROM events";
+    let rows: Vec<String> = command::on_pool!(db.writes(), p => {
+        sqlx::query_scalar(sql).fetch_all(p).await.unwrap()
+    });
     rows.join("\n")
 }
 

@@ -334,6 +334,45 @@ impl std::fmt::Debug for RateLimiter {
     }
 }
 
+/// What every backend must do with a burst, shared by their tests.
+#[cfg(test)]
+pub(crate) mod burst {
+    use super::{Limit, RateLimiter};
+    use std::time::Duration;
+
+    /// At 10/s with capacity 5, ten requests in a burst: exactly five allowed, `remaining`
+    /// counting down, denied ones told when to retry; one more after a token's refill.
+    pub(crate) async fn exactly_the_capacity_then_one_after_a_refill(limiter: &RateLimiter) {
+        // 10/s: the burst only has to finish within one 100 ms interval to be exact.
+        let limit = Limit::new(10.0, 5).expect("a valid limit");
+        let mut allowed = 0;
+        for i in 0..10 {
+            let d = limiter
+                .check("user:a", limit, 1)
+                .await
+                .expect("the backend answers");
+            assert!(d.enforced, "{:?}", limiter.health());
+            assert_eq!(d.limit, 5);
+            if d.allowed {
+                allowed += 1;
+                assert_eq!(d.remaining, 4 - i, "remaining counts down");
+                assert!(d.retry_after.is_none());
+                assert!(d.reset_after > Duration::ZERO);
+            } else {
+                assert_eq!(d.remaining, 0);
+                assert!(d.retry_after.is_some_and(|r| r > Duration::ZERO), "{d:?}");
+            }
+        }
+        assert_eq!(allowed, 5);
+        tokio::time::sleep(Duration::from_millis(110)).await;
+        let d = limiter
+            .check("user:a", limit, 1)
+            .await
+            .expect("the backend answers");
+        assert!(d.allowed, "one token came back: {d:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,27 +286,7 @@ mod tests {
     async fn a_burst_gets_exactly_the_capacity_then_one_more_after_a_refill() {
         let prefix = unique_prefix();
         let limiter = limiter(&prefix, FailureMode::Closed).await;
-        // 10/s: the burst only has to finish within one 100 ms interval to be exact.
-        let limit = limit(10.0, 5);
-        let mut allowed = 0;
-        for i in 0..10 {
-            let d = check(&limiter, "user:a", limit, 1).await;
-            assert_eq!(d.limit, 5);
-            if d.allowed {
-                allowed += 1;
-                assert_eq!(d.remaining, 4 - i, "remaining counts down");
-                assert!(d.retry_after.is_none());
-                assert!(d.reset_after > Duration::ZERO);
-            } else {
-                assert_eq!(d.remaining, 0);
-                assert!(d.retry_after.is_some_and(|r| r > Duration::ZERO), "{d:?}");
-            }
-        }
-        assert_eq!(allowed, 5);
-        tokio::time::sleep(Duration::from_millis(110)).await;
-        let d = check(&limiter, "user:a", limit, 1).await;
-        assert!(d.allowed, "one token came back: {d:?}");
-        assert!(limiter.health().healthy);
+        crate::rate_limit::burst::exactly_the_capacity_then_one_after_a_refill(&limiter).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
