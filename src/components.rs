@@ -52,6 +52,60 @@ pub async fn bootstrap_admin(settings: &Settings, commands: &Commands) -> anyhow
     }
 }
 
+/// Name of the generated session-signing secret in the store's `auth_keys`.
+const SESSION_KEY: &str = "session-hs256";
+
+/// The authenticator: the auth mode, the session secret (`CLUSTERGENIE_AUTH_SECRET`, else
+/// one generated at the first start and kept in the database, so restarts and every API
+/// instance share sessions), and the login limiter. In `required` mode without any user,
+/// says in one line how to create the first admin.
+pub async fn authenticator(
+    settings: &Settings,
+    commands: &Commands,
+) -> anyhow::Result<query::auth::Authenticator> {
+    use query::auth::AuthMode;
+    let secret = match &settings.auth_secret {
+        Some(secret) => secret.clone(),
+        None => {
+            let generated = command::credentials::random_secret();
+            commands.store().auth_key(SESSION_KEY, &generated).await?
+        }
+    };
+    let mode = settings.auth_mode();
+    if mode == AuthMode::Required && commands.user_count().await? == 0 {
+        tracing::warn!(
+            "authentication is required and no user exists yet: create the first admin with \
+             `clustergenie users create NAME --role admin` (password from a prompt or \
+             --password-file), or set CLUSTERGENIE_ADMIN_PASSWORD to create the user admin"
+        );
+    }
+    tracing::info!(
+        mode = mode.as_str(),
+        "authentication: {}",
+        match mode {
+            AuthMode::Local => "requests without a token act as the local operator (loopback only)",
+            AuthMode::Required => "every request but login needs a token",
+        }
+    );
+    Ok(query::auth::Authenticator::new(
+        mode,
+        secret.as_bytes(),
+        Settings::duration(settings.session_hours * 3600.0),
+        commands.clone(),
+        Arc::new(rate_limiter(settings).await?),
+    ))
+}
+
+/// The rate limiter: buckets in Redis when `REDIS_URL` is set (shared by every API
+/// instance), else in this process.
+pub async fn rate_limiter(settings: &Settings) -> anyhow::Result<command::rate_limit::RateLimiter> {
+    use command::rate_limit::{FailureMode, RateLimiter, DEFAULT_PREFIX};
+    Ok(match &settings.redis_url {
+        Some(url) => RateLimiter::redis(url, DEFAULT_PREFIX.into(), FailureMode::Open).await?,
+        None => RateLimiter::memory(),
+    })
+}
+
 /// Job settings from the configuration.
 pub fn job_settings(settings: &Settings) -> JobSettings {
     JobSettings {

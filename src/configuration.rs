@@ -101,8 +101,18 @@ pub struct Settings {
     pub job_lease_seconds: f64,
     /// Minimum seconds between two progress events of a job (`CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS`).
     pub progress_interval_seconds: f64,
-    /// Shared secret for HS256 bearer tokens (`CLUSTERGENIE_AUTH_SECRET`).
+    /// `local` (requests without a token act as the local operator; loopback addresses only)
+    /// or `required` (`CLUSTERGENIE_AUTH`); unset: `local` on a loopback address, else
+    /// `required`.
+    pub auth: Option<query::auth::AuthMode>,
+    /// Secret that signs session tokens, HS256 (`CLUSTERGENIE_AUTH_SECRET`); unset: one is
+    /// generated at the first start and kept in the database.
     pub auth_secret: Option<String>,
+    /// Hours a session from `login` lasts (`CLUSTERGENIE_SESSION_HOURS`).
+    pub session_hours: f64,
+    /// Highest query cost for viewers, when lower than `CLUSTERGENIE_MAX_COMPLEXITY`
+    /// (`CLUSTERGENIE_VIEWER_MAX_COMPLEXITY`).
+    pub viewer_max_complexity: Option<usize>,
     /// Password of the user `admin` (ADMIN) created at the first start, when no user exists
     /// yet (`CLUSTERGENIE_ADMIN_PASSWORD`); ignored once any user exists.
     pub admin_password: Option<String>,
@@ -200,7 +210,10 @@ impl Default for Settings {
             job_retry_backoff_seconds: 2.0,
             job_lease_seconds: 30.0,
             progress_interval_seconds: 0.25,
+            auth: None,
             auth_secret: None,
+            session_hours: 12.0,
+            viewer_max_complexity: None,
             admin_password: None,
             log_format: LogFormat::Pretty,
             otel_exporter_otlp_endpoint: None,
@@ -260,6 +273,17 @@ impl Settings {
             stall_after: Self::duration(self.kafka_stall_seconds),
             debug: self.kafka_debug.as_ref().map(|d| d.replace(' ', "")),
         })
+    }
+
+    /// The auth mode in effect: as set, else `local` on a loopback address and `required`
+    /// on any other.
+    pub fn auth_mode(&self) -> query::auth::AuthMode {
+        self.auth
+            .unwrap_or(if query::auth::is_loopback(self.listen.ip()) {
+                query::auth::AuthMode::Local
+            } else {
+                query::auth::AuthMode::Required
+            })
     }
 
     /// Seconds as a `Duration`.

@@ -14,7 +14,6 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use command::{Commands, Db, EventStore};
 use projector::{ChangeFeed, Projector, ReadModels};
-use query::auth::TokenVerifier;
 use query::health::{projector_check, subscriptions_check, RoleHealth};
 use query::request::BodyLimits;
 use query::ws::{ClientConnections, WsLimits};
@@ -139,6 +138,10 @@ impl Application {
                 std::time::Duration::from_secs(5),
             )
             .await?;
+        let auth = crate::components::authenticator(&settings, &commands).await?;
+        tasks.push(tokio::spawn(
+            auth.clone().follow(feed.clone(), shutdown.clone()),
+        ));
         let state = AppState {
             read_waits: Arc::new(tokio::sync::Semaphore::new(settings.max_consistency_waits)),
             commands,
@@ -146,7 +149,7 @@ impl Application {
             live_reads: ReadModels::new(live_db.clone()),
             feed,
             db: db.clone(),
-            tokens: settings.auth_secret.as_deref().map(TokenVerifier::new),
+            auth,
             settings: api_settings(&settings),
             origins: origins.clone(),
             connections: ClientConnections::new(settings.max_connections_per_client),
@@ -242,6 +245,7 @@ fn api_settings(settings: &Settings) -> ApiSettings {
         max_complexity: settings.max_complexity,
         max_mutations: settings.max_mutations,
         max_response_bytes: settings.max_response_bytes,
+        viewer_max_complexity: settings.viewer_max_complexity,
         body: BodyLimits {
             max_bytes: settings.max_body_bytes,
             timeout: Settings::duration(settings.body_timeout_seconds),

@@ -118,6 +118,12 @@ fn sha256_hex(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// 32 random bytes as hex: a secret for signing (the generated session key).
+pub fn random_secret() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex::encode(bytes)
+}
+
 /// Issues the secret of token `id`.
 pub fn issue_token(id: ApiTokenId) -> IssuedToken {
     let bytes: [u8; 32] = rand::random();

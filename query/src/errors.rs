@@ -112,7 +112,8 @@ impl Coded for InvalidId {
 impl Coded for AuthError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::Malformed | Self::NotConfigured | Self::Invalid(_) => ErrorCode::Unauthenticated,
+            Self::Malformed | Self::Invalid(_) | Self::BadCredentials => ErrorCode::Unauthenticated,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
         }
     }
 }
@@ -206,14 +207,16 @@ pub fn ensure_codes(response: &mut async_graphql::Response) {
     }
 }
 
-/// Whether a response failed for want of valid credentials (answered with HTTP 401).
+/// Whether a request was refused for want of valid credentials before it ran (answered with
+/// HTTP 401). A field that fails so (a wrong password in `login`) is a field error: 200.
 pub fn is_unauthenticated(response: &async_graphql::Response) -> bool {
     let unauthenticated = async_graphql::Value::from(ErrorCode::Unauthenticated.as_str());
     response.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(|c| *c == unauthenticated)
+        e.path.is_empty()
+            && e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| *c == unauthenticated)
     })
 }
 
@@ -262,7 +265,7 @@ mod tests {
                 "BAD_USER_INPUT",
             ),
             (Box::new(AuthError::Malformed), "UNAUTHENTICATED"),
-            (Box::new(AuthError::NotConfigured), "UNAUTHENTICATED"),
+            (Box::new(AuthError::BadCredentials), "UNAUTHENTICATED"),
             (Box::new(AuthError::Invalid("x")), "UNAUTHENTICATED"),
             (Box::new(BodyError::UnsupportedMediaType), "BAD_USER_INPUT"),
             (Box::new(BodyError::TooLarge(1)), "BAD_USER_INPUT"),

@@ -2,7 +2,7 @@
 //! `/health` and `/metrics` ([`crate::health`], with the app's `RoleHealth`), and the web
 //! console for every other GET.
 
-use crate::auth::actor_from_header;
+use crate::auth::Credential;
 use crate::errors::{self, Coded, ErrorCode};
 use crate::graphql::ClusterGenieSchema;
 use crate::request::read_graphql_request;
@@ -31,6 +31,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     // Last, so that it only gets what nothing above matched.
     .route("/{path:.*}", web::get().to(crate::console::serve));
 }
+
+/// The client's IP address (login attempts are limited per address), in request data.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
 
 struct Headers<'a>(&'a header::HeaderMap);
 
@@ -75,10 +79,16 @@ async fn graphql(
     let auth = http
         .headers()
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let actor = match actor_from_header(auth, state.tokens.as_ref()) {
-        Ok(actor) => actor,
-        Err(e) => return errors::http_error(StatusCode::UNAUTHORIZED, e.code(), e.to_string()),
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let caller = match state.auth.authenticate(auth.map(Credential::Header)).await {
+        Ok(caller) => caller,
+        Err(e) => {
+            let status = match e {
+                crate::auth::AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            return errors::http_error(status, e.code(), e.to_string());
+        }
     };
     let mut request = match read_graphql_request(&http, payload, state.settings.body).await {
         Ok(request) => request,
@@ -87,8 +97,8 @@ async fn graphql(
     // Parsed here (execution reuses the document).
     let operation = crate::operation::record(&span, &mut request);
     async move {
-        tracing::Span::current().record("actor", actor.as_str());
-        let mut context = RequestContext::new(actor);
+        tracing::Span::current().record("actor", caller.actor.as_str());
+        let mut context = RequestContext::new(caller.actor.clone());
         if let Some(id) = http
             .headers()
             .get("x-correlation-id")
@@ -99,7 +109,10 @@ async fn graphql(
         }
         tracing::Span::current().record("correlation_id", context.correlation_id.as_str());
         let started = Instant::now();
-        let mut response = schema.execute(request.data(context)).await;
+        let client = ClientAddress(http.peer_addr().map(|a| a.ip()));
+        let mut response = schema
+            .execute(request.data(context).data(caller).data(client))
+            .await;
         errors::ensure_codes(&mut response);
         let outcome = if response.is_ok() { "ok" } else { "error" };
         let elapsed = started.elapsed();

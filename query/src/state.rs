@@ -1,6 +1,6 @@
 //! What every request handler can reach.
 
-use crate::auth::TokenVerifier;
+use crate::auth::Authenticator;
 use crate::graphql::limits::Limits;
 use crate::origin::AllowedOrigins;
 use crate::request::BodyLimits;
@@ -30,6 +30,8 @@ pub struct ApiSettings {
     pub max_consistency_waits: usize,
     /// Size and time limits of request bodies.
     pub body: BodyLimits,
+    /// A lower cost limit for viewers, if set.
+    pub viewer_max_complexity: Option<usize>,
 }
 
 impl Default for ApiSettings {
@@ -47,6 +49,7 @@ impl Default for ApiSettings {
             },
             max_response_bytes: 8 << 20,
             max_consistency_waits: 256,
+            viewer_max_complexity: None,
         }
     }
 }
@@ -61,6 +64,7 @@ impl ApiSettings {
             max_response_bytes: self.max_response_bytes,
             default_page_size: self.default_page_size,
             max_page_size: self.max_page_size,
+            viewer_max_complexity: self.viewer_max_complexity,
         }
     }
 }
@@ -78,8 +82,8 @@ pub struct AppState {
     pub feed: ChangeFeed,
     /// The pools (for health checks).
     pub db: Db,
-    /// Verifies bearer tokens, when configured.
-    pub tokens: Option<TokenVerifier>,
+    /// Who is calling: sessions, API tokens and the auth mode.
+    pub auth: Authenticator,
     /// Limits.
     pub settings: ApiSettings,
     /// Permits for reads waiting on `minPosition` (`max_consistency_waits` of them).

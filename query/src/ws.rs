@@ -47,8 +47,10 @@ pub struct WsLimits {
 struct Shared {
     /// Ids of the operations running.
     active: Mutex<HashSet<String>>,
-    /// The authenticated actor, once `connection_init` passed.
-    actor: Mutex<Option<String>>,
+    /// The authenticated caller, once `connection_init` passed.
+    caller: Mutex<Option<crate::auth::Caller>>,
+    /// The token it signed in with (re-checked when users or tokens change).
+    token: Mutex<Option<String>>,
 }
 
 /// Upgrades `GET /graphql` to a GraphQL WebSocket.

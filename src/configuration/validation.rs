@@ -239,6 +239,30 @@ impl Settings {
                 return Err(bad("auth_secret", "must be at least 16 characters"));
             }
         }
+        if self.auth == Some(query::auth::AuthMode::Local)
+            && !query::auth::is_loopback(self.listen.ip())
+        {
+            return Err(bad(
+                "auth",
+                format!(
+                    "local is refused on {}, which is not a loopback address: anyone who \
+                     can reach it would act without a token; use required, or listen on 127.0.0.1",
+                    self.listen
+                ),
+            ));
+        }
+        if !(self.session_hours.is_finite()
+            && self.session_hours >= 0.05
+            && self.session_hours <= 24.0 * 90.0)
+        {
+            return Err(bad(
+                "session_hours",
+                format!("must be 0.05–2160 hours, got {}", self.session_hours),
+            ));
+        }
+        if let Some(max) = self.viewer_max_complexity {
+            within("viewer_max_complexity", max, 1..=self.max_complexity)?;
+        }
         if let Some(password) = &self.admin_password {
             if let Err(e) = schema::users::Password::parse(password) {
                 return Err(bad("admin_password", e.reason));
@@ -259,6 +283,28 @@ mod tests {
     #[test]
     fn the_defaults_are_valid() {
         Settings::default().validate().unwrap();
+    }
+
+    #[test]
+    fn local_auth_is_refused_off_loopback_and_the_mode_follows_the_address() {
+        use query::auth::AuthMode;
+        let mut s = Settings::default();
+        assert_eq!(s.auth_mode(), AuthMode::Local);
+        s.listen = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(s.auth_mode(), AuthMode::Required);
+        s.validate().unwrap();
+        s.auth = Some(AuthMode::Local);
+        let refused = refusal(s.clone());
+        assert!(
+            refused.starts_with(
+                "configuration error: CLUSTERGENIE_AUTH: local is refused on 0.0.0.0:8080"
+            ),
+            "{refused}"
+        );
+        s.listen = "[::1]:8080".parse().unwrap();
+        s.validate().unwrap();
+        s.auth = Some(AuthMode::Required);
+        assert_eq!(s.auth_mode(), AuthMode::Required);
     }
 
     #[test]

@@ -54,6 +54,28 @@ impl GraphqlClient {
         serde_json::from_str(&text).map_err(|e| format!("not JSON ({e}): {text}"))
     }
 
+    /// Posts `query` with `variables` and returns the HTTP status and the JSON answer, whatever the status.
+    pub async fn post_raw(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(&self.url)
+            .timeout(Duration::from_secs(60))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().await.expect("an answer");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+        (status, body)
+    }
+
     /// Posts a request anonymously; the test fails when no JSON answer arrives.
     pub async fn post(&self, query: &str, variables: Value) -> Value {
         self.post_as(None, query, variables).await

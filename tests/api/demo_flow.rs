@@ -1,7 +1,7 @@
 //! The walkthrough a new user does: cluster, droplet, live progress, audit log, history.
 
 use crate::helpers::{
-    assert_code, spawn_app, token, Backend, TestApp, CANCEL_JOB, DELETE_CLUSTER, DESTROY_DROPLET,
+    assert_code, spawn_app, Backend, TestApp, CANCEL_JOB, DELETE_CLUSTER, DESTROY_DROPLET,
     RETRY_JOB,
 };
 use crate::on_both_backends;
@@ -29,7 +29,7 @@ async fn progress(app: &TestApp, job: &str, max: usize) -> Vec<Value> {
 
 async fn demo_flow(backend: Backend) {
     let app = spawn_app(backend).await;
-    let alice = token("alice");
+    let alice = app.token("alice").await;
 
     let r = app
         .gql_as(
@@ -198,7 +198,11 @@ async fn cancelling_a_job_fails_the_droplet(backend: Backend) {
     let app = spawn_app(backend).await;
     let (droplet_id, job_id) = app.create_droplet("cancel-me", "debian-12-x64").await;
     let r = app
-        .gql_as(Some(&token("bob")), CANCEL_JOB, json!({ "id": job_id }))
+        .gql_as(
+            Some(&app.token("bob").await),
+            CANCEL_JOB,
+            json!({ "id": job_id }),
+        )
         .await;
     assert_eq!(r["data"]["cancelJob"]["job"]["status"], "CANCELLED", "{r}");
     assert!(r["data"]["cancelJob"]["job"]["message"]

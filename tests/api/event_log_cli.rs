@@ -1,7 +1,7 @@
 //! `clustergenie events`: the event log as JSON lines, in global order, filtered by aggregate,
 //! type and actor, and cut by `--limit`.
 
-use crate::helpers::{spawn_app, token, Backend, Storage};
+use crate::helpers::{spawn_app, Backend, Storage};
 use crate::on_both_backends;
 use serde_json::{json, Value};
 
@@ -20,7 +20,7 @@ fn events(storage: &Storage, args: &[&str]) -> Vec<Value> {
 async fn the_events_command_prints_the_log_in_order_and_filters_it(backend: Backend) {
     let app = spawn_app(backend).await;
     let r = app
-        .try_create_cluster(Some(&token("alice")), "printed", "nyc1")
+        .try_create_cluster(Some(&app.token("alice").await), "printed", "nyc1")
         .await;
     let cluster = testkit::graphql::string_at(&r, "/data/createCluster/cluster/id");
     let (droplet, job) = app.create_droplet("printed-1", "debian-12-x64").await;

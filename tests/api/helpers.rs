@@ -217,11 +217,6 @@ pub async fn spawn_app_on(storage: Storage, adjust: impl FnOnce(&mut Settings)) 
     }
 }
 
-/// A signed bearer token for `user`, valid for an hour.
-pub fn token(user: &str) -> String {
-    token_with(json!({ "sub": user, "exp": chrono::Utc::now().timestamp() + 3600 }))
-}
-
 /// A signed token with exactly these claims.
 pub fn token_with(claims: Value) -> String {
     jsonwebtoken::encode(
@@ -232,7 +227,57 @@ pub fn token_with(claims: Value) -> String {
     .expect("a token")
 }
 
+/// The password of every user tests create.
+pub const TEST_PASSWORD: &str = "correct-horse-battery";
+
 impl TestApp {
+    /// A session token for the OPERATOR `name`, created first when needed.
+    pub async fn token(&self, name: &str) -> String {
+        self.token_for(name, "OPERATOR").await
+    }
+
+    /// A session token for `name` with `role`: the user is created as the local admin
+    /// (tests listen on a loopback address) when it does not exist yet, then signs in.
+    pub async fn token_for(&self, name: &str, role: &str) -> String {
+        self.create_user(name, role).await;
+        self.login(name).await
+    }
+
+    /// Creates the user `name` with `role` and [`TEST_PASSWORD`] (a no-op when it exists)
+    /// and returns its id, or `None` when it existed.
+    pub async fn create_user(&self, name: &str, role: &str) -> Option<String> {
+        let r = self
+            .gql(
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+                json!({ "i": { "username": name, "password": TEST_PASSWORD, "role": role } }),
+            )
+            .await;
+        match error_code(&r).as_deref() {
+            None => Some(
+                r["data"]["createUser"]["user"]["id"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("createUser {name}: {r}"))
+                    .to_string(),
+            ),
+            Some("CONFLICT") => None,
+            Some(other) => panic!("createUser {name}: {other}: {r}"),
+        }
+    }
+
+    /// Signs `name` in with [`TEST_PASSWORD`] and returns the session token.
+    pub async fn login(&self, name: &str) -> String {
+        let r = self
+            .gql(
+                "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }",
+                json!({ "u": name, "p": TEST_PASSWORD }),
+            )
+            .await;
+        r["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login {name}: {r}"))
+            .to_string()
+    }
+
     /// Stops the application gracefully and returns its storage.
     pub async fn stop(self) -> Storage {
         self.shutdown.cancel();

@@ -92,7 +92,7 @@ async fn a_requests_lines_are_searchable_and_linked_to_its_audit_events(backend:
     assert_eq!(commit["level"], "INFO");
     assert_eq!(commit["service"], "api");
     assert_eq!(commit["resourceIds"], json!([cluster]));
-    assert_eq!(commit["fields"]["actor"], "anonymous");
+    assert_eq!(commit["fields"]["actor"], "local");
     assert!(
         commit["traceId"].as_str().is_some_and(|t| t.len() == 32),
         "{commit}"

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod audit;
+mod auth;
 mod concurrency;
 mod consistency;
 mod demo_flow;

@@ -2,7 +2,7 @@
 //! bad tokens. Each test is one finding of the abuse battery (issue 12).
 
 use crate::helpers::{
-    assert_code, error_code, spawn_app, spawn_app_on, token, token_with, Backend, Storage, TestApp,
+    assert_code, error_code, spawn_app, spawn_app_on, token_with, Backend, Storage, TestApp,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -260,7 +260,7 @@ async fn bad_tokens_get_401_over_http() {
     }
     // A good token still works and names the actor.
     let r = app
-        .try_create_cluster(Some(&token("alice")), "tok", "nyc1")
+        .try_create_cluster(Some(&app.token("alice").await), "tok", "nyc1")
         .await;
     let position = testkit::graphql::i64_at(&r, "/data/createCluster/position");
     assert_eq!(app.api_event_count(position).await, before + 1);

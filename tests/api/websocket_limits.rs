@@ -2,7 +2,7 @@
 //! operations or connections, no `connection_init`, bad tokens, clients that stop reading.
 
 use crate::helpers::{
-    error_code, spawn_app, spawn_app_on, token, ws_next, ws_operation, ws_send, Backend, Storage,
+    error_code, spawn_app, spawn_app_on, ws_next, ws_operation, ws_send, Backend, Storage,
 };
 use crate::security::bad_tokens;
 use serde_json::json;
@@ -152,7 +152,7 @@ async fn bad_tokens_are_refused_over_the_websocket() {
     }
     // A good token is acknowledged and the connection serves subscriptions.
     let mut ws = app.ws_connect(&[]).await.unwrap();
-    let auth = format!("Bearer {}", token("alice"));
+    let auth = format!("Bearer {}", app.token("alice").await);
     ws_send(
         &mut ws,
         json!({ "type": "connection_init", "payload": { "authorization": auth } }),

@@ -360,6 +360,7 @@ fn exporter_internals(logs: &[ReceivedLog]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_reach_the_collector_in_the_trace_of_the_mutation_without_its_credentials() {
     const SECRET: &str = "otlp-test-secret-never-exported";
+    const PASSWORD: &str = "otlp-password-never-exported";
     let receiver = Receiver::start().await;
     // Debug logs of the exporter's HTTP stack on: were they exported, every export would
     // log more to export.
@@ -367,6 +368,7 @@ async fn logs_reach_the_collector_in_the_trace_of_the_mutation_without_its_crede
         &receiver.endpoint(),
         &[
             ("CLUSTERGENIE_AUTH_SECRET", SECRET),
+            ("CLUSTERGENIE_ADMIN_PASSWORD", PASSWORD),
             (
                 "RUST_LOG",
                 "info,sqlx=warn,reqwest=debug,hyper=debug,hyper_util=debug,opentelemetry=debug,opentelemetry_sdk=debug",
@@ -374,12 +376,15 @@ async fn logs_reach_the_collector_in_the_trace_of_the_mutation_without_its_crede
         ],
     )
     .await;
-    let token = jsonwebtoken::encode(
-        &jsonwebtoken::Header::default(),
-        &json!({ "sub": "alice", "exp": chrono::Utc::now().timestamp() + 3600 }),
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .expect("a token");
+    let login = serve
+        .gql_as(
+            None,
+            "mutation SignIn($p: String!) { login(username: \"admin\", password: $p) { token } }",
+            "SignIn",
+            json!({ "p": PASSWORD }),
+        )
+        .await;
+    let token = login["login"]["token"].as_str().unwrap().to_string();
     let query = "mutation CreateLogged($input: CreateDropletInput!) { createDroplet(input: $input) { droplet { id } job { id } } }";
     let data = serve
         .gql_as(
@@ -398,7 +403,7 @@ async fn logs_reach_the_collector_in_the_trace_of_the_mutation_without_its_crede
             operation_span(s, "CreateLogged")
         })
         .await;
-    assert_eq!(root.attributes["actor"], "alice");
+    assert_eq!(root.attributes["actor"], "admin");
     let job_run = receiver
         .wait_for("the job.run span in the mutation's trace", WAIT, |spans| {
             spans
@@ -459,7 +464,7 @@ async fn logs_reach_the_collector_in_the_trace_of_the_mutation_without_its_crede
         let texts = std::iter::once(&l.body).chain(l.attributes.values());
         for text in texts {
             assert!(
-                !text.contains(&token) && !text.contains(SECRET),
+                !text.contains(&token) && !text.contains(SECRET) && !text.contains(PASSWORD),
                 "a credential was exported in {l:?}"
             );
         }

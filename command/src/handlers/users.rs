@@ -112,8 +112,19 @@ impl Commands {
         input: UpdateUser,
         options: CommandOptions,
     ) -> Result<Outcome<UserId>, CommandError> {
-        if self.user(id).await?.is_none() {
+        let Some(current) = self.user(id).await? else {
             return Err(CommandError::NotFound(format!("user {id} not found")));
+        };
+        let demotes = input.disabled == Some(true) || input.role.is_some_and(|r| r != Role::Admin);
+        if demotes
+            && current.role == Role::Admin
+            && current.status == UserStatus::Active
+            && self.active_admins().await? <= 1
+        {
+            return Err(CommandError::FailedPrecondition(format!(
+                "{} is the last active admin: make another user admin first",
+                current.username
+            )));
         }
         let hash = match &input.password {
             Some(p) => Some(self.hashing.hash(p).await.map_err(CommandError::Internal)?),
@@ -371,6 +382,21 @@ impl Commands {
             })),
             _ => Ok(None),
         }
+    }
+
+    /// How many users are active admins.
+    async fn active_admins(&self) -> Result<usize, CommandError> {
+        let mut count = 0;
+        for id in self.user_ids().await? {
+            if self
+                .user(id)
+                .await?
+                .is_some_and(|u| u.role == Role::Admin && u.status == UserStatus::Active)
+            {
+                count += 1;
+            }
+        }
+        Ok(count)
     }
 
     /// The API token `id`'s state (who owns it), if it exists.

@@ -3,6 +3,7 @@
 //! `payloads`, reads go through `read_model`, and `query::reads!`, `filters::list_filter!`
 //! and `inputs::command_input!` make a list query, a filter or an input a few lines.
 
+pub mod access;
 pub mod consistency;
 pub mod filters;
 pub mod history;

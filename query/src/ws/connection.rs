@@ -3,6 +3,7 @@
 
 use super::reader::Reader;
 use super::{Shared, WsLimits};
+use crate::auth::Caller;
 use crate::graphql::ClusterGenieSchema;
 use crate::state::AppState;
 use actix_ws::{AggregatedMessageStream, CloseCode, CloseReason, Session};
@@ -46,26 +47,75 @@ impl Connection {
             .run(stream),
         );
         let shared = self.shared.clone();
+        let (signed_in, mut init) = tokio::sync::oneshot::channel::<Caller>();
         let mut protocol = WebSocket::from_message_stream(
             self.schema.clone(),
             ReceiverStream::new(incoming),
             self.protocol,
         )
         .on_connection_init(move |_| async move {
-            let actor = shared
-                .actor
+            let caller = shared
+                .caller
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .clone()
-                .unwrap_or_else(|| schema::metadata::ANONYMOUS_ACTOR.to_string());
+                .unwrap_or_else(Caller::anonymous);
             let mut data = Data::default();
-            data.insert(RequestContext::new(actor));
+            data.insert(RequestContext::new(caller.actor.clone()));
+            data.insert(caller.clone());
+            let _ = signed_in.send(caller);
             Ok(data)
         });
         let mut heartbeat = tokio::time::interval(HEARTBEAT);
         heartbeat.tick().await;
+        // A signed-in connection ends when its credential stops being valid: re-checked when
+        // a user or API token changes, and at its expiry.
+        let mut watch: Option<(Caller, tokio::sync::watch::Receiver<u64>)> = None;
+        let mut initialised = false;
         loop {
+            let expires_at = watch.as_ref().and_then(|(c, _)| c.expires_at);
+            let revoked = async {
+                match &mut watch {
+                    Some((_, changes)) => {
+                        if changes.changed().await.is_err() {
+                            std::future::pending::<()>().await;
+                        }
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let expiry = async {
+                match expires_at {
+                    Some(at) => {
+                        let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                        tokio::time::sleep(left).await
+                    }
+                    None => std::future::pending().await,
+                }
+            };
             let sent = tokio::select! {
+                caller = &mut init, if !initialised => {
+                    initialised = true;
+                    if let Ok(caller) = caller {
+                        if caller.is_user() {
+                            watch = Some((caller, self.state.auth.changes()));
+                        }
+                    }
+                    continue;
+                }
+                () = revoked => {
+                    if self.still_valid().await {
+                        continue;
+                    }
+                    close(session, 4403, "Forbidden: the token was revoked or its user changed").await;
+                    reader.abort();
+                    return;
+                }
+                () = expiry => {
+                    close(session, 4403, "Forbidden: the token has expired").await;
+                    reader.abort();
+                    return;
+                }
                 message = protocol.next() => match message {
                     None => break,
                     Some(WsMessage::Text(text)) => {
@@ -92,6 +142,32 @@ impl Connection {
         }
         reader.abort();
         let _ = tokio::time::timeout(self.limits.send_timeout, session.close(None)).await;
+    }
+}
+
+impl Connection {
+    /// Whether the credential the connection signed in with still names an active user.
+    async fn still_valid(&self) -> bool {
+        let token = self
+            .shared
+            .token
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let Some(token) = token else {
+            return true;
+        };
+        match self
+            .state
+            .auth
+            .authenticate(Some(crate::auth::Credential::Token(&token)))
+            .await
+        {
+            Ok(caller) => caller.is_user(),
+            // The store cannot answer now: keep the connection rather than drop everyone.
+            Err(crate::auth::AuthError::Unavailable(_)) => true,
+            Err(_) => false,
+        }
     }
 }
 

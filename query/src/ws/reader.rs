@@ -3,7 +3,7 @@
 
 use super::connection::close;
 use super::{Shared, WsLimits};
-use crate::auth::{authenticate, Credential};
+use crate::auth::Credential;
 use crate::errors::ErrorCode;
 use crate::state::AppState;
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, Session};
@@ -59,7 +59,7 @@ impl Reader {
             };
             let message = match message {
                 ClientMessage::ConnectionInit { payload } if !initialised => {
-                    if let Err(e) = self.authenticate(payload.as_ref()) {
+                    if let Err(e) = self.authenticate(payload.as_ref()).await {
                         return self.refuse_connection(&e.to_string()).await;
                     }
                     initialised = true;
@@ -92,7 +92,7 @@ impl Reader {
     }
 
     /// The same authentication as HTTP, from the init payload or the upgrade request.
-    fn authenticate(
+    async fn authenticate(
         &self,
         payload: Option<&serde_json::Value>,
     ) -> Result<(), crate::auth::AuthError> {
@@ -102,8 +102,12 @@ impl Reader {
             .map(Credential::Header)
             .or_else(|| field("token").map(Credential::Token))
             .or_else(|| self.upgrade_auth.as_deref().map(Credential::Header));
-        let actor = authenticate(credential, self.state.tokens.as_ref())?;
-        *self.shared.actor.lock().unwrap_or_else(|e| e.into_inner()) = Some(actor);
+        let caller = self.state.auth.authenticate(credential).await?;
+        if caller.is_user() {
+            let token = credential.and_then(|c| c.token().ok()).map(str::to_string);
+            *self.shared.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
+        }
+        *self.shared.caller.lock().unwrap_or_else(|e| e.into_inner()) = Some(caller);
         Ok(())
     }
 

@@ -12,8 +12,8 @@ export default async function audit(t) {
   await t.step("the audit log has the events with their actors, newest first", async () => {
     await page.goto(t.baseUrl + "/audit");
     await page.getByRole("heading", { name: "Audit log", level: 1 }).waitFor();
-    await events.locator('[data-event-type="ClusterCreated"]').getByTestId("event-actor").getByText("anonymous").waitFor();
-    await events.locator('[data-event-type="DropletCreated"]').getByTestId("event-actor").getByText("anonymous").waitFor();
+    await events.locator('[data-event-type="ClusterCreated"]').getByTestId("event-actor").getByText("local", { exact: true }).waitFor();
+    await events.locator('[data-event-type="DropletCreated"]').getByTestId("event-actor").getByText("local", { exact: true }).waitFor();
     await events.getByTestId("event-actor").getByText("system:worker").first().waitFor();
     await events.locator('[data-event-type="DropletPoweredOff"]').getByText("powered off web-1").waitFor();
     // Everything but progress, exactly as the server's log has it, newest first.

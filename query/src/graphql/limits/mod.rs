@@ -9,10 +9,15 @@
 pub mod analysis;
 pub mod shape;
 
+use crate::auth::Caller;
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextValidation,
 };
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::Variables;
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult};
+use schema::users::Role;
 use shape::Shape;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -32,6 +37,36 @@ pub struct Limits {
     pub default_page_size: i64,
     /// The page-size cap (larger `first` is refused by the resolver).
     pub max_page_size: i64,
+    /// A lower cost limit for viewers (scripts with read-only tokens), if set.
+    pub viewer_max_complexity: Option<usize>,
+}
+
+/// Deepest nesting allowed to a caller without a role (required mode, not signed in): enough
+/// for `login` and `me`; introspection is counted apart, so GraphiQL still loads the schema.
+pub const ANONYMOUS_MAX_DEPTH: usize = 4;
+/// Highest cost allowed to a caller without a role.
+pub const ANONYMOUS_MAX_COMPLEXITY: usize = 100;
+
+impl Limits {
+    /// The limits for a caller with `role`: anonymous callers get the small fixed ones, a
+    /// viewer `viewer_max_complexity` when set, everyone else the configured ones.
+    pub fn for_role(&self, role: Option<Role>) -> Limits {
+        let mut limits = self.clone();
+        match role {
+            None => {
+                limits.max_depth = limits.max_depth.min(ANONYMOUS_MAX_DEPTH);
+                limits.max_complexity = limits.max_complexity.min(ANONYMOUS_MAX_COMPLEXITY);
+                limits.max_mutations = 1;
+            }
+            Some(Role::Viewer) => {
+                if let Some(max) = self.viewer_max_complexity {
+                    limits.max_complexity = max;
+                }
+            }
+            Some(_) => {}
+        }
+        limits
+    }
 }
 
 impl Default for Limits {
@@ -43,6 +78,7 @@ impl Default for Limits {
             max_response_bytes: 8 << 20,
             default_page_size: 20,
             max_page_size: 100,
+            viewer_max_complexity: None,
         }
     }
 }
@@ -77,11 +113,25 @@ impl DocumentLimits {
 
 impl ExtensionFactory for DocumentLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Checker(self.inner.clone()))
+        Arc::new(Checker {
+            inner: self.inner.clone(),
+            operation_name: Default::default(),
+        })
     }
 }
 
-struct Checker(Arc<Inner>);
+struct Checker {
+    inner: Arc<Inner>,
+    /// The operation the request names (set in `prepare_request`).
+    operation_name: std::sync::Mutex<Option<String>>,
+}
+
+impl std::ops::Deref for Checker {
+    type Target = Arc<Inner>;
+    fn deref(&self) -> &Arc<Inner> {
+        &self.inner
+    }
+}
 
 /// A client error with `extensions.code` BAD_USER_INPUT.
 fn bad_input(message: impl Into<String>) -> ServerError {
@@ -142,16 +192,46 @@ impl Extension for Checker {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        // A syntax error is left to async-graphql, which reports it (parsing is linear).
+        // Parsed once here (a syntax error is left to async-graphql, which reports it;
+        // parsing is linear); checked in `parse_query`, where the caller is known.
         if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
-            let found = analysis::check(&doc, &request.variables, &self.0.shape, &self.0.limits);
-            if !found.is_empty() {
-                metrics::counter!("clustergenie_graphql_refused_total").increment(1);
-                return Err(bad_input(format!("request refused: {}", found.join("; "))));
-            }
             request.set_parsed_query(doc);
         }
+        *self
+            .operation_name
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = request.operation_name.clone();
         next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let caller = ctx.data_opt::<Caller>();
+        let name = self
+            .operation_name
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        // Who may run it first: a refusal says "sign in" rather than "too deep".
+        if let Err(e) = crate::graphql::access::check(&doc, name.as_deref(), caller) {
+            metrics::counter!("clustergenie_graphql_refused_total", "reason" => "access")
+                .increment(1);
+            return Err(e);
+        }
+        let limits = self.inner.limits.for_role(caller.and_then(|c| c.role));
+        let found = analysis::check(&doc, variables, &self.inner.shape, &limits);
+        if !found.is_empty() {
+            metrics::counter!("clustergenie_graphql_refused_total", "reason" => "limits")
+                .increment(1);
+            return Err(bad_input(format!("request refused: {}", found.join("; "))));
+        }
+        Ok(doc)
     }
 
     async fn validation(
@@ -169,7 +249,7 @@ impl Extension for Checker {
         next: NextExecute<'_>,
     ) -> Response {
         let response = next.run(ctx, operation_name).await;
-        let max = self.0.limits.max_response_bytes;
+        let max = self.inner.limits.max_response_bytes;
         let mut size = Counter(0);
         if serde_json::to_writer(&mut size, &response.data).is_ok() && size.0 > max {
             let message = format!(

@@ -39,6 +39,7 @@ mod job;
 mod logs;
 mod monitoring;
 mod telemetry;
+mod users;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
@@ -54,6 +55,7 @@ pub use logs::{LogFilter, LogRecord, LogTailMessage};
 pub use telemetry::{
     InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
 };
+pub use users::{ApiToken, Me, Role, User};
 
 // Root of all queries: each part is one module's. (A `//` comment: a doc comment would
 // become the type's description in the SDL.)
@@ -66,6 +68,7 @@ pub struct QueryRoot(
     health_check::HealthCheckQuery,
     monitoring::MonitoringQuery,
     logs::LogsQuery,
+    users::UserQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
@@ -76,6 +79,7 @@ pub struct MutationRoot(
     job::JobMutation,
     health_check::HealthCheckMutation,
     telemetry::TelemetryMutation,
+    users::UserMutation,
 );
 
 gql_enum!(
