@@ -38,6 +38,7 @@ mod health_check;
 mod job;
 mod logs;
 mod monitoring;
+mod rate_limits;
 mod telemetry;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
@@ -51,6 +52,7 @@ pub(crate) use logs::{
     decode as decode_log_cursor, encode as encode_log_cursor, search_of as log_search,
 };
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
+pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
 pub use telemetry::{
     InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
 };
@@ -66,6 +68,8 @@ pub struct QueryRoot(
     health_check::HealthCheckQuery,
     monitoring::MonitoringQuery,
     logs::LogsQuery,
+    rate_limits::RateLimitRuleQuery,
+    rate_limits::RateLimitStatusQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
@@ -76,11 +80,12 @@ pub struct MutationRoot(
     job::JobMutation,
     health_check::HealthCheckMutation,
     telemetry::TelemetryMutation,
+    rate_limits::RateLimitRuleMutation,
 );
 
 gql_enum!(
     /// Kinds of aggregate in the event log.
-    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken }
+    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken, RateLimitRule }
 );
 
 /// A stored time in microseconds as a GraphQL `DateTime`.
