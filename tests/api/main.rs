@@ -16,6 +16,7 @@ mod migrations;
 mod monitoring;
 mod operations;
 mod persistence;
+mod rate_limits;
 mod security;
 mod telemetry;
 mod upcasting;
