@@ -96,12 +96,20 @@ pub async fn authenticator(
     ))
 }
 
-/// The rate limiter: buckets in Redis when `REDIS_URL` is set (shared by every API
-/// instance), else in this process.
+/// The login limiter's buckets: in Redis when `REDIS_URL` is set (shared by every API
+/// instance, under `CLUSTERGENIE_RATE_LIMIT_PREFIX`, with its failure mode), else in this
+/// process.
 pub async fn rate_limiter(settings: &Settings) -> anyhow::Result<command::rate_limit::RateLimiter> {
-    use command::rate_limit::{FailureMode, RateLimiter, DEFAULT_PREFIX};
+    use command::rate_limit::RateLimiter;
     Ok(match &settings.redis_url {
-        Some(url) => RateLimiter::redis(url, DEFAULT_PREFIX.into(), FailureMode::Open).await?,
+        Some(url) => {
+            RateLimiter::redis(
+                url,
+                settings.rate_limit_prefix.clone(),
+                settings.failure_mode()?,
+            )
+            .await?
+        }
         None => RateLimiter::memory(),
     })
 }

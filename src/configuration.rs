@@ -7,6 +7,7 @@
 //! - `sources`: where values come from (file, variables and their names, flags);
 //! - `validation`: the bounds every value must keep.
 
+mod rate_limits;
 mod sources;
 mod validation;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+pub use rate_limits::LimiterDefault;
 pub use sources::FlagOverrides;
 
 /// How log lines are written.
@@ -67,8 +69,8 @@ pub struct Settings {
     /// Kafka bootstrap servers; the distributed roles need it (`KAFKA_BROKERS`, or
     /// `CLUSTERGENIE_KAFKA_BROKERS`).
     pub kafka_brokers: Option<String>,
-    /// Redis URL for shared state such as rate limits (`REDIS_URL`, or
-    /// `CLUSTERGENIE_REDIS_URL`); validated here, not used by the first wave.
+    /// Redis URL for the rate limits' buckets, shared by every API instance (`REDIS_URL`,
+    /// or `CLUSTERGENIE_REDIS_URL`); without it they are kept in process.
     pub redis_url: Option<String>,
     /// Prefix of every topic name (`CLUSTERGENIE_KAFKA_TOPIC_PREFIX`).
     pub kafka_topic_prefix: String,
@@ -182,6 +184,30 @@ pub struct Settings {
     /// Records waiting to be stored at most; more are dropped and counted in
     /// `clustergenie_log_records_dropped_total` (`CLUSTERGENIE_LOG_BUFFER_RECORDS`).
     pub log_buffer_records: usize,
+    /// Tokens per second of the `diagnosis` limiter's default; 0.2 (`CLUSTERGENIE_DIAG_RATE`).
+    pub diag_rate: Option<f64>,
+    /// Capacity of the `diagnosis` limiter's default; 5 (`CLUSTERGENIE_DIAG_CAP`).
+    pub diag_cap: Option<u32>,
+    /// Scope of the `diagnosis` limiter's default: `user`, `cluster` (default) or `global`
+    /// (`CLUSTERGENIE_DIAG_SCOPE`).
+    pub diag_scope: Option<String>,
+    /// Tokens per second of the `jobs` limiter's default; 0.1 (`CLUSTERGENIE_JOBS_RATE`).
+    pub jobs_rate: Option<f64>,
+    /// Capacity of the `jobs` limiter's default; 3 (`CLUSTERGENIE_JOBS_CAP`).
+    pub jobs_cap: Option<u32>,
+    /// Scope of the `jobs` limiter's default: `user` (default), `cluster` or `global`
+    /// (`CLUSTERGENIE_JOBS_SCOPE`).
+    pub jobs_scope: Option<String>,
+    /// HTTP requests per client address, e.g. `100/min`; off when unset
+    /// (`CLUSTERGENIE_HTTP_RATE_LIMIT`).
+    pub http_rate_limit: Option<String>,
+    /// Burst of the HTTP limiter; 20 (`CLUSTERGENIE_HTTP_RATE_BURST`).
+    pub http_rate_burst: Option<u32>,
+    /// `open` (allow) or `closed` (refuse) while Redis is down
+    /// (`CLUSTERGENIE_RATE_LIMIT_FAILURE_MODE`).
+    pub rate_limit_failure_mode: String,
+    /// Prefix of the rate limits' Redis keys (`CLUSTERGENIE_RATE_LIMIT_PREFIX`).
+    pub rate_limit_prefix: String,
 }
 
 impl Default for Settings {
@@ -242,6 +268,16 @@ impl Default for Settings {
             log_store_level: StoreLevel::Info,
             log_retention_hours: 72,
             log_buffer_records: 20_000,
+            diag_rate: None,
+            diag_cap: None,
+            diag_scope: None,
+            jobs_rate: None,
+            jobs_cap: None,
+            jobs_scope: None,
+            http_rate_limit: None,
+            http_rate_burst: None,
+            rate_limit_failure_mode: "open".into(),
+            rate_limit_prefix: command::rate_limit::DEFAULT_PREFIX.into(),
         }
     }
 }

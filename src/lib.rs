@@ -2,7 +2,7 @@
 //! they share, and the tools.
 //!
 //! Imports point one way: `main` → [`roles`] → [`startup`] (the API server) →
-//! [`components`], [`checks`], [`health_checks`], [`health_server`], [`signals`] → [`configuration`],
+//! [`components`], [`checks`], [`health_checks`], [`health_server`], [`rate_limits`], [`signals`] → [`configuration`],
 //! [`telemetry`]. No module imports one above it.
 
 pub mod checks;
@@ -11,6 +11,7 @@ pub mod components;
 pub mod configuration;
 pub mod health_checks;
 pub mod health_server;
+pub mod rate_limits;
 pub mod roles;
 pub mod signals;
 pub mod simulator;

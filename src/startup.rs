@@ -76,6 +76,13 @@ impl Application {
         let reads = ReadModels::new(db.clone());
         let shutdown = CancellationToken::new();
         let mut tasks = Vec::new();
+        let local_mode = crate::rate_limits::local_mode(&settings);
+        let rate_limits = crate::rate_limits::build(&settings, reads.clone(), local_mode).await?;
+        tasks.push(tokio::spawn(
+            rate_limits
+                .clone()
+                .follow(feed.clone(), shutdown.clone().cancelled_owned()),
+        ));
         let role = match mode {
             ApiMode::Embedded => "serve",
             ApiMode::Distributed => "api",
@@ -83,6 +90,7 @@ impl Application {
         let mut health = RoleHealth::new(role, db.clone(), telemetry::metrics_handle())
             .with_check("projector", projector_check(feed.clone()))
             .with_check("subscriptions", subscriptions_check(feed.clone()))
+            .with_check("rate_limits", rate_limits.health_check())
             .with_status_counts(reads.clone())
             .with_cluster_metrics(store::metrics::MetricsStore::new(db.clone()))
             .with_projector_backlog(reads.clone());
@@ -163,6 +171,7 @@ impl Application {
             logs: query::log_feed::LogFeed::new(store::activity_log::ActivityLog::new(
                 live_db.clone(),
             )),
+            rate_limits,
         };
         let schema = query::build_schema(Some(state.clone()));
         let listener = TcpListener::bind(settings.listen).with_context(|| {
@@ -180,6 +189,10 @@ impl Application {
         ));
         let server = HttpServer::new(move || {
             App::new()
+                // Inside CORS, so that a 429 carries the CORS headers a page needs to read it.
+                .wrap(actix_web::middleware::from_fn(
+                    query::http_rate_limit::limit_by_client,
+                ))
                 .wrap(origins.cors())
                 .app_data(web::Data::new(schema.clone()))
                 .app_data(web::Data::new(state.clone()))

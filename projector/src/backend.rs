@@ -23,6 +23,8 @@ pub trait Columns {
     fn int(&self, col: &str) -> Result<i64, sqlx::Error>;
     /// A nullable `BIGINT` column.
     fn int_opt(&self, col: &str) -> Result<Option<i64>, sqlx::Error>;
+    /// A `DOUBLE PRECISION NOT NULL` column.
+    fn float(&self, col: &str) -> Result<f64, sqlx::Error>;
 }
 
 /// Binds the next parameter of a statement.
@@ -39,6 +41,8 @@ pub trait Bind<'q>: Sized {
     fn int(self, value: i64) -> Self;
     /// A nullable integer.
     fn int_opt(self, value: Option<i64>) -> Self;
+    /// A floating-point number.
+    fn float(self, value: f64) -> Self;
 }
 
 /// A SQL driver the projector runs on.
@@ -88,6 +92,9 @@ macro_rules! backend {
             fn int_opt(&self, col: &str) -> Result<Option<i64>, sqlx::Error> {
                 self.try_get(col)
             }
+            fn float(&self, col: &str) -> Result<f64, sqlx::Error> {
+                self.try_get(col)
+            }
         }
 
         impl<'q> Bind<'q> for sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
@@ -107,6 +114,9 @@ macro_rules! backend {
                 self.bind(value)
             }
             fn int_opt(self, value: Option<i64>) -> Self {
+                self.bind(value)
+            }
+            fn float(self, value: f64) -> Self {
                 self.bind(value)
             }
         }

@@ -6,13 +6,15 @@ mod common;
 
 use common::{Backend, Fixture};
 use projector::models::health_checks::HealthChecks;
+use projector::models::rate_limit_rules::RateLimitRules;
 use projector::models::users::{ApiTokens, Users};
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed};
 use projector::projection::Checkpoint;
 use projector::{
     ApiTokenFilter, ClusterFilter, DropletFilter, EventFilter, HealthCheckFilter, JobFilter,
-    ReadModels, Slice, UserFilter,
+    RateLimitRuleFilter, ReadModels, Slice, UserFilter,
 };
+use schema::rate_limits::RateLimitRuleStatus;
 use schema::users::{ApiTokenStatus, UserStatus};
 use schema::values::HealthCheckStatus;
 use schema::{ClusterStatus, DropletStatus, JobStatus};
@@ -43,6 +45,7 @@ async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Opt
         "health_checks" => in_status!(HealthChecks, HealthCheckFilter, HealthCheckStatus),
         "users" => in_status!(Users, UserFilter, UserStatus),
         "api_tokens" => in_status!(ApiTokens, ApiTokenFilter, ApiTokenStatus),
+        "rate_limit_rules" => in_status!(RateLimitRules, RateLimitRuleFilter, RateLimitRuleStatus),
         other => panic!("read model {other} has no totalCount check; add its filter here"),
     }
 }
@@ -91,6 +94,8 @@ async fn kept_counts_match_count_star(backend: Backend) {
     f.cluster("c1").await;
     f.health_check("h1").await;
     let (user, token) = f.user_with_token("ops").await;
+    let rule = f.rate_limit_rule("jobs").await;
+    f.rate_limit_rule("diagnosis").await;
     let mut jobs = Vec::new();
     for name in ["d1", "d2", "d3"] {
         jobs.push(f.droplet(name, None).await);
@@ -109,6 +114,11 @@ async fn kept_counts_match_count_star(backend: Backend) {
     cancel(&f, &job).await;
     cancel(&f, &jobs[1]).await;
     f.commands.revoke_api_token(&f.ctx, token).await.unwrap();
+    let options = command::handlers::CommandOptions::default();
+    f.commands
+        .delete_rate_limit_rule(&f.ctx, rule, options)
+        .await
+        .unwrap();
     let disable = command::handlers::UpdateUser {
         disabled: Some(true),
         ..Default::default()

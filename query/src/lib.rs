@@ -6,6 +6,8 @@
 //!   which pages may call, [`ws`] runs and bounds the WebSocket.
 //! - [`console`]: the embedded web console at `/`.
 //! - [`log_feed`]: the activity log's live tail, one poller per process.
+//! - [`rate_limits`]: the limits resolvers check (rules over built-in defaults);
+//!   [`http_rate_limit`] limits HTTP requests per client address.
 
 pub mod auth;
 pub mod console;
@@ -13,9 +15,11 @@ pub mod errors;
 pub mod graphql;
 pub mod health;
 pub mod http;
+pub mod http_rate_limit;
 pub mod log_feed;
 pub mod operation;
 pub mod origin;
+pub mod rate_limits;
 pub mod request;
 pub mod state;
 pub mod ws;

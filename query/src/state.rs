@@ -103,6 +103,8 @@ pub struct AppState {
     pub relay: bool,
     /// The activity log and its live tail.
     pub logs: crate::log_feed::LogFeed,
+    /// The rate limits resolvers check (rules and built-in defaults).
+    pub rate_limits: crate::rate_limits::RateLimits,
 }
 
 /// What the API needs of telemetry.

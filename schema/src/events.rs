@@ -7,6 +7,7 @@
 use crate::health_check::HealthCheckSpec;
 use crate::ids::{ClusterId, DropletId, JobId, UserId};
 use crate::metrics::InjectedLoad;
+use crate::rate_limits::RateLimitScope;
 use crate::users::Role;
 use crate::values::{AggregateType, HealthState, JobType};
 use chrono::{DateTime, Utc};
@@ -183,6 +184,25 @@ pub enum ApiTokenEvent {
     ApiTokenRevoked {},
 }
 
+/// Facts about a rate-limit rule: how many tokens a limiter's bucket holds and how fast it
+/// refills, for one scope (and optionally one user or cluster).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum RateLimitRuleEvent {
+    /// A rule was created for limiter `name`.
+    RateLimitRuleCreated {
+        name: String,
+        scope: RateLimitScope,
+        scope_id: Option<String>,
+        refill_rate: f64,
+        capacity: u32,
+    },
+    /// The rule's rate or capacity changed.
+    RateLimitRuleUpdated { refill_rate: f64, capacity: u32 },
+    /// The rule was deleted; the limiter falls back to a less specific rule or its default.
+    RateLimitRuleDeleted {},
+}
+
 /// Makes `$event` a [`DomainEventKind`] of `$aggregate` and a cqrs-es `DomainEvent`: the
 /// stored type name of each variant is its own name, as serde's `type` tag writes it, and the
 /// `match` over the listed variants is exhaustive, so a new variant must be named here.
@@ -262,6 +282,13 @@ event_kind!(
 );
 
 event_kind!(ApiTokenEvent, ApiToken: ApiTokenCreated, ApiTokenRevoked);
+
+event_kind!(
+    RateLimitRuleEvent,
+    RateLimitRule: RateLimitRuleCreated,
+    RateLimitRuleUpdated,
+    RateLimitRuleDeleted,
+);
 
 /// Why a stored payload could not be brought to the current shape.
 #[derive(Debug, thiserror::Error)]

@@ -105,6 +105,12 @@ id_type!(
     "API token"
 );
 
+id_type!(
+    /// Identifies a RateLimitRule aggregate.
+    RateLimitRuleId,
+    "rate-limit rule"
+);
+
 /// Namespace for ids derived from idempotency keys, so a retried request maps to the same ids.
 const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x8f1c_3c1e_6a2d_4e0b_9d3e_2c5b_7a41_c0de);
 

@@ -11,15 +11,18 @@ pub mod ids;
 pub mod logs;
 pub mod metadata;
 pub mod metrics;
+pub mod rate_limits;
 pub mod users;
 pub mod values;
 
 pub use catalog::{Catalog, Image, Region, Size};
 pub use events::{
     ApiTokenEvent, ClusterEvent, DomainEventKind, DropletEvent, HealthCheckEvent, JobEvent,
-    UpcastError, UserEvent,
+    RateLimitRuleEvent, UpcastError, UserEvent,
 };
-pub use ids::{ApiTokenId, ClusterId, DropletId, HealthCheckId, InvalidId, JobId, UserId};
+pub use ids::{
+    ApiTokenId, ClusterId, DropletId, HealthCheckId, InvalidId, JobId, RateLimitRuleId, UserId,
+};
 pub use metadata::EventMetadata;
 pub use values::{
     excerpt, AggregateType, ClusterName, ClusterStatus, DropletName, DropletStatus, IdempotencyKey,

@@ -308,6 +308,7 @@ string_enum!(
         HealthCheck => "HealthCheck",
         User => "User",
         ApiToken => "ApiToken",
+        RateLimitRule => "RateLimitRule",
     }
 );
 

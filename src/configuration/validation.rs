@@ -268,6 +268,7 @@ impl Settings {
                 return Err(bad("admin_password", e.reason));
             }
         }
+        self.validate_rate_limits()?;
         Ok(())
     }
 }

@@ -53,7 +53,7 @@ mod tests {
     /// `_sqlx_migrations`: version, description and SHA-384 of the SQL (computed with
     /// `sha384sum migrations/{postgres,sqlite}/*.sql` before 0002–0005 moved to `shared/`).
     /// A database migrated by those files starts only if these stay the same.
-    const RELEASED: [(&str, i64, &str, &str); 20] = [
+    const RELEASED: [(&str, i64, &str, &str); 24] = [
         ("postgres", 1, "event store", "b4d9f3ba94e1f720b5ff0c9172f3fe09cb7d20ec72300e43a9e7d41abe65325b63df552d48ea7433e237c0960f87ac29"),
         ("postgres", 2, "read models", "642d0db4cb04842c2efad6f9b9948dfc5cfa92ac72535d5b435aa50f0e143eab77cf8bce146b986388fb955c7b143e27"),
         ("postgres", 3, "relay", "6571155d4a9ed29fdca1b00c6fa3ca0212bc91f2b0cefbd6a5b5b15a4d7c99e521361ea8f02b61c27912f6222501af4e"),
@@ -64,6 +64,8 @@ mod tests {
         ("postgres", 8, "worker pool", "e7fc1d262aae3312b0d55f1fad2e9f099c97f821d98baaa3bb49504900291500435b8d6ed4e1a06657c8ce8e6726b4ad"),
         ("postgres", 9, "health check due", "6afb24856ce9cd4a7f4c1bb07d050d8e0d890d87ded1db88aab8270e3e683ae6302a85ef3fe82b4e6957b743c7b11d11"),
         ("postgres", 10, "activity logs", "faa485218dc289af80b2aa6a200f5ac55f960f25ca56fc2c1934a63bb7604802e48361123ede9b74dc6214699be3d006"),
+        ("postgres", 11, "users", "0cb1b813c0390c177ae5eada587512f760302232ecc7f1828ec72532439807265314904c94c79421215a8ca583aa59e2"),
+        ("postgres", 12, "rate limit rules", "54df1455a83a026c05bcbca67035ba1bc0809ba34aa58941e247644eb353cee8eec132b601058635646b6a6bf8549181"),
         ("sqlite", 1, "event store", "24c8b9bb5ebbe09cfd03ce825f28b7b9c1fccd58bc86e91968404210cc67474445b077d92b26d9de1a54b458df00514a"),
         ("sqlite", 2, "read models", "642d0db4cb04842c2efad6f9b9948dfc5cfa92ac72535d5b435aa50f0e143eab77cf8bce146b986388fb955c7b143e27"),
         ("sqlite", 3, "relay", "6571155d4a9ed29fdca1b00c6fa3ca0212bc91f2b0cefbd6a5b5b15a4d7c99e521361ea8f02b61c27912f6222501af4e"),
@@ -74,6 +76,8 @@ mod tests {
         ("sqlite", 8, "worker pool", "e7fc1d262aae3312b0d55f1fad2e9f099c97f821d98baaa3bb49504900291500435b8d6ed4e1a06657c8ce8e6726b4ad"),
         ("sqlite", 9, "health check due", "6afb24856ce9cd4a7f4c1bb07d050d8e0d890d87ded1db88aab8270e3e683ae6302a85ef3fe82b4e6957b743c7b11d11"),
         ("sqlite", 10, "activity logs", "4f0fd70d60d8345ba92edce8f60ef05812442a4efc06faa7a180e60e4308a659984a05d636cbb4f715bc20b3ce47b163"),
+        ("sqlite", 11, "users", "0cb1b813c0390c177ae5eada587512f760302232ecc7f1828ec72532439807265314904c94c79421215a8ca583aa59e2"),
+        ("sqlite", 12, "rate limit rules", "54df1455a83a026c05bcbca67035ba1bc0809ba34aa58941e247644eb353cee8eec132b601058635646b6a6bf8549181"),
     ];
 
     fn hex(bytes: &[u8]) -> String {

@@ -17,6 +17,7 @@ mod migrations;
 mod monitoring;
 mod operations;
 mod persistence;
+mod rate_limits;
 mod security;
 mod telemetry;
 mod upcasting;

@@ -52,6 +52,7 @@ registry! {
     health_check: HealthCheck,
     user: User,
     api_token: ApiToken,
+    rate_limit_rule: RateLimitRule,
 }
 
 pub use api_token::{ApiToken, ApiTokenCommand, ApiTokenState};
@@ -59,6 +60,7 @@ pub use cluster::{Cluster, ClusterCommand, ClusterState};
 pub use droplet::{Droplet, DropletCommand, DropletOperation, DropletState};
 pub use health_check::{HealthCheck, HealthCheckCommand, HealthCheckState};
 pub use job::{Job, JobCommand, JobState};
+pub use rate_limit_rule::{RateLimitRule, RateLimitRuleCommand, RateLimitRuleState};
 pub use user::{User, UserCommand, UserState};
 
 /// The part of an aggregate's state that readers see, with its one transition function.

@@ -15,6 +15,7 @@ pub(crate) mod idempotency;
 mod inputs;
 mod jobs;
 mod load;
+mod rate_limit_rules;
 mod users;
 
 pub use droplets::DropletJob;
@@ -22,6 +23,7 @@ pub use health_checks::CreateHealthCheck;
 pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};
 pub use jobs::JobEffect;
 pub use load::LoadTarget;
+pub use rate_limit_rules::{CreateRateLimitRule, RATE_LIMIT_RULE};
 pub use users::{CreateUser, Principal, UpdateUser, USERNAME};
 
 use crate::aggregates::DomainError;

@@ -9,6 +9,7 @@ pub mod droplets;
 pub mod health_checks;
 pub mod jobs;
 pub mod lifecycle;
+pub mod rate_limit_rules;
 pub mod users;
 
 use crate::backend::{Bind, Columns};
@@ -89,6 +90,7 @@ pub fn each<V: ForEach>(mut visitor: V) -> V {
     visitor.read_model::<health_checks::HealthChecks>();
     visitor.read_model::<users::Users>();
     visitor.read_model::<users::ApiTokens>();
+    visitor.read_model::<rate_limit_rules::RateLimitRules>();
     visitor
 }
 
@@ -126,6 +128,7 @@ pub fn table_of(kind: AggregateType) -> &'static str {
         AggregateType::HealthCheck => <health_checks::HealthChecks as Table>::NAME,
         AggregateType::User => <users::Users as Table>::NAME,
         AggregateType::ApiToken => <users::ApiTokens as Table>::NAME,
+        AggregateType::RateLimitRule => <rate_limit_rules::RateLimitRules as Table>::NAME,
     }
 }
 

@@ -175,6 +175,19 @@ impl Fixture {
         (user, token.unwrap().value.0)
     }
 
+    /// Creates a rate-limit rule for limiter `name` (each user, 1 per second, burst 5).
+    pub async fn rate_limit_rule(&self, name: &str) -> schema::RateLimitRuleId {
+        use schema::rate_limits::{LimiterName, RateLimitScope, RuleTarget};
+        let input = command::handlers::CreateRateLimitRule {
+            name: LimiterName::parse(name).unwrap(),
+            target: RuleTarget::parse(RateLimitScope::User, None).unwrap(),
+            limit: command::rate_limit::Limit::new(1.0, 5).unwrap(),
+            idempotency_key: None,
+        };
+        let created = self.commands.create_rate_limit_rule(&self.ctx, input).await;
+        created.unwrap().value
+    }
+
     /// Creates a droplet in nyc1, optionally in a cluster; returns its provisioning job's id.
     pub async fn droplet(&self, name: &str, cluster_id: Option<&str>) -> String {
         let mut input = CreateDroplet::new(

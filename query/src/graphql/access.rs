@@ -5,7 +5,8 @@
 //! - viewer: every query and subscription, and their own API tokens;
 //! - operator: also every cluster, droplet, job, health-check, load, diagnosis and scaling
 //!   command;
-//! - admin: also users, every user's API tokens and rate-limit rules.
+//! - admin: also users, every user's API tokens and rate-limit rules (everyone may read
+//!   the rules and their status).
 //!
 //! `login`, `me` and introspection need nothing. A field missing from the table needs ADMIN
 //! (a test checks that every root field of the schema is in it).
@@ -54,6 +55,9 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Query, "apiTokens", R(Role::Viewer)),
     (Query, "users", R(Role::Admin)),
     (Query, "user", R(Role::Admin)),
+    (Query, "rateLimitRules", R(Role::Viewer)),
+    (Query, "rateLimitRule", R(Role::Viewer)),
+    (Query, "rateLimitStatus", R(Role::Viewer)),
     // Mutations: commands need OPERATOR, administration ADMIN.
     (Mutation, "login", Public),
     (Mutation, "createCluster", R(Role::Operator)),
@@ -74,6 +78,9 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Mutation, "revokeApiToken", R(Role::Viewer)),
     (Mutation, "createUser", R(Role::Admin)),
     (Mutation, "updateUser", R(Role::Admin)),
+    (Mutation, "createRateLimitRule", R(Role::Admin)),
+    (Mutation, "updateRateLimitRule", R(Role::Admin)),
+    (Mutation, "deleteRateLimitRule", R(Role::Admin)),
     // Subscriptions: watching needs VIEWER.
     (Subscription, "jobProgress", R(Role::Viewer)),
     (Subscription, "jobs", R(Role::Viewer)),

@@ -16,6 +16,7 @@ export const LIST_PAGES: Record<AggregateType, Crumb> = {
   // No pages of their own yet: the audit log of the type, and each one's history.
   User: { to: "/audit/User", label: "Users" },
   ApiToken: { to: "/audit/ApiToken", label: "API tokens" },
+  RateLimitRule: { to: "/audit/RateLimitRule", label: "Rate limits" },
 };
 
 export function DetailPage({ title, of, actions, children }: {

@@ -11,6 +11,7 @@ export type AggregateType =
   | 'Droplet'
   | 'HealthCheck'
   | 'Job'
+  | 'RateLimitRule'
   | 'User';
 
 /** A point in an aggregate's history: a global position or a time (give one). */

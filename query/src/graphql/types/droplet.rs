@@ -9,6 +9,7 @@ use crate::graphql::pagination::Connection;
 use crate::graphql::payloads::{caller, respond, Payload, Written};
 use crate::graphql::query::reads;
 use crate::graphql::read_model::{find, list};
+use crate::rate_limits::JOBS;
 use crate::state::AppState;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use command::aggregates::DropletOperation;
@@ -169,8 +170,12 @@ async fn operate(
     idempotency_key: Option<String>,
 ) -> Result<DropletPayload> {
     let options = inputs::options(expected_version, idempotency_key)?;
-    let id = inputs::parse(id)?;
+    let id: DropletId = inputs::parse(id)?;
     let (state, caller) = caller(ctx);
+    state
+        .rate_limits
+        .check_droplet_job(ctx, &state.commands, &id.to_string())
+        .await?;
     let command = state
         .commands
         .request_operation(&caller, id, operation, options);
@@ -187,6 +192,11 @@ impl DropletMutation {
     ) -> Result<DropletPayload> {
         let input = input.parse()?;
         let (state, caller) = caller(ctx);
+        let cluster = input.cluster_id.map(|c| c.to_string());
+        state
+            .rate_limits
+            .check(ctx, JOBS, cluster.as_deref())
+            .await?;
         respond(state, state.commands.create_droplet(&caller, input)).await
     }
 

@@ -172,11 +172,16 @@ async fn act(
     action: JobAction,
 ) -> Result<JobPayload> {
     let key = inputs::idempotency_key(idempotency_key)?;
-    let id = inputs::parse(id)?;
+    let id: JobId = inputs::parse(id)?;
     let (state, caller) = caller(ctx);
     let commands = &state.commands;
     match action {
         JobAction::Cancel => respond(state, commands.cancel_job(&caller, id, key)).await,
-        JobAction::Retry => respond(state, commands.retry_job(&caller, id, key)).await,
+        JobAction::Retry => {
+            // A retry starts the job again: it counts as a job-starting mutation.
+            let limits = &state.rate_limits;
+            limits.check_retry(ctx, commands, &id.to_string()).await?;
+            respond(state, commands.retry_job(&caller, id, key)).await
+        }
     }
 }

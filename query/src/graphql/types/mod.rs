@@ -38,6 +38,7 @@ mod health_check;
 mod job;
 mod logs;
 mod monitoring;
+mod rate_limits;
 mod telemetry;
 mod users;
 
@@ -52,6 +53,7 @@ pub(crate) use logs::{
     decode as decode_log_cursor, encode as encode_log_cursor, search_of as log_search,
 };
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
+pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
 pub use telemetry::{
     InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
 };
@@ -69,6 +71,8 @@ pub struct QueryRoot(
     monitoring::MonitoringQuery,
     logs::LogsQuery,
     users::UserQuery,
+    rate_limits::RateLimitRuleQuery,
+    rate_limits::RateLimitStatusQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
@@ -80,11 +84,12 @@ pub struct MutationRoot(
     health_check::HealthCheckMutation,
     telemetry::TelemetryMutation,
     users::UserMutation,
+    rate_limits::RateLimitRuleMutation,
 );
 
 gql_enum!(
     /// Kinds of aggregate in the event log.
-    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken }
+    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken, RateLimitRule }
 );
 
 /// A stored time in microseconds as a GraphQL `DateTime`.
