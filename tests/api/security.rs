@@ -238,6 +238,7 @@ pub fn bad_tokens() -> Vec<(String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_get_401_over_http() {
     let app = spawn_app(Backend::Sqlite).await;
+    let alice = app.token("alice").await;
     let before = app.api_event_count(0).await;
     for (what, bad) in bad_tokens() {
         let auth = format!("Bearer {bad}");
@@ -259,9 +260,7 @@ async fn bad_tokens_get_401_over_http() {
         );
     }
     // A good token still works and names the actor.
-    let r = app
-        .try_create_cluster(Some(&app.token("alice").await), "tok", "nyc1")
-        .await;
+    let r = app.try_create_cluster(Some(&alice), "tok", "nyc1").await;
     let position = testkit::graphql::i64_at(&r, "/data/createCluster/position");
     assert_eq!(app.api_event_count(position).await, before + 1);
     app.stop().await;

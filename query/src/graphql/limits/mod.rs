@@ -193,8 +193,21 @@ impl Extension for Checker {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         // Parsed once here (a syntax error is left to async-graphql, which reports it;
-        // parsing is linear); checked in `parse_query`, where the caller is known.
+        // parsing is linear) and checked against the configured limits before async-graphql
+        // looks at it (its own checks expand fragments); checked again in `parse_query`,
+        // where the caller is known, against the caller's role's limits.
         if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+            let found = analysis::check(
+                &doc,
+                &request.variables,
+                &self.inner.shape,
+                &self.inner.limits,
+            );
+            if !found.is_empty() {
+                metrics::counter!("clustergenie_graphql_refused_total", "reason" => "limits")
+                    .increment(1);
+                return Err(bad_input(format!("request refused: {}", found.join("; "))));
+            }
             request.set_parsed_query(doc);
         }
         *self
