@@ -5,12 +5,13 @@
 use super::consistency::wait_for;
 use super::inputs;
 use super::pagination::{self, Connection};
-use super::types::{Cluster, Droplet, HealthCheck, Job, RateLimitRule};
+use super::types::{ApiToken, Cluster, Droplet, HealthCheck, Job, RateLimitRule, User};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, OutputType, Result, ID};
 use projector::models::health_checks::HealthChecks;
 use projector::models::rate_limit_rules::RateLimitRules;
+use projector::models::users::{ApiTokens, Users};
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed, Table};
 use projector::{Page, ReadModels, Slice};
 use std::future::Future;
@@ -84,6 +85,8 @@ read_model!(Droplet, Droplets);
 read_model!(Job, Jobs);
 read_model!(HealthCheck, HealthChecks);
 read_model!(RateLimitRule, RateLimitRules);
+read_model!(User, Users);
+read_model!(ApiToken, ApiTokens);
 
 /// The object with `id` (already checked), or null.
 pub async fn find<T: ReadModel>(state: &AppState, id: &str) -> Result<Option<T>> {

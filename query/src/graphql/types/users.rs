@@ -9,16 +9,14 @@ use crate::errors::{self, ErrorCode};
 use crate::graphql::inputs::{self, parsed};
 use crate::graphql::pagination::Connection;
 use crate::graphql::payloads::{caller, respond, single_payload, Payload, Written};
-use crate::graphql::read_model::{self, list, ReadModel};
+use crate::graphql::read_model::{self, list};
 use crate::http::ClientAddress;
 use async_graphql::{
     Context, Enum, ErrorExtensions, InputObject, Object, Result, SimpleObject, ID,
 };
 use chrono::{DateTime, Utc};
 use command::handlers::{CreateUser, UpdateUser};
-use projector::models::users::{ApiTokenRow, ApiTokens, UserRow, Users};
-use projector::models::{Listed, Table};
-use projector::{Page, ReadModels, Slice};
+use projector::models::users::{ApiTokenRow, UserRow};
 use schema::users::{Password, TokenName, Username};
 use schema::{ApiTokenId, UserId};
 
@@ -98,41 +96,6 @@ impl ApiToken {
         self.0.version
     }
 }
-
-macro_rules! lifecycle_read_model {
-    ($object:ident, $table:ty) => {
-        impl ReadModel for $object {
-            type Row = <$table as Table>::Row;
-            type Filter = <$table as Listed>::Filter;
-
-            async fn by_id(reads: &ReadModels, id: &str) -> Result<Option<Self::Row>, sqlx::Error> {
-                reads.get::<$table>(id).await
-            }
-
-            async fn page(
-                reads: &ReadModels,
-                filter: &Self::Filter,
-                after: Option<i64>,
-                limit: i64,
-                total: bool,
-            ) -> Result<Page<Self::Row>, sqlx::Error> {
-                reads
-                    .list::<$table>(filter, Slice::After(after), limit, total)
-                    .await
-            }
-
-            fn ordinal(row: &Self::Row) -> i64 {
-                row.ordinal
-            }
-
-            fn wrap(row: Self::Row) -> Self {
-                Self(row)
-            }
-        }
-    };
-}
-lifecycle_read_model!(User, Users);
-lifecycle_read_model!(ApiToken, ApiTokens);
 
 /// Filters for `users`.
 #[derive(InputObject, Clone, Debug, Default)]
