@@ -57,11 +57,13 @@ const SESSION_KEY: &str = "session-hs256";
 
 /// The authenticator: the auth mode, the session secret (`CLUSTERGENIE_AUTH_SECRET`, else
 /// one generated at the first start and kept in the database, so restarts and every API
-/// instance share sessions), and the login limiter. In `required` mode without any user,
+/// instance share sessions), and the login limiter (`limiter`: the process' one, which
+/// [`crate::rate_limits::build`] made). In `required` mode without any user,
 /// says in one line how to create the first admin.
 pub async fn authenticator(
     settings: &Settings,
     commands: &Commands,
+    limiter: Arc<command::rate_limit::RateLimiter>,
 ) -> anyhow::Result<query::auth::Authenticator> {
     use query::auth::AuthMode;
     let secret = match &settings.auth_secret {
@@ -92,26 +94,8 @@ pub async fn authenticator(
         secret.as_bytes(),
         Settings::duration(settings.session_hours * 3600.0),
         commands.clone(),
-        Arc::new(rate_limiter(settings).await?),
+        limiter,
     ))
-}
-
-/// The login limiter's buckets: in Redis when `REDIS_URL` is set (shared by every API
-/// instance, under `CLUSTERGENIE_RATE_LIMIT_PREFIX`, with its failure mode), else in this
-/// process.
-pub async fn rate_limiter(settings: &Settings) -> anyhow::Result<command::rate_limit::RateLimiter> {
-    use command::rate_limit::RateLimiter;
-    Ok(match &settings.redis_url {
-        Some(url) => {
-            RateLimiter::redis(
-                url,
-                settings.rate_limit_prefix.clone(),
-                settings.failure_mode()?,
-            )
-            .await?
-        }
-        None => RateLimiter::memory(),
-    })
 }
 
 /// Job settings from the configuration.

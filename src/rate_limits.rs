@@ -1,5 +1,5 @@
-//! The API's rate limits built from the settings: the limiter (Redis when `REDIS_URL` is set,
-//! in process otherwise), the built-in limiters' defaults, the HTTP limiter, and the rules
+//! The API's rate limits built from the settings: the one limiter of the process (Redis when
+//! `REDIS_URL` is set, in process otherwise; the login limiter takes its tokens from it too), the built-in limiters' defaults, the HTTP limiter, and the rules
 //! read once at start (`query::rate_limits::RateLimits::follow` keeps them current).
 
 use crate::configuration::{ConfigError, LimiterDefault, Settings};
@@ -32,6 +32,7 @@ pub async fn build(
         }
         None => RateLimiter::memory(),
     };
+    let limiter = std::sync::Arc::new(limiter);
     let built_in = |d: LimiterDefault| BuiltIn {
         scope: d.scope,
         limit: d.limit,

@@ -146,7 +146,8 @@ impl Application {
                 std::time::Duration::from_secs(5),
             )
             .await?;
-        let auth = crate::components::authenticator(&settings, &commands).await?;
+        let auth =
+            crate::components::authenticator(&settings, &commands, rate_limits.limiter()).await?;
         tasks.push(tokio::spawn(
             auth.clone().follow(feed.clone(), shutdown.clone()),
         ));

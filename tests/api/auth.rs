@@ -520,6 +520,59 @@ async fn a_revoked_token_ends_its_subscription() {
     app.stop().await;
 }
 
+/// With `REDIS_URL`, the login limiter's buckets are shared: guesses spread over two API
+/// instances on one database are limited after one burst between them, and the right
+/// password is then refused on both until the bucket refills.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn guesses_spread_over_two_instances_share_one_limit_in_redis() {
+    let storage = Storage::fresh(Backend::Postgres).await;
+    let prefix = format!("cgtest:{}:", uuid::Uuid::new_v4());
+    let shared = |s: &mut clustergenie::configuration::Settings| {
+        s.auth = Some(query::auth::AuthMode::Required);
+        s.admin_password = Some(ADMIN_PASSWORD.into());
+        s.redis_url = Some(
+            std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned()),
+        );
+        s.rate_limit_prefix = prefix.clone();
+    };
+    let one = spawn_app_on(storage.clone(), shared).await;
+    let two = spawn_app_on(storage.clone(), shared).await;
+    for attempt in 1..=query::auth::LOGIN_BURST {
+        let app = if attempt % 2 == 0 { &one } else { &two };
+        let r = login(app, "admin", "wrong-password").await;
+        assert_eq!(
+            error_code(&r).as_deref(),
+            Some("UNAUTHENTICATED"),
+            "attempt {attempt}: {r}"
+        );
+    }
+    for app in [&one, &two] {
+        let r = login(app, "admin", ADMIN_PASSWORD).await;
+        assert_eq!(error_code(&r).as_deref(), Some("RATE_LIMITED"), "{r}");
+    }
+    // The buckets are Redis keys under the prefix, named by user and by address, never by
+    // anything secret.
+    let client = redis::Client::open(
+        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned()),
+    )
+    .unwrap();
+    let mut redis = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert!(keys.iter().any(|k| k.contains("login:user:")), "{keys:?}");
+    assert!(keys.iter().any(|k| k.contains("login:addr:")), "{keys:?}");
+    assert!(
+        keys.iter()
+            .all(|k| !k.contains("password") && !k.contains(ADMIN_PASSWORD)),
+        "{keys:?}"
+    );
+    one.stop().await;
+    two.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guessing_passwords_is_rate_limited() {
     let app = required_app(Backend::Sqlite).await;

@@ -44,7 +44,7 @@ pub struct RateLimits {
 }
 
 struct Inner {
-    limiter: RateLimiter,
+    limiter: Arc<RateLimiter>,
     reads: ReadModels,
     set: RwLock<Arc<RuleSet>>,
     /// The HTTP limiter's limit per client address, when configured.
@@ -53,7 +53,7 @@ struct Inner {
 
 /// Builds [`RateLimits`] from the configuration.
 pub struct RateLimitsBuilder {
-    limiter: RateLimiter,
+    limiter: Arc<RateLimiter>,
     reads: ReadModels,
     local_mode: bool,
     defaults: HashMap<String, BuiltIn>,
@@ -102,7 +102,11 @@ pub struct Status {
 
 impl RateLimits {
     /// A builder; `local_mode` says whether the server runs in `local` auth mode.
-    pub fn builder(limiter: RateLimiter, reads: ReadModels, local_mode: bool) -> RateLimitsBuilder {
+    pub fn builder(
+        limiter: Arc<RateLimiter>,
+        reads: ReadModels,
+        local_mode: bool,
+    ) -> RateLimitsBuilder {
         RateLimitsBuilder {
             limiter,
             reads,
@@ -110,6 +114,12 @@ impl RateLimits {
             defaults: HashMap::new(),
             http: None,
         }
+    }
+
+    /// The limiter these limits take their tokens from (the login limiter shares it, and
+    /// with it the backend, its failure mode and its health).
+    pub fn limiter(&self) -> Arc<RateLimiter> {
+        self.inner.limiter.clone()
     }
 
     /// The rules and defaults in force now.
