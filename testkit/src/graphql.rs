@@ -37,18 +37,8 @@ impl GraphqlClient {
         query: &str,
         variables: Value,
     ) -> Result<Value, String> {
-        let mut request = self
-            .http
-            .post(&self.url)
-            .timeout(Duration::from_secs(60))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(t) = token {
-            request = request.bearer_auth(t);
-        }
-        let response = request.send().await.map_err(|e| e.to_string())?;
-        let status = response.status();
-        let text = response.text().await.map_err(|e| e.to_string())?;
-        if !status.is_success() {
+        let (status, text) = self.send(token, query, variables).await?;
+        if !(200..300).contains(&status) {
             return Err(format!("HTTP {status}: {text}"));
         }
         serde_json::from_str(&text).map_err(|e| format!("not JSON ({e}): {text}"))
@@ -61,6 +51,21 @@ impl GraphqlClient {
         query: &str,
         variables: Value,
     ) -> (u16, Value) {
+        let (status, text) = self
+            .send(token, query, variables)
+            .await
+            .unwrap_or_else(|e| panic!("GraphQL request to {} failed: {e}", self.url));
+        let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+        (status, body)
+    }
+
+    /// Sends one request; its status and body text.
+    async fn send(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Result<(u16, String), String> {
         let mut request = self
             .http
             .post(&self.url)
@@ -69,11 +74,10 @@ impl GraphqlClient {
         if let Some(t) = token {
             request = request.bearer_auth(t);
         }
-        let response = request.send().await.expect("an answer");
+        let response = request.send().await.map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
-        let text = response.text().await.expect("a body");
-        let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
-        (status, body)
+        let text = response.text().await.map_err(|e| e.to_string())?;
+        Ok((status, text))
     }
 
     /// Posts a request anonymously; the test fails when no JSON answer arrives.

@@ -62,6 +62,27 @@ async fn user(app: &TestApp, admin: &str, name: &str, role: &str) -> (String, St
     (id, token)
 }
 
+/// Creates an API token `name` as the holder of `token`: its secret and its id.
+async fn api_token(app: &TestApp, token: &str, name: &str) -> (String, String) {
+    let r = app
+        .gql_as(
+            Some(token),
+            "mutation($n: String!) { createApiToken(input: {name: $n}) { secret apiToken { id } } }",
+            json!({ "n": name }),
+        )
+        .await;
+    let at = |pointer: &str| {
+        r.pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("createApiToken {name}: {r}"))
+            .to_string()
+    };
+    (
+        at("/data/createApiToken/secret"),
+        at("/data/createApiToken/apiToken/id"),
+    )
+}
+
 /// One class of root field, with a request that exercises it and the least role it needs
 /// (`None`: anyone).
 struct Class {
@@ -350,22 +371,8 @@ async fn refused_tokens_get_401_and_append_nothing(backend: Backend) {
     assert_eq!(app.store_head().await, head, "nothing appended");
 
     // API tokens: work, then stop at revocation; sessions stop when the user is disabled.
-    let created = app
-        .gql_as(
-            Some(&otto),
-            "mutation { createApiToken(input: {name: \"ci\"}) { secret apiToken { id status } } }",
-            json!({}),
-        )
-        .await;
-    let secret = created["data"]["createApiToken"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let token_id = created["data"]["createApiToken"]["apiToken"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(secret.starts_with("cg_"), "{created}");
+    let (secret, token_id) = api_token(&app, &otto, "ci").await;
+    assert!(secret.starts_with("cg_"), "{secret}");
     let me = app
         .gql_as(Some(&secret), "{ me { actor via role } }", json!({}))
         .await;
@@ -395,16 +402,7 @@ async fn refused_tokens_get_401_and_append_nothing(backend: Backend) {
     assert_eq!(r.0, 401, "a revoked token: {}", r.1);
 
     // A role change ends the session; disabling ends sessions and API tokens at once.
-    let second = app
-        .gql_as(
-            Some(&otto),
-            "mutation { createApiToken(input: {name: \"ci-2\"}) { secret } }",
-            json!({}),
-        )
-        .await["data"]["createApiToken"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (second, _) = api_token(&app, &otto, "ci-2").await;
     let update = "mutation($id: ID!, $i: UpdateUserInput!) { updateUser(id: $id, input: $i) { user { role status } } }";
     let r = app
         .gql_as(
@@ -469,21 +467,7 @@ async fn a_revoked_token_ends_its_subscription() {
     let app = required_app(Backend::Sqlite).await;
     let admin = admin_token(&app).await;
     let (_, otto) = user(&app, &admin, "otto", "OPERATOR").await;
-    let created = app
-        .gql_as(
-            Some(&otto),
-            "mutation { createApiToken(input: {name: \"watcher\"}) { secret apiToken { id } } }",
-            json!({}),
-        )
-        .await;
-    let secret = created["data"]["createApiToken"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let id = created["data"]["createApiToken"]["apiToken"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (secret, id) = api_token(&app, &otto, "watcher").await;
     let mut ws = app.ws_connect(&[]).await.expect("connects");
     ws_send(&mut ws, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {secret}") } })).await;
     assert_eq!(ws_next(&mut ws).await.unwrap()["type"], "connection_ack");
@@ -609,16 +593,7 @@ async fn secrets_are_absent_from_every_output_surface(backend: Backend) {
     .await;
     let admin = admin_token(&app).await;
     let (otto_id, otto) = user(&app, &admin, "otto", "OPERATOR").await;
-    let secret = app
-        .gql_as(
-            Some(&otto),
-            "mutation { createApiToken(input: {name: \"ci\"}) { secret } }",
-            json!({}),
-        )
-        .await["data"]["createApiToken"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (secret, _) = api_token(&app, &otto, "ci").await;
     let new_password = "a-new-password-nobody-sees";
     app.gql_as(
         Some(&admin),
