@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod conditions;
+pub mod diagnosis;
 pub mod events;
 pub mod health_check;
 pub mod health_target;
