@@ -14,6 +14,7 @@ pub mod aggregates;
 pub mod context;
 pub mod credentials;
 pub mod db;
+pub mod diagnosis;
 pub mod error;
 pub mod handlers;
 pub mod health;

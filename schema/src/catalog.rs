@@ -27,6 +27,8 @@ pub struct SizeInfo {
     pub disk_gb: u32,
     /// Monthly price in US dollars.
     pub price_monthly: f64,
+    /// Outbound data transfer included per month, in GB (beyond it, traffic is billed).
+    pub transfer_gb_monthly: u32,
 }
 
 /// An operating-system image.
@@ -38,6 +40,9 @@ pub struct ImageInfo {
     pub name: &'static str,
     /// Distribution family.
     pub distribution: &'static str,
+    /// Past its distribution's end of life: no security updates; new droplets should not
+    /// use it.
+    pub deprecated: bool,
 }
 
 /// Every region droplets can run in.
@@ -84,6 +89,7 @@ pub const SIZES: &[SizeInfo] = &[
         memory_mb: 1024,
         disk_gb: 25,
         price_monthly: 6.0,
+        transfer_gb_monthly: 1000,
     },
     SizeInfo {
         slug: "s-1vcpu-2gb",
@@ -91,6 +97,7 @@ pub const SIZES: &[SizeInfo] = &[
         memory_mb: 2048,
         disk_gb: 50,
         price_monthly: 12.0,
+        transfer_gb_monthly: 2000,
     },
     SizeInfo {
         slug: "s-2vcpu-2gb",
@@ -98,6 +105,7 @@ pub const SIZES: &[SizeInfo] = &[
         memory_mb: 2048,
         disk_gb: 60,
         price_monthly: 18.0,
+        transfer_gb_monthly: 3000,
     },
     SizeInfo {
         slug: "s-2vcpu-4gb",
@@ -105,6 +113,7 @@ pub const SIZES: &[SizeInfo] = &[
         memory_mb: 4096,
         disk_gb: 80,
         price_monthly: 24.0,
+        transfer_gb_monthly: 4000,
     },
     SizeInfo {
         slug: "s-4vcpu-8gb",
@@ -112,6 +121,7 @@ pub const SIZES: &[SizeInfo] = &[
         memory_mb: 8192,
         disk_gb: 160,
         price_monthly: 48.0,
+        transfer_gb_monthly: 5000,
     },
     SizeInfo {
         slug: "s-8vcpu-16gb",
@@ -119,6 +129,7 @@ pub const SIZES: &[SizeInfo] = &[
         memory_mb: 16384,
         disk_gb: 320,
         price_monthly: 96.0,
+        transfer_gb_monthly: 6000,
     },
 ];
 
@@ -131,26 +142,31 @@ pub const IMAGES: &[ImageInfo] = &[
         slug: "ubuntu-24-04-x64",
         name: "Ubuntu 24.04 LTS",
         distribution: "Ubuntu",
+        deprecated: false,
     },
     ImageInfo {
         slug: "ubuntu-22-04-x64",
         name: "Ubuntu 22.04 LTS",
         distribution: "Ubuntu",
+        deprecated: false,
     },
     ImageInfo {
         slug: "debian-12-x64",
         name: "Debian 12",
         distribution: "Debian",
+        deprecated: false,
     },
     ImageInfo {
         slug: "fedora-40-x64",
         name: "Fedora 40",
         distribution: "Fedora",
+        deprecated: true,
     },
     ImageInfo {
         slug: ALWAYS_FAILING_IMAGE,
         name: "Broken boot (always fails; for testing failure handling)",
         distribution: "Test",
+        deprecated: false,
     },
 ];
 
@@ -239,5 +255,6 @@ mod tests {
         assert!(err.reason.contains("unknown region"), "{err}");
         assert_eq!(Size::parse("s-8vcpu-16gb").unwrap().info().vcpus, 8);
         assert!(Image::parse("windows-95").is_err());
+        assert!(Image::parse("fedora-40-x64").unwrap().info().deprecated);
     }
 }

@@ -17,6 +17,8 @@ pub struct CatalogSize {
     pub memory_mb: i32,
     pub disk_gb: i32,
     pub price_monthly: f64,
+    /// Outbound transfer included per month, in GB.
+    pub transfer_gb_monthly: i32,
 }
 
 /// An image.
@@ -25,6 +27,8 @@ pub struct CatalogImage {
     pub slug: String,
     pub name: String,
     pub distribution: String,
+    /// Past its end of life: no security updates (a diagnosis flags droplets running it).
+    pub deprecated: bool,
 }
 
 /// What droplets can be created with.
@@ -57,6 +61,7 @@ impl Catalog {
                     memory_mb: s.memory_mb as i32,
                     disk_gb: s.disk_gb as i32,
                     price_monthly: s.price_monthly,
+                    transfer_gb_monthly: s.transfer_gb_monthly as i32,
                 })
                 .collect(),
             images: c
@@ -66,6 +71,7 @@ impl Catalog {
                     slug: i.slug.into(),
                     name: i.name.into(),
                     distribution: i.distribution.into(),
+                    deprecated: i.deprecated,
                 })
                 .collect(),
         }
