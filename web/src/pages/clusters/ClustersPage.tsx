@@ -7,6 +7,7 @@ import { PagedList } from "../../components/PagedList";
 import { PageHeader, StatusBadge, Time } from "../../components/Status";
 import { useToast } from "../../components/Toasts";
 import { usePagedQuery } from "../../live/usePagedQuery";
+import { IfRole } from "../../auth/RoleGate";
 import type { ClusterFieldsFragment } from "../../gql/graphql";
 
 const COLUMNS: Column<ClusterFieldsFragment>[] = [
@@ -29,11 +30,14 @@ export function ClustersPage() {
   return (
     <section>
       <PageHeader title="Clusters">
-        <button className="btn-primary" onClick={() => setShowForm((s) => !s)} aria-expanded={showForm}>
-          {showForm ? "Close form" : "New cluster"}
-        </button>
+        <IfRole role="OPERATOR" note>
+          <button className="btn-primary" onClick={() => setShowForm((s) => !s)} aria-expanded={showForm}>
+            {showForm ? "Close form" : "New cluster"}
+          </button>
+        </IfRole>
       </PageHeader>
       {showForm && (
+        <IfRole role="OPERATOR">
         <div className="mb-4">
           <CreateClusterForm
             onCreated={(c) => {
@@ -44,6 +48,7 @@ export function ClustersPage() {
             }}
           />
         </div>
+        </IfRole>
       )}
       <div className="mb-3 max-w-xs">
         <label className="label" htmlFor="cluster-name-filter">
