@@ -74,9 +74,9 @@ export function Layout() {
         Skip to content
       </a>
       <header className="bg-chrome text-chrome-bright">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
           <span className="text-lg font-bold tracking-tight text-chrome-bright">ClusterGenie</span>
-          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-1 sm:order-none sm:mx-0 sm:w-auto sm:flex-1">
+          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-0.5 sm:order-none sm:mx-0 sm:w-auto sm:flex-1">
             {nav.map((n) => (
               <NavLink
                 key={n.to}
@@ -89,8 +89,8 @@ export function Layout() {
                 {n.label}
               </NavLink>
             ))}
-            <a href="/graphql" className="rounded px-2 py-1 text-sm text-chrome-text hover:underline">
-              GraphQL playground
+            <a href="/graphql" className="rounded px-2 py-1 text-sm text-chrome-text hover:underline" title="The GraphQL playground">
+              GraphQL
             </a>
           </nav>
           <ConnectionBadge />
