@@ -30,7 +30,7 @@ export function meAs(role: Role | null = "ADMIN", over: Partial<MeFieldsFragment
 export function fixedAuth(me: MeFieldsFragment = meAs()): Auth & { signedInWith: string[]; signedOut: number } {
   const record = { signedInWith: [] as string[], signedOut: 0 };
   const auth = authOf(me, {
-    signIn: (token) => record.signedInWith.push(token),
+    signIn: (token, next) => record.signedInWith.push(`${token} → ${next}`),
     signOut: () => (record.signedOut += 1),
     ended: null,
   });
@@ -113,13 +113,18 @@ export function fakeWs(): FakeWs {
   } as unknown as FakeWs;
 }
 
+/** A real urql client answering from `handlers` (and `subscriptions`), recording operations in `calls`. */
+export function mockClient(handlers: Handlers, subscriptions = new Subscriptions(), calls: Operation[] = []): Client {
+  return new Client({ url: "/graphql", exchanges: [mockExchange(handlers, subscriptions, calls)] });
+}
+
 export function renderWithApi(
   ui: ReactElement,
   { handlers = {}, path = "/", route = "/", ws = fakeWs(), auth = fixedAuth() }: { handlers?: Handlers; path?: string; route?: string; ws?: FakeWs; auth?: Auth } = {},
 ) {
   const subscriptions = new Subscriptions();
   const calls: Operation[] = [];
-  const client = new Client({ url: "/graphql", exchanges: [mockExchange(handlers, subscriptions, calls)] });
+  const client = mockClient(handlers, subscriptions, calls);
   const view = render(
     <ConnectionProvider ws={ws}>
       <Provider value={client}>
