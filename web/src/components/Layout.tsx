@@ -76,7 +76,7 @@ export function Layout() {
       <header className="bg-chrome text-chrome-bright">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
           <span className="text-lg font-bold tracking-tight text-chrome-bright">ClusterGenie</span>
-          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-0.5 sm:order-none sm:mx-0 sm:w-auto sm:flex-1">
+          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-0.5">
             {nav.map((n) => (
               <NavLink
                 key={n.to}
