@@ -38,6 +38,19 @@ export default async function auth(t) {
     await t.shot(page, "01-login");
   });
 
+  await t.step("a stored token the server refuses is dropped on load", async () => {
+    await page.evaluate(() => localStorage.setItem("clustergenie.session", "not-a-token"));
+    // The refusal (HTTP 401 on `me`) is the point here.
+    await page.problems.during([/401|UNAUTHENTICATED/], async () => {
+      await page.goto(t.baseUrl + "/droplets");
+      await page.getByTestId("session-ended").waitFor();
+    });
+    expect(new URL(page.url()).searchParams.get("next") === "/droplets", `landed on ${page.url()}`);
+    expect(await page.evaluate(() => localStorage.getItem("clustergenie.session") === null), "the refused token is still stored");
+    await page.goto(t.baseUrl + "/");
+    await page.getByRole("heading", { name: "Sign in", level: 1 }).waitFor();
+  });
+
   await t.step("a wrong password is refused with a sentence", async () => {
     await page.problems.during([/^UNAUTHENTICATED in Login:/], async () => {
       await signIn(page, "admin", "not-the-password");

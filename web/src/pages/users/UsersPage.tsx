@@ -40,6 +40,7 @@ export function UsersPage() {
   const [update, updateUser] = useMutation(UpdateUserMutation);
   const [actionError, setActionError] = useState<typeof update.error>(undefined);
 
+  const own = (u: UserFieldsFragment) => (u.id === me.user?.id ? <p className="font-medium">This is you: your own session ends too, and you sign in again.</p> : null);
   const close = () => {
     setPending(null);
     setPassword("");
@@ -140,6 +141,7 @@ export function UsersPage() {
           <p>
             {pending.user.username} is {pending.user.role} now. Their sessions end at once; they sign in again with the new role.
           </p>
+          {own(pending.user)}
         </ConfirmDialog>
       )}
       {pending?.kind === "status" &&
@@ -164,6 +166,7 @@ export function UsersPage() {
             <input className="input" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
           </Field>
           <p>Their sessions and API tokens stop working; they sign in with the new password.</p>
+          {own(pending.user)}
         </ConfirmDialog>
       )}
     </section>
