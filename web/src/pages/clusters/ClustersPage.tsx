@@ -37,7 +37,6 @@ export function ClustersPage() {
         </IfRole>
       </PageHeader>
       {showForm && (
-        <IfRole role="OPERATOR">
         <div className="mb-4">
           <CreateClusterForm
             onCreated={(c) => {
@@ -48,7 +47,6 @@ export function ClustersPage() {
             }}
           />
         </div>
-        </IfRole>
       )}
       <div className="mb-3 max-w-xs">
         <label className="label" htmlFor="cluster-name-filter">

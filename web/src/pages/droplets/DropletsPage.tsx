@@ -29,7 +29,8 @@ export function DropletsPage() {
   // Destroyed droplets are history: hidden unless asked for (or filtered for).
   const showDestroyed = params.get("destroyed") === "1" || filter.status === "DESTROYED";
   // A command form is not offered to a role that may not send it, whatever the URL says.
-  const showForm = params.get("new") === "1" && useAuth().can("OPERATOR");
+  const operator = useAuth().can("OPERATOR");
+  const showForm = params.get("new") === "1" && operator;
   const catalog = useCatalog();
   const toast = useToast();
   const [created, setCreated] = useState<string | null>(null);

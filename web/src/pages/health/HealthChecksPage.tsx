@@ -81,7 +81,8 @@ export function HealthChecksPage() {
     name: params.get("name") || null,
   };
   // A command form is not offered to a role that may not send it, whatever the URL says.
-  const showForm = params.get("new") === "1" && useAuth().can("OPERATOR");
+  const operator = useAuth().can("OPERATOR");
+  const showForm = params.get("new") === "1" && operator;
   const [created, setCreated] = useState<string | null>(null);
   const toast = useToast();
   const list = usePagedQuery(HealthChecksQuery, { first: PAGE, filter }, (d) => d.healthChecks);
