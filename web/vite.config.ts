@@ -23,7 +23,8 @@ export default defineConfig({
   server: {
     proxy: {
       "/graphql": { target: api, ws: true, changeOrigin: true, headers: { origin: api } },
-      "/health": { target: api },
+      // Exactly /health: the console's own /health-checks pages must not reach the API.
+      "^/health(\\?|$)": { target: api },
       "/metrics": { target: api },
     },
   },

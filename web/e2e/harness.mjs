@@ -99,11 +99,14 @@ async function terminate(child) {
   }
 }
 
-/** POSTs a GraphQL operation; returns `data`, throws on an HTTP failure or any GraphQL error. */
-export async function gql(url, query, variables = {}) {
+/**
+ * POSTs a GraphQL operation (with `token` as `Authorization: Bearer`, if given); returns
+ * `data`, throws on an HTTP failure or any GraphQL error.
+ */
+export async function gql(url, query, variables = {}, { token } = {}) {
   const r = await fetch(`${url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   if (!r.ok) throw new Error(`GraphQL over HTTP: ${r.status} ${await r.text()}`);
@@ -113,10 +116,11 @@ export async function gql(url, query, variables = {}) {
 }
 
 /**
- * Starts the server for one spec. `kill()` stops it hard (SIGKILL: no shutdown code runs),
+ * Starts the server for one spec, with `env` added to its environment (a spec's exported
+ * `env`, e.g. `CLUSTERGENIE_AUTH`). `kill()` stops it hard (SIGKILL: no shutdown code runs),
  * `start()` brings it back on the same address and data; `stop()` ends it and removes its data.
  */
-export async function startServer(spec) {
+export async function startServer(spec, env = {}) {
   const bin = binary();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `clustergenie-e2e-${spec}-`));
@@ -136,6 +140,7 @@ export async function startServer(spec) {
         // Charts grow by a sample a second, so the telemetry spec sees them grow quickly.
         CLUSTERGENIE_METRICS_INTERVAL_SECONDS: "1",
         CLUSTERGENIE_LOG_FORMAT: "json",
+        ...env,
       },
       stdio: ["ignore", log, log],
     });
@@ -157,7 +162,7 @@ export async function startServer(spec) {
     await stop();
     throw e;
   }
-  return { url, dataDir, start, kill, stop, gql: (query, variables) => gql(url, query, variables) };
+  return { url, dataDir, start, kill, stop, gql: (query, variables, options) => gql(url, query, variables, options) };
 }
 
 /** `vite preview` of the current web/dist proxying the API to `apiUrl` (E2E_VITE_PREVIEW=1). */
@@ -240,9 +245,10 @@ const running = new Set();
 /**
  * Runs one spec: a server of its own, a browser, and `fn(t)` with `t.step(name, body)`,
  * `t.newPage(options)` (watched for problems, checked after every step), `t.shot(page, name)`
- * and `t.server`. Returns the steps' results; everything is stopped and removed afterwards.
+ * and `t.server` (started with `env` added to its environment). Returns the steps' results;
+ * everything is stopped and removed afterwards.
  */
-export async function runSpec(name, fn) {
+export async function runSpec(name, fn, { env = {} } = {}) {
   const results = [];
   const cleanup = async () => {
     await browser?.close().catch(() => {});
@@ -256,7 +262,7 @@ export async function runSpec(name, fn) {
   let preview = null;
   let browser = null;
   try {
-    server = await startServer(name);
+    server = await startServer(name, env);
     preview = process.env.E2E_VITE_PREVIEW === "1" ? await startPreview(server.url) : null;
     browser = await launchBrowser();
     const baseUrl = preview?.url ?? server.url;

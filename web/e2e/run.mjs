@@ -29,7 +29,8 @@ for (const file of chosen) {
   const name = file.replace(/\.spec\.mjs$/, "");
   console.log(`e2e: ${name}`);
   const spec = await import(pathToFileURL(path.join(specDir, file)).href);
-  results.push(...(await runSpec(name, spec.default)));
+  // A spec may export `env`: variables its server starts with (CLUSTERGENIE_AUTH=required, …).
+  results.push(...(await runSpec(name, spec.default, { env: spec.env ?? {} })));
 }
 const failed = results.filter((r) => !r.ok);
 console.log(`e2e: screenshots in ${artifacts}`);

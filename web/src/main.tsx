@@ -1,26 +1,20 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
-import { Provider } from "urql";
 import { App } from "./App";
-import { createUrqlClient, createWs } from "./graphql/client";
-import { ConnectionProvider } from "./live/connection";
+import { connect } from "./graphql/client";
+import { SessionProvider } from "./auth/SessionProvider";
 import { ToastProvider } from "./components/Toasts";
 import "./index.css";
 
-const ws = createWs();
-const client = createUrqlClient(ws);
-
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <ConnectionProvider ws={ws}>
-      <Provider value={client}>
+    <BrowserRouter>
+      <SessionProvider connect={connect}>
         <ToastProvider>
-          <BrowserRouter>
-            <App />
-          </BrowserRouter>
+          <App />
         </ToastProvider>
-      </Provider>
-    </ConnectionProvider>
+      </SessionProvider>
+    </BrowserRouter>
   </StrictMode>,
 );

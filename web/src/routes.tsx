@@ -15,6 +15,10 @@ import { MonitoringPage } from "./pages/monitoring/MonitoringPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/audit/HistoryPage";
 import { LogsPage } from "./pages/logs/LogsPage";
+import { UsersPage } from "./pages/users/UsersPage";
+import { ApiTokensPage } from "./pages/tokens/ApiTokensPage";
+import { RateLimitsPage } from "./pages/ratelimits/RateLimitsPage";
+import type { Role } from "./gql/graphql";
 
 export interface Page {
   /** The route below `/` ("" is the overview, the index route). */
@@ -22,6 +26,8 @@ export interface Page {
   element: ReactElement;
   /** The label of its main-navigation entry, if it has one (in list order). */
   nav?: string;
+  /** The least role that may open it (and see its entry); every page needs a signed-in role. */
+  role?: Role;
 }
 
 export const PAGES: Page[] = [
@@ -39,6 +45,9 @@ export const PAGES: Page[] = [
   { path: "audit/:aggregateType", element: <AuditOfType /> },
   { path: "audit/:aggregateType/:aggregateId", element: <HistoryPage /> },
   { path: "logs", element: <LogsPage />, nav: "Logs" },
+  { path: "users", element: <UsersPage />, nav: "Users", role: "ADMIN" },
+  { path: "api-tokens", element: <ApiTokensPage />, nav: "API tokens" },
+  { path: "rate-limits", element: <RateLimitsPage />, nav: "Rate limits" },
 ];
 
 /** `/audit/User`: the audit log filtered to one object type (the list of a type without a page). */

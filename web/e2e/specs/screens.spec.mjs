@@ -22,6 +22,7 @@ export default async function screens(t) {
     `mutation { createHealthCheck(input: {name: "e2e-database", kind: INTERNAL, target: "database", intervalSeconds: 1}) { healthCheck { id } } }`,
   );
   const checkId = createHealthCheck.healthCheck.id;
+  await t.server.gql(`mutation { createUser(input: {username: "e2e-operator", password: "e2e-operator-password", role: OPERATOR}) { position } }`);
 
   await t.step("the overview counts what the server has and shows the latest activity", async () => {
     const page = await t.newPage();
@@ -48,6 +49,9 @@ export default async function screens(t) {
     ["audit", "/audit", "Audit log", () => `created droplet ${SEED.droplet}`],
     ["history", `/audit/Droplet/${dropletId}`, `History of droplet ${SEED.droplet}`, () => "What this event changed"],
     ["logs", "/logs?text=ClusterCreated", "Logs", () => "createCluster: ClusterCreated on Cluster"],
+    ["users", "/users", "Users", () => "e2e-operator"],
+    ["api-tokens", "/api-tokens", "API tokens", () => "No API tokens"],
+    ["rate-limits", "/rate-limits", "Rate limits", () => "Look up a bucket"],
     ["not-found", "/no-such-page", "Page not found", () => "Page not found"],
   ];
   for (const scheme of ["light", "dark"]) {

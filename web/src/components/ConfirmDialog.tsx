@@ -8,6 +8,8 @@ export function ConfirmDialog({
   confirmLabel,
   danger = false,
   typeToConfirm,
+  ready = true,
+  cancelLabel = "Cancel",
   onConfirm,
   onClose,
 }: {
@@ -17,6 +19,10 @@ export function ConfirmDialog({
   danger?: boolean;
   /** The text the user must type to enable the button (e.g. the droplet's name). */
   typeToConfirm?: string;
+  /** False keeps the button disabled (a field in `children` is not filled in yet). */
+  ready?: boolean;
+  /** The closing button's label; null leaves only the confirming one (an acknowledgement). */
+  cancelLabel?: string | null;
   onConfirm: () => void;
   onClose: () => void;
 }) {
@@ -28,7 +34,7 @@ export function ConfirmDialog({
     first.current?.focus();
     return () => previous?.focus?.();
   }, []);
-  const ok = !typeToConfirm || typed === typeToConfirm;
+  const ok = ready && (!typeToConfirm || typed === typeToConfirm);
   return (
     <div className="fixed inset-0 z-40 flex items-center justify-center bg-black/40 p-4" onKeyDown={(e) => e.key === "Escape" && onClose()}>
       <form
@@ -62,10 +68,12 @@ export function ConfirmDialog({
           </div>
         )}
         <div className="flex justify-end gap-2">
-          <button type="button" className="btn-secondary" onClick={onClose} ref={typeToConfirm ? undefined : first}>
-            Cancel
-          </button>
-          <button type="submit" className={danger ? "btn-danger-solid" : "btn-primary"} disabled={!ok}>
+          {cancelLabel !== null && (
+            <button type="button" className="btn-secondary" onClick={onClose} ref={typeToConfirm ? undefined : first}>
+              {cancelLabel}
+            </button>
+          )}
+          <button type="submit" className={danger ? "btn-danger-solid" : "btn-primary"} disabled={!ok} ref={cancelLabel === null && !typeToConfirm ? first : undefined}>
             {confirmLabel}
           </button>
         </div>

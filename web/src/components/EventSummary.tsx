@@ -22,6 +22,9 @@ export const EVENT_TYPES: Record<string, string[]> = {
   ],
   Job: ["JobQueued", "JobStarted", "JobLeaseExpired", "JobProgressed", "JobCompleted", "JobAttemptFailed", "JobCancelled", "JobRequeued"],
   HealthCheck: ["HealthCheckCreated", "HealthCheckUpdated", "HealthCheckBecameUnhealthy", "HealthCheckRecovered", "HealthCheckDeleted"],
+  User: ["UserCreated", "UserRoleChanged", "UserDisabled", "UserEnabled", "UserPasswordChanged"],
+  ApiToken: ["ApiTokenCreated", "ApiTokenRevoked"],
+  RateLimitRule: ["RateLimitRuleCreated", "RateLimitRuleUpdated", "RateLimitRuleDeleted"],
 };
 
 /** Progress reports: many per job, hidden from the audit log unless asked for. */
@@ -48,7 +51,7 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
     e.aggregateType === "Job" ? (
       <JobName jobId={e.aggregateId} />
     ) : (
-      <ObjectLink type={e.aggregateType} id={e.aggregateId} known={e.type.endsWith("Created") ? str(p.name ?? (p.spec as Payload | undefined)?.name) || null : null} />
+      <ObjectLink type={e.aggregateType} id={e.aggregateId} known={e.type.endsWith("Created") ? str(p.name ?? p.username ?? (p.spec as Payload | undefined)?.name) || null : null} />
     );
   const droplet = (id: unknown) => <ObjectLink type="Droplet" id={str(id)} />;
   const reason = p.reason ? <span className="text-slate-500">: {str(p.reason)}</span> : null;
@@ -126,6 +129,26 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
       );
     case "HealthCheckDeleted":
       return <>deleted health check {self}</>;
+    case "UserCreated":
+      return <>created user {self} as {str(p.role)}</>;
+    case "UserRoleChanged":
+      return <>changed the role of user {self} from {str(p.from)} to {str(p.to)}</>;
+    case "UserDisabled":
+      return <>disabled user {self}</>;
+    case "UserEnabled":
+      return <>enabled user {self}</>;
+    case "UserPasswordChanged":
+      return <>set a new password for user {self}</>;
+    case "ApiTokenCreated":
+      return <>issued API token {self}{p.expires_at ? "" : " (never expires)"}</>;
+    case "ApiTokenRevoked":
+      return <>revoked API token {self}</>;
+    case "RateLimitRuleCreated":
+      return <>created rate-limit rule {self} for {str(p.scope)}{p.scope_id ? ` ${str(p.scope_id).slice(0, 8)}` : ""}: {str(p.refill_rate)} / s, capacity {str(p.capacity)}</>;
+    case "RateLimitRuleUpdated":
+      return <>changed rate-limit rule {self} to {str(p.refill_rate)} / s, capacity {str(p.capacity)}</>;
+    case "RateLimitRuleDeleted":
+      return <>deleted rate-limit rule {self}</>;
     default:
       return <>{e.type} on {e.aggregateType.toLowerCase()} {self}</>;
   }

@@ -1,11 +1,43 @@
-// The shell: skip link, navigation, connection indicator, the "connection lost" banner and the page.
-import { NavLink, Outlet } from "react-router";
+// The shell: skip link, navigation, connection indicator, who is signed in, the "connection
+// lost" banner and the page.
+import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useConnection } from "../live/connection";
 import { PAGES } from "../routes";
+import { useAuth } from "../auth/AuthContext";
+import { loginPath } from "../auth/session";
+import { formatExact } from "../format/time";
 
 // The main navigation: the pages with a `nav` label, in PAGES order. The overview ("/")
 // is active only on itself.
-const NAV = PAGES.flatMap((p) => (p.nav ? [{ to: `/${p.path}`, label: p.nav, end: p.path === "" }] : []));
+const NAV = PAGES.flatMap((p) => (p.nav ? [{ to: `/${p.path}`, label: p.nav, end: p.path === "", role: p.role }] : []));
+
+/** "alice · OPERATOR" or "local · ADMIN (local mode)", the expiry on hover, and sign in or out. */
+function SessionBadge() {
+  const auth = useAuth();
+  const location = useLocation();
+  const { me } = auth;
+  const how = me.via === "API_TOKEN" ? "API token" : me.via === "SESSION" ? "session" : "local mode";
+  const title = auth.signedIn
+    ? `Signed in with a ${how}; ${me.expiresAt ? `it expires ${formatExact(me.expiresAt)}` : "it does not expire"}`
+    : "The server is in local mode: requests without a token act as the local operator";
+  return (
+    <div className="flex items-center gap-2 text-xs text-chrome-text">
+      <span data-testid="session" title={title}>
+        <span className="font-semibold text-chrome-bright">{me.actor}</span> · {me.role ?? "no role"}
+        {!auth.signedIn && " (local mode)"}
+      </span>
+      {auth.signedIn ? (
+        <button type="button" className="rounded border border-chrome-raised px-2 py-0.5 text-chrome-bright hover:bg-chrome-raised" onClick={auth.signOut}>
+          Sign out
+        </button>
+      ) : (
+        <Link className="rounded border border-chrome-raised px-2 py-0.5 text-chrome-bright hover:bg-chrome-raised" to={loginPath(location.pathname + location.search)}>
+          Sign in
+        </Link>
+      )}
+    </div>
+  );
+}
 
 function ConnectionBadge() {
   const { state } = useConnection();
@@ -31,6 +63,8 @@ export function ConnectionLostBanner() {
 }
 
 export function Layout() {
+  const auth = useAuth();
+  const nav = NAV.filter((n) => !n.role || auth.can(n.role));
   return (
     <div className="min-h-screen">
       <a
@@ -40,10 +74,10 @@ export function Layout() {
         Skip to content
       </a>
       <header className="bg-chrome text-chrome-bright">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
           <span className="text-lg font-bold tracking-tight text-chrome-bright">ClusterGenie</span>
-          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-1 sm:order-none sm:mx-0 sm:w-auto sm:flex-1">
-            {NAV.map((n) => (
+          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-0.5">
+            {nav.map((n) => (
               <NavLink
                 key={n.to}
                 to={n.to}
@@ -55,11 +89,12 @@ export function Layout() {
                 {n.label}
               </NavLink>
             ))}
-            <a href="/graphql" className="rounded px-2 py-1 text-sm text-chrome-text hover:underline">
-              GraphQL playground
+            <a href="/graphql" className="rounded px-2 py-1 text-sm text-chrome-text hover:underline" title="The GraphQL playground">
+              GraphQL
             </a>
           </nav>
           <ConnectionBadge />
+          <SessionBadge />
         </div>
       </header>
       <ConnectionLostBanner />

@@ -21,6 +21,7 @@ const COLORS: Record<string, string> = {
   UNHEALTHY: "bg-red-100 text-red-800",
   UNKNOWN: "bg-slate-200 text-slate-800",
   DISABLED: "bg-slate-100 text-slate-500",
+  REVOKED: "bg-slate-100 text-slate-500",
 };
 
 export function StatusBadge({ status }: { status: string }) {

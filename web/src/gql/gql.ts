@@ -14,6 +14,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment MeFields on Me {\n    actor\n    role\n    via\n    authMode\n    expiresAt\n    user { id username role status }\n  }\n": typeof types.MeFieldsFragmentDoc,
+    "query Me { me { ...MeFields } }": typeof types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { token expiresAt user { id username role } }\n  }\n": typeof types.LoginDocument,
     "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n": typeof types.NextPageFragmentDoc,
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": typeof types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": typeof types.DropletFieldsFragmentDoc,
@@ -68,13 +71,30 @@ type Documents = {
     "\n  query Monitoring {\n    workerPool {\n      workers\n      runners\n      busy\n      queueLength\n      jobsByStatus { status count }\n    }\n    pipeline {\n      projectorLagEvents\n      projectorLagSeconds\n      relayLagEvents\n    }\n  }\n": typeof types.MonitoringDocument,
     "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n": typeof types.OverviewDocument,
     "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n": typeof types.RecentEventsDocument,
+    "fragment RateLimitRuleFields on RateLimitRule { id name scope scopeId refillRate capacity status version createdAt updatedAt }": typeof types.RateLimitRuleFieldsFragmentDoc,
+    "query RateLimitRules($first: Int, $after: String, $filter: RateLimitRuleFilter) { rateLimitRules(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...RateLimitRuleFields } } }": typeof types.RateLimitRulesDocument,
+    "mutation CreateRateLimitRule($input: CreateRateLimitRuleInput!) { createRateLimitRule(input: $input) { rateLimitRule { ...RateLimitRuleFields } position } }": typeof types.CreateRateLimitRuleDocument,
+    "mutation UpdateRateLimitRule($id: ID!, $input: UpdateRateLimitRuleInput!, $expectedVersion: Int) { updateRateLimitRule(id: $id, input: $input, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }": typeof types.UpdateRateLimitRuleDocument,
+    "mutation DeleteRateLimitRule($id: ID!, $expectedVersion: Int) { deleteRateLimitRule(id: $id, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }": typeof types.DeleteRateLimitRuleDocument,
+    "query RateLimitStatus($name: String!, $scope: RateLimitScope!, $scopeId: ID) { rateLimitStatus(name: $name, scope: $scope, scopeId: $scopeId) { name scope scopeId source ruleId capacity remaining refillRate resetAt enforced } }": typeof types.RateLimitStatusDocument,
     "fragment SeriesFields on MetricSeries { metric unit stepSeconds resolution points { t v } latest { t v } }": typeof types.SeriesFieldsFragmentDoc,
     "query DropletMetrics($id: ID!, $range: MetricRange!) {\n  droplet(id: $id) {\n    id status\n    injectedLoad { cpu memory until active }\n    cpu: metrics(metric: CPU, range: $range) { ...SeriesFields }\n    memory: metrics(metric: MEMORY, range: $range) { ...SeriesFields }\n    disk: metrics(metric: DISK, range: $range) { ...SeriesFields }\n    networkIn: metrics(metric: NETWORK_IN, range: $range) { ...SeriesFields }\n    networkOut: metrics(metric: NETWORK_OUT, range: $range) { ...SeriesFields }\n    load1: metrics(metric: LOAD1, range: $range) { ...SeriesFields }\n  }\n}": typeof types.DropletMetricsDocument,
     "query ClusterMetrics($id: ID!, $range: MetricRange!) {\n  cluster(id: $id) {\n    id status\n    injectedLoad { cpu memory queueDepth until active }\n    cpuAvg: metrics(metric: CPU, range: $range, aggregate: AVG) { ...SeriesFields }\n    cpuMax: metrics(metric: CPU, range: $range, aggregate: MAX) { ...SeriesFields }\n    memoryAvg: metrics(metric: MEMORY, range: $range, aggregate: AVG) { ...SeriesFields }\n    memoryMax: metrics(metric: MEMORY, range: $range, aggregate: MAX) { ...SeriesFields }\n    queue: metrics(metric: QUEUE_DEPTH, range: $range) { ...SeriesFields }\n  }\n}": typeof types.ClusterMetricsDocument,
     "subscription DropletSamples($id: ID!) { dropletMetrics(dropletId: $id) { at cpu memory disk networkIn networkOut load1 } }": typeof types.DropletSamplesDocument,
     "mutation InjectLoad($input: InjectLoadInput!) { injectLoad(input: $input) { position droplet { id injectedLoad { cpu memory until active } } cluster { id injectedLoad { cpu memory queueDepth until active } } } }": typeof types.InjectLoadDocument,
+    "fragment ApiTokenFields on ApiToken { id name userId status expiresAt createdAt version }": typeof types.ApiTokenFieldsFragmentDoc,
+    "query ApiTokens($first: Int, $after: String, $filter: ApiTokenFilter, $withOwner: Boolean!) { apiTokens(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ApiTokenFields user @include(if: $withOwner) { id username } } } }": typeof types.ApiTokensDocument,
+    "mutation CreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ...ApiTokenFields } secret position } }": typeof types.CreateApiTokenDocument,
+    "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { apiToken { ...ApiTokenFields } position } }": typeof types.RevokeApiTokenDocument,
+    "fragment UserFields on User { id username role status version createdAt updatedAt }": typeof types.UserFieldsFragmentDoc,
+    "query Users($first: Int, $after: String, $filter: UserFilter) { users(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...UserFields } } }": typeof types.UsersDocument,
+    "mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ...UserFields } position } }": typeof types.CreateUserDocument,
+    "mutation UpdateUser($id: ID!, $input: UpdateUserInput!, $expectedVersion: Int) { updateUser(id: $id, input: $input, expectedVersion: $expectedVersion) { user { ...UserFields } position } }": typeof types.UpdateUserDocument,
 };
 const documents: Documents = {
+    "\n  fragment MeFields on Me {\n    actor\n    role\n    via\n    authMode\n    expiresAt\n    user { id username role status }\n  }\n": types.MeFieldsFragmentDoc,
+    "query Me { me { ...MeFields } }": types.MeDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { token expiresAt user { id username role } }\n  }\n": types.LoginDocument,
     "\n  fragment NextPage on PageInfo { hasNextPage endCursor }\n": types.NextPageFragmentDoc,
     "\n  fragment JobFields on Job {\n    id\n    type\n    status\n    progress\n    stage\n    message\n    targetType\n    targetId\n    attempts\n    maxAttempts\n    error\n    retryAt\n    version\n    createdAt\n    updatedAt\n  }\n": types.JobFieldsFragmentDoc,
     "\n  fragment DropletFields on Droplet {\n    id\n    name\n    clusterId\n    cluster {\n      id\n      name\n    }\n    region\n    size\n    image\n    status\n    ip\n    version\n    createdAt\n    updatedAt\n    job {\n      ...JobFields\n    }\n  }\n": types.DropletFieldsFragmentDoc,
@@ -129,11 +149,25 @@ const documents: Documents = {
     "\n  query Monitoring {\n    workerPool {\n      workers\n      runners\n      busy\n      queueLength\n      jobsByStatus { status count }\n    }\n    pipeline {\n      projectorLagEvents\n      projectorLagSeconds\n      relayLagEvents\n    }\n  }\n": types.MonitoringDocument,
     "\n  query Overview {\n    clusters(first: 1, filter: { status: ACTIVE }) { totalCount }\n    provisioning: droplets(first: 1, filter: { status: PROVISIONING }) { totalCount }\n    running: droplets(first: 1, filter: { status: RUNNING }) { totalCount }\n    stopped: droplets(first: 1, filter: { status: STOPPED }) { totalCount }\n    failed: droplets(first: 1, filter: { status: FAILED }) { totalCount }\n    destroying: droplets(first: 1, filter: { status: DESTROYING }) { totalCount }\n    destroyed: droplets(first: 1, filter: { status: DESTROYED }) { totalCount }\n    runningJobs: jobs(first: 100, filter: { status: RUNNING }) { nodes { ...JobFields } }\n    queuedJobs: jobs(first: 100, filter: { status: QUEUED }) { nodes { ...JobFields } }\n  }\n": types.OverviewDocument,
     "\n  query RecentEvents($since: DateTime!, $last: Int!, $exclude: [String!]) {\n    events(last: $last, filter: { since: $since, excludeEventTypes: $exclude }) {\n      pageInfo { endCursor }\n      nodes { ...EventFields }\n    }\n  }\n": types.RecentEventsDocument,
+    "fragment RateLimitRuleFields on RateLimitRule { id name scope scopeId refillRate capacity status version createdAt updatedAt }": types.RateLimitRuleFieldsFragmentDoc,
+    "query RateLimitRules($first: Int, $after: String, $filter: RateLimitRuleFilter) { rateLimitRules(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...RateLimitRuleFields } } }": types.RateLimitRulesDocument,
+    "mutation CreateRateLimitRule($input: CreateRateLimitRuleInput!) { createRateLimitRule(input: $input) { rateLimitRule { ...RateLimitRuleFields } position } }": types.CreateRateLimitRuleDocument,
+    "mutation UpdateRateLimitRule($id: ID!, $input: UpdateRateLimitRuleInput!, $expectedVersion: Int) { updateRateLimitRule(id: $id, input: $input, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }": types.UpdateRateLimitRuleDocument,
+    "mutation DeleteRateLimitRule($id: ID!, $expectedVersion: Int) { deleteRateLimitRule(id: $id, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }": types.DeleteRateLimitRuleDocument,
+    "query RateLimitStatus($name: String!, $scope: RateLimitScope!, $scopeId: ID) { rateLimitStatus(name: $name, scope: $scope, scopeId: $scopeId) { name scope scopeId source ruleId capacity remaining refillRate resetAt enforced } }": types.RateLimitStatusDocument,
     "fragment SeriesFields on MetricSeries { metric unit stepSeconds resolution points { t v } latest { t v } }": types.SeriesFieldsFragmentDoc,
     "query DropletMetrics($id: ID!, $range: MetricRange!) {\n  droplet(id: $id) {\n    id status\n    injectedLoad { cpu memory until active }\n    cpu: metrics(metric: CPU, range: $range) { ...SeriesFields }\n    memory: metrics(metric: MEMORY, range: $range) { ...SeriesFields }\n    disk: metrics(metric: DISK, range: $range) { ...SeriesFields }\n    networkIn: metrics(metric: NETWORK_IN, range: $range) { ...SeriesFields }\n    networkOut: metrics(metric: NETWORK_OUT, range: $range) { ...SeriesFields }\n    load1: metrics(metric: LOAD1, range: $range) { ...SeriesFields }\n  }\n}": types.DropletMetricsDocument,
     "query ClusterMetrics($id: ID!, $range: MetricRange!) {\n  cluster(id: $id) {\n    id status\n    injectedLoad { cpu memory queueDepth until active }\n    cpuAvg: metrics(metric: CPU, range: $range, aggregate: AVG) { ...SeriesFields }\n    cpuMax: metrics(metric: CPU, range: $range, aggregate: MAX) { ...SeriesFields }\n    memoryAvg: metrics(metric: MEMORY, range: $range, aggregate: AVG) { ...SeriesFields }\n    memoryMax: metrics(metric: MEMORY, range: $range, aggregate: MAX) { ...SeriesFields }\n    queue: metrics(metric: QUEUE_DEPTH, range: $range) { ...SeriesFields }\n  }\n}": types.ClusterMetricsDocument,
     "subscription DropletSamples($id: ID!) { dropletMetrics(dropletId: $id) { at cpu memory disk networkIn networkOut load1 } }": types.DropletSamplesDocument,
     "mutation InjectLoad($input: InjectLoadInput!) { injectLoad(input: $input) { position droplet { id injectedLoad { cpu memory until active } } cluster { id injectedLoad { cpu memory queueDepth until active } } } }": types.InjectLoadDocument,
+    "fragment ApiTokenFields on ApiToken { id name userId status expiresAt createdAt version }": types.ApiTokenFieldsFragmentDoc,
+    "query ApiTokens($first: Int, $after: String, $filter: ApiTokenFilter, $withOwner: Boolean!) { apiTokens(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ApiTokenFields user @include(if: $withOwner) { id username } } } }": types.ApiTokensDocument,
+    "mutation CreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ...ApiTokenFields } secret position } }": types.CreateApiTokenDocument,
+    "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { apiToken { ...ApiTokenFields } position } }": types.RevokeApiTokenDocument,
+    "fragment UserFields on User { id username role status version createdAt updatedAt }": types.UserFieldsFragmentDoc,
+    "query Users($first: Int, $after: String, $filter: UserFilter) { users(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...UserFields } } }": types.UsersDocument,
+    "mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ...UserFields } position } }": types.CreateUserDocument,
+    "mutation UpdateUser($id: ID!, $input: UpdateUserInput!, $expectedVersion: Int) { updateUser(id: $id, input: $input, expectedVersion: $expectedVersion) { user { ...UserFields } position } }": types.UpdateUserDocument,
 };
 
 /**
@@ -150,6 +184,18 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MeFields on Me {\n    actor\n    role\n    via\n    authMode\n    expiresAt\n    user { id username role status }\n  }\n"): (typeof documents)["\n  fragment MeFields on Me {\n    actor\n    role\n    via\n    authMode\n    expiresAt\n    user { id username role status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Me { me { ...MeFields } }"): (typeof documents)["query Me { me { ...MeFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { token expiresAt user { id username role } }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) { token expiresAt user { id username role } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -369,6 +415,30 @@ export function graphql(source: "\n  query RecentEvents($since: DateTime!, $last
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "fragment RateLimitRuleFields on RateLimitRule { id name scope scopeId refillRate capacity status version createdAt updatedAt }"): (typeof documents)["fragment RateLimitRuleFields on RateLimitRule { id name scope scopeId refillRate capacity status version createdAt updatedAt }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RateLimitRules($first: Int, $after: String, $filter: RateLimitRuleFilter) { rateLimitRules(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...RateLimitRuleFields } } }"): (typeof documents)["query RateLimitRules($first: Int, $after: String, $filter: RateLimitRuleFilter) { rateLimitRules(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...RateLimitRuleFields } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateRateLimitRule($input: CreateRateLimitRuleInput!) { createRateLimitRule(input: $input) { rateLimitRule { ...RateLimitRuleFields } position } }"): (typeof documents)["mutation CreateRateLimitRule($input: CreateRateLimitRuleInput!) { createRateLimitRule(input: $input) { rateLimitRule { ...RateLimitRuleFields } position } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateRateLimitRule($id: ID!, $input: UpdateRateLimitRuleInput!, $expectedVersion: Int) { updateRateLimitRule(id: $id, input: $input, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }"): (typeof documents)["mutation UpdateRateLimitRule($id: ID!, $input: UpdateRateLimitRuleInput!, $expectedVersion: Int) { updateRateLimitRule(id: $id, input: $input, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DeleteRateLimitRule($id: ID!, $expectedVersion: Int) { deleteRateLimitRule(id: $id, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }"): (typeof documents)["mutation DeleteRateLimitRule($id: ID!, $expectedVersion: Int) { deleteRateLimitRule(id: $id, expectedVersion: $expectedVersion) { rateLimitRule { ...RateLimitRuleFields } position } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RateLimitStatus($name: String!, $scope: RateLimitScope!, $scopeId: ID) { rateLimitStatus(name: $name, scope: $scope, scopeId: $scopeId) { name scope scopeId source ruleId capacity remaining refillRate resetAt enforced } }"): (typeof documents)["query RateLimitStatus($name: String!, $scope: RateLimitScope!, $scopeId: ID) { rateLimitStatus(name: $name, scope: $scope, scopeId: $scopeId) { name scope scopeId source ruleId capacity remaining refillRate resetAt enforced } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "fragment SeriesFields on MetricSeries { metric unit stepSeconds resolution points { t v } latest { t v } }"): (typeof documents)["fragment SeriesFields on MetricSeries { metric unit stepSeconds resolution points { t v } latest { t v } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -386,6 +456,38 @@ export function graphql(source: "subscription DropletSamples($id: ID!) { droplet
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation InjectLoad($input: InjectLoadInput!) { injectLoad(input: $input) { position droplet { id injectedLoad { cpu memory until active } } cluster { id injectedLoad { cpu memory queueDepth until active } } } }"): (typeof documents)["mutation InjectLoad($input: InjectLoadInput!) { injectLoad(input: $input) { position droplet { id injectedLoad { cpu memory until active } } cluster { id injectedLoad { cpu memory queueDepth until active } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment ApiTokenFields on ApiToken { id name userId status expiresAt createdAt version }"): (typeof documents)["fragment ApiTokenFields on ApiToken { id name userId status expiresAt createdAt version }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ApiTokens($first: Int, $after: String, $filter: ApiTokenFilter, $withOwner: Boolean!) { apiTokens(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ApiTokenFields user @include(if: $withOwner) { id username } } } }"): (typeof documents)["query ApiTokens($first: Int, $after: String, $filter: ApiTokenFilter, $withOwner: Boolean!) { apiTokens(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...ApiTokenFields user @include(if: $withOwner) { id username } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ...ApiTokenFields } secret position } }"): (typeof documents)["mutation CreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { ...ApiTokenFields } secret position } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { apiToken { ...ApiTokenFields } position } }"): (typeof documents)["mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { apiToken { ...ApiTokenFields } position } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment UserFields on User { id username role status version createdAt updatedAt }"): (typeof documents)["fragment UserFields on User { id username role status version createdAt updatedAt }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Users($first: Int, $after: String, $filter: UserFilter) { users(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...UserFields } } }"): (typeof documents)["query Users($first: Int, $after: String, $filter: UserFilter) { users(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...UserFields } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ...UserFields } position } }"): (typeof documents)["mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ...UserFields } position } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation UpdateUser($id: ID!, $input: UpdateUserInput!, $expectedVersion: Int) { updateUser(id: $id, input: $input, expectedVersion: $expectedVersion) { user { ...UserFields } position } }"): (typeof documents)["mutation UpdateUser($id: ID!, $input: UpdateUserInput!, $expectedVersion: Int) { updateUser(id: $id, input: $input, expectedVersion: $expectedVersion) { user { ...UserFields } position } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -9,6 +9,33 @@ import type { Client as WsClient } from "graphql-ws";
 import type { ExecutionResult } from "graphql";
 import { ConnectionProvider } from "../live/connection";
 import { ToastProvider } from "../components/Toasts";
+import { AuthContext, authOf, type Auth } from "../auth/AuthContext";
+import type { MeFieldsFragment, Role } from "../gql/graphql";
+
+/** `me` as the server answers it: local mode's operator, or a signed-in user with `role`. */
+export function meAs(role: Role | null = "ADMIN", over: Partial<MeFieldsFragment> = {}): MeFieldsFragment {
+  const local = role === "ADMIN" && !over.via;
+  return {
+    actor: local ? "local" : role ? "alice" : "anonymous",
+    role,
+    via: local ? "LOCAL" : role ? "SESSION" : "ANONYMOUS",
+    authMode: local ? "local" : "required",
+    expiresAt: local || !role ? null : "2030-01-01T00:00:00Z",
+    user: local || !role ? null : { id: "user-alice", username: "alice", role, status: "ACTIVE" },
+    ...over,
+  };
+}
+
+/** A fixed session for a rendered component: what `me` said, and recorded sign-ins and sign-outs. */
+export function fixedAuth(me: MeFieldsFragment = meAs()): Auth & { signedInWith: string[]; signedOut: number } {
+  const record = { signedInWith: [] as string[], signedOut: 0 };
+  const auth = authOf(me, {
+    signIn: (token, next) => record.signedInWith.push(`${token} → ${next}`),
+    signOut: () => (record.signedOut += 1),
+    ended: null,
+  });
+  return Object.assign(record, auth);
+}
 
 export type Handlers = Record<string, (variables: Record<string, unknown>) => ExecutionResult | Source<ExecutionResult>>;
 
@@ -86,23 +113,30 @@ export function fakeWs(): FakeWs {
   } as unknown as FakeWs;
 }
 
+/** A real urql client answering from `handlers` (and `subscriptions`), recording operations in `calls`. */
+export function mockClient(handlers: Handlers, subscriptions = new Subscriptions(), calls: Operation[] = []): Client {
+  return new Client({ url: "/graphql", exchanges: [mockExchange(handlers, subscriptions, calls)] });
+}
+
 export function renderWithApi(
   ui: ReactElement,
-  { handlers = {}, path = "/", route = "/", ws = fakeWs() }: { handlers?: Handlers; path?: string; route?: string; ws?: FakeWs } = {},
+  { handlers = {}, path = "/", route = "/", ws = fakeWs(), auth = fixedAuth() }: { handlers?: Handlers; path?: string; route?: string; ws?: FakeWs; auth?: Auth } = {},
 ) {
   const subscriptions = new Subscriptions();
   const calls: Operation[] = [];
-  const client = new Client({ url: "/graphql", exchanges: [mockExchange(handlers, subscriptions, calls)] });
+  const client = mockClient(handlers, subscriptions, calls);
   const view = render(
     <ConnectionProvider ws={ws}>
       <Provider value={client}>
-        <ToastProvider>
-          <MemoryRouter initialEntries={[route]}>
-            <Routes>
-              <Route path={path} element={ui} />
-            </Routes>
-          </MemoryRouter>
-        </ToastProvider>
+        <AuthContext.Provider value={auth}>
+          <ToastProvider>
+            <MemoryRouter initialEntries={[route]}>
+              <Routes>
+                <Route path={path} element={ui} />
+              </Routes>
+            </MemoryRouter>
+          </ToastProvider>
+        </AuthContext.Provider>
       </Provider>
     </ConnectionProvider>,
   );

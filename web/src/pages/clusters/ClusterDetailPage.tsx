@@ -14,6 +14,7 @@ import { Empty, Loading, StatusBadge, Time } from "../../components/Status";
 import { useLiveDroplets } from "../../live/useLiveDroplets";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { useCatalog } from "../../graphql/catalog";
+import { IfRole } from "../../auth/RoleGate";
 import { ClusterMetrics } from "../telemetry/MetricsPanel";
 
 export function ClusterDetailPage() {
@@ -50,7 +51,7 @@ export function ClusterDetailPage() {
   }
 
   const actions = (
-    <>
+    <IfRole role="OPERATOR" note>
       {!deleted && (
         <Link className="btn-primary" to={`/droplets?new=1&cluster=${cluster.id}`}>
           Add droplet
@@ -66,7 +67,7 @@ export function ClusterDetailPage() {
           Delete cluster
         </button>
       )}
-    </>
+    </IfRole>
   );
 
   return (
@@ -108,9 +109,11 @@ export function ClusterDetailPage() {
         <Empty>
           No droplets in this cluster.{" "}
           {!deleted && (
-            <Link className="link" to={`/droplets?new=1&cluster=${cluster.id}`}>
-              Add one
-            </Link>
+            <IfRole role="OPERATOR">
+              <Link className="link" to={`/droplets?new=1&cluster=${cluster.id}`}>
+                Add one
+              </Link>
+            </IfRole>
           )}
         </Empty>
       ) : (

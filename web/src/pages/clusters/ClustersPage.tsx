@@ -7,6 +7,7 @@ import { PagedList } from "../../components/PagedList";
 import { PageHeader, StatusBadge, Time } from "../../components/Status";
 import { useToast } from "../../components/Toasts";
 import { usePagedQuery } from "../../live/usePagedQuery";
+import { IfRole } from "../../auth/RoleGate";
 import type { ClusterFieldsFragment } from "../../gql/graphql";
 
 const COLUMNS: Column<ClusterFieldsFragment>[] = [
@@ -29,9 +30,11 @@ export function ClustersPage() {
   return (
     <section>
       <PageHeader title="Clusters">
-        <button className="btn-primary" onClick={() => setShowForm((s) => !s)} aria-expanded={showForm}>
-          {showForm ? "Close form" : "New cluster"}
-        </button>
+        <IfRole role="OPERATOR" note>
+          <button className="btn-primary" onClick={() => setShowForm((s) => !s)} aria-expanded={showForm}>
+            {showForm ? "Close form" : "New cluster"}
+          </button>
+        </IfRole>
       </PageHeader>
       {showForm && (
         <div className="mb-4">

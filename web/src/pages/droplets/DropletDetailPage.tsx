@@ -18,6 +18,8 @@ import { useRefetchOnReconnect } from "../../live/connection";
 import { price, useCatalog } from "../../graphql/catalog";
 import { failureReason, useOperation } from "./operation";
 import type { DropletFieldsFragment } from "../../gql/graphql";
+import { IfRole } from "../../auth/RoleGate";
+import { useAuth } from "../../auth/AuthContext";
 import { DropletMetrics } from "../telemetry/MetricsPanel";
 
 type Dialog = null | "power-off" | "resize" | "destroy";
@@ -27,6 +29,7 @@ const newest = (xs: (DropletFieldsFragment | null | undefined)[]) =>
 
 export function DropletDetailPage() {
   const { id = "" } = useParams();
+  const operator = useAuth().can("OPERATOR");
   const [{ data, fetching, error }, refetch] = useQuery({ query: DropletQuery, variables: { id } });
   const [power, powerDroplet] = useMutation(PowerDropletMutation);
   const [resize, resizeDroplet] = useMutation(ResizeDropletMutation);
@@ -83,7 +86,7 @@ export function DropletDetailPage() {
   };
 
   const actions = (
-    <>
+    <IfRole role="OPERATOR" note>
       {!gone &&
         (stopped ? (
           <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => run(powerDroplet({ id, on: true }), `Powering on ${d.name}`)}>
@@ -99,7 +102,7 @@ export function DropletDetailPage() {
           Destroy
         </button>
       )}
-    </>
+    </IfRole>
   );
 
   return (
@@ -161,12 +164,12 @@ export function DropletDetailPage() {
           { label: "Updated", value: <Time at={d.updatedAt} /> },
         ]}
       />
-      {(powerReason || destroyReason) && !operation && !gone && (
+      {operator && (powerReason || destroyReason) && !operation && !gone && (
         <p className="text-sm text-slate-600" data-testid="unavailable-reason">
           Some actions are unavailable: {powerReason ?? destroyReason}
         </p>
       )}
-      {!gone && (
+      {!gone && operator && (
         <form
           className="card flex flex-wrap items-end gap-3"
           aria-label="Resize droplet"

@@ -12,6 +12,8 @@ import { useLiveDroplets } from "../../live/useLiveDroplets";
 import { usePagedQuery } from "../../live/usePagedQuery";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { useCatalog } from "../../graphql/catalog";
+import { IfRole } from "../../auth/RoleGate";
+import { useAuth } from "../../auth/AuthContext";
 import type { DropletFilter, DropletStatus } from "../../gql/graphql";
 
 const STATUSES: DropletStatus[] = ["PROVISIONING", "RUNNING", "FAILED", "STOPPED", "DESTROYING", "DESTROYED"];
@@ -26,7 +28,9 @@ export function DropletsPage() {
   };
   // Destroyed droplets are history: hidden unless asked for (or filtered for).
   const showDestroyed = params.get("destroyed") === "1" || filter.status === "DESTROYED";
-  const showForm = params.get("new") === "1";
+  // A command form is not offered to a role that may not send it, whatever the URL says.
+  const operator = useAuth().can("OPERATOR");
+  const showForm = params.get("new") === "1" && operator;
   const catalog = useCatalog();
   const toast = useToast();
   const [created, setCreated] = useState<string | null>(null);
@@ -45,9 +49,11 @@ export function DropletsPage() {
   return (
     <section>
       <PageHeader title="Droplets">
-        <button className="btn-primary" onClick={() => set({ new: showForm ? "" : "1" })} aria-expanded={showForm}>
-          {showForm ? "Close form" : "New droplet"}
-        </button>
+        <IfRole role="OPERATOR" note>
+          <button className="btn-primary" onClick={() => set({ new: showForm ? "" : "1" })} aria-expanded={showForm}>
+            {showForm ? "Close form" : "New droplet"}
+          </button>
+        </IfRole>
       </PageHeader>
       {showForm && (
         <div className="mb-4">

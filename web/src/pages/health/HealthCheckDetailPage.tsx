@@ -16,6 +16,7 @@ import { useToast } from "../../components/Toasts";
 import { Empty, Loading, StatusBadge, Time } from "../../components/Status";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { freshRuns, mergeRuns, useHealthCheckUpdates, useLiveRuns, withFreshRuns, type Run } from "../../live/useLiveHealth";
+import { IfRole } from "../../auth/RoleGate";
 import type { HealthCheckDetailFragment, HealthCheckFieldsFragment, UptimeFieldsFragment } from "../../gql/graphql";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -118,7 +119,7 @@ export function HealthCheckDetailPage() {
   }
 
   const actions = !deleted && (
-    <>
+    <IfRole role="OPERATOR" note>
       <button className="btn-primary" onClick={runNow} disabled={running.fetching}>
         {running.fetching ? "Running…" : "Run now"}
       </button>
@@ -128,7 +129,7 @@ export function HealthCheckDetailPage() {
       <button className="btn-danger" onClick={() => setConfirming(true)} disabled={deletion.fetching}>
         Delete
       </button>
-    </>
+    </IfRole>
   );
 
   return (

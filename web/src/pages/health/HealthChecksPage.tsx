@@ -14,6 +14,8 @@ import { usePagedQuery } from "../../live/usePagedQuery";
 import { pathOf } from "../../graphql/names";
 import { mergeLive } from "../../live/merge";
 import { mergeRuns, useHealthCheckUpdates, useLiveRuns, withFreshRuns, type Run } from "../../live/useLiveHealth";
+import { IfRole } from "../../auth/RoleGate";
+import { useAuth } from "../../auth/AuthContext";
 import type { HealthCheckFilter, HealthCheckKind, HealthCheckRowFragment, HealthCheckState } from "../../gql/graphql";
 
 const STATES: HealthCheckState[] = ["HEALTHY", "UNHEALTHY", "UNKNOWN"];
@@ -78,7 +80,9 @@ export function HealthChecksPage() {
     kind: (params.get("kind") as HealthCheckKind) || null,
     name: params.get("name") || null,
   };
-  const showForm = params.get("new") === "1";
+  // A command form is not offered to a role that may not send it, whatever the URL says.
+  const operator = useAuth().can("OPERATOR");
+  const showForm = params.get("new") === "1" && operator;
   const [created, setCreated] = useState<string | null>(null);
   const toast = useToast();
   const list = usePagedQuery(HealthChecksQuery, { first: PAGE, filter }, (d) => d.healthChecks);
@@ -99,9 +103,11 @@ export function HealthChecksPage() {
   return (
     <section>
       <PageHeader title="Health">
-        <button className="btn-primary" onClick={() => set({ new: showForm ? "" : "1" })} aria-expanded={showForm}>
-          {showForm ? "Close form" : "New health check"}
-        </button>
+        <IfRole role="OPERATOR" note>
+          <button className="btn-primary" onClick={() => set({ new: showForm ? "" : "1" })} aria-expanded={showForm}>
+            {showForm ? "Close form" : "New health check"}
+          </button>
+        </IfRole>
       </PageHeader>
       {showForm && (
         <div className="mb-4">

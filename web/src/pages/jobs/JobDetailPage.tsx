@@ -14,6 +14,7 @@ import { useEach } from "../../live/useEach";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { ObjectLink, titleCase, useEntityName } from "../../graphql/names";
 import { humanizeTimes } from "../../format/time";
+import { IfRole } from "../../auth/RoleGate";
 import type { JobDetailFieldsFragment } from "../../gql/graphql";
 
 const TERMINAL = ["COMPLETED", "FAILED", "CANCELLED"];
@@ -58,7 +59,7 @@ export function JobDetailPage() {
       : `The job is ${job.status}; only failed or cancelled jobs can be retried.`;
 
   const actions = (
-    <>
+    <IfRole role="OPERATOR" note>
       <button className="btn-secondary" disabled={!!cancelReason} title={cancelReason ?? undefined} onClick={() => setConfirming(true)}>
         Cancel job
       </button>
@@ -77,7 +78,7 @@ export function JobDetailPage() {
       >
         Retry
       </button>
-    </>
+    </IfRole>
   );
 
   return (

@@ -6,6 +6,7 @@ import { Field } from "../../components/Field";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useToast } from "../../components/Toasts";
 import { InjectLoadMutation } from "./operations";
+import { useAuth } from "../../auth/AuthContext";
 
 export interface LoadTarget {
   type: "DROPLET" | "CLUSTER";
@@ -55,6 +56,7 @@ export function InjectLoadForm({ target, load, disabled, onInjected }: { target:
   const [touched, setTouched] = useState(false);
   const [result, inject] = useMutation(InjectLoadMutation);
   const toast = useToast();
+  const auth = useAuth();
   const problems = loadProblems(values, cluster);
   const invalid = !!(problems.cpu || problems.memory || problems.queue || problems.minutes || problems.none);
   const set = (k: keyof typeof values) => (e: { target: { value: string } }) => setValues({ ...values, [k]: e.target.value });
@@ -80,6 +82,14 @@ export function InjectLoadForm({ target, load, disabled, onInjected }: { target:
   };
   const shown = (p: string | null) => (touched ? p : null);
   const current = load && load.active ? load : null;
+  // Injecting is an operator's command; a viewer still learns what load is active.
+  if (!auth.can("OPERATOR")) {
+    return current ? (
+      <p className="text-sm text-slate-600" data-testid="active-load">
+        Injected load active: {activeParts(current)} until {new Date(current.until).toLocaleTimeString()}
+      </p>
+    ) : null;
+  }
   return (
     <form onSubmit={submit} className="space-y-2 rounded-md border border-slate-200 bg-white p-3" aria-label="Inject load" noValidate>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
