@@ -33,6 +33,7 @@ pub use clause::Where;
 pub use error::ProjectorError;
 pub use models::audit::EventFilter;
 pub use models::clusters::ClusterFilter;
+pub use models::diagnoses::{DiagnosisFilter, DiagnosisRow};
 pub use models::droplets::DropletFilter;
 pub use models::health_checks::{HealthCheckFilter, HealthCheckRow};
 pub use models::jobs::JobFilter;

@@ -5,15 +5,17 @@
 mod common;
 
 use common::{Backend, Fixture};
+use projector::models::diagnoses::Diagnoses;
 use projector::models::health_checks::HealthChecks;
 use projector::models::rate_limit_rules::RateLimitRules;
 use projector::models::users::{ApiTokens, Users};
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed};
 use projector::projection::Checkpoint;
 use projector::{
-    ApiTokenFilter, ClusterFilter, DropletFilter, EventFilter, HealthCheckFilter, JobFilter,
-    RateLimitRuleFilter, ReadModels, Slice, UserFilter,
+    ApiTokenFilter, ClusterFilter, DiagnosisFilter, DropletFilter, EventFilter, HealthCheckFilter,
+    JobFilter, RateLimitRuleFilter, ReadModels, Slice, UserFilter,
 };
+use schema::diagnosis::DiagnosisStatus;
 use schema::rate_limits::RateLimitRuleStatus;
 use schema::users::{ApiTokenStatus, UserStatus};
 use schema::values::HealthCheckStatus;
@@ -46,6 +48,7 @@ async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Opt
         "users" => in_status!(Users, UserFilter, UserStatus),
         "api_tokens" => in_status!(ApiTokens, ApiTokenFilter, ApiTokenStatus),
         "rate_limit_rules" => in_status!(RateLimitRules, RateLimitRuleFilter, RateLimitRuleStatus),
+        "diagnoses" => in_status!(Diagnoses, DiagnosisFilter, DiagnosisStatus),
         other => panic!("read model {other} has no totalCount check; add its filter here"),
     }
 }
@@ -91,7 +94,8 @@ async fn cancel(f: &Fixture, job: &str) {
 async fn kept_counts_match_count_star(backend: Backend) {
     let f = Fixture::new("counts", backend).await;
     let reads = ReadModels::new(f.db.clone());
-    f.cluster("c1").await;
+    let c1 = f.cluster("c1").await;
+    let diagnosis = f.diagnosis(&c1).await;
     f.health_check("h1").await;
     let (user, token) = f.user_with_token("ops").await;
     let rule = f.rate_limit_rule("jobs").await;
@@ -106,6 +110,16 @@ async fn kept_counts_match_count_star(backend: Backend) {
 
     // Status changes of rows projected in earlier batches, one event a batch.
     cancel(&f, &jobs[0]).await;
+    let cp = f.project(cp, 1).await;
+    assert_counts(&reads).await;
+
+    // A cancelled DIAGNOSE job fails its diagnosis (QUEUED → FAILED).
+    let (d, _) = f
+        .commands
+        .load::<command::aggregates::Diagnosis>(&diagnosis.to_string())
+        .await
+        .unwrap();
+    cancel(&f, &d.state.unwrap().job_id.to_string()).await;
     let cp = f.project(cp, 1).await;
     assert_counts(&reads).await;
 

@@ -4,6 +4,7 @@
 //! event is never rewritten: when an event's shape changes, its version goes up and
 //! [`upcast`] turns older payloads into the current shape when they are read.
 
+use crate::diagnosis::{Action, DiagnosisCheck, DiagnosisTarget, Report, Snapshot};
 use crate::health_check::HealthCheckSpec;
 use crate::ids::{ClusterId, DropletId, JobId, UserId};
 use crate::metrics::InjectedLoad;
@@ -203,6 +204,55 @@ pub enum RateLimitRuleEvent {
     RateLimitRuleDeleted {},
 }
 
+/// Facts about a diagnosis: what was asked, what the analysis saw (the evidence, bounded,
+/// and its digest), what it concluded (the report, and for a model the hash of the prompt
+/// and its validated answer), and which recommendations were applied. `history` shows what
+/// the assistant saw and said; replay rebuilds the report from these events alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum DiagnosisEvent {
+    /// A diagnosis was asked for; `job_id` carries it out.
+    DiagnosisRequested {
+        target_type: DiagnosisTarget,
+        target_id: String,
+        checks: Vec<DiagnosisCheck>,
+        question: Option<String>,
+        job_id: JobId,
+    },
+    /// The evidence was collected (the analysis runs on exactly this).
+    DiagnosisEvidenceCollected {
+        /// SHA-256 of the snapshot's JSON.
+        digest: String,
+        snapshot: Snapshot,
+    },
+    /// The report is ready.
+    DiagnosisCompleted {
+        report: Report,
+        /// What the model was asked and said, when one answered.
+        #[serde(default)]
+        model: Option<ModelExchange>,
+        duration_ms: u64,
+    },
+    /// The diagnosis could not be made (its evidence could not be read).
+    DiagnosisFailed { error: String },
+    /// A finding's recommended command was run; its events name this diagnosis as their
+    /// causation.
+    RecommendationApplied { finding_id: String, action: Action },
+}
+
+/// What a model was asked and what it answered, as the audit trail keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelExchange {
+    /// `<provider>:<model>`.
+    pub backend: String,
+    /// SHA-256 of the prompt as sent (masked).
+    pub prompt_hash: String,
+    /// The validated answer, unmasked; `None` when the built-in report was kept.
+    pub answer: Option<serde_json::Value>,
+    /// Why the built-in report was kept, if it was.
+    pub fallback: Option<String>,
+}
+
 /// Makes `$event` a [`DomainEventKind`] of `$aggregate` and a cqrs-es `DomainEvent`: the
 /// stored type name of each variant is its own name, as serde's `type` tag writes it, and the
 /// `match` over the listed variants is exhaustive, so a new variant must be named here.
@@ -288,6 +338,15 @@ event_kind!(
     RateLimitRule: RateLimitRuleCreated,
     RateLimitRuleUpdated,
     RateLimitRuleDeleted,
+);
+
+event_kind!(
+    DiagnosisEvent,
+    Diagnosis: DiagnosisRequested,
+    DiagnosisEvidenceCollected,
+    DiagnosisCompleted,
+    DiagnosisFailed,
+    RecommendationApplied,
 );
 
 /// Why a stored payload could not be brought to the current shape.

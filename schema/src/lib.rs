@@ -18,11 +18,12 @@ pub mod values;
 
 pub use catalog::{Catalog, Image, Region, Size};
 pub use events::{
-    ApiTokenEvent, ClusterEvent, DomainEventKind, DropletEvent, HealthCheckEvent, JobEvent,
-    RateLimitRuleEvent, UpcastError, UserEvent,
+    ApiTokenEvent, ClusterEvent, DiagnosisEvent, DomainEventKind, DropletEvent, HealthCheckEvent,
+    JobEvent, RateLimitRuleEvent, UpcastError, UserEvent,
 };
 pub use ids::{
-    ApiTokenId, ClusterId, DropletId, HealthCheckId, InvalidId, JobId, RateLimitRuleId, UserId,
+    ApiTokenId, ClusterId, DiagnosisId, DropletId, HealthCheckId, InvalidId, JobId,
+    RateLimitRuleId, UserId,
 };
 pub use metadata::EventMetadata;
 pub use values::{

@@ -309,6 +309,7 @@ string_enum!(
         User => "User",
         ApiToken => "ApiToken",
         RateLimitRule => "RateLimitRule",
+        Diagnosis => "Diagnosis",
     }
 );
 

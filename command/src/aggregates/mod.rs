@@ -53,10 +53,12 @@ registry! {
     user: User,
     api_token: ApiToken,
     rate_limit_rule: RateLimitRule,
+    diagnosis: Diagnosis,
 }
 
 pub use api_token::{ApiToken, ApiTokenCommand, ApiTokenState};
 pub use cluster::{Cluster, ClusterCommand, ClusterState};
+pub use diagnosis::{Diagnosis, DiagnosisCommand, DiagnosisState};
 pub use droplet::{Droplet, DropletCommand, DropletOperation, DropletState};
 pub use health_check::{HealthCheck, HealthCheckCommand, HealthCheckState};
 pub use job::{Job, JobCommand, JobState};

@@ -7,7 +7,8 @@ use super::droplets::DROPLET_NAME;
 use super::idempotency::UserCommand;
 use super::{stored_id, Commands, Decided, Outcome};
 use crate::aggregates::{
-    Cluster, ClusterCommand, Droplet, DropletCommand, DropletOperation, Job, JobCommand,
+    Cluster, ClusterCommand, Diagnosis, DiagnosisCommand, Droplet, DropletCommand,
+    DropletOperation, Job, JobCommand,
 };
 use crate::context::RequestContext;
 use crate::error::CommandError;
@@ -23,6 +24,13 @@ pub enum JobEffect {
     Provisioned { ip: String },
     /// The requested operation took place.
     Operation(DropletOperation),
+    /// The diagnosis the job carried out has its report (and, when a model was asked,
+    /// what it was asked and said).
+    Diagnosed {
+        report: Box<schema::diagnosis::Report>,
+        model: Option<schema::events::ModelExchange>,
+        duration_ms: u64,
+    },
     /// Nothing to apply to another aggregate.
     None,
 }
@@ -146,6 +154,19 @@ impl Commands {
             return Ok((vec![], vec![]));
         }
         let command = match job.state.job_type() {
+            Some(JobType::Diagnose) => {
+                let target = job.state.target_id();
+                let d = self
+                    .decide::<Diagnosis>(
+                        target,
+                        DiagnosisCommand::Fail {
+                            error: reason.to_string(),
+                        },
+                    )
+                    .await?;
+                let freed = diagnosis_claim(target, &d).into_iter().collect();
+                return Ok((d.new_events(), freed));
+            }
             Some(JobType::Provision) => DropletCommand::FailProvisioning {
                 reason: reason.to_string(),
             },
@@ -253,6 +274,24 @@ impl Commands {
         let mut releases = vec![];
         match effect.clone() {
             JobEffect::None => {}
+            JobEffect::Diagnosed {
+                report,
+                model,
+                duration_ms,
+            } => {
+                let d = self
+                    .decide::<Diagnosis>(
+                        &target,
+                        DiagnosisCommand::Complete {
+                            report: *report,
+                            model,
+                            duration_ms,
+                        },
+                    )
+                    .await?;
+                releases.extend(diagnosis_claim(&target, &d));
+                events.extend(d.new_events());
+            }
             JobEffect::Provisioned { ip } => {
                 let d = self
                     .decide::<Droplet>(&target, DropletCommand::CompleteProvisioning { ip })
@@ -332,7 +371,10 @@ impl Commands {
 
     /// The worker acts on behalf of the request that queued the job: same correlation id,
     /// caused by the job's first event.
-    async fn worker_context(&self, job_id: JobId) -> Result<RequestContext, CommandError> {
+    pub(crate) async fn worker_context(
+        &self,
+        job_id: JobId,
+    ) -> Result<RequestContext, CommandError> {
         let events = self
             .store()
             .load(schema::AggregateType::Job, &job_id.to_string())
@@ -342,6 +384,16 @@ impl Commands {
             None => RequestContext::worker(&job_id.to_string(), &job_id.to_string()),
         })
     }
+}
+
+/// The target claim a diagnosis holds while unfinished, to free with the event that
+/// finishes it.
+fn diagnosis_claim(diagnosis_id: &str, d: &Decided<Diagnosis>) -> Option<Claim> {
+    d.state.state.as_ref().map(|s| Claim {
+        scope: super::DIAGNOSIS_TARGET,
+        value: s.target_key(),
+        owner: diagnosis_id.to_string(),
+    })
 }
 
 /// Runs a worker's step again while it loses optimistic-concurrency races, a few times.

@@ -9,6 +9,7 @@
 //! that an aggregate's handlers may also live next to its state machine.
 
 mod clusters;
+mod diagnoses;
 mod droplets;
 mod health_checks;
 pub(crate) mod idempotency;
@@ -18,6 +19,7 @@ mod load;
 mod rate_limit_rules;
 mod users;
 
+pub use diagnoses::{evidence_digest, Diagnose, DiagnosisJob, DIAGNOSIS_TARGET};
 pub use droplets::DropletJob;
 pub use health_checks::CreateHealthCheck;
 pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod clusters;
+pub mod diagnoses;
 pub mod droplets;
 pub mod health_checks;
 pub mod jobs;
@@ -91,6 +92,7 @@ pub fn each<V: ForEach>(mut visitor: V) -> V {
     visitor.read_model::<users::Users>();
     visitor.read_model::<users::ApiTokens>();
     visitor.read_model::<rate_limit_rules::RateLimitRules>();
+    visitor.read_model::<diagnoses::Diagnoses>();
     visitor
 }
 
@@ -129,6 +131,7 @@ pub fn table_of(kind: AggregateType) -> &'static str {
         AggregateType::User => <users::Users as Table>::NAME,
         AggregateType::ApiToken => <users::ApiTokens as Table>::NAME,
         AggregateType::RateLimitRule => <rate_limit_rules::RateLimitRules as Table>::NAME,
+        AggregateType::Diagnosis => <diagnoses::Diagnoses as Table>::NAME,
     }
 }
 

@@ -188,6 +188,20 @@ impl Fixture {
         created.unwrap().value
     }
 
+    /// Asks for a diagnosis of cluster `cluster_id` (its DIAGNOSE job is queued, never run
+    /// here); returns the diagnosis' id.
+    pub async fn diagnosis(&self, cluster_id: &str) -> schema::DiagnosisId {
+        let input = command::handlers::Diagnose {
+            target_type: schema::diagnosis::DiagnosisTarget::Cluster,
+            target_id: cluster_id.parse().unwrap(),
+            checks: vec![],
+            question: Some("why is it slow?".into()),
+            idempotency_key: None,
+        };
+        let asked = self.commands.diagnose(&self.ctx, input).await;
+        asked.unwrap().value.diagnosis_id
+    }
+
     /// Creates a droplet in nyc1, optionally in a cluster; returns its provisioning job's id.
     pub async fn droplet(&self, name: &str, cluster_id: Option<&str>) -> String {
         let mut input = CreateDroplet::new(

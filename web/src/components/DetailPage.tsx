@@ -13,10 +13,11 @@ export const LIST_PAGES: Record<AggregateType, Crumb> = {
   // Not `/health`: that is the server's own health endpoint (JSON), so a reload there would
   // never reach the console.
   HealthCheck: { to: "/health-checks", label: "Health" },
-  // No pages of their own yet: the audit log of the type, and each one's history.
-  User: { to: "/audit/User", label: "Users" },
-  ApiToken: { to: "/audit/ApiToken", label: "API tokens" },
-  RateLimitRule: { to: "/audit/RateLimitRule", label: "Rate limits" },
+  User: { to: "/users", label: "Users" },
+  ApiToken: { to: "/api-tokens", label: "API tokens" },
+  RateLimitRule: { to: "/rate-limits", label: "Rate limits" },
+  // No page of its own yet: the audit log of the type, and each one's history.
+  Diagnosis: { to: "/audit/Diagnosis", label: "Diagnoses" },
 };
 
 export function DetailPage({ title, of, actions, children }: {

@@ -25,6 +25,7 @@ export const EVENT_TYPES: Record<string, string[]> = {
   User: ["UserCreated", "UserRoleChanged", "UserDisabled", "UserEnabled", "UserPasswordChanged"],
   ApiToken: ["ApiTokenCreated", "ApiTokenRevoked"],
   RateLimitRule: ["RateLimitRuleCreated", "RateLimitRuleUpdated", "RateLimitRuleDeleted"],
+  Diagnosis: ["DiagnosisRequested", "DiagnosisEvidenceCollected", "DiagnosisCompleted", "DiagnosisFailed", "RecommendationApplied"],
 };
 
 /** Progress reports: many per job, hidden from the audit log unless asked for. */
@@ -149,6 +150,16 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
       return <>changed rate-limit rule {self} to {str(p.refill_rate)} / s, capacity {str(p.capacity)}</>;
     case "RateLimitRuleDeleted":
       return <>deleted rate-limit rule {self}</>;
+    case "DiagnosisRequested":
+      return <>asked for diagnosis {self} of {str(p.target_type).toLowerCase()} {str(p.target_id).slice(0, 8)}{p.question ? `: “${str(p.question)}”` : ""}</>;
+    case "DiagnosisEvidenceCollected":
+      return <>collected the evidence of diagnosis {self} <span className="text-slate-500">(digest {str(p.digest).slice(0, 12)})</span></>;
+    case "DiagnosisCompleted":
+      return <>completed diagnosis {self}</>;
+    case "DiagnosisFailed":
+      return <>could not complete diagnosis {self}: {str(p.error)}</>;
+    case "RecommendationApplied":
+      return <>applied the recommendation of finding {str(p.finding_id)} of diagnosis {self}</>;
     default:
       return <>{e.type} on {e.aggregateType.toLowerCase()} {self}</>;
   }

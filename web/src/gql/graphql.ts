@@ -8,6 +8,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type AggregateType =
   | 'ApiToken'
   | 'Cluster'
+  | 'Diagnosis'
   | 'Droplet'
   | 'HealthCheck'
   | 'Job'

@@ -89,7 +89,7 @@ pub struct MutationRoot(
 
 gql_enum!(
     /// Kinds of aggregate in the event log.
-    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken, RateLimitRule }
+    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken, RateLimitRule, Diagnosis }
 );
 
 /// A stored time in microseconds as a GraphQL `DateTime`.
