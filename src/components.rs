@@ -109,8 +109,13 @@ pub fn job_settings(settings: &Settings) -> JobSettings {
     }
 }
 
-/// The job worker with the simulated provider, as configured.
+/// The job worker with the simulated provider and the diagnoser (evidence from `reads`
+/// database, the built-in analyzer), as configured.
 pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) -> Worker {
+    let diagnoser = command::diagnosis::Diagnoser {
+        source: Arc::new(projector::evidence::Evidence::new(reads.clone())),
+        thresholds: command::diagnosis::Thresholds::default(),
+    };
     Worker::new(
         commands,
         Arc::new(reads),
@@ -126,6 +131,7 @@ pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) 
             poll_interval: std::time::Duration::from_millis(500),
         },
     )
+    .with_diagnoser(diagnoser)
 }
 
 /// The Kafka settings when `CLUSTERGENIE_KAFKA_BROKERS` is set (the projector and worker

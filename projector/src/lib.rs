@@ -18,6 +18,7 @@ mod codec;
 pub mod counts;
 mod dump;
 mod error;
+pub mod evidence;
 pub mod fold;
 pub mod models;
 mod page;

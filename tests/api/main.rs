@@ -8,6 +8,7 @@ mod auth;
 mod concurrency;
 mod consistency;
 mod demo_flow;
+mod diagnosis;
 mod event_log_cli;
 mod health_checks;
 mod lifecycle;

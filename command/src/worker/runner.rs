@@ -1,10 +1,12 @@
 //! The dispatcher and the pool of job runners.
 
 use super::provider::{JobPlan, SimulatedProvider};
-use crate::aggregates::{Droplet, Job};
+use crate::aggregates::{Diagnosis, Droplet, Job};
+use crate::diagnosis::{analyze, Diagnoser};
 use crate::error::CommandError;
 use crate::handlers::Commands;
-use schema::{JobId, JobStatus, JobType};
+use crate::handlers::JobEffect;
+use schema::{DiagnosisId, JobId, JobStatus, JobType};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -73,6 +75,8 @@ pub struct Worker {
     pub(super) busy_changed: Arc<Notify>,
     queue: mpsc::Sender<Offer>,
     inbox: Arc<Mutex<Option<mpsc::Receiver<Offer>>>>,
+    /// Carries out DIAGNOSE jobs; without it they fail, saying so.
+    diagnoser: Option<Diagnoser>,
 }
 
 impl Worker {
@@ -95,7 +99,14 @@ impl Worker {
             busy_changed: Arc::new(Notify::new()),
             queue,
             inbox: Arc::new(Mutex::new(Some(inbox))),
+            diagnoser: None,
         }
+    }
+
+    /// This worker also carries out DIAGNOSE jobs, with `diagnoser`.
+    pub fn with_diagnoser(mut self, diagnoser: Diagnoser) -> Self {
+        self.diagnoser = Some(diagnoser);
+        self
     }
 
     /// Hands `job_id` to the runners (waiting for room in the queue) and resolves once a
@@ -288,6 +299,9 @@ impl Worker {
         job: &Job,
         lease: chrono::Duration,
     ) -> Result<(), CommandError> {
+        if job.job_type() == Some(JobType::Diagnose) {
+            return self.diagnose(job_id, job, lease).await;
+        }
         let image = match job.job_type() {
             Some(JobType::Provision) => {
                 let (droplet, _) = self.commands.load::<Droplet>(job.target_id()).await?;
@@ -395,6 +409,105 @@ impl Worker {
             done_share += stage.share;
         }
         Ok(None)
+    }
+}
+
+impl Worker {
+    /// Carries out a DIAGNOSE job: collects the evidence (recorded with its digest before
+    /// anything looks at it), runs the built-in analyzer on it and completes the job with
+    /// the report, which lands on the diagnosis in the same append. Evidence that cannot be
+    /// read fails the attempt (retried); a worker without a diagnoser fails the job for good.
+    async fn diagnose(
+        &self,
+        job_id: JobId,
+        job: &Job,
+        lease: chrono::Duration,
+    ) -> Result<(), CommandError> {
+        let started = Instant::now();
+        let Some(diagnoser) = &self.diagnoser else {
+            let message = "this worker cannot diagnose (no evidence source configured)";
+            let failed = self
+                .commands
+                .fail_job(job_id, &self.id, message, false)
+                .await?;
+            log_failure(job_id, &failed, message);
+            return Ok(());
+        };
+        let diagnosis_id: DiagnosisId = job
+            .target_id()
+            .parse()
+            .map_err(|e| CommandError::Internal(format!("DIAGNOSE job target: {e}")))?;
+        let (diagnosis, _) = self
+            .commands
+            .load::<Diagnosis>(&diagnosis_id.to_string())
+            .await?;
+        let Some(asked) = diagnosis.state else {
+            return Err(CommandError::NotFound(format!(
+                "diagnosis {diagnosis_id} not found"
+            )));
+        };
+        self.commands
+            .report_progress(
+                job_id,
+                &self.id,
+                5,
+                "collect",
+                "collecting the evidence",
+                lease,
+            )
+            .await?;
+        // Whole seconds: the snapshot (and its digest) do not depend on sub-second timing.
+        let now = chrono::Utc::now();
+        let taken_at = now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
+        let snapshot = match diagnoser
+            .source
+            .collect(asked.target_type, &asked.target_id, taken_at)
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                let message = e.to_string();
+                let failed = self
+                    .commands
+                    .fail_job(job_id, &self.id, &message, true)
+                    .await?;
+                log_failure(job_id, &failed, &message);
+                return Ok(());
+            }
+        };
+        let digest = self
+            .commands
+            .record_diagnosis_evidence(job_id, diagnosis_id, snapshot.clone())
+            .await?;
+        let message = format!(
+            "analyzing {} droplets, {} metric windows, {} health checks, {} jobs, {} events, {} log lines",
+            snapshot.droplets.len(),
+            snapshot.metrics.len(),
+            snapshot.health_checks.len(),
+            snapshot.jobs.len(),
+            snapshot.events.len(),
+            snapshot.logs.len()
+        );
+        self.commands
+            .report_progress(job_id, &self.id, 50, "analyze", &message, lease)
+            .await?;
+        let report = analyze(&snapshot, &asked.checks, &diagnoser.thresholds);
+        let findings = report.findings.len();
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.commands
+            .complete_job(
+                job_id,
+                &self.id,
+                JobEffect::Diagnosed {
+                    report: Box::new(report),
+                    model: None,
+                    duration_ms,
+                },
+                serde_json::json!({ "findings": findings, "evidence": digest }),
+            )
+            .await?;
+        tracing::info!(%job_id, %diagnosis_id, findings, "diagnosis completed");
+        Ok(())
     }
 }
 

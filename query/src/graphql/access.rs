@@ -58,6 +58,8 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Query, "rateLimitRules", R(Role::Viewer)),
     (Query, "rateLimitRule", R(Role::Viewer)),
     (Query, "rateLimitStatus", R(Role::Viewer)),
+    (Query, "diagnosis", R(Role::Viewer)),
+    (Query, "diagnoses", R(Role::Viewer)),
     // Mutations: commands need OPERATOR, administration ADMIN.
     (Mutation, "login", Public),
     (Mutation, "createCluster", R(Role::Operator)),
@@ -73,6 +75,7 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Mutation, "deleteHealthCheck", R(Role::Operator)),
     (Mutation, "runHealthCheck", R(Role::Operator)),
     (Mutation, "injectLoad", R(Role::Operator)),
+    (Mutation, "diagnose", R(Role::Operator)),
     // Own tokens (the resolver checks that a revoked token is the caller's, or an admin).
     (Mutation, "createApiToken", R(Role::Viewer)),
     (Mutation, "revokeApiToken", R(Role::Viewer)),

@@ -5,10 +5,11 @@
 use super::consistency::wait_for;
 use super::inputs;
 use super::pagination::{self, Connection};
-use super::types::{ApiToken, Cluster, Droplet, HealthCheck, Job, RateLimitRule, User};
+use super::types::{ApiToken, Cluster, Diagnosis, Droplet, HealthCheck, Job, RateLimitRule, User};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, OutputType, Result, ID};
+use projector::models::diagnoses::Diagnoses;
 use projector::models::health_checks::HealthChecks;
 use projector::models::rate_limit_rules::RateLimitRules;
 use projector::models::users::{ApiTokens, Users};
@@ -87,6 +88,7 @@ read_model!(HealthCheck, HealthChecks);
 read_model!(RateLimitRule, RateLimitRules);
 read_model!(User, Users);
 read_model!(ApiToken, ApiTokens);
+read_model!(Diagnosis, Diagnoses);
 
 /// The object with `id` (already checked), or null.
 pub async fn find<T: ReadModel>(state: &AppState, id: &str) -> Result<Option<T>> {

@@ -32,6 +32,7 @@ macro_rules! gql_enum {
 
 mod catalog;
 mod cluster;
+mod diagnosis;
 mod droplet;
 mod event;
 mod health_check;
@@ -45,6 +46,7 @@ mod users;
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
 pub use cluster::{Label, LabelInput};
+pub use diagnosis::{DiagnosePayload, Diagnosis, DiagnosisFilter};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
 pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
@@ -73,6 +75,7 @@ pub struct QueryRoot(
     users::UserQuery,
     rate_limits::RateLimitRuleQuery,
     rate_limits::RateLimitStatusQuery,
+    diagnosis::DiagnosisQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
@@ -85,6 +88,7 @@ pub struct MutationRoot(
     telemetry::TelemetryMutation,
     users::UserMutation,
     rate_limits::RateLimitRuleMutation,
+    diagnosis::DiagnosisMutation,
 );
 
 gql_enum!(

@@ -1,0 +1,176 @@
+//! Diagnosis through the API: `diagnose` queues a DIAGNOSE job that collects the evidence
+//! and completes with the built-in report (a FAILED droplet found, citing its failed job,
+//! with the retry that applies it); the
+//! report is exactly what the analyzer makes of the evidence recorded in the diagnosis'
+//! history; unknown targets are NOT_FOUND; the diagnosis limiter refuses the burst.
+
+use crate::helpers::{assert_code, spawn_app_on, Backend, Storage, TestApp};
+use crate::on_both_backends;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const DIAGNOSE: &str = "mutation($i: DiagnoseInput!) { diagnose(input: $i) { diagnosis { id status targetType targetId } job { id type } position } }";
+
+const DIAGNOSIS: &str =
+    "query($id: ID!) { diagnosis(id: $id) { id status question evidenceDigest durationMs error \
+    report { backend checks { check status summary metrics { name value } } \
+    findings { id check severity title explanation confidence evidence { kind ref excerpt } \
+    recommendation { text action { kind dropletId jobId size } } } } } }";
+
+fn ask(cluster: &str) -> Value {
+    json!({ "i": { "targetType": "CLUSTER", "targetId": cluster, "question": "why is nothing served?" } })
+}
+
+async fn droplet_in(app: &TestApp, cluster: &str, name: &str, image: &str) -> (String, String) {
+    let r = app
+        .gql(
+            "mutation($i: CreateDropletInput!) { createDroplet(input: $i) { droplet { id } job { id } } }",
+            json!({ "i": { "name": name, "region": "nyc1", "size": "s-1vcpu-1gb", "image": image, "clusterId": cluster } }),
+        )
+        .await;
+    (
+        testkit::graphql::string_at(&r, "/data/createDroplet/droplet/id"),
+        testkit::graphql::string_at(&r, "/data/createDroplet/job/id"),
+    )
+}
+
+async fn completed(app: &TestApp, id: &str) -> Value {
+    testkit::wait::until(
+        &format!("diagnosis {id} to complete"),
+        Duration::from_secs(60),
+        || async {
+            let r = app.gql(DIAGNOSIS, json!({ "id": id })).await;
+            let d = r["data"]["diagnosis"].clone();
+            match d["status"].as_str() {
+                Some("COMPLETED") => Ok(d),
+                _ => Err(r.to_string()),
+            }
+        },
+    )
+    .await
+}
+
+async fn a_failed_droplet_is_found_with_its_evidence(backend: Backend) {
+    let storage = Storage::fresh(backend).await;
+    let app = spawn_app_on(storage, |s| {
+        s.job_max_attempts = 1;
+    })
+    .await;
+    let cluster = app.create_cluster("shop", "nyc1").await;
+    let (broken, job) = droplet_in(&app, &cluster, "web-1", "broken-boot-x64").await;
+    app.wait_for_job(&job, "FAILED", Duration::from_secs(60))
+        .await;
+
+    // Nothing to diagnose: NOT_FOUND, nothing appended.
+    let head = app.store_head().await;
+    let missing = app
+        .gql(DIAGNOSE, ask(&uuid::Uuid::new_v4().to_string()))
+        .await;
+    assert_code(&missing, "NOT_FOUND");
+    app.assert_nothing_appended(head).await;
+
+    let r = app.gql(DIAGNOSE, ask(&cluster)).await;
+    assert!(r["errors"].is_null(), "{r}");
+    let asked = &r["data"]["diagnose"];
+    assert_eq!(asked["diagnosis"]["targetType"], "CLUSTER", "{r}");
+    assert_eq!(asked["diagnosis"]["targetId"], cluster.as_str(), "{r}");
+    assert_eq!(asked["job"]["type"], "DIAGNOSE", "{r}");
+    let id = asked["diagnosis"]["id"].as_str().unwrap().to_string();
+
+    let d = completed(&app, &id).await;
+    assert_eq!(d["question"], "why is nothing served?");
+    let report = &d["report"];
+    assert_eq!(report["backend"], "builtin");
+    assert_eq!(report["checks"].as_array().unwrap().len(), 5, "{report}");
+    let failed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == format!("droplet-failed:{broken}"))
+        .unwrap_or_else(|| panic!("no droplet-failed finding: {report}"));
+    assert_eq!(failed["severity"], "CRITICAL");
+    assert_eq!(failed["check"], "RELIABILITY");
+    assert_eq!(failed["evidence"][0]["kind"], "JOB", "{failed}");
+    assert_eq!(failed["evidence"][0]["ref"], job.as_str(), "{failed}");
+    assert_eq!(
+        failed["recommendation"]["action"],
+        json!({ "kind": "RETRY_JOB", "dropletId": null, "jobId": job, "size": null }),
+        "{failed}"
+    );
+    let reliability = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "RELIABILITY")
+        .unwrap();
+    assert_eq!(reliability["status"], "FAIL", "{reliability}");
+
+    // The history holds the evidence; the analyzer makes the same report of it.
+    let h = app
+        .gql(
+            "query($id: ID!) { history(aggregateType: Diagnosis, aggregateId: $id) { events { type payload } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let events = h["data"]["history"]["events"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{h}"));
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "DiagnosisRequested",
+            "DiagnosisEvidenceCollected",
+            "DiagnosisCompleted"
+        ],
+        "{h}"
+    );
+    let collected = &events[1]["payload"];
+    assert_eq!(collected["digest"], d["evidenceDigest"], "{h}");
+    let snapshot: schema::diagnosis::Snapshot =
+        serde_json::from_value(collected["snapshot"].clone()).unwrap();
+    assert_eq!(
+        command::handlers::evidence_digest(&snapshot),
+        d["evidenceDigest"].as_str().unwrap()
+    );
+    let replayed =
+        command::diagnosis::analyze(&snapshot, &[], &command::diagnosis::Thresholds::default());
+    assert_eq!(
+        serde_json::to_value(&replayed).unwrap(),
+        events[2]["payload"]["report"],
+        "the recorded report is the analyzer's on the recorded evidence"
+    );
+    app.stop().await;
+}
+on_both_backends!(a_failed_droplet_is_found_with_its_evidence);
+
+/// The diagnosis limiter, once set, refuses requests beyond its capacity with
+/// RATE_LIMITED and `retryAfterSeconds`, appending nothing. (A second request while one is
+/// unfinished returning that one is tested on the write side, where no worker races it.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnosis_requests_are_rate_limited() {
+    let storage = Storage::fresh(Backend::Sqlite).await;
+    let app = spawn_app_on(storage, |s| {
+        s.diag_cap = Some(2);
+        s.diag_rate = Some(0.001);
+    })
+    .await;
+    let cluster = app.create_cluster("shop", "nyc1").await;
+    for _ in 0..2 {
+        let r = app.gql(DIAGNOSE, ask(&cluster)).await;
+        let id = r["data"]["diagnose"]["diagnosis"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{r}"))
+            .to_string();
+        completed(&app, &id).await;
+    }
+    let head = app.store_head().await;
+    let third = app.gql(DIAGNOSE, ask(&cluster)).await;
+    assert_code(&third, "RATE_LIMITED");
+    assert!(
+        third["errors"][0]["extensions"]["retryAfterSeconds"].as_u64() > Some(0),
+        "{third}"
+    );
+    app.assert_nothing_appended(head).await;
+    app.stop().await;
+}
