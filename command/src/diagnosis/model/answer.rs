@@ -232,7 +232,7 @@ pub fn check(
                 finding.confidence
             )));
         }
-        for error in [
+        if let Some(error) = [
             too_long("a title", &finding.title, MAX_TITLE_CHARS),
             too_long("an explanation", &finding.explanation, MAX_TEXT_CHARS),
             finding
@@ -242,6 +242,7 @@ pub fn check(
         ]
         .into_iter()
         .flatten()
+        .next()
         {
             return Err(error);
         }

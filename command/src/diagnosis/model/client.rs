@@ -8,6 +8,7 @@ use super::prompt::Prompt;
 use super::settings::ModelSettings;
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
+use async_openai::middleware::ReqwestService;
 use async_openai::types::chat::{
     ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
     ChatCompletionRequestUserMessage, ChatCompletionStreamOptions, CreateChatCompletionRequest,
@@ -105,7 +106,8 @@ impl ChatClient {
         let mut config = OpenAIConfig::new().with_api_base(settings.base_url());
         config = config.with_api_key(settings.api_key().map(|k| k.expose()).unwrap_or(""));
         Self {
-            client: Client::with_config(config),
+            // The plain service: the default one retries on its own, inside our timeout.
+            client: Client::with_config(config).with_http_service(ReqwestService::default()),
             settings,
         }
     }
@@ -312,7 +314,7 @@ impl ChatClient {
                 } else {
                     CallError::Refused {
                         status,
-                        message: schema::excerpt(&message),
+                        message: short(&message),
                     }
                 }
             }
@@ -323,6 +325,22 @@ impl ChatClient {
             other => CallError::Broken(self.redact(&other.to_string())),
         }
     }
+}
+
+/// Longest excerpt of a server's message kept in an error, in characters.
+const MESSAGE_CHARS: usize = 160;
+
+/// A server's message on one line, at most [`MESSAGE_CHARS`] long.
+fn short(message: &str) -> String {
+    let mut out: String = message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MESSAGE_CHARS)
+        .collect();
+    if message.chars().count() > MESSAGE_CHARS {
+        out.push('…');
+    }
+    out
 }
 
 /// An error and its causes on one line (reqwest's own message alone says little).
