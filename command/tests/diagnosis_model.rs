@@ -829,3 +829,25 @@ async fn the_prompt_is_bounded_masked_and_deterministic() {
     assert_eq!(explained.prompt_hash(), prompt.hash());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_https_url_speaks_tls_and_falls_back_when_the_handshake_fails() {
+    // The server speaks plain HTTP: a client with TLS (and its crypto provider installed)
+    // fails the handshake and falls back; one without TLS would refuse the scheme.
+    let server = ModelServer::start(vec![]).await;
+    let mut settings = ModelSettings::new(
+        &format!("https://127.0.0.1:{}/v1", server.port),
+        MODEL,
+        Some(ApiKey::new(KEY)),
+    )
+    .unwrap();
+    settings.max_retries = 0;
+    let explained = explain(settings).await;
+    assert_fell_back(&explained, "the model server could not be reached");
+    let Explained::FellBack { reason, .. } = &explained else {
+        unreachable!()
+    };
+    assert!(!reason.contains("scheme"), "{reason}");
+    assert!(server.received().is_empty());
+    server.stop().await;
+}

@@ -1,6 +1,6 @@
-//! One chat completion over the OpenAI protocol (async-openai), streamed or not, bounded by
-//! a timeout per attempt and the token budget, retried with backoff on connection errors,
-//! HTTP 5xx and 429. Errors say what happened without the key (it is only ever in the
+//! One chat completion over the OpenAI protocol (async-openai; http, or https with rustls on
+//! ring), streamed or not, bounded by a timeout per attempt and the token budget, retried
+//! with backoff on connection errors, HTTP 5xx and 429. Errors say what happened without the key (it is only ever in the
 //! `Authorization` header; any error text that echoes it has it replaced by `***`).
 
 use super::answer;
@@ -103,6 +103,9 @@ impl std::fmt::Debug for ChatClient {
 impl ChatClient {
     /// A client of the server `settings` name.
     pub fn new(settings: ModelSettings) -> Self {
+        // reqwest (without a provider of its own) takes the process default; ring is the
+        // provider this tree already builds. Already installed (by us or anyone) is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut config = OpenAIConfig::new().with_api_base(settings.base_url());
         config = config.with_api_key(settings.api_key().map(|k| k.expose()).unwrap_or(""));
         Self {
