@@ -65,16 +65,26 @@ struct Trimmable {
     lines: Vec<String>,
     /// How many of them are kept.
     kept: usize,
+    /// The bytes of the kept lines, newlines included.
+    kept_bytes: usize,
 }
 
 impl Trimmable {
     fn new(what: &'static str, lines: Vec<String>) -> Self {
         let kept = lines.len();
-        Self { what, lines, kept }
+        let kept_bytes = lines.iter().map(|l| l.len() + 1).sum();
+        Self {
+            what,
+            lines,
+            kept,
+            kept_bytes,
+        }
     }
 
-    fn kept_bytes(&self) -> usize {
-        self.lines[..self.kept].iter().map(|l| l.len() + 1).sum()
+    /// Drops the oldest kept line.
+    fn drop_oldest(&mut self) {
+        self.kept -= 1;
+        self.kept_bytes -= self.lines[self.kept].len() + 1;
     }
 
     fn render(&self, out: &mut String, heading: &str) {
@@ -308,19 +318,18 @@ pub fn build(
             .iter()
             .map(|(h, _)| h.len() + 1 + MARKER_ALLOWANCE)
             .sum::<usize>();
-    loop {
-        let listed: usize = lists.iter().map(|(_, l)| l.kept_bytes()).sum();
-        if fixed + listed <= max_bytes {
-            break;
-        }
+    let mut listed: usize = lists.iter().map(|(_, l)| l.kept_bytes).sum();
+    while fixed + listed > max_bytes {
         let Some((_, longest)) = lists
             .iter_mut()
             .filter(|(_, l)| l.kept > 0)
-            .max_by_key(|(_, l)| l.kept_bytes())
+            .max_by_key(|(_, l)| l.kept_bytes)
         else {
             break;
         };
-        longest.kept -= 1;
+        let before = longest.kept_bytes;
+        longest.drop_oldest();
+        listed -= before - longest.kept_bytes;
     }
     let mut user = head;
     for (heading, list) in &lists {
