@@ -111,12 +111,21 @@ pub fn job_settings(settings: &Settings) -> JobSettings {
 
 /// The job worker with the simulated provider and the diagnoser (evidence from `reads`
 /// database, the built-in analyzer), as configured.
-pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) -> Worker {
+pub fn build_worker(
+    settings: &Settings,
+    commands: Commands,
+    reads: ReadModels,
+) -> anyhow::Result<Worker> {
+    let model = settings.model_settings()?.map(|m| {
+        tracing::info!(backend = %m.backend(), "diagnoses are explained by a model");
+        Arc::new(command::diagnosis::model::ModelBackend::new(m))
+    });
     let diagnoser = command::diagnosis::Diagnoser {
         source: Arc::new(projector::evidence::Evidence::new(reads.clone())),
         thresholds: command::diagnosis::Thresholds::default(),
+        model,
     };
-    Worker::new(
+    Ok(Worker::new(
         commands,
         Arc::new(reads),
         SimulatedProvider {
@@ -131,7 +140,7 @@ pub fn build_worker(settings: &Settings, commands: Commands, reads: ReadModels) 
             poll_interval: std::time::Duration::from_millis(500),
         },
     )
-    .with_diagnoser(diagnoser)
+    .with_diagnoser(diagnoser))
 }
 
 /// The Kafka settings when `CLUSTERGENIE_KAFKA_BROKERS` is set (the projector and worker

@@ -5,8 +5,11 @@
 //!
 //! - this file: the settings, their defaults and the error;
 //! - `sources`: where values come from (file, variables and their names, flags);
-//! - `validation`: the bounds every value must keep.
+//! - `validation`: the bounds every value must keep;
+//! - `rate_limits`, `llm`: the settings parsed into what the rate limits and the model
+//!   backend use.
 
+mod llm;
 mod rate_limits;
 mod sources;
 mod validation;
@@ -208,6 +211,20 @@ pub struct Settings {
     pub rate_limit_failure_mode: String,
     /// Prefix of the rate limits' Redis keys (`CLUSTERGENIE_RATE_LIMIT_PREFIX`).
     pub rate_limit_prefix: String,
+    /// API root of an OpenAI-compatible server that explains diagnoses, e.g.
+    /// `http://127.0.0.1:11434/v1`; unset: the built-in analyzer alone
+    /// (`CLUSTERGENIE_LLM_BASE_URL`).
+    pub llm_base_url: Option<String>,
+    /// The model it asks (`CLUSTERGENIE_LLM_MODEL`).
+    pub llm_model: Option<String>,
+    /// Its API key; printed as `***` (`CLUSTERGENIE_LLM_API_KEY`).
+    pub llm_api_key: Option<command::diagnosis::model::ApiKey>,
+    /// A file holding the API key, read once at start (`CLUSTERGENIE_LLM_API_KEY_FILE`).
+    pub llm_api_key_file: Option<PathBuf>,
+    /// Seconds one model request may take (`CLUSTERGENIE_LLM_TIMEOUT_SECONDS`).
+    pub llm_timeout_seconds: f64,
+    /// Token budget of the model's answer (`CLUSTERGENIE_LLM_MAX_TOKENS`).
+    pub llm_max_tokens: u32,
 }
 
 impl Default for Settings {
@@ -278,6 +295,12 @@ impl Default for Settings {
             http_rate_burst: None,
             rate_limit_failure_mode: "open".into(),
             rate_limit_prefix: command::rate_limit::DEFAULT_PREFIX.into(),
+            llm_base_url: None,
+            llm_model: None,
+            llm_api_key: None,
+            llm_api_key_file: None,
+            llm_timeout_seconds: 60.0,
+            llm_max_tokens: 2048,
         }
     }
 }

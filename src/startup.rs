@@ -115,7 +115,7 @@ impl Application {
                 tasks.push(tokio::spawn(
                     projector.run(committed.clone(), shutdown.clone()),
                 ));
-                let worker = build_worker(&settings, commands.clone(), reads.clone());
+                let worker = build_worker(&settings, commands.clone(), reads.clone())?;
                 tasks.push(tokio::spawn(
                     worker.run(feed.jobs_changed(), shutdown.clone()),
                 ));

@@ -5,6 +5,9 @@
 //! - [`handlers`]: [`Commands`], where each command is handled (load, decide, append).
 //! - [`store`]: the event store over Postgres or SQLite, and the global log (re-exported
 //!   from the `store` crate, with [`db`]).
+//! - [`diagnosis`]: what a diagnosis runs: the built-in analyzer and the model backend
+//!   (explain and rank the built-in report through any OpenAI-compatible server, falling
+//!   back to it).
 //! - [`health`]: runs health checks: the scheduler, and the probes of their targets.
 //! - [`rate_limit`]: GCRA token buckets, in process or in Redis (the engine behind the rules).
 //! - [`telemetry`]: the metrics simulator: what every running droplet reports each interval.

@@ -179,6 +179,17 @@ pub struct HealthFacts {
     pub results: Vec<HealthResultFacts>,
 }
 
+impl HealthFacts {
+    /// The stable reference evidence cites one of its results by (`<check id>@<time>`).
+    pub fn result_reference(&self, result: &HealthResultFacts) -> String {
+        format!(
+            "{}@{}",
+            self.id,
+            result.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    }
+}
+
 /// One run of a health check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HealthResultFacts {
@@ -336,6 +347,12 @@ impl Report {
                 &b.id,
             ))
         });
+        self.refresh_statuses();
+    }
+
+    /// Derives every check's status from its findings, leaving their order alone (a model's
+    /// ranking keeps its order; the statuses follow the same rule as the built-in's).
+    pub fn refresh_statuses(&mut self) {
         for check in &mut self.checks {
             let worst = self
                 .findings

@@ -111,6 +111,7 @@ impl Settings {
         settings.otel_exporter_otlp_endpoint = settings
             .otel_exporter_otlp_endpoint
             .filter(|e| !e.trim().is_empty());
+        settings.read_llm_api_key_file()?;
         settings.validate()?;
         Ok(settings)
     }

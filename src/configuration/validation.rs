@@ -269,6 +269,7 @@ impl Settings {
             }
         }
         self.validate_rate_limits()?;
+        self.validate_llm()?;
         Ok(())
     }
 }

@@ -34,7 +34,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let (scheduler, _) =
         health_checks::scheduler(settings, commands.clone(), db.clone(), reads.clone())?;
     health_checks::seed_defaults(settings, &commands).await?;
-    let worker = build_worker(settings, commands, reads.clone());
+    let worker = build_worker(settings, commands, reads.clone())?;
     let shutdown = CancellationToken::new();
     let checks = tokio::spawn(scheduler.run(Arc::new(reads.clone()), shutdown.clone()));
     // Every worker runs the simulator; one takes each tick.

@@ -174,3 +174,144 @@ async fn diagnosis_requests_are_rate_limited() {
     app.assert_nothing_appended(head).await;
     app.stop().await;
 }
+
+/// A local OpenAI-protocol server: streams `answer` as chat-completion chunks, or answers
+/// 500 while `broken`; counts the requests and keeps the last body.
+struct ModelServer {
+    url: String,
+    broken: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    bodies: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+async fn model_server(answer: Value) -> ModelServer {
+    use actix_web::{web, App, HttpResponse, HttpServer};
+    use std::sync::atomic::Ordering;
+    let broken = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (b, seen) = (broken.clone(), bodies.clone());
+    let server = HttpServer::new(move || {
+        let (b, seen, answer) = (b.clone(), seen.clone(), answer.clone());
+        App::new().route(
+            "/v1/chat/completions",
+            web::post().to(move |body: web::Json<Value>| {
+                let (b, seen, answer) = (b.clone(), seen.clone(), answer.clone());
+                async move {
+                    seen.lock().unwrap().push(body.into_inner());
+                    if b.load(Ordering::SeqCst) {
+                        return HttpResponse::InternalServerError().body("overloaded");
+                    }
+                    let text = answer.to_string();
+                    let (a, z) = text.split_at(text.len() / 2);
+                    let chunk = |content: &str| {
+                        json!({ "id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "test-model",
+                                "choices": [{ "index": 0, "delta": { "content": content }, "finish_reason": null }] })
+                    };
+                    let sse: String = [chunk(a), chunk(z)]
+                        .iter()
+                        .map(|c| format!("data: {c}\n\n"))
+                        .chain(std::iter::once("data: [DONE]\n\n".to_string()))
+                        .collect();
+                    HttpResponse::Ok().content_type("text/event-stream").body(sse)
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let port = server.addrs()[0].port();
+    let server = server.run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    ModelServer {
+        url: format!("http://127.0.0.1:{port}/v1"),
+        broken,
+        bodies,
+        handle,
+    }
+}
+
+/// With a model configured, the report is the model's (its summary, backend
+/// `openai:<model>`, the built-in findings kept); what it was asked and said is in the
+/// history; a model that fails leaves the built-in report with a note.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_model_explains_the_report_and_its_failure_falls_back() {
+    let answer = json!({ "summary": "The shop's only droplet never booted.", "findings": [] });
+    let model = model_server(answer).await;
+    let storage = Storage::fresh(Backend::Sqlite).await;
+    let url = model.url.clone();
+    let app = spawn_app_on(storage, move |s| {
+        s.job_max_attempts = 1;
+        s.llm_base_url = Some(url);
+        s.llm_model = Some("test-model".into());
+    })
+    .await;
+    let cluster = app.create_cluster("shop", "nyc1").await;
+    let (broken, job) = droplet_in(&app, &cluster, "web-1", "broken-boot-x64").await;
+    app.wait_for_job(&job, "FAILED", Duration::from_secs(60))
+        .await;
+
+    let r = app.gql(DIAGNOSE, ask(&cluster)).await;
+    let id = testkit::graphql::string_at(&r, "/data/diagnose/diagnosis/id");
+    let d = completed(&app, &id).await;
+    assert_eq!(d["report"]["backend"], "openai:test-model", "{d}");
+    let findings = d["report"]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["id"] == format!("droplet-failed:{broken}")),
+        "the built-in finding stays: {d}"
+    );
+    // What left the machine: names masked, the schema asked for.
+    let sent = model.bodies.lock().unwrap().last().cloned().unwrap();
+    let text = sent.to_string();
+    assert!(
+        !text.contains("web-1") && !text.contains("\"shop\""),
+        "{text}"
+    );
+    assert_eq!(sent["response_format"]["type"], "json_schema", "{sent}");
+    // The history keeps the prompt's hash and the validated answer.
+    let h = app
+        .gql(
+            "query($id: ID!) { history(aggregateType: Diagnosis, aggregateId: $id) { events { type payload } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let done = &h["data"]["history"]["events"][2]["payload"];
+    assert_eq!(done["model"]["backend"], "openai:test-model", "{h}");
+    assert_eq!(
+        done["model"]["prompt_hash"].as_str().map(str::len),
+        Some(64),
+        "{h}"
+    );
+    assert_eq!(
+        done["model"]["answer"]["summary"], "The shop's only droplet never booted.",
+        "{h}"
+    );
+    assert_eq!(
+        done["report"]["summary"],
+        "The shop's only droplet never booted."
+    );
+
+    // The model fails: the built-in report, saying why.
+    model
+        .broken
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let r = app.gql(DIAGNOSE, ask(&cluster)).await;
+    let id = testkit::graphql::string_at(&r, "/data/diagnose/diagnosis/id");
+    let d = completed(&app, &id).await;
+    assert_eq!(d["report"]["backend"], "builtin", "{d}");
+    let h = app
+        .gql(
+            "query($id: ID!) { history(aggregateType: Diagnosis, aggregateId: $id) { events { type payload } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let done = &h["data"]["history"]["events"][2]["payload"];
+    assert!(done["model"]["fallback"].is_string(), "{h}");
+    assert!(done["model"]["answer"].is_null(), "{h}");
+    assert!(done["report"]["note"].is_string(), "{h}");
+    app.stop().await;
+    model.handle.stop(true).await;
+}

@@ -1,12 +1,18 @@
-//! Diagnosis: the built-in analyzer ([`analyze`]), deterministic over one evidence
-//! [`Snapshot`], and what the DIAGNOSE job needs to make one ([`Diagnoser`]): where the
-//! evidence comes from ([`EvidenceSource`], the read models and stores) and the thresholds.
+//! Diagnosis: what the DIAGNOSE job runs over one evidence [`Snapshot`].
+//!
+//! - [`analyze`]: the built-in analyzer, deterministic, one rule module per check.
+//! - [`model`]: the model backend — asks any OpenAI-compatible server to explain and rank
+//!   the built-in report, with names masked, the answer checked against its JSON Schema, and
+//!   the built-in report as the fallback whenever the model fails.
+//! - [`Diagnoser`]: what a worker needs: where the evidence comes from ([`EvidenceSource`],
+//!   the read models and stores) and the thresholds.
 //!
 //! The same snapshot gives the same report, byte for byte: analyzers read ages from the
 //! snapshot's `taken_at`, never from the clock, and [`schema::diagnosis::Report::normalize`]
 //! orders what they found.
 
 pub mod analyze;
+pub mod model;
 
 pub use analyze::{analyze, Thresholds};
 
@@ -36,4 +42,6 @@ pub struct EvidenceError(#[source] pub Box<dyn std::error::Error + Send + Sync>)
 pub struct Diagnoser {
     pub source: Arc<dyn EvidenceSource>,
     pub thresholds: Thresholds,
+    /// The model that explains and ranks the built-in report, when one is configured.
+    pub model: Option<Arc<model::ModelBackend>>,
 }

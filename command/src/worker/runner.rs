@@ -2,10 +2,12 @@
 
 use super::provider::{JobPlan, SimulatedProvider};
 use crate::aggregates::{Diagnosis, Droplet, Job};
+use crate::diagnosis::model::{Explained, ModelBackend};
 use crate::diagnosis::{analyze, Diagnoser};
 use crate::error::CommandError;
 use crate::handlers::Commands;
 use crate::handlers::JobEffect;
+use schema::events::ModelExchange;
 use schema::{DiagnosisId, JobId, JobStatus, JobType};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -491,7 +493,21 @@ impl Worker {
         self.commands
             .report_progress(job_id, &self.id, 50, "analyze", &message, lease)
             .await?;
-        let report = analyze(&snapshot, &asked.checks, &diagnoser.thresholds);
+        let builtin = analyze(&snapshot, &asked.checks, &diagnoser.thresholds);
+        let (report, model) = match &diagnoser.model {
+            None => (builtin, None),
+            Some(backend) => {
+                self.explain(
+                    job_id,
+                    backend,
+                    &snapshot,
+                    &builtin,
+                    asked.question.as_deref(),
+                    lease,
+                )
+                .await?
+            }
+        };
         let findings = report.findings.len();
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.commands
@@ -500,7 +516,7 @@ impl Worker {
                 &self.id,
                 JobEffect::Diagnosed {
                     report: Box::new(report),
-                    model: None,
+                    model,
                     duration_ms,
                 },
                 serde_json::json!({ "findings": findings, "evidence": digest }),
@@ -509,6 +525,105 @@ impl Worker {
         tracing::info!(%job_id, %diagnosis_id, findings, "diagnosis completed");
         Ok(())
     }
+
+    /// Asks the model to explain and rank `builtin`. Its text streams into the job's
+    /// progress (throttled; it renews the lease, as a tick does while a non-streamed answer
+    /// is awaited). A model that fails leaves the built-in report, with a note why.
+    async fn explain(
+        &self,
+        job_id: JobId,
+        backend: &ModelBackend,
+        snapshot: &schema::diagnosis::Snapshot,
+        builtin: &schema::diagnosis::Report,
+        question: Option<&str>,
+        lease: chrono::Duration,
+    ) -> Result<(schema::diagnosis::Report, Option<ModelExchange>), CommandError> {
+        let stage_message = format!("asking {}", backend.settings().backend());
+        self.commands
+            .report_progress(job_id, &self.id, 60, "explain", &stage_message, lease)
+            .await?;
+        let (text_tx, mut text_rx) = mpsc::unbounded_channel::<String>();
+        let call = backend.explain(snapshot, builtin, question, move |chunk| {
+            let _ = text_tx.send(chunk.to_string());
+        });
+        tokio::pin!(call);
+        let tick = self
+            .settings
+            .progress_interval
+            .max(Duration::from_millis(250));
+        let renew = (self.settings.lease / 3).max(tick);
+        let mut streamed = String::new();
+        let mut reported = 0usize;
+        let mut last = Instant::now();
+        let explained = loop {
+            tokio::select! {
+                explained = &mut call => break explained,
+                Some(chunk) = text_rx.recv() => streamed.push_str(&chunk),
+                _ = tokio::time::sleep(tick) => {}
+            }
+            let fresh = streamed.len() > reported && last.elapsed() >= tick;
+            if fresh || last.elapsed() >= renew {
+                reported = streamed.len();
+                last = Instant::now();
+                let message = if streamed.is_empty() {
+                    stage_message.clone()
+                } else {
+                    tail(&streamed, 300)
+                };
+                self.commands
+                    .report_progress(
+                        job_id,
+                        &self.id,
+                        60 + progress_of(reported),
+                        "explain",
+                        &message,
+                        lease,
+                    )
+                    .await?;
+            }
+        };
+        let exchange = match &explained {
+            Explained::Answered {
+                answer,
+                prompt_hash,
+                model,
+                ..
+            } => ModelExchange {
+                backend: format!("openai:{model}"),
+                prompt_hash: prompt_hash.clone(),
+                answer: Some(answer.clone()),
+                fallback: None,
+            },
+            Explained::FellBack {
+                prompt_hash,
+                reason,
+                ..
+            } => {
+                tracing::warn!(%job_id, reason = %reason, "the model's answer is not used; the built-in report stands");
+                ModelExchange {
+                    backend: backend.settings().backend(),
+                    prompt_hash: prompt_hash.clone(),
+                    answer: None,
+                    fallback: Some(reason.clone()),
+                }
+            }
+        };
+        Ok((explained.report().clone(), Some(exchange)))
+    }
+}
+
+/// The last `max` bytes of `text`, on a character boundary.
+fn tail(text: &str, max: usize) -> String {
+    let mut start = text.len().saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    text[start..].to_string()
+}
+
+/// Progress points (0–35) for `bytes` of streamed answer, growing ever slower.
+fn progress_of(bytes: usize) -> u8 {
+    (35.0 * (1.0 - (-(bytes as f64) / 4000.0).exp())) as u8
 }
 
 /// A runner counted busy — in `/metrics` and in the heartbeat, which is told at once — until

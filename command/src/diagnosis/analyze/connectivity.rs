@@ -24,11 +24,7 @@ fn result_evidence(h: &HealthFacts, r: &HealthResultFacts) -> Evidence {
         .unwrap_or_default();
     Evidence {
         kind: EvidenceKind::HealthResult,
-        reference: format!(
-            "{}@{}",
-            h.id,
-            r.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        ),
+        reference: h.result_reference(r),
         excerpt: format!("{} {outcome}{latency}{error}", h.name),
     }
 }
