@@ -26,18 +26,7 @@ fn ask(cluster: uuid::Uuid) -> Diagnose {
 }
 
 fn empty_snapshot(cluster: uuid::Uuid) -> Snapshot {
-    Snapshot {
-        taken_at: Utc::now(),
-        target: DiagnosisTarget::Cluster,
-        target_id: cluster.to_string(),
-        cluster: None,
-        droplets: vec![],
-        metrics: vec![],
-        health_checks: vec![],
-        jobs: vec![],
-        events: vec![],
-        logs: vec![],
-    }
+    Snapshot::empty(DiagnosisTarget::Cluster, &cluster.to_string(), Utc::now())
 }
 
 async fn status(commands: &Commands, id: &str) -> DiagnosisStatus {

@@ -148,6 +148,24 @@ pub struct MetricWindow {
     pub step_seconds: u32,
 }
 
+impl Snapshot {
+    /// A snapshot of `target_id` with nothing in it (no such target, or nothing recorded).
+    pub fn empty(target: DiagnosisTarget, target_id: &str, taken_at: DateTime<Utc>) -> Self {
+        Self {
+            taken_at,
+            target,
+            target_id: target_id.to_string(),
+            cluster: None,
+            droplets: vec![],
+            metrics: vec![],
+            health_checks: vec![],
+            jobs: vec![],
+            events: vec![],
+            logs: vec![],
+        }
+    }
+}
+
 impl MetricWindow {
     /// The mean of the whole window, or `None` without values.
     pub fn mean(&self) -> Option<f64> {

@@ -34,6 +34,15 @@ async fn droplet_in(app: &TestApp, cluster: &str, name: &str, image: &str) -> (S
     )
 }
 
+/// The diagnosis' events: `{ data { history { events { type payload } } } }`.
+async fn history(app: &TestApp, id: &str) -> Value {
+    app.gql(
+        "query($id: ID!) { history(aggregateType: Diagnosis, aggregateId: $id) { events { type payload } } }",
+        json!({ "id": id }),
+    )
+    .await
+}
+
 async fn completed(app: &TestApp, id: &str) -> Value {
     testkit::wait::until(
         &format!("diagnosis {id} to complete"),
@@ -106,12 +115,7 @@ async fn a_failed_droplet_is_found_with_its_evidence(backend: Backend) {
     assert_eq!(reliability["status"], "FAIL", "{reliability}");
 
     // The history holds the evidence; the analyzer makes the same report of it.
-    let h = app
-        .gql(
-            "query($id: ID!) { history(aggregateType: Diagnosis, aggregateId: $id) { events { type payload } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let h = history(&app, &id).await;
     let events = h["data"]["history"]["events"]
         .as_array()
         .unwrap_or_else(|| panic!("{h}"));
@@ -272,12 +276,7 @@ async fn a_configured_model_explains_the_report_and_its_failure_falls_back() {
     );
     assert_eq!(sent["response_format"]["type"], "json_schema", "{sent}");
     // The history keeps the prompt's hash and the validated answer.
-    let h = app
-        .gql(
-            "query($id: ID!) { history(aggregateType: Diagnosis, aggregateId: $id) { events { type payload } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let h = history(&app, &id).await;
     let done = &h["data"]["history"]["events"][2]["payload"];
     assert_eq!(done["model"]["backend"], "openai:test-model", "{h}");
     assert_eq!(
@@ -302,12 +301,7 @@ async fn a_configured_model_explains_the_report_and_its_failure_falls_back() {
     let id = testkit::graphql::string_at(&r, "/data/diagnose/diagnosis/id");
     let d = completed(&app, &id).await;
     assert_eq!(d["report"]["backend"], "builtin", "{d}");
-    let h = app
-        .gql(
-            "query($id: ID!) { history(aggregateType: Diagnosis, aggregateId: $id) { events { type payload } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let h = history(&app, &id).await;
     let done = &h["data"]["history"]["events"][2]["payload"];
     assert!(done["model"]["fallback"].is_string(), "{h}");
     assert!(done["model"]["answer"].is_null(), "{h}");

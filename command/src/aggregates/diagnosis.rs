@@ -267,18 +267,8 @@ mod tests {
     }
 
     fn snapshot() -> Snapshot {
-        Snapshot {
-            taken_at: chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
-            target: DiagnosisTarget::Cluster,
-            target_id: "c".into(),
-            cluster: None,
-            droplets: vec![],
-            metrics: vec![],
-            health_checks: vec![],
-            jobs: vec![],
-            events: vec![],
-            logs: vec![],
-        }
+        let taken_at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        Snapshot::empty(DiagnosisTarget::Cluster, "c", taken_at)
     }
 
     fn collected() -> DiagnosisEvent {
