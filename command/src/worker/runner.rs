@@ -459,8 +459,7 @@ impl Worker {
             )
             .await?;
         // Whole seconds: the snapshot (and its digest) do not depend on sub-second timing.
-        let now = chrono::Utc::now();
-        let taken_at = now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
+        let taken_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0);
         let snapshot = match diagnoser
             .source
             .collect(asked.target_type, &asked.target_id, taken_at)
@@ -598,15 +597,13 @@ impl Worker {
                 prompt_hash,
                 reason,
                 ..
-            } => {
-                tracing::warn!(%job_id, reason = %reason, "the model's answer is not used; the built-in report stands");
-                ModelExchange {
-                    backend: backend.settings().backend(),
-                    prompt_hash: prompt_hash.clone(),
-                    answer: None,
-                    fallback: Some(reason.clone()),
-                }
-            }
+            } => ModelExchange {
+                // The backend logged why already.
+                backend: backend.settings().backend(),
+                prompt_hash: prompt_hash.clone(),
+                answer: None,
+                fallback: Some(reason.clone()),
+            },
         };
         Ok((explained.report().clone(), Some(exchange)))
     }
