@@ -110,7 +110,7 @@ pub fn job_settings(settings: &Settings) -> JobSettings {
 }
 
 /// The job worker with the simulated provider and the diagnoser (evidence from `reads`
-/// database, the built-in analyzer), as configured.
+/// database, the built-in analyzer with the configured thresholds, the model if one is set).
 pub fn build_worker(
     settings: &Settings,
     commands: Commands,
@@ -122,7 +122,7 @@ pub fn build_worker(
     });
     let diagnoser = command::diagnosis::Diagnoser {
         source: Arc::new(projector::evidence::Evidence::new(reads.clone())),
-        thresholds: command::diagnosis::Thresholds::default(),
+        thresholds: settings.thresholds()?,
         model,
     };
     Ok(Worker::new(

@@ -9,6 +9,7 @@
 //! - `rate_limits`, `llm`: the settings parsed into what the rate limits and the model
 //!   backend use.
 
+mod diagnosis;
 mod llm;
 mod rate_limits;
 mod sources;
@@ -225,10 +226,40 @@ pub struct Settings {
     pub llm_timeout_seconds: f64,
     /// Token budget of the model's answer (`CLUSTERGENIE_LLM_MAX_TOKENS`).
     pub llm_max_tokens: u32,
+    /// CPU percent a diagnosis calls hot (`CLUSTERGENIE_DIAG_THRESHOLD_CPU_WARNING`).
+    pub diag_threshold_cpu_warning: f64,
+    /// CPU percent a diagnosis calls critical (`CLUSTERGENIE_DIAG_THRESHOLD_CPU_CRITICAL`).
+    pub diag_threshold_cpu_critical: f64,
+    /// Memory percent a diagnosis calls high (`CLUSTERGENIE_DIAG_THRESHOLD_MEMORY_WARNING`).
+    pub diag_threshold_memory_warning: f64,
+    /// Memory percent a diagnosis calls critical
+    /// (`CLUSTERGENIE_DIAG_THRESHOLD_MEMORY_CRITICAL`).
+    pub diag_threshold_memory_critical: f64,
+    /// Share of a window's points over a level that makes it sustained
+    /// (`CLUSTERGENIE_DIAG_THRESHOLD_SUSTAINED_SHARE`).
+    pub diag_threshold_sustained_share: f64,
+    /// Disk percent a diagnosis calls nearly full (`CLUSTERGENIE_DIAG_THRESHOLD_DISK_CRITICAL`).
+    pub diag_threshold_disk_critical: f64,
+    /// A disk expected full within this many hours is a finding
+    /// (`CLUSTERGENIE_DIAG_THRESHOLD_DISK_FULL_HOURS`).
+    pub diag_threshold_disk_full_hours: f64,
+    /// Outbound traffic at this share of the size's monthly transfer pace is a finding
+    /// (`CLUSTERGENIE_DIAG_THRESHOLD_TRANSFER_SHARE`).
+    pub diag_threshold_transfer_share: f64,
+    /// Minutes in PROVISIONING after which a droplet is stuck
+    /// (`CLUSTERGENIE_DIAG_THRESHOLD_PROVISIONING_MINUTES`).
+    pub diag_threshold_provisioning_minutes: f64,
+    /// Pass/fail changes among a check's recent results that make it flapping
+    /// (`CLUSTERGENIE_DIAG_THRESHOLD_FLAPPING_CHANGES`).
+    pub diag_threshold_flapping_changes: usize,
+    /// Failed jobs with one error that make a pattern
+    /// (`CLUSTERGENIE_DIAG_THRESHOLD_REPEATED_FAILURES`).
+    pub diag_threshold_repeated_failures: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
+        let analyzer = command::diagnosis::Thresholds::default();
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
@@ -301,6 +332,17 @@ impl Default for Settings {
             llm_api_key_file: None,
             llm_timeout_seconds: 60.0,
             llm_max_tokens: 2048,
+            diag_threshold_cpu_warning: analyzer.cpu_warning,
+            diag_threshold_cpu_critical: analyzer.cpu_critical,
+            diag_threshold_memory_warning: analyzer.memory_warning,
+            diag_threshold_memory_critical: analyzer.memory_critical,
+            diag_threshold_sustained_share: analyzer.sustained_share,
+            diag_threshold_disk_critical: analyzer.disk_critical,
+            diag_threshold_disk_full_hours: analyzer.disk_full_hours,
+            diag_threshold_transfer_share: analyzer.transfer_share,
+            diag_threshold_provisioning_minutes: analyzer.provisioning_minutes,
+            diag_threshold_flapping_changes: analyzer.flapping_changes,
+            diag_threshold_repeated_failures: analyzer.repeated_failures,
         }
     }
 }

@@ -589,12 +589,24 @@ async fn a_streamed_answer_reaches_on_text_in_order() {
     let mut settings = server.settings();
     settings.stream = true;
     let mut seen = Vec::new();
-    let explained = ModelBackend::new(settings.clone())
+    let backend = ModelBackend::new(settings.clone());
+    let explained = backend
         .explain(&snapshot(20), &builtin(), None, |t| {
             seen.push(t.to_string())
         })
         .await;
-    assert_eq!(seen, pieces, "every chunk, in order");
+    // Passed on as it arrives, in order, with the names back in place of the placeholders.
+    let (_, masking) = backend.prompt(&snapshot(20), &builtin(), None);
+    assert!(
+        seen.len() > pieces.len() / 2,
+        "streamed, not at the end: {seen:?}"
+    );
+    assert_eq!(seen.concat(), masking.unmask(&text));
+    for (real, placeholder) in masking.pairs() {
+        if text.contains(placeholder.as_str()) {
+            assert!(seen.concat().contains(real.as_str()), "{real} in {seen:?}");
+        }
+    }
     let Explained::Answered {
         report,
         tokens_used,

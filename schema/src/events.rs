@@ -236,8 +236,12 @@ pub enum DiagnosisEvent {
     /// The diagnosis could not be made (its evidence could not be read).
     DiagnosisFailed { error: String },
     /// A finding's recommended command was run; its events name this diagnosis as their
-    /// causation.
-    RecommendationApplied { finding_id: String, action: Action },
+    /// causation, and `job_id` carries it out (the retried job, for RETRY_JOB).
+    RecommendationApplied {
+        finding_id: String,
+        action: Action,
+        job_id: JobId,
+    },
 }
 
 /// What a model was asked and what it answered, as the audit trail keeps it.

@@ -270,6 +270,7 @@ impl Settings {
         }
         self.validate_rate_limits()?;
         self.validate_llm()?;
+        self.thresholds()?;
         Ok(())
     }
 }

@@ -148,6 +148,144 @@ async fn a_failed_droplet_is_found_with_its_evidence(backend: Backend) {
 }
 on_both_backends!(a_failed_droplet_is_found_with_its_evidence);
 
+const APPLY: &str = "mutation($d: ID!, $f: String!) { applyRecommendation(diagnosisId: $d, findingId: $f) { diagnosis { appliedFindings appliedRecommendations { findingId jobId } } job { id type } position } }";
+
+/// The events of an aggregate, with who caused them: `[{type causationId}]`.
+async fn caused(app: &TestApp, aggregate: &str, id: &str) -> Vec<(String, String)> {
+    let r = app
+        .gql(
+            "query($t: AggregateType!, $id: ID!) { history(aggregateType: $t, aggregateId: $id) { events { type causationId } } }",
+            json!({ "t": aggregate, "id": id }),
+        )
+        .await;
+    r["data"]["history"]["events"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_string(),
+                e["causationId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A stopped droplet is found with "power it on"; applying that runs `powerDroplet`'s
+/// command path, whose events name the diagnosis as their cause, and records it; applying
+/// it again returns the same job and appends nothing; a finding without a command, an
+/// unknown finding and a viewer are refused.
+async fn applying_a_recommendation_runs_its_command_caused_by_the_diagnosis(backend: Backend) {
+    let storage = Storage::fresh(backend).await;
+    let app = spawn_app_on(storage, |_| {}).await;
+    let cluster = app.create_cluster("shop", "nyc1").await;
+    let (web, job) = droplet_in(&app, &cluster, "web-1", "ubuntu-24-04-x64").await;
+    app.wait_for_job(&job, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let off = app
+        .gql(
+            "mutation($id: ID!) { powerDroplet(id: $id, on: false) { job { id } } }",
+            json!({ "id": web }),
+        )
+        .await;
+    let off = testkit::graphql::string_at(&off, "/data/powerDroplet/job/id");
+    app.wait_for_job(&off, "COMPLETED", Duration::from_secs(60))
+        .await;
+
+    let r = app.gql(DIAGNOSE, ask(&cluster)).await;
+    let id = testkit::graphql::string_at(&r, "/data/diagnose/diagnosis/id");
+    let d = completed(&app, &id).await;
+    let finding = format!("droplet-stopped:{web}");
+    let stopped = d["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == finding.as_str())
+        .unwrap_or_else(|| panic!("no {finding}: {d}"));
+    assert_eq!(
+        stopped["recommendation"]["action"]["kind"], "POWER_ON_DROPLET",
+        "{stopped}"
+    );
+
+    // Refusals append nothing.
+    let head = app.store_head().await;
+    let unknown = app.gql(APPLY, json!({ "d": id, "f": "nope" })).await;
+    assert_code(&unknown, "NOT_FOUND");
+    let missing = app
+        .gql(
+            APPLY,
+            json!({ "d": uuid::Uuid::new_v4().to_string(), "f": finding }),
+        )
+        .await;
+    assert_code(&missing, "NOT_FOUND");
+    if let Some(advice) = d["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["recommendation"]["action"].is_null())
+    {
+        let r = app.gql(APPLY, json!({ "d": id, "f": advice["id"] })).await;
+        assert_code(&r, "FAILED_PRECONDITION");
+    }
+    app.assert_nothing_appended(head).await;
+
+    let r = app.gql(APPLY, json!({ "d": id, "f": finding })).await;
+    assert!(r["errors"].is_null(), "{r}");
+    let applied = &r["data"]["applyRecommendation"];
+    assert_eq!(applied["job"]["type"], "POWER", "{r}");
+    let power = applied["job"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        applied["diagnosis"]["appliedRecommendations"],
+        json!([{ "findingId": finding, "jobId": power }]),
+        "{r}"
+    );
+    assert_eq!(applied["diagnosis"]["appliedFindings"], json!([finding]));
+    app.wait_for_job(&power, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let status = app
+        .gql(
+            "query($id: ID!) { droplet(id: $id) { status } }",
+            json!({ "id": web }),
+        )
+        .await;
+    assert_eq!(status["data"]["droplet"]["status"], "RUNNING", "{status}");
+
+    // The command's events (the droplet's request, the job's queueing) and the record of
+    // it name the diagnosis as their cause.
+    let job_events = caused(&app, "Job", &power).await;
+    assert_eq!(
+        job_events[0],
+        ("JobQueued".into(), id.clone()),
+        "{job_events:?}"
+    );
+    let droplet_events = caused(&app, "Droplet", &web).await;
+    assert!(
+        droplet_events.iter().any(|(_, cause)| cause == &id),
+        "{droplet_events:?}"
+    );
+    let diagnosis_events = caused(&app, "Diagnosis", &id).await;
+    assert_eq!(
+        diagnosis_events.last().unwrap(),
+        &("RecommendationApplied".to_string(), id.clone())
+    );
+
+    // Again, as anyone: the same job, nothing new.
+    let head = app.store_head().await;
+    let again = app.gql(APPLY, json!({ "d": id, "f": finding })).await;
+    assert_eq!(
+        again["data"]["applyRecommendation"]["job"]["id"],
+        power.as_str(),
+        "{again}"
+    );
+    assert_eq!(
+        again["data"]["applyRecommendation"]["position"], 0,
+        "{again}"
+    );
+    app.assert_nothing_appended(head).await;
+    app.stop().await;
+}
+on_both_backends!(applying_a_recommendation_runs_its_command_caused_by_the_diagnosis);
+
 /// The diagnosis limiter, once set, refuses requests beyond its capacity with
 /// RATE_LIMITED and `retryAfterSeconds`, appending nothing. (A second request while one is
 /// unfinished returning that one is tested on the write side, where no worker races it.)

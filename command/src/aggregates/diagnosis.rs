@@ -35,9 +35,9 @@ pub enum DiagnosisCommand {
     },
     /// Record that it could not be made.
     Fail { error: String },
-    /// Record that the recommendation of `finding_id` was applied (the handler runs the
-    /// command in the same append).
-    RecordApplied { finding_id: String },
+    /// Record that the recommendation of `finding_id` was applied: the handler ran its
+    /// command, which `job_id` carries out.
+    RecordApplied { finding_id: String, job_id: JobId },
 }
 
 /// What readers see of a diagnosis.
@@ -55,8 +55,15 @@ pub struct DiagnosisState {
     pub report: Option<Report>,
     pub duration_ms: Option<u64>,
     pub error: Option<String>,
-    /// Findings whose recommendation was applied, in order.
-    pub applied: Vec<String>,
+    /// Recommendations applied, in order.
+    pub applied: Vec<AppliedRecommendation>,
+}
+
+/// A finding whose recommendation was applied, and the job that carries it out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedRecommendation {
+    pub finding_id: String,
+    pub job_id: JobId,
 }
 
 impl Lifecycle for DiagnosisState {
@@ -108,14 +115,25 @@ impl Lifecycle for DiagnosisState {
                 self.status = DiagnosisStatus::Failed;
                 self.error = Some(error.clone());
             }
-            DiagnosisEvent::RecommendationApplied { finding_id, .. } => {
-                self.applied.push(finding_id.clone())
-            }
+            DiagnosisEvent::RecommendationApplied {
+                finding_id, job_id, ..
+            } => self.applied.push(AppliedRecommendation {
+                finding_id: finding_id.clone(),
+                job_id: *job_id,
+            }),
         }
     }
 }
 
 impl DiagnosisState {
+    /// The job carrying out the recommendation of `finding_id`, once it was applied.
+    pub fn applied_job(&self, finding_id: &str) -> Option<JobId> {
+        self.applied
+            .iter()
+            .find(|a| a.finding_id == finding_id)
+            .map(|a| a.job_id)
+    }
+
     /// Whether it has ended (COMPLETED or FAILED).
     pub fn is_finished(&self) -> bool {
         matches!(
@@ -187,9 +205,13 @@ impl Diagnosis {
                 self.unfinished()?;
                 vec![DiagnosisEvent::DiagnosisFailed { error }]
             }
-            DiagnosisCommand::RecordApplied { finding_id } => {
+            DiagnosisCommand::RecordApplied { finding_id, job_id } => {
                 let action = self.action_of(&finding_id)?;
-                vec![DiagnosisEvent::RecommendationApplied { finding_id, action }]
+                vec![DiagnosisEvent::RecommendationApplied {
+                    finding_id,
+                    action,
+                    job_id,
+                }]
             }
         })
     }
@@ -218,7 +240,7 @@ impl Diagnosis {
                 "finding {finding_id} recommends nothing the system can run"
             )));
         };
-        if state.applied.iter().any(|a| a == finding_id) {
+        if state.applied_job(finding_id).is_some() {
             return Err(DomainError::FailedPrecondition(format!(
                 "the recommendation of finding {finding_id} was applied already"
             )));
@@ -348,8 +370,10 @@ mod tests {
 
     #[test]
     fn a_recommendation_applies_once_and_only_with_a_command() {
+        let job = JobId::new();
         let apply = || DiagnosisCommand::RecordApplied {
             finding_id: "f".into(),
+            job_id: job,
         };
         TestFramework::<Diagnosis>::with(())
             .given(vec![requested(), collected(), completed(Some(POWER()))])
@@ -357,6 +381,7 @@ mod tests {
             .then_expect_events(vec![DiagnosisEvent::RecommendationApplied {
                 finding_id: "f".into(),
                 action: POWER(),
+                job_id: job,
             }]);
         TestFramework::<Diagnosis>::with(())
             .given(vec![
@@ -366,6 +391,7 @@ mod tests {
                 DiagnosisEvent::RecommendationApplied {
                     finding_id: "f".into(),
                     action: POWER(),
+                    job_id: job,
                 },
             ])
             .when(apply())
@@ -388,6 +414,7 @@ mod tests {
             .given(vec![requested(), collected(), completed(Some(POWER()))])
             .when(DiagnosisCommand::RecordApplied {
                 finding_id: "nope".into(),
+                job_id: job,
             })
             .then_expect_error(DomainError::NotFound(
                 "finding nope not found in this diagnosis".into(),

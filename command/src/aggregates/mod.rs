@@ -58,7 +58,7 @@ registry! {
 
 pub use api_token::{ApiToken, ApiTokenCommand, ApiTokenState};
 pub use cluster::{Cluster, ClusterCommand, ClusterState};
-pub use diagnosis::{Diagnosis, DiagnosisCommand, DiagnosisState};
+pub use diagnosis::{AppliedRecommendation, Diagnosis, DiagnosisCommand, DiagnosisState};
 pub use droplet::{Droplet, DropletCommand, DropletOperation, DropletState};
 pub use health_check::{HealthCheck, HealthCheckCommand, HealthCheckState};
 pub use job::{Job, JobCommand, JobState};

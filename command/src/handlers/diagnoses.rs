@@ -5,14 +5,19 @@
 //! (`handlers::jobs`).
 
 use super::idempotency::UserCommand;
-use super::{stored_id, Commands, Outcome};
+use super::{stored_id, CommandOptions, Commands, CreateDroplet, Outcome};
 use crate::aggregates::diagnosis::target_key;
-use crate::aggregates::{Cluster, Diagnosis, DiagnosisCommand, Droplet, Job, JobCommand};
+use crate::aggregates::{
+    Cluster, Diagnosis, DiagnosisCommand, Droplet, DropletOperation, Job, JobCommand,
+};
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::{Claim, StoreError};
-use schema::diagnosis::{DiagnosisCheck, DiagnosisTarget, Snapshot};
-use schema::{AggregateType, DiagnosisId, IdempotencyKey, JobId, JobType};
+use schema::diagnosis::{Action, DiagnosisCheck, DiagnosisTarget, Snapshot};
+use schema::{
+    AggregateType, ClusterId, DiagnosisId, DropletName, IdempotencyKey, Image, JobId, JobType,
+    Region, Size,
+};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
@@ -235,4 +240,151 @@ impl Commands {
         .await?;
         Ok(digest)
     }
+
+    /// Runs the recommendation of finding `finding_id` through the normal command path
+    /// (resize, power on, retry, add a droplet) with the diagnosis as the cause of its
+    /// events, then records that it was applied. Applying a finding again, by anyone,
+    /// answers with the job it started the first time (position 0).
+    #[tracing::instrument(skip_all, fields(diagnosis = %diagnosis_id, finding = finding_id))]
+    pub async fn apply_recommendation(
+        &self,
+        ctx: &RequestContext,
+        diagnosis_id: DiagnosisId,
+        finding_id: &str,
+    ) -> Result<Outcome<JobId>, CommandError> {
+        let id = diagnosis_id.to_string();
+        let (diagnosis, _) = self.load::<Diagnosis>(&id).await?;
+        if let Some(job_id) = applied_job(&diagnosis, finding_id) {
+            return Ok(Outcome {
+                value: job_id,
+                position: 0,
+            });
+        }
+        let action = diagnosis.action_of(finding_id)?;
+        // The command's events are caused by the diagnosis; its key, derived from the
+        // diagnosis and the finding, makes a retry after a failure below start nothing new.
+        let caused = RequestContext {
+            causation_id: id.clone(),
+            ..ctx.clone()
+        };
+        let key = IdempotencyKey::parse(&format!("recommendation:{id}:{finding_id}"))?;
+        let started = self.run_action(&caused, &action, &key).await?;
+        let record = DiagnosisCommand::RecordApplied {
+            finding_id: finding_id.to_string(),
+            job_id: started.value,
+        };
+        let events = match self.decide::<Diagnosis>(&id, record).await {
+            Ok(decided) => decided.new_events(),
+            // Someone else applied it meanwhile: theirs is the job.
+            Err(e) => {
+                let (diagnosis, _) = self.load::<Diagnosis>(&id).await?;
+                return match applied_job(&diagnosis, finding_id) {
+                    Some(job_id) => Ok(Outcome {
+                        value: job_id,
+                        position: 0,
+                    }),
+                    None => Err(e),
+                };
+            }
+        };
+        let position = self
+            .commit("applyRecommendation", &caused, events, vec![], vec![], None)
+            .await?;
+        Ok(Outcome {
+            value: started.value,
+            position: position.max(started.position),
+        })
+    }
+
+    /// Runs `action` as `ctx` under `key`; the job carrying it out.
+    async fn run_action(
+        &self,
+        ctx: &RequestContext,
+        action: &Action,
+        key: &IdempotencyKey,
+    ) -> Result<Outcome<JobId>, CommandError> {
+        let options = CommandOptions {
+            idempotency_key: Some(key.clone()),
+            ..CommandOptions::default()
+        };
+        let (droplet_id, operation) = match action {
+            Action::ResizeDroplet { droplet_id, size } => (
+                droplet_id,
+                DropletOperation::Resize {
+                    size: Size::parse(size)?,
+                },
+            ),
+            Action::PowerOnDroplet { droplet_id } => {
+                (droplet_id, DropletOperation::Power { on: true })
+            }
+            _ => return self.run_job_action(ctx, action, key).await,
+        };
+        let done = self
+            .request_operation(ctx, stored_id(droplet_id)?, operation, options)
+            .await?;
+        Ok(Outcome {
+            value: done.value.job_id,
+            position: done.position,
+        })
+    }
+
+    /// Runs an `action` that is not a droplet operation: a retry or a new droplet.
+    async fn run_job_action(
+        &self,
+        ctx: &RequestContext,
+        action: &Action,
+        key: &IdempotencyKey,
+    ) -> Result<Outcome<JobId>, CommandError> {
+        match action {
+            Action::RetryJob { job_id } => {
+                self.retry_job(ctx, stored_id(job_id)?, Some(key.clone()))
+                    .await
+            }
+            Action::AddDroplet {
+                cluster_id,
+                size,
+                image,
+                region,
+            } => {
+                let (cluster, _) = self.load::<Cluster>(cluster_id).await?;
+                let Some(cluster) = cluster.state else {
+                    return Err(CommandError::NotFound(format!(
+                        "cluster {cluster_id} not found"
+                    )));
+                };
+                let input = CreateDroplet {
+                    name: new_member_name(&cluster.name, key)?,
+                    region: Region::parse(region)?,
+                    size: Size::parse(size)?,
+                    image: Image::parse(image)?,
+                    cluster_id: Some(stored_id::<ClusterId>(cluster_id)?),
+                    idempotency_key: Some(key.clone()),
+                };
+                let done = self.create_droplet(ctx, input).await?;
+                Ok(Outcome {
+                    value: done.value.job_id,
+                    position: done.position,
+                })
+            }
+            Action::ResizeDroplet { .. } | Action::PowerOnDroplet { .. } => Err(
+                CommandError::Internal("a droplet operation reached run_job_action".into()),
+            ),
+        }
+    }
+}
+
+/// The job of an applied recommendation, if `finding_id`'s was.
+fn applied_job(diagnosis: &Diagnosis, finding_id: &str) -> Option<JobId> {
+    diagnosis.state.as_ref()?.applied_job(finding_id)
+}
+
+/// A name for a droplet a recommendation adds to cluster `cluster`: the cluster's name and
+/// six hex digits derived from the recommendation, so applying it again names the same one.
+fn new_member_name(cluster: &str, key: &IdempotencyKey) -> Result<DropletName, CommandError> {
+    let suffix = &hex::encode(Sha256::digest(key.as_str()))[..6];
+    let mut stem: String = cluster.chars().take(63 - suffix.len() - 1).collect();
+    while stem.ends_with('-') {
+        stem.pop();
+    }
+    Ok(DropletName::parse(&format!("{stem}-{suffix}"))?)
 }

@@ -76,6 +76,7 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Mutation, "runHealthCheck", R(Role::Operator)),
     (Mutation, "injectLoad", R(Role::Operator)),
     (Mutation, "diagnose", R(Role::Operator)),
+    (Mutation, "applyRecommendation", R(Role::Operator)),
     // Own tokens (the resolver checks that a revoked token is the caller's, or an admin).
     (Mutation, "createApiToken", R(Role::Viewer)),
     (Mutation, "revokeApiToken", R(Role::Viewer)),

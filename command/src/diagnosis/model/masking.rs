@@ -171,6 +171,47 @@ impl Masking {
     }
 }
 
+/// Unmasks text that arrives in pieces (a streamed answer): a placeholder split across two
+/// pieces (`drop` + `let-12`) is held back until the word it is in has ended, so the text
+/// passed on never shows a placeholder or the wrong name.
+#[derive(Debug)]
+pub struct StreamUnmasker<'a> {
+    masking: &'a Masking,
+    /// Received, not yet passed on: the word still being written.
+    pending: String,
+}
+
+impl<'a> StreamUnmasker<'a> {
+    pub fn new(masking: &'a Masking) -> Self {
+        Self {
+            masking,
+            pending: String::new(),
+        }
+    }
+
+    /// The unmasked text that `piece` completes (empty while a word is unfinished).
+    pub fn push(&mut self, piece: &str) -> String {
+        self.pending.push_str(piece);
+        let done = self
+            .pending
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !continues_word(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let word = self.pending.split_off(done);
+        let out = self.masking.unmask(&self.pending);
+        self.pending = word;
+        out
+    }
+
+    /// The rest, once the text has ended.
+    pub fn finish(&mut self) -> String {
+        let out = self.masking.unmask(&self.pending);
+        self.pending.clear();
+        out
+    }
+}
+
 /// Every free-text field a prompt shows, in a fixed order.
 fn free_text<'a>(
     snapshot: &'a Snapshot,
@@ -230,5 +271,33 @@ mod tests {
         n.add_ips_in("to 10.0.0.5:5432, from [fe80::1]:80 and 2001:db8::42; v1.2.3.4.5 999.1.1.1 12:30:45 ::");
         let ips: Vec<_> = n.pairs.iter().map(|(r, p)| format!("{r}={p}")).collect();
         assert_eq!(ips, ["10.0.0.5=ip-1", "fe80::1=ip-2", "2001:db8::42=ip-3"]);
+    }
+
+    #[test]
+    fn a_placeholder_split_across_pieces_is_held_back_and_unmasked_whole() {
+        let m = table(&[("web-1", "droplet-1"), ("web-12", "droplet-12")]);
+        let mut stream = StreamUnmasker::new(&m);
+        let pieces = [
+            "{\"summary\": \"drop",
+            "let-1",
+            "2 is hot, dr",
+            "oplet-1 ",
+            "is not\"}",
+        ];
+        let out: Vec<String> = pieces.iter().map(|p| stream.push(p)).collect();
+        assert_eq!(
+            out,
+            [
+                "{\"summary\": \"",
+                "",
+                "web-12 is hot, ",
+                "web-1 ",
+                "is not\"}"
+            ]
+        );
+        let mut stream = StreamUnmasker::new(&m);
+        assert_eq!(stream.push("ends with droplet-1"), "ends with ");
+        assert_eq!(stream.finish(), "web-1");
+        assert_eq!(stream.finish(), "");
     }
 }

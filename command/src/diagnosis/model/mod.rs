@@ -117,7 +117,7 @@ impl ModelBackend {
 
     /// The built-in report explained and ranked by the model, or the built-in report with a
     /// note when the model fails in any way; `on_text` receives the model's text as it
-    /// arrives (masked: placeholders, not names).
+    /// arrives, unmasked (names, not placeholders; a word once it has ended).
     pub async fn explain(
         &self,
         snapshot: &Snapshot,
@@ -128,10 +128,21 @@ impl ModelBackend {
         let (prompt, masking) = self.prompt(snapshot, builtin, question);
         let prompt_hash = prompt.hash();
         let model = self.settings().model().to_string();
-        match self
-            .ask(&prompt, &masking, snapshot, builtin, &mut on_text)
-            .await
-        {
+        let mut unmasker = masking::StreamUnmasker::new(&masking);
+        let mut on_piece = |piece: &str| {
+            let text = unmasker.push(piece);
+            if !text.is_empty() {
+                on_text(&text);
+            }
+        };
+        let asked = self
+            .ask(&prompt, &masking, snapshot, builtin, &mut on_piece)
+            .await;
+        let rest = unmasker.finish();
+        if !rest.is_empty() {
+            on_text(&rest);
+        }
+        match asked {
             Ok((answer, tokens_used)) => {
                 let report = apply_answer(
                     snapshot,

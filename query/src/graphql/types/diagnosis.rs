@@ -11,9 +11,10 @@ use crate::graphql::query::reads;
 use crate::graphql::read_model::find;
 use crate::state::AppState;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use command::handlers::{Diagnose, DiagnosisJob};
+use command::handlers::{Diagnose, DiagnosisJob, Outcome};
 use projector::DiagnosisRow;
 use schema::diagnosis as d;
+use schema::{DiagnosisId, JobId};
 
 gql_enum!(
     /// What a diagnosis looks at.
@@ -97,12 +98,43 @@ impl Diagnosis {
         self.0.state.error.as_deref()
     }
     /// Findings whose recommendation was applied.
-    async fn applied_findings(&self) -> &[String] {
-        &self.0.state.applied
+    async fn applied_findings(&self) -> Vec<&str> {
+        self.0
+            .state
+            .applied
+            .iter()
+            .map(|a| a.finding_id.as_str())
+            .collect()
+    }
+    /// Recommendations applied, in order, with the jobs carrying them out.
+    async fn applied_recommendations(&self) -> Vec<AppliedRecommendation> {
+        self.0
+            .state
+            .applied
+            .iter()
+            .map(|a| AppliedRecommendation(a.clone()))
+            .collect()
     }
     #[graphql(flatten)]
     async fn guarded(&self) -> Guarded {
         Guarded::of(self.0.version, self.0.created_us, self.0.updated_us)
+    }
+}
+
+/// A finding whose recommendation was applied.
+pub struct AppliedRecommendation(command::aggregates::AppliedRecommendation);
+
+#[Object]
+impl AppliedRecommendation {
+    async fn finding_id(&self) -> &str {
+        &self.0.finding_id
+    }
+    async fn job_id(&self) -> ID {
+        ID(self.0.job_id.to_string())
+    }
+    /// The job carrying it out (for RETRY_JOB, the job retried).
+    async fn job(&self, ctx: &Context<'_>) -> Result<Option<Job>> {
+        find(ctx.data_unchecked::<AppState>(), &self.0.job_id.to_string()).await
     }
 }
 
@@ -330,6 +362,35 @@ impl Payload for DiagnosePayload {
     }
 }
 
+/// Result of `applyRecommendation`: the diagnosis and the job carrying the recommendation
+/// out (`position` 0 when it had been applied already and that job is the one returned).
+#[derive(SimpleObject)]
+pub struct ApplyRecommendationPayload {
+    pub diagnosis: Option<Diagnosis>,
+    pub job: Option<Job>,
+    #[doc = crate::graphql::payloads::position_doc!()]
+    pub position: i64,
+    #[doc = crate::graphql::payloads::projected_doc!()]
+    pub projected: bool,
+}
+
+impl Payload for ApplyRecommendationPayload {
+    type Affected = (DiagnosisId, JobId);
+
+    async fn read(
+        state: &AppState,
+        (diagnosis, job): Self::Affected,
+        written: Written,
+    ) -> Result<Self> {
+        Ok(Self {
+            diagnosis: find(state, &diagnosis.to_string()).await?,
+            job: find(state, &job.to_string()).await?,
+            position: written.position,
+            projected: written.projected,
+        })
+    }
+}
+
 /// Diagnosis mutations.
 #[derive(Default)]
 pub struct DiagnosisMutation;
@@ -376,6 +437,32 @@ impl DiagnosisMutation {
                 idempotency_key,
             },
         );
+        respond(state, command).await
+    }
+
+    /// Runs a finding's recommended command (resize, power on, retry, add a droplet)
+    /// through the normal command path, with the diagnosis as the cause of its events.
+    /// Applying the same finding again returns the job it started the first time.
+    async fn apply_recommendation(
+        &self,
+        ctx: &Context<'_>,
+        diagnosis_id: ID,
+        finding_id: String,
+    ) -> Result<ApplyRecommendationPayload> {
+        let diagnosis: DiagnosisId = diagnosis_id
+            .parse()
+            .map_err(|_| errors::bad_input("diagnosisId: not an id"))?;
+        let (state, caller) = caller(ctx);
+        let command = async {
+            let done = state
+                .commands
+                .apply_recommendation(&caller, diagnosis, finding_id.trim())
+                .await?;
+            Ok::<_, command::error::CommandError>(Outcome {
+                value: (diagnosis, done.value),
+                position: done.position,
+            })
+        };
         respond(state, command).await
     }
 }
