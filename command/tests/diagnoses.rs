@@ -1,16 +1,19 @@
 //! Diagnoses on the write side, against real databases (SQLite and Postgres): `diagnose`
 //! queues a DIAGNOSE job, a second request for the same target while one is unfinished
 //! gets the running one, the job's completion records the report and frees the target, and
-//! a cancelled job fails its diagnosis.
+//! a cancelled job fails its diagnosis; recommendations run through the command path.
 
 use chrono::{Duration, Utc};
-use command::aggregates::Diagnosis;
+use command::aggregates::{Diagnosis, Droplet};
 use command::diagnosis::{analyze, Thresholds};
 use command::error::CommandError;
 use command::handlers::{CreateCluster, Diagnose, JobEffect};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
-use schema::diagnosis::{DiagnosisStatus, DiagnosisTarget, Snapshot};
-use schema::{ClusterName, Region};
+use schema::diagnosis::{
+    Action, DiagnosisCheck, DiagnosisStatus, DiagnosisTarget, Finding, Recommendation, Severity,
+    Snapshot,
+};
+use schema::{AggregateType, ClusterName, Region};
 use std::sync::Arc;
 use testkit::storage::{PostgresDatabase, TempDir};
 use tokio::sync::Notify;
@@ -141,4 +144,177 @@ async fn on_postgres_one_diagnosis_runs_per_target() {
         .await
         .expect("a Postgres database");
     one_diagnosis_per_target(db).await;
+}
+
+fn finding(id: &str, action: Action) -> Finding {
+    Finding {
+        id: id.into(),
+        check: DiagnosisCheck::Capacity,
+        severity: Severity::Warning,
+        title: id.into(),
+        explanation: String::new(),
+        confidence: 0.8,
+        evidence: vec![],
+        recommendation: Some(Recommendation {
+            text: id.into(),
+            action: Some(action),
+        }),
+    }
+}
+
+/// Applying ADD_DROPLET creates a droplet in the cluster through `createDroplet`'s path
+/// (named after the cluster, caused by the diagnosis), once, whoever asks again; a resize
+/// of a droplet that is still provisioning is refused by the droplet's own rules and
+/// records nothing.
+async fn recommendations_run_through_the_command_path(db: Db) {
+    let commands = Commands::new(
+        EventStore::new(db),
+        JobSettings::default(),
+        Arc::new(Notify::new()),
+    );
+    let otto = RequestContext::new("otto");
+    let cluster = commands
+        .create_cluster(
+            &otto,
+            CreateCluster::new(
+                ClusterName::parse("shop").unwrap(),
+                Region::parse("fra1").unwrap(),
+            ),
+        )
+        .await
+        .unwrap()
+        .value
+        .0;
+    let asked = commands.diagnose(&otto, ask(cluster)).await.unwrap().value;
+    let job = asked.job_id;
+    commands
+        .start_job(job, "w1", Duration::seconds(30))
+        .await
+        .unwrap();
+    commands
+        .record_diagnosis_evidence(job, asked.diagnosis_id, empty_snapshot(cluster))
+        .await
+        .unwrap();
+    let add = Action::AddDroplet {
+        cluster_id: cluster.to_string(),
+        size: "s-1vcpu-2gb".into(),
+        image: "ubuntu-24-04-x64".into(),
+        region: "fra1".into(),
+    };
+    let mut report = analyze(&empty_snapshot(cluster), &[], &Thresholds::default());
+    report.findings.push(finding("cluster-hot:x", add));
+    commands
+        .complete_job(
+            job,
+            "w1",
+            JobEffect::Diagnosed {
+                report: Box::new(report.clone()),
+                model: None,
+                duration_ms: 3,
+            },
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+
+    let applied = commands
+        .apply_recommendation(&otto, asked.diagnosis_id, "cluster-hot:x")
+        .await
+        .unwrap();
+    assert!(applied.position > 0);
+    let provision = commands
+        .store()
+        .load(AggregateType::Job, &applied.value.to_string())
+        .await
+        .unwrap();
+    let queued = &provision[0];
+    assert_eq!(queued.event_type, "JobQueued");
+    assert_eq!(
+        queued.payload["job_type"], "PROVISION",
+        "{:?}",
+        queued.payload
+    );
+    assert_eq!(queued.metadata.causation_id, asked.diagnosis_id.to_string());
+    assert_eq!(queued.metadata.actor, "otto");
+    let droplet_id = queued.payload["target_id"].as_str().unwrap().to_string();
+    let (droplet, _) = commands.load::<Droplet>(&droplet_id).await.unwrap();
+    let droplet = droplet.state.unwrap();
+    assert_eq!(droplet.cluster_id.map(|c| c.0), Some(cluster));
+    assert!(
+        droplet.name.as_str().starts_with("shop-") && droplet.name.as_str().len() == 11,
+        "{}",
+        droplet.name
+    );
+
+    // Again, by someone else: the same job, nothing appended.
+    let head = commands.store().head().await.unwrap();
+    let again = commands
+        .apply_recommendation(
+            &RequestContext::new("ida"),
+            asked.diagnosis_id,
+            "cluster-hot:x",
+        )
+        .await
+        .unwrap();
+    assert_eq!((again.value, again.position), (applied.value, 0));
+    assert_eq!(commands.store().head().await.unwrap(), head);
+
+    // A resize of the droplet while it provisions: the droplet's rules refuse it.
+    let second = commands.diagnose(&otto, ask(cluster)).await.unwrap().value;
+    commands
+        .start_job(second.job_id, "w1", Duration::seconds(30))
+        .await
+        .unwrap();
+    commands
+        .record_diagnosis_evidence(second.job_id, second.diagnosis_id, empty_snapshot(cluster))
+        .await
+        .unwrap();
+    let resize = Action::ResizeDroplet {
+        droplet_id: droplet_id.clone(),
+        size: "s-2vcpu-4gb".into(),
+    };
+    report.findings = vec![finding("cpu-sustained:x", resize)];
+    commands
+        .complete_job(
+            second.job_id,
+            "w1",
+            JobEffect::Diagnosed {
+                report: Box::new(report),
+                model: None,
+                duration_ms: 3,
+            },
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    let head = commands.store().head().await.unwrap();
+    let refused = commands
+        .apply_recommendation(&otto, second.diagnosis_id, "cpu-sustained:x")
+        .await;
+    assert!(
+        matches!(refused, Err(CommandError::FailedPrecondition(_))),
+        "{refused:?}"
+    );
+    assert_eq!(commands.store().head().await.unwrap(), head);
+    let (d, _) = commands
+        .load::<Diagnosis>(&second.diagnosis_id.to_string())
+        .await
+        .unwrap();
+    assert!(d.state.unwrap().applied.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_recommendations_run_through_the_command_path() {
+    let dir = TempDir::new("clustergenie-recommendations");
+    let db = Db::sqlite(dir.path()).await.expect("a SQLite database");
+    recommendations_run_through_the_command_path(db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_recommendations_run_through_the_command_path() {
+    let database = PostgresDatabase::create("cg_test_recommendations").await;
+    let db = Db::postgres(database.url(), 4)
+        .await
+        .expect("a Postgres database");
+    recommendations_run_through_the_command_path(db).await;
 }
