@@ -40,6 +40,8 @@ string_enum!(
     }
 );
 
+// `string_enum!` writes the derives, so `#[default]` has nowhere to go.
+#[allow(clippy::derivable_impls)]
 impl Default for ScalingMode {
     fn default() -> Self {
         Self::Horizontal
