@@ -46,6 +46,8 @@ fn the_count_rounds_up() {
     assert_eq!(decide(&cpu(3, 120.0, 100.0)).desired, 4);
     // Exact products stay exact: 3 × 70 / 30 = 7, not 8.
     assert_eq!(decide(&cpu(3, 70.0, 30.0)).desired, 7);
+    // In floats 30.6 / 10.2 is a little over 3: still 3 droplets, not 4.
+    assert_eq!(decide(&cpu(1, 30.6, 10.2)).desired, 3);
 }
 
 #[test]
