@@ -2,6 +2,7 @@
 //!
 //! - [`aggregates`]: Cluster, Droplet and Job — where each command is decided and each
 //!   event applied.
+//! - [`autoscale`]: what a scaling policy decides, as a pure function (HPA's arithmetic, cost cap).
 //! - [`handlers`]: [`Commands`], where each command is handled (load, decide, append).
 //! - [`store`]: the event store over Postgres or SQLite, and the global log (re-exported
 //!   from the `store` crate, with [`db`]).
@@ -14,6 +15,7 @@
 //! - [`worker`]: runs jobs (provision, destroy, resize, power) with leases and retries.
 
 pub mod aggregates;
+pub mod autoscale;
 pub mod context;
 pub mod credentials;
 pub mod db;

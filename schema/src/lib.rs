@@ -2,6 +2,7 @@
 //!
 //! Nothing here performs I/O. Every other crate depends on this one; it depends on none of them.
 
+pub mod autoscale;
 pub mod catalog;
 pub mod conditions;
 pub mod diagnosis;

@@ -1,0 +1,188 @@
+//! Autoscaling vocabulary: what a scaling policy watches ([`ScalingMetric`]), how it scales
+//! ([`ScalingMode`], [`Behavior`]), what held a decision back ([`CappedBy`]) and everything
+//! one evaluation looks at ([`Inputs`], [`VerticalInputs`]).
+//!
+//! The inputs are plain numbers and times, collected once before the evaluator runs, so a
+//! decision event can carry them and the decision can be recomputed from them. Nothing here
+//! performs I/O; the arithmetic lives in `command::autoscale`.
+
+use crate::values::string_enum;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Tolerance around the target when a policy sets none: ±10 %, as Kubernetes' HPA.
+pub const DEFAULT_TOLERANCE: f64 = 0.1;
+/// Scale-up stabilization when a policy sets none: none, react at once (HPA's default).
+pub const DEFAULT_SCALE_UP_STABILIZATION_SECONDS: u32 = 0;
+/// Scale-down stabilization when a policy sets none: five minutes (HPA's default).
+pub const DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS: u32 = 300;
+
+string_enum!(
+    /// What a policy scales on: average CPU or memory percent over the cluster's droplets,
+    /// or the cluster's total job queue (whose target is per droplet).
+    ScalingMetric { Cpu => "CPU", Memory => "MEMORY", QueueDepth => "QUEUE_DEPTH" }
+);
+
+string_enum!(
+    /// How a policy scales: more or fewer droplets, or bigger or smaller ones.
+    ScalingMode { Horizontal => "HORIZONTAL", Vertical => "VERTICAL" }
+);
+
+string_enum!(
+    /// The rule that held a decision away from what the metric alone recommended.
+    CappedBy {
+        Min => "MIN",
+        Max => "MAX",
+        Step => "STEP",
+        Stabilization => "STABILIZATION",
+        Cooldown => "COOLDOWN",
+        Cost => "COST",
+    }
+);
+
+// `string_enum!` writes the derives, so `#[default]` has nowhere to go.
+#[allow(clippy::derivable_impls)]
+impl Default for ScalingMode {
+    fn default() -> Self {
+        Self::Horizontal
+    }
+}
+
+/// How much one direction may change within a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StepAmount {
+    /// At most this many droplets.
+    Droplets(u32),
+    /// At most this percent of the count at the period's start (rounded up when growing,
+    /// down when shrinking, as HPA's percent policies).
+    Percent(u32),
+}
+
+/// A step limit: at most `amount` within any `period_seconds` (HPA's scaling policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub amount: StepAmount,
+    pub period_seconds: u32,
+}
+
+/// How one direction (scale-up or scale-down) behaves: HPA's `behavior.scaleUp/scaleDown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Behavior {
+    /// Recommendations this recent are considered: scale-up follows the lowest of them,
+    /// scale-down the highest, so a short spike or dip does not move the cluster.
+    pub stabilization_window_seconds: u32,
+    /// How far it may move within a period; none is unlimited.
+    pub max_step: Option<Step>,
+}
+
+impl Behavior {
+    /// Scale-up as HPA defaults it: no stabilization, no step limit.
+    pub fn scale_up_default() -> Self {
+        Self {
+            stabilization_window_seconds: DEFAULT_SCALE_UP_STABILIZATION_SECONDS,
+            max_step: None,
+        }
+    }
+
+    /// Scale-down as HPA defaults it: five minutes of stabilization, no step limit.
+    pub fn scale_down_default() -> Self {
+        Self {
+            stabilization_window_seconds: DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS,
+            max_step: None,
+        }
+    }
+}
+
+/// A recommendation an earlier evaluation made (its raw desired count, before
+/// stabilization), kept for stabilization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub at: DateTime<Utc>,
+    pub desired: u32,
+}
+
+/// A scaling the policy decided earlier, from one droplet count to another, kept for step
+/// limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScalingAction {
+    pub at: DateTime<Utc>,
+    pub from: u32,
+    pub to: u32,
+}
+
+/// Everything one horizontal evaluation looks at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inputs {
+    /// When the evaluation runs; windows, periods and cooldowns are measured from here,
+    /// never from the clock.
+    pub now: DateTime<Utc>,
+    /// Droplets the cluster has now.
+    pub current: u32,
+    pub metric: ScalingMetric,
+    /// The metric averaged over the policy's window: percent averaged over the droplets for
+    /// CPU and MEMORY, the cluster's total queue for QUEUE_DEPTH; none without samples.
+    pub metric_value: Option<f64>,
+    /// Percent for CPU and MEMORY, queue per droplet for QUEUE_DEPTH; positive.
+    pub target: f64,
+    /// How far from the target, as a share of it, counts as on target.
+    pub tolerance: f64,
+    pub min: u32,
+    pub max: u32,
+    pub scale_up: Behavior,
+    pub scale_down: Behavior,
+    /// Recent raw recommendations, any order (older than both windows are ignored).
+    pub recommendations: Vec<Recommendation>,
+    /// Recent scalings, any order (older than the step periods are ignored).
+    pub actions: Vec<ScalingAction>,
+    /// When the cluster last scaled, for the cooldown.
+    pub last_scaled_at: Option<DateTime<Utc>>,
+    pub cooldown_seconds: u32,
+    /// Hourly price of one droplet of the policy's template size, from the catalog.
+    pub hourly_price_per_droplet: f64,
+    /// The most the cluster's droplets may cost an hour; none is uncapped.
+    pub cost_limit_per_hour: Option<f64>,
+}
+
+/// A size a vertical policy may choose, with what it costs and how much of the metric's
+/// resource it has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SizeOption {
+    pub slug: String,
+    pub hourly_price: f64,
+    /// How much of what the metric measures the size has (vCPUs for CPU, memory for
+    /// MEMORY), to predict the metric at a neighbouring size; 0 when unknown.
+    pub capacity: f64,
+}
+
+/// A size an earlier vertical evaluation recommended, kept for stabilization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SizeRecommendation {
+    pub at: DateTime<Utc>,
+    pub size: String,
+}
+
+/// Everything one vertical evaluation looks at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerticalInputs {
+    pub now: DateTime<Utc>,
+    /// The catalog's sizes, smallest first.
+    pub sizes: Vec<SizeOption>,
+    /// The size the cluster's droplets have now.
+    pub current_size: String,
+    pub min_size: String,
+    pub max_size: String,
+    /// Droplets the cluster has (every one is resized, so each costs the chosen size).
+    pub droplets: u32,
+    pub metric: ScalingMetric,
+    /// As [`Inputs::metric_value`].
+    pub metric_value: Option<f64>,
+    pub target: f64,
+    pub tolerance: f64,
+    pub scale_up: Behavior,
+    pub scale_down: Behavior,
+    pub recommendations: Vec<SizeRecommendation>,
+    pub last_scaled_at: Option<DateTime<Utc>>,
+    pub cooldown_seconds: u32,
+    pub cost_limit_per_hour: Option<f64>,
+}
