@@ -162,6 +162,22 @@ fn round(v: f64) -> f64 {
 }
 
 /// A finding under construction (the check is set by [`analyze`]).
+/// An event cited as evidence: what, on what, by whom and when.
+fn event_evidence(e: &schema::diagnosis::EventFacts) -> schema::diagnosis::Evidence {
+    schema::diagnosis::Evidence {
+        kind: schema::diagnosis::EvidenceKind::Event,
+        reference: e.position.to_string(),
+        excerpt: format!(
+            "{} on {} {} by {} at {}",
+            e.event_type,
+            e.aggregate_type,
+            e.aggregate_id,
+            e.actor,
+            e.at.to_rfc3339()
+        ),
+    }
+}
+
 fn finding(id: String, severity: schema::diagnosis::Severity, title: String) -> Finding {
     Finding {
         id,

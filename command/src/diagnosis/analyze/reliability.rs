@@ -1,7 +1,7 @@
 //! RELIABILITY: jobs failing again and again with one error, FAILED droplets, droplets stuck
 //! in PROVISIONING, a cluster without a RUNNING droplet, and STOPPED droplets.
 
-use super::{finding, running, Found, Thresholds};
+use super::{event_evidence, finding, running, Found, Thresholds};
 use schema::diagnosis::{
     Action, DropletFacts, Evidence, EvidenceKind, JobFacts, Recommendation, Severity, Snapshot,
 };
@@ -215,17 +215,15 @@ fn stopped_droplets(s: &Snapshot, _: &Thresholds, found: &mut Found) {
             s.cluster.as_ref().map_or("its work", |c| c.name.as_str())
         );
         f.confidence = 0.9;
-        f.evidence = s
-            .events
-            .iter()
-            .filter(|e| e.aggregate_id == d.id && e.event_type == "DropletPoweredOff")
-            .take(1)
-            .map(|e| Evidence {
-                kind: EvidenceKind::Event,
-                reference: e.position.to_string(),
-                excerpt: format!("{} by {} at {}", e.event_type, e.actor, e.at.to_rfc3339()),
-            })
-            .collect();
+        // The power-off, and the request that asked for it (the one just before; events
+        // are newest first), which names the person rather than the worker.
+        let of_droplet = || s.events.iter().filter(|e| e.aggregate_id == d.id);
+        let off = of_droplet().find(|e| e.event_type == "DropletPoweredOff");
+        let request = off.and_then(|off| {
+            of_droplet()
+                .find(|e| e.position < off.position && e.event_type == "DropletOperationRequested")
+        });
+        f.evidence = request.into_iter().chain(off).map(event_evidence).collect();
         f.recommendation = Some(Recommendation {
             text: format!("power on {} if it was not stopped on purpose", d.name),
             action: Some(Action::PowerOnDroplet {

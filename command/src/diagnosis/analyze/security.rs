@@ -2,9 +2,9 @@
 //! images past their end of life, and changes made by actors whose role does not allow them
 //! (any more).
 
-use super::{finding, Found, Thresholds};
+use super::{event_evidence, finding, Found, Thresholds};
 use schema::catalog::IMAGES;
-use schema::diagnosis::{EventFacts, Evidence, EvidenceKind, Recommendation, Severity, Snapshot};
+use schema::diagnosis::{EventFacts, Recommendation, Severity, Snapshot};
 
 pub(super) const RULES: &[fn(&Snapshot, &Thresholds, &mut Found)] =
     &[outside_clusters, deprecated_images, beyond_role];
@@ -61,6 +61,13 @@ fn deprecated_images(s: &Snapshot, _: &Thresholds, found: &mut Found) {
             image.name, d.name
         );
         f.confidence = 0.95;
+        f.evidence = s
+            .events
+            .iter()
+            .filter(|e| e.aggregate_id == d.id && e.event_type == "DropletCreated")
+            .take(1)
+            .map(event_evidence)
+            .collect();
         f.recommendation = Some(Recommendation {
             text: match replacement {
                 Some(r) => format!("rebuild {} on {r} (or another supported image)", d.name),
@@ -87,21 +94,6 @@ fn rank(role: &str) -> u8 {
         "OPERATOR" => 2,
         "VIEWER" => 1,
         _ => 0,
-    }
-}
-
-fn event_evidence(e: &EventFacts) -> Evidence {
-    Evidence {
-        kind: EvidenceKind::Event,
-        reference: e.position.to_string(),
-        excerpt: format!(
-            "{} on {} {} by {} at {}",
-            e.event_type,
-            e.aggregate_type,
-            e.aggregate_id,
-            e.actor,
-            e.at.to_rfc3339()
-        ),
     }
 }
 

@@ -350,20 +350,37 @@ fn a_cluster_without_a_running_droplet_is_critical() {
 fn a_stopped_droplet_can_be_powered_on() {
     let d = droplet(3, "STOPPED");
     let mut s = snapshot(vec![d.clone(), droplet(4, "RUNNING")]);
-    s.events = vec![EventFacts {
-        position: 41,
+    let event = |position, event_type: &str, actor: &str| EventFacts {
+        position,
         aggregate_type: "Droplet".into(),
         aggregate_id: d.id.clone(),
-        event_type: "DropletPoweredOff".into(),
-        actor: "alice".into(),
+        event_type: event_type.into(),
+        actor: actor.into(),
         actor_role: Some("OPERATOR".into()),
         at: at(5),
-    }];
+    };
+    s.events = vec![
+        event(41, "DropletPoweredOff", "system:worker"),
+        event(39, "DropletOperationRequested", "alice"),
+        event(12, "DropletOperationRequested", "bob"),
+    ];
     let r = run(&s);
     let f = only(&r, "droplet-stopped:");
     assert_eq!(f.severity, Severity::Info);
-    assert_eq!(f.evidence[0].kind, EvidenceKind::Event);
-    assert_eq!(f.evidence[0].reference, "41");
+    let cited: Vec<(&EvidenceKind, &str)> = f
+        .evidence
+        .iter()
+        .map(|e| (&e.kind, e.reference.as_str()))
+        .collect();
+    assert_eq!(
+        cited,
+        [(&EvidenceKind::Event, "39"), (&EvidenceKind::Event, "41")]
+    );
+    assert!(
+        f.evidence[0].excerpt.contains("by alice"),
+        "{:?}",
+        f.evidence
+    );
     assert_eq!(
         f.recommendation.as_ref().unwrap().action,
         Some(Action::PowerOnDroplet { droplet_id: d.id })
@@ -385,9 +402,27 @@ fn a_droplet_outside_any_cluster_is_noted() {
 fn a_deprecated_image_is_a_security_warning() {
     let mut d = droplet(1, "RUNNING");
     d.image = "fedora-40-x64".into();
-    let r = run(&snapshot(vec![d]));
+    let mut s = snapshot(vec![d.clone()]);
+    s.events = vec![EventFacts {
+        position: 7,
+        aggregate_type: "Droplet".into(),
+        aggregate_id: d.id.clone(),
+        event_type: "DropletCreated".into(),
+        actor: "carol".into(),
+        actor_role: Some("OPERATOR".into()),
+        at: at(1),
+    }];
+    let r = run(&s);
     let f = only(&r, "deprecated-image:");
     assert_eq!(f.severity, Severity::Warning);
+    // It cites the droplet's creation: who chose the image, and when.
+    assert_eq!(f.evidence.len(), 1, "{:?}", f.evidence);
+    assert_eq!(f.evidence[0].reference, "7");
+    assert!(
+        f.evidence[0].excerpt.contains("by carol"),
+        "{:?}",
+        f.evidence
+    );
     assert_eq!(status(&r, DiagnosisCheck::Security), CheckStatus::Warning);
 }
 
