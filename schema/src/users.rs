@@ -38,6 +38,20 @@ impl Role {
     pub fn allows(self, needed: Role) -> bool {
         self.rank() >= needed.rank()
     }
+
+    /// The least role whose commands change aggregates of `kind`, as the API's role table
+    /// grants them (`query/src/graphql/access.rs`); `None` for API tokens, which every
+    /// user manages for themselves.
+    pub fn to_change(kind: crate::AggregateType) -> Option<Role> {
+        use crate::AggregateType as A;
+        match kind {
+            A::Cluster | A::Droplet | A::Job | A::HealthCheck | A::Diagnosis => {
+                Some(Role::Operator)
+            }
+            A::User | A::RateLimitRule => Some(Role::Admin),
+            A::ApiToken => None,
+        }
+    }
 }
 
 string_enum!(

@@ -5,6 +5,8 @@
 use super::{event_evidence, finding, Found, Thresholds};
 use schema::catalog::IMAGES;
 use schema::diagnosis::{EventFacts, Recommendation, Severity, Snapshot};
+use schema::users::Role;
+use schema::AggregateType;
 
 pub(super) const RULES: &[fn(&Snapshot, &Thresholds, &mut Found)] =
     &[outside_clusters, deprecated_images, beyond_role];
@@ -79,21 +81,12 @@ fn deprecated_images(s: &Snapshot, _: &Thresholds, found: &mut Found) {
     }
 }
 
-/// The least role that may cause events of `aggregate_type` (as the API enforces it).
-fn role_needed(aggregate_type: &str) -> Option<&'static str> {
-    match aggregate_type {
-        "Cluster" | "Droplet" | "Job" | "HealthCheck" | "Diagnosis" => Some("OPERATOR"),
-        "User" | "RateLimitRule" => Some("ADMIN"),
-        _ => None,
-    }
-}
-
-fn rank(role: &str) -> u8 {
-    match role {
-        "ADMIN" => 3,
-        "OPERATOR" => 2,
-        "VIEWER" => 1,
-        _ => 0,
+/// Whether `role` (as recorded) lacks what changing `aggregate_type` needs.
+fn beyond(role: &str, aggregate_type: &str) -> bool {
+    let needed = AggregateType::parse(aggregate_type).and_then(Role::to_change);
+    match (Role::parse(role), needed) {
+        (Some(role), Some(needed)) => !role.allows(needed),
+        _ => false,
     }
 }
 
@@ -102,11 +95,10 @@ fn rank(role: &str) -> u8 {
 fn beyond_role(s: &Snapshot, _: &Thresholds, found: &mut Found) {
     let mut by_actor: std::collections::BTreeMap<&str, Vec<&EventFacts>> = Default::default();
     for e in &s.events {
-        let (Some(role), Some(needed)) = (e.actor_role.as_deref(), role_needed(&e.aggregate_type))
-        else {
-            continue;
-        };
-        if rank(role) < rank(needed) {
+        if e.actor_role
+            .as_deref()
+            .is_some_and(|role| beyond(role, &e.aggregate_type))
+        {
             by_actor.entry(e.actor.as_str()).or_default().push(e);
         }
     }
