@@ -9,6 +9,7 @@
 //! - [`reads`]: the queries the API runs, and the dump that compares two builds.
 //! - [`counts`]: row counts kept for `totalCount`.
 //! - [`backend`]: the little the SQL needs from a driver, so it is written once.
+//! - [`evidence`] and [`scaling`]: what a diagnosis and the autoscaler read.
 
 pub mod backend;
 mod batch;
@@ -27,6 +28,7 @@ pub mod reads;
 pub mod rebuild;
 pub mod rows;
 pub mod runner;
+pub mod scaling;
 mod table_io;
 
 pub use checkpoint::Checkpoint;
