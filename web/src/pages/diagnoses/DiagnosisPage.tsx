@@ -59,8 +59,9 @@ export function DiagnosisPage() {
   }, [running, jobDone]);
 
   const report = diagnosis?.report;
-  const cites = !!report?.findings.some((f) => f.evidence.some((e) => e.kind === "EVENT" || e.kind === "LOG" || e.kind === "METRIC_WINDOW" || e.kind === "HEALTH_RESULT"));
-  const [evidence] = useQuery({ query: DiagnosisEvidenceQuery, variables: { id }, pause: !cites });
+  // The snapshot names what the references leave out (an event's object, a log line's time)
+  // and the droplets the findings are about.
+  const [evidence] = useQuery({ query: DiagnosisEvidenceQuery, variables: { id }, pause: !report?.findings.length });
   const index = useMemo(() => {
     const collected = evidence.data?.history.events.find((e) => e.type === "DiagnosisEvidenceCollected");
     return collected ? indexSnapshot(collected.payload) : EMPTY_INDEX;
