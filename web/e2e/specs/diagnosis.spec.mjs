@@ -62,7 +62,7 @@ export default async function diagnosis(t) {
     for (const title of ["droplet bad-1 is FAILED", "droplet old-1 runs Fedora 40, past its end of life", "droplet web-1 is STOPPED"]) {
       await findings.filter({ hasText: title }).first().waitFor();
     }
-    await page.getByRole("list", { name: "Check results" }).getByTestId("check-RELIABILITY").getByText("FAIL").waitFor();
+    await page.getByRole("list", { name: "Check results" }).getByTestId("check-RELIABILITY").getByTestId("check-status").getByText("FAIL").waitFor();
     await t.shot(page, "02-diagnosis-report");
   });
 

@@ -8,7 +8,7 @@ import { Link, useLocation, useParams } from "react-router";
 import { useQuery } from "urql";
 import { DiagnosisEvidenceQuery, DiagnosisQuery } from "./operations";
 import { indexSnapshot, EMPTY_INDEX } from "./evidence";
-import { streamedText } from "./stream";
+import { withUpdate } from "./stream";
 import { CheckResults, FindingCard, ReportHeader, checkName, worstFirst } from "./Report";
 import { ApplyControl } from "./ApplyControl";
 import { DiagnoseButton } from "./DiagnoseButton";
@@ -33,6 +33,8 @@ export function DiagnosisPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: DiagnosisQuery, variables: { id, minPosition } });
   const diagnosis = data?.diagnosis;
   const [job, setJob] = useState<JobDetailFieldsFragment | null>(null);
+  // The model's text so far, rebuilt from the tails the job's progress messages carry.
+  const [text, setText] = useState("");
   const [generation, setGeneration] = useState(0);
   const reload = () => refetch({ requestPolicy: "network-only" });
   useRefetchOnReconnect(() => {
@@ -43,7 +45,11 @@ export function DiagnosisPage() {
   useEach(
     JobProgressSubscription,
     { jobId: diagnosis?.jobId ?? "" },
-    (d) => setJob((prev) => (prev && prev.version > d.jobProgress.version ? prev : d.jobProgress)),
+    (d) => {
+      const update = d.jobProgress;
+      setJob((prev) => (prev && prev.version > update.version ? prev : update));
+      setText((prev) => withUpdate(prev, { ...update, message: update.message ?? "" }));
+    },
     running,
     generation,
   );
@@ -67,7 +73,6 @@ export function DiagnosisPage() {
     return collected ? indexSnapshot(collected.payload) : EMPTY_INDEX;
   }, [evidence.data]);
   const targetName = useEntityName(diagnosis?.targetId);
-  const text = useMemo(() => (job ? streamedText([...job.timeline, { stage: job.stage, message: job.message ?? "" }]) : ""), [job]);
 
   if (fetching && !data) return <Loading what="diagnosis" />;
   if (error && !data) return <ErrorNotice error={error} />;
@@ -77,6 +82,8 @@ export function DiagnosisPage() {
   const what = d.targetType.toLowerCase();
   const title = `Diagnosis of ${what} ${targetName ?? d.targetId.slice(0, 8)}`;
   const findings = report ? worstFirst(report.findings) : [];
+  // The diagnosis is read again when its job ends; meanwhile the job says it has started.
+  const status = running && job?.status === "RUNNING" ? "RUNNING" : d.status;
 
   const actions = <DiagnoseButton targetType={d.targetType} targetId={d.targetId} name={targetName ?? d.targetId.slice(0, 8)} label="Diagnose again" disabledReason={running ? "This diagnosis is still running." : null} />;
 
@@ -84,7 +91,7 @@ export function DiagnosisPage() {
     <DetailPage title={title} of={{ type: "Diagnosis", id: d.id }} actions={actions}>
       <Facts
         facts={[
-          { label: "Status", value: <StatusBadge status={d.status} />, testId: "diagnosis-status" },
+          { label: "Status", value: <StatusBadge status={status} />, testId: "diagnosis-status" },
           {
             label: "Target",
             testId: "diagnosis-target",
@@ -115,7 +122,7 @@ export function DiagnosisPage() {
         ]}
       />
 
-      {running && <Progress job={job} status={d.status} text={text} />}
+      {running && <Progress job={job} status={status} text={text} />}
 
       {d.status === "FAILED" && (
         <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900" data-testid="diagnosis-error">

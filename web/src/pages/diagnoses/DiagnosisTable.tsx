@@ -32,9 +32,14 @@ export function DiagnosisTable({ diagnoses, showTarget = true }: { diagnoses: Di
     {
       header: "Diagnosis",
       cell: (d) => (
-        <RowLink to={`/diagnoses/${d.id}`}>
-          <Time at={d.createdAt} />
-        </RowLink>
+        <>
+          <RowLink to={`/diagnoses/${d.id}`}>
+            <Time at={d.createdAt} />
+          </RowLink>
+          <span className="mt-1 block sm:hidden">
+            <StatusBadge status={d.status} />
+          </span>
+        </>
       ),
     },
     ...optional<DiagnosisFieldsFragment>(showTarget, {
@@ -45,7 +50,7 @@ export function DiagnosisTable({ diagnoses, showTarget = true }: { diagnoses: Di
         </>
       ),
     }),
-    { header: "Status", cell: (d) => <StatusBadge status={d.status} /> },
+    { header: "Status", className: "hidden sm:table-cell", cell: (d) => <StatusBadge status={d.status} /> },
     { header: "Findings", cell: (d) => (d.status === "FAILED" ? <span className="text-red-700">{d.error ? "failed" : "—"}</span> : <FindingSummary d={d} />) },
     {
       header: "Checks",

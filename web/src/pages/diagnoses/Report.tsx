@@ -4,6 +4,8 @@
 // and recommendation, with room for the control that applies it.
 import type { ReactNode } from "react";
 import { Link } from "react-router";
+import { useQuery } from "urql";
+import { EntityNameQuery, titleCase, useEntityName } from "../../graphql/names";
 import { evidenceLink, type SnapshotIndex } from "./evidence";
 import { formatDuration } from "../../format/time";
 import { formatValue } from "../../format/units";
@@ -68,6 +70,19 @@ export function backendName(backend: string): string {
   return backend;
 }
 
+/** How long a report took: "340 ms" under a second, "1 min 5 s" beyond. */
+export function tookTime(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms);
+}
+
+/** A cited job by what it did and to what ("Provision bad-1"), its id until that is known. */
+function JobLabel({ id, fallback }: { id: string; fallback: string }) {
+  const [r] = useQuery({ query: EntityNameQuery, variables: { id }, requestPolicy: "cache-first" });
+  const job = r.data?.job;
+  const target = useEntityName(job?.targetId);
+  return <>{job ? `${titleCase(job.type)} ${target ?? job.targetId.slice(0, 8)}` : fallback}</>;
+}
+
 export function ReportHeader({ report, durationMs }: { report: DiagnosisReportFieldsFragment; durationMs: number | null | undefined }) {
   return (
     <div className="card space-y-3" data-testid="report-header">
@@ -84,7 +99,7 @@ export function ReportHeader({ report, durationMs }: { report: DiagnosisReportFi
         </div>
         <div>
           <dt className="text-slate-500">Took</dt>
-          <dd className="tabular-nums">{durationMs != null ? formatDuration(durationMs) : "—"}</dd>
+          <dd className="tabular-nums">{durationMs != null ? tookTime(durationMs) : "—"}</dd>
         </div>
         <div>
           <dt className="text-slate-500">Findings</dt>
@@ -115,11 +130,11 @@ export function CheckResults({ checks }: { checks: readonly CheckResult[] }) {
           <details>
             <summary className="flex cursor-pointer list-none flex-wrap items-center gap-2 text-sm [&::-webkit-details-marker]:hidden">
               <span aria-hidden="true" className="text-slate-400">▸</span>
-              <span className="w-28 font-medium">{checkName(c.check)}</span>
+              <span className="w-24 font-medium sm:w-28">{checkName(c.check)}</span>
               <CheckStatusBadge status={c.status} />
-              <span className="min-w-0 flex-1 break-words text-slate-700">{c.summary}</span>
+              <span className="order-last min-w-0 basis-full break-words pl-5 text-slate-700 sm:order-none sm:basis-auto sm:flex-1 sm:pl-0">{c.summary}</span>
               {(c.details.length > 0 || c.metrics.length > 0) && (
-                <span className="text-xs text-slate-500">
+                <span className="ml-auto text-xs text-slate-500">
                   {c.details.length > 0 && `${c.details.length} detail${c.details.length === 1 ? "" : "s"}`}
                   {c.details.length > 0 && c.metrics.length > 0 && " · "}
                   {c.metrics.length > 0 && `${c.metrics.length} figure${c.metrics.length === 1 ? "" : "s"}`}
@@ -209,7 +224,7 @@ export function FindingCard({ finding, index, control }: {
                   <span className="rounded bg-slate-100 px-1.5 font-mono text-[0.7rem] text-slate-600">{e.kind.replace("_", " ").toLowerCase()}</span>
                   {link ? (
                     <Link className="link" to={link.to} data-testid="evidence-link">
-                      {link.label}
+                      {e.kind === "JOB" ? <JobLabel id={e.ref} fallback={link.label} /> : link.label}
                     </Link>
                   ) : (
                     <span className="font-mono text-xs">{e.ref}</span>

@@ -35,11 +35,20 @@ const ANNOUNCEMENT = /^asking \S+$/;
  * The model's text from the job's progress, oldest first: the `explain` stage's messages but
  * the one that only names the backend asked.
  */
-export function streamedText(updates: readonly Progress[]): string {
-  let text = "";
+export function streamedText(updates: readonly Progress[], from = ""): string {
+  let text = from;
   for (const u of updates) {
     if (u.stage !== EXPLAIN_STAGE || !u.message || ANNOUNCEMENT.test(u.message)) continue;
     text = accumulate(text, u.message);
   }
   return text;
+}
+
+/**
+ * The text after one more update of the job (`jobProgress`): its message appended to what
+ * was seen so far. The job's timeline keeps only some of its messages, so a page opened
+ * mid-stream starts from whatever the timeline has.
+ */
+export function withUpdate(text: string, job: Progress & { timeline: readonly Progress[] }): string {
+  return streamedText([job], text || streamedText(job.timeline));
 }
