@@ -85,28 +85,10 @@ export default async function diagnosis(t) {
     await page.goto(diagnosisUrl);
   });
 
-  await t.step("Apply on the stopped droplet's finding starts the POWER job and shows Applied", async () => {
-    const stopped = page.getByTestId("finding").filter({ hasText: "droplet web-1 is STOPPED" }).first();
-    await stopped.getByRole("button", { name: /^Apply/ }).click();
-    const dialog = page.getByRole("dialog");
-    await dialog.getByText(/Power on web-1/).first().waitFor();
-    await dialog.getByRole("button", { name: "Apply" }).click();
-    const applied = stopped.getByTestId("applied");
-    await applied.waitFor();
-    await t.shot(page, "04-recommendation-applied");
-    await applied.getByRole("link").click();
-    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
-    await page.getByRole("heading", { name: "Power web-1", level: 1 }).waitFor();
-    await eventually("web-1 RUNNING again", async () => (await dropletStatus(t.server, ids["web-1"])) === "RUNNING");
-    // Applied survives a reload: the finding id is in the diagnosis' appliedFindings.
-    await page.goto(diagnosisUrl);
-    await page.getByTestId("finding").filter({ hasText: "droplet web-1 is STOPPED" }).first().getByTestId("applied").waitFor();
-  });
-
   await t.step("the cluster page and the Diagnoses list have the diagnosis", async () => {
     await page.goto(`${t.baseUrl}/clusters/${clusterId}`);
     const recent = page.getByTestId("recent-diagnoses");
-    await recent.getByTestId("status").getByText("COMPLETED").waitFor();
+    await recent.getByTestId("status").filter({ visible: true }).getByText("COMPLETED").waitFor();
     await recent.getByTestId("finding-summary").getByText("CRITICAL").waitFor();
     await t.shot(page, "05-cluster-recent-diagnoses");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Diagnoses", exact: true }).click();
@@ -131,5 +113,24 @@ export default async function diagnosis(t) {
     await page.getByRole("heading", { name: "Diagnosis of droplet old-1", level: 1 }).waitFor();
     await page.getByTestId("diagnosis-status").getByText("COMPLETED").waitFor();
     await page.getByTestId("finding").filter({ hasText: "past its end of life" }).getByTestId("severity").getByText("WARNING").waitFor();
+  });
+
+  await t.step("Apply on the stopped droplet's finding starts the POWER job and shows Applied", async () => {
+    await page.goto(diagnosisUrl);
+    const stopped = page.getByTestId("finding").filter({ hasText: "droplet web-1 is STOPPED" }).first();
+    await stopped.getByRole("button", { name: /^Apply/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText(/Power on web-1/).first().waitFor();
+    await dialog.getByRole("button", { name: "Apply" }).click();
+    const applied = stopped.getByTestId("applied");
+    await applied.waitFor();
+    await t.shot(page, "04-recommendation-applied");
+    await applied.getByRole("link").click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { name: "Power web-1", level: 1 }).waitFor();
+    await eventually("web-1 RUNNING again", async () => (await dropletStatus(t.server, ids["web-1"])) === "RUNNING");
+    // Applied survives a reload: the finding id is in the diagnosis' appliedFindings.
+    await page.goto(diagnosisUrl);
+    await page.getByTestId("finding").filter({ hasText: "droplet web-1 is STOPPED" }).first().getByTestId("applied").waitFor();
   });
 }

@@ -13,7 +13,7 @@ export function FindingSummary({ d }: { d: DiagnosisFieldsFragment }) {
   if (!d.report) return <span className="text-slate-500">—</span>;
   if (d.report.findings.length === 0) return <span className="text-emerald-700">No problems</span>;
   return (
-    <span className="flex flex-wrap gap-1" data-testid="finding-summary">
+    <span className="flex flex-wrap gap-x-3 gap-y-1" data-testid="finding-summary">
       {SEVERITIES.map((s) => {
         const n = d.report!.findings.filter((f) => f.severity === s).length;
         return n ? (

@@ -24,7 +24,7 @@ export function RecentDiagnoses({ targetId }: { targetId: string }) {
         </h2>
         {total > 0 && (
           <Link className="link text-sm" to={`/diagnoses?target=${targetId}`}>
-            All {total} diagnos{total === 1 ? "is" : "es"}
+            All its diagnoses ({total})
           </Link>
         )}
       </div>
