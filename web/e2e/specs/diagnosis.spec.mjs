@@ -104,6 +104,22 @@ export default async function diagnosis(t) {
     await page.waitForURL(diagnosisUrl);
   });
 
+  await t.step("a metric window's link opens the droplet's chart at that window, until back to live", async () => {
+    // As a METRIC_WINDOW evidence link reads (sustained CPU needs minutes of load to be found).
+    const to = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const from = new Date(to.getTime() - 30 * 60_000);
+    const query = new URLSearchParams({ metric: "CPU", from: from.toISOString().replace(".000", ""), to: to.toISOString().replace(".000", "") });
+    await page.goto(`${t.baseUrl}/droplets/${ids["old-1"]}?${query}#metrics`);
+    const banner = page.getByTestId("cited-window");
+    await banner.getByText(/Showing CPU from .* the window a diagnosis cited/).waitFor();
+    await page.getByTestId("cited-chart").getByText("CPU, memory and disk", { exact: true }).waitFor();
+    expect(!(await page.getByRole("group", { name: "Metrics time range" }).getByRole("radio", { name: "1 hour" }).isChecked()), "no range is chosen while a window is shown");
+    await t.shot(page, "07-cited-metric-window");
+    await banner.getByRole("button", { name: "Back to live" }).click();
+    await page.waitForURL((u) => !u.search.includes("from="));
+    expect(await page.getByRole("group", { name: "Metrics time range" }).getByRole("radio", { name: "1 hour" }).isChecked(), "back to the last hour");
+  });
+
   await t.step("a droplet's page offers Diagnose too", async () => {
     await page.goto(`${t.baseUrl}/droplets/${ids["old-1"]}`);
     await page.getByRole("heading", { name: "Droplet old-1", level: 1 }).waitFor();
