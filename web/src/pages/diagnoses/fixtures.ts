@@ -62,6 +62,7 @@ export function diagnosis(over: Partial<Full> = {}): Full {
     durationMs: 1234,
     error: null,
     appliedFindings: [],
+    appliedRecommendations: [],
     version: 3,
     createdAt: "2026-12-03T10:30:00Z",
     updatedAt: "2026-12-03T10:30:02Z",

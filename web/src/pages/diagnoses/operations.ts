@@ -16,6 +16,15 @@ export const DiagnosisFields = graphql(`
     durationMs
     error
     appliedFindings
+    appliedRecommendations {
+      findingId
+      jobId
+      job {
+        id
+        type
+        status
+      }
+    }
     version
     createdAt
     updatedAt
@@ -144,6 +153,22 @@ export const DiagnosisTargetsQuery = graphql(`
         name
         status
       }
+    }
+  }
+`);
+
+/** Runs a finding's recommended command; the same finding again returns the same job. */
+export const ApplyRecommendationMutation = graphql(`
+  mutation ApplyRecommendation($diagnosisId: ID!, $findingId: String!) {
+    applyRecommendation(diagnosisId: $diagnosisId, findingId: $findingId) {
+      diagnosis {
+        ...DiagnosisFields
+      }
+      job {
+        ...JobFields
+      }
+      position
+      projected
     }
   }
 `);
