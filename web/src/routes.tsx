@@ -9,6 +9,8 @@ import { DropletsPage } from "./pages/droplets/DropletsPage";
 import { DropletDetailPage } from "./pages/droplets/DropletDetailPage";
 import { JobsPage } from "./pages/jobs/JobsPage";
 import { JobDetailPage } from "./pages/jobs/JobDetailPage";
+import { DiagnosesPage } from "./pages/diagnoses/DiagnosesPage";
+import { DiagnosisPage } from "./pages/diagnoses/DiagnosisPage";
 import { HealthChecksPage } from "./pages/health/HealthChecksPage";
 import { HealthCheckDetailPage } from "./pages/health/HealthCheckDetailPage";
 import { MonitoringPage } from "./pages/monitoring/MonitoringPage";
@@ -38,6 +40,8 @@ export const PAGES: Page[] = [
   { path: "droplets/:id", element: <DropletDetailPage /> },
   { path: "jobs", element: <JobsPage />, nav: "Jobs" },
   { path: "jobs/:id", element: <JobDetailPage /> },
+  { path: "diagnoses", element: <DiagnosesPage />, nav: "Diagnoses" },
+  { path: "diagnoses/:id", element: <DiagnosisPage /> },
   { path: "health-checks", element: <HealthChecksPage />, nav: "Health" },
   { path: "health-checks/:id", element: <HealthCheckDetailPage /> },
   { path: "monitoring", element: <MonitoringPage />, nav: "Monitoring" },

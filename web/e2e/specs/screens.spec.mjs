@@ -1,7 +1,7 @@
 // Every page, in light and dark mode, at desktop and phone width: it shows its heading and
 // its content (not a loading or error state), uses the colour scheme asked for, and fits the
 // screen. The overview counts what the server has.
-import { SEED, expect, seedRunningDroplet } from "../harness.mjs";
+import { SEED, eventually, expect, seedRunningDroplet } from "../harness.mjs";
 
 /** Relative luminance (0 black … 1 white) of a CSS `rgb(…)`/`oklch(…)`-resolved colour, via a canvas. */
 const luminance = (page, selector) =>
@@ -23,6 +23,9 @@ export default async function screens(t) {
   );
   const checkId = createHealthCheck.healthCheck.id;
   await t.server.gql(`mutation { createUser(input: {username: "e2e-operator", password: "e2e-operator-password", role: OPERATOR}) { position } }`);
+  const { diagnose } = await t.server.gql(`mutation($id: ID!) { diagnose(input: {targetType: CLUSTER, targetId: $id, question: "anything wrong?"}) { diagnosis { id } } }`, { id: clusterId });
+  const diagnosisId = diagnose.diagnosis.id;
+  await eventually("the diagnosis COMPLETED", async () => (await t.server.gql(`query($id: ID!) { diagnosis(id: $id) { status } }`, { id: diagnosisId })).diagnosis?.status === "COMPLETED");
 
   await t.step("the overview counts what the server has and shows the latest activity", async () => {
     const page = await t.newPage();
@@ -43,6 +46,8 @@ export default async function screens(t) {
     ["droplet", `/droplets/${dropletId}`, `Droplet ${SEED.droplet}`, () => "RUNNING"],
     ["jobs", "/jobs", "Jobs", () => "COMPLETED"],
     ["job", `/jobs/${jobId}`, `Provision ${SEED.droplet}`, () => "Timeline"],
+    ["diagnoses", "/diagnoses", "Diagnoses", () => "COMPLETED"],
+    ["diagnosis", `/diagnoses/${diagnosisId}`, `Diagnosis of cluster ${SEED.cluster}`, () => "Checks"],
     ["health", "/health-checks", "Health", () => "e2e-database"],
     ["health-check", `/health-checks/${checkId}`, "Health check e2e-database", () => "Last 24 hours"],
     ["monitoring", "/monitoring", "Monitoring", () => "Worker pool"],

@@ -16,8 +16,7 @@ export const LIST_PAGES: Record<AggregateType, Crumb> = {
   User: { to: "/users", label: "Users" },
   ApiToken: { to: "/api-tokens", label: "API tokens" },
   RateLimitRule: { to: "/rate-limits", label: "Rate limits" },
-  // No page of its own yet: the audit log of the type, and each one's history.
-  Diagnosis: { to: "/audit/Diagnosis", label: "Diagnoses" },
+  Diagnosis: { to: "/diagnoses", label: "Diagnoses" },
 };
 
 export function DetailPage({ title, of, actions, children }: {

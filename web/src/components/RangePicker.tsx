@@ -19,7 +19,8 @@ export function rangeMs(range: RangeValue): number {
 }
 
 export interface RangePickerProps {
-  value: RangeValue;
+  /** The range chosen; null when none of them is (a fixed window is shown). */
+  value: RangeValue | null;
   onChange: (range: RangeValue) => void;
   /** The group's accessible name. */
   label?: string;

@@ -16,6 +16,8 @@ import { useRefetchOnReconnect } from "../../live/connection";
 import { useCatalog } from "../../graphql/catalog";
 import { IfRole } from "../../auth/RoleGate";
 import { ClusterMetrics } from "../telemetry/MetricsPanel";
+import { DiagnoseButton } from "../diagnoses/DiagnoseButton";
+import { RecentDiagnoses } from "../diagnoses/RecentDiagnoses";
 
 export function ClusterDetailPage() {
   const { id = "" } = useParams();
@@ -52,6 +54,7 @@ export function ClusterDetailPage() {
 
   const actions = (
     <IfRole role="OPERATOR" note>
+      <DiagnoseButton targetType="CLUSTER" targetId={cluster.id} name={cluster.name} disabledReason={deleted ? "The cluster is deleted." : null} />
       {!deleted && (
         <Link className="btn-primary" to={`/droplets?new=1&cluster=${cluster.id}`}>
           Add droplet
@@ -119,6 +122,7 @@ export function ClusterDetailPage() {
       ) : (
         <DropletTable droplets={droplets} showCluster={false} />
       )}
+      <RecentDiagnoses targetId={cluster.id} />
       {confirming && (
         <ConfirmDialog title={`Delete cluster ${cluster.name}?`} confirmLabel="Delete cluster" danger onClose={() => setConfirming(false)} onConfirm={remove}>
           <p>

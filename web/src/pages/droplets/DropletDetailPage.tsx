@@ -21,6 +21,8 @@ import type { DropletFieldsFragment } from "../../gql/graphql";
 import { IfRole } from "../../auth/RoleGate";
 import { useAuth } from "../../auth/AuthContext";
 import { DropletMetrics } from "../telemetry/MetricsPanel";
+import { DiagnoseButton } from "../diagnoses/DiagnoseButton";
+import { RecentDiagnoses } from "../diagnoses/RecentDiagnoses";
 
 type Dialog = null | "power-off" | "resize" | "destroy";
 
@@ -87,6 +89,7 @@ export function DropletDetailPage() {
 
   const actions = (
     <IfRole role="OPERATOR" note>
+      <DiagnoseButton targetType="DROPLET" targetId={d.id} name={d.name} disabledReason={d.status === "DESTROYED" ? "The droplet is destroyed." : null} />
       {!gone &&
         (stopped ? (
           <button className="btn-secondary" disabled={!!powerReason} title={powerReason ?? undefined} onClick={() => run(powerDroplet({ id, on: true }), `Powering on ${d.name}`)}>
@@ -200,6 +203,7 @@ export function DropletDetailPage() {
       <DropletMetrics id={d.id} name={d.name} />
       <h2 className="text-lg font-semibold">Jobs</h2>
       {jobs.length === 0 ? <Empty>No jobs yet.</Empty> : <JobTable jobs={[...jobs].reverse()} showTarget={false} />}
+      <RecentDiagnoses targetId={d.id} />
 
       {dialog === "power-off" && (
         <ConfirmDialog title={`Power off ${d.name}?`} confirmLabel="Power off" onClose={() => setDialog(null)} onConfirm={() => run(powerDroplet({ id, on: false }), `Powering off ${d.name}`)}>
