@@ -5,6 +5,7 @@
 use crate::helpers::{spawn_app_on, Backend, Storage};
 use crate::on_both_backends;
 use serde_json::json;
+use std::time::Duration;
 
 const PASSWORD: &str = "first admin's passphrase";
 
@@ -72,16 +73,29 @@ async fn users_are_created_from_the_command_line(backend: Backend) {
     // The server shows the user's creation in the audit log, without the password, and
     // its read model has the row.
     let app = spawn_app_on(storage, |_| {}).await;
-    let page = app
-        .gql(
-            "query($f: EventFilter) { events(first: 10, filter: $f) { nodes { type actor aggregateId payload } } }",
-            json!({ "f": { "aggregateType": "User" } }),
-        )
-        .await;
-    let nodes = page["data"]["events"]["nodes"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    // A fresh server projects what the command line appended as it starts: wait for it.
+    let (page, nodes) = testkit::wait::until(
+        "the CLI's UserCreated in the audit log",
+        Duration::from_secs(30),
+        || async {
+            let page = app
+                .gql(
+                    "query($f: EventFilter) { events(first: 10, filter: $f) { nodes { type actor aggregateId payload } } }",
+                    json!({ "f": { "aggregateType": "User" } }),
+                )
+                .await;
+            let nodes = page["data"]["events"]["nodes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if nodes.is_empty() {
+                Err(page.to_string())
+            } else {
+                Ok((page, nodes))
+            }
+        },
+    )
+    .await;
     assert_eq!(nodes.len(), 1, "{page}");
     assert_eq!(nodes[0]["type"], "UserCreated");
     assert_eq!(nodes[0]["actor"], "system:cli");
