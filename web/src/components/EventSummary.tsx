@@ -159,7 +159,12 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
     case "DiagnosisFailed":
       return <>could not complete diagnosis {self}: {str(p.error)}</>;
     case "RecommendationApplied":
-      return <>applied the recommendation of finding {str(p.finding_id)} of diagnosis {self}</>;
+      return (
+        <>
+          applied the recommendation of finding {str(p.finding_id)} of diagnosis {self}
+          {p.job_id ? <> (job <ObjectLink type="Job" id={str(p.job_id)} />)</> : null}
+        </>
+      );
     default:
       return <>{e.type} on {e.aggregateType.toLowerCase()} {self}</>;
   }
