@@ -1,7 +1,7 @@
 //! HORIZONTAL mode: how many droplets the cluster should have, as HPA v2 decides replicas,
 //! then our cooldown and cost cap.
 
-use super::{cooldown, cost, per_droplet, stabilization, step};
+use super::{cooldown, cost, judged_metric, per_droplet, stabilization, step};
 use super::{
     describe, num, on_target, target_text, within_tolerance, Decision, Draft, ROUNDING_SLACK,
 };
@@ -64,14 +64,7 @@ fn propose(i: &Inputs, metric_value: Option<f64>, draft: &mut Draft) -> Option<u
         );
         return None;
     }
-    let Some(value) = metric_value else {
-        draft.note("no metric samples in the window");
-        return None;
-    };
-    if !(i.target.is_finite() && i.target > 0.0) {
-        draft.note(format!("target {} is not positive", num(i.target)));
-        return None;
-    }
+    let value = judged_metric(metric_value, i.target, draft)?;
     let raw = recommend(i, value, draft);
     let history = i.recommendations.iter().map(|r| (r.at, r.desired));
     let name = |n: u32| n.to_string();

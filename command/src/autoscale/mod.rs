@@ -103,6 +103,20 @@ impl Draft {
 
 /// The metric as the target reads it: queue depth per droplet, percentages as they are;
 /// none without samples or without droplets to divide a queue by.
+/// The metric value a decision judges, or `None` (with the reason noted) when the window
+/// has no samples or the target cannot be compared with.
+fn judged_metric(metric_value: Option<f64>, target: f64, draft: &mut Draft) -> Option<f64> {
+    let Some(value) = metric_value else {
+        draft.note("no metric samples in the window");
+        return None;
+    };
+    if !(target.is_finite() && target > 0.0) {
+        draft.note(format!("target {} is not positive", num(target)));
+        return None;
+    }
+    Some(value)
+}
+
 fn per_droplet(metric: ScalingMetric, value: Option<f64>, droplets: u32) -> Option<f64> {
     let value = value.filter(|v| v.is_finite())?.max(0.0);
     match metric {

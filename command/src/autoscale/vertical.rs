@@ -3,8 +3,8 @@
 //! cap as horizontal mode. Resizing one droplet at a time is the caller's concern.
 
 use super::ROUNDING_SLACK;
-use super::{cooldown, cost, per_droplet, stabilization};
-use super::{describe, num, on_target, target_text, within_tolerance, Decision, Draft};
+use super::{cooldown, cost, judged_metric, per_droplet, stabilization};
+use super::{describe, on_target, target_text, within_tolerance, Decision, Draft};
 use schema::autoscale::{CappedBy, VerticalInputs};
 
 /// What `inputs` call for: the size, the reason and the recommendation to keep.
@@ -78,14 +78,7 @@ fn propose(
         draft.cap(max, CappedBy::Max, clause);
         return None;
     }
-    let Some(value) = metric_value else {
-        draft.note("no metric samples in the window");
-        return None;
-    };
-    if !(i.target.is_finite() && i.target > 0.0) {
-        draft.note(format!("target {} is not positive", num(i.target)));
-        return None;
-    }
+    let value = judged_metric(metric_value, i.target, draft)?;
     let raw = recommend(i, current, value, draft);
     let history = i.recommendations.iter().filter_map(|r| {
         i.sizes
