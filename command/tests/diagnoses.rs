@@ -7,11 +7,11 @@ use chrono::{Duration, Utc};
 use command::aggregates::{Diagnosis, Droplet};
 use command::diagnosis::{analyze, Thresholds};
 use command::error::CommandError;
-use command::handlers::{CreateCluster, Diagnose, JobEffect};
+use command::handlers::{CreateCluster, Diagnose, DiagnosisJob, JobEffect};
 use command::{Commands, Db, EventStore, JobSettings, RequestContext};
 use schema::diagnosis::{
-    Action, DiagnosisCheck, DiagnosisStatus, DiagnosisTarget, Finding, Recommendation, Severity,
-    Snapshot,
+    Action, DiagnosisCheck, DiagnosisStatus, DiagnosisTarget, Finding, Recommendation, Report,
+    Severity, Snapshot,
 };
 use schema::{AggregateType, ClusterName, Region};
 use std::sync::Arc;
@@ -37,7 +37,8 @@ async fn status(commands: &Commands, id: &str) -> DiagnosisStatus {
     d.state.unwrap().status
 }
 
-async fn one_diagnosis_per_target(db: Db) {
+/// The command side over `db`, a caller and a cluster "shop" of theirs.
+async fn with_a_cluster(db: Db) -> (Commands, RequestContext, uuid::Uuid) {
     let commands = Commands::new(
         EventStore::new(db),
         JobSettings::default(),
@@ -56,6 +57,43 @@ async fn one_diagnosis_per_target(db: Db) {
         .unwrap()
         .value
         .0;
+    (commands, ctx, cluster)
+}
+
+/// A diagnosis of `cluster` carried through by a worker to `report`.
+async fn diagnosed(
+    commands: &Commands,
+    ctx: &RequestContext,
+    cluster: uuid::Uuid,
+    report: Report,
+) -> DiagnosisJob {
+    let asked = commands.diagnose(ctx, ask(cluster)).await.unwrap().value;
+    commands
+        .start_job(asked.job_id, "w1", Duration::seconds(30))
+        .await
+        .unwrap();
+    commands
+        .record_diagnosis_evidence(asked.job_id, asked.diagnosis_id, empty_snapshot(cluster))
+        .await
+        .unwrap();
+    commands
+        .complete_job(
+            asked.job_id,
+            "w1",
+            JobEffect::Diagnosed {
+                report: Box::new(report),
+                model: None,
+                duration_ms: 3,
+            },
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    asked
+}
+
+async fn one_diagnosis_per_target(db: Db) {
+    let (commands, ctx, cluster) = with_a_cluster(db).await;
 
     // Nothing to diagnose: NOT_FOUND.
     let missing = commands.diagnose(&ctx, ask(uuid::Uuid::new_v4())).await;
@@ -167,34 +205,7 @@ fn finding(id: &str, action: Action) -> Finding {
 /// of a droplet that is still provisioning is refused by the droplet's own rules and
 /// records nothing.
 async fn recommendations_run_through_the_command_path(db: Db) {
-    let commands = Commands::new(
-        EventStore::new(db),
-        JobSettings::default(),
-        Arc::new(Notify::new()),
-    );
-    let otto = RequestContext::new("otto");
-    let cluster = commands
-        .create_cluster(
-            &otto,
-            CreateCluster::new(
-                ClusterName::parse("shop").unwrap(),
-                Region::parse("fra1").unwrap(),
-            ),
-        )
-        .await
-        .unwrap()
-        .value
-        .0;
-    let asked = commands.diagnose(&otto, ask(cluster)).await.unwrap().value;
-    let job = asked.job_id;
-    commands
-        .start_job(job, "w1", Duration::seconds(30))
-        .await
-        .unwrap();
-    commands
-        .record_diagnosis_evidence(job, asked.diagnosis_id, empty_snapshot(cluster))
-        .await
-        .unwrap();
+    let (commands, otto, cluster) = with_a_cluster(db).await;
     let add = Action::AddDroplet {
         cluster_id: cluster.to_string(),
         size: "s-1vcpu-2gb".into(),
@@ -203,19 +214,7 @@ async fn recommendations_run_through_the_command_path(db: Db) {
     };
     let mut report = analyze(&empty_snapshot(cluster), &[], &Thresholds::default());
     report.findings.push(finding("cluster-hot:x", add));
-    commands
-        .complete_job(
-            job,
-            "w1",
-            JobEffect::Diagnosed {
-                report: Box::new(report.clone()),
-                model: None,
-                duration_ms: 3,
-            },
-            serde_json::json!({}),
-        )
-        .await
-        .unwrap();
+    let asked = diagnosed(&commands, &otto, cluster, report.clone()).await;
 
     let applied = commands
         .apply_recommendation(&otto, asked.diagnosis_id, "cluster-hot:x")
@@ -260,33 +259,12 @@ async fn recommendations_run_through_the_command_path(db: Db) {
     assert_eq!(commands.store().head().await.unwrap(), head);
 
     // A resize of the droplet while it provisions: the droplet's rules refuse it.
-    let second = commands.diagnose(&otto, ask(cluster)).await.unwrap().value;
-    commands
-        .start_job(second.job_id, "w1", Duration::seconds(30))
-        .await
-        .unwrap();
-    commands
-        .record_diagnosis_evidence(second.job_id, second.diagnosis_id, empty_snapshot(cluster))
-        .await
-        .unwrap();
     let resize = Action::ResizeDroplet {
         droplet_id: droplet_id.clone(),
         size: "s-2vcpu-4gb".into(),
     };
     report.findings = vec![finding("cpu-sustained:x", resize)];
-    commands
-        .complete_job(
-            second.job_id,
-            "w1",
-            JobEffect::Diagnosed {
-                report: Box::new(report),
-                model: None,
-                duration_ms: 3,
-            },
-            serde_json::json!({}),
-        )
-        .await
-        .unwrap();
+    let second = diagnosed(&commands, &otto, cluster, report).await;
     let head = commands.store().head().await.unwrap();
     let refused = commands
         .apply_recommendation(&otto, second.diagnosis_id, "cpu-sustained:x")
