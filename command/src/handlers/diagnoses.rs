@@ -303,39 +303,16 @@ impl Commands {
         action: &Action,
         key: &IdempotencyKey,
     ) -> Result<Outcome<JobId>, CommandError> {
-        let options = CommandOptions {
-            idempotency_key: Some(key.clone()),
-            ..CommandOptions::default()
-        };
-        let (droplet_id, operation) = match action {
-            Action::ResizeDroplet { droplet_id, size } => (
-                droplet_id,
-                DropletOperation::Resize {
-                    size: Size::parse(size)?,
-                },
-            ),
-            Action::PowerOnDroplet { droplet_id } => {
-                (droplet_id, DropletOperation::Power { on: true })
-            }
-            _ => return self.run_job_action(ctx, action, key).await,
-        };
-        let done = self
-            .request_operation(ctx, stored_id(droplet_id)?, operation, options)
-            .await?;
-        Ok(Outcome {
-            value: done.value.job_id,
-            position: done.position,
-        })
-    }
-
-    /// Runs an `action` that is not a droplet operation: a retry or a new droplet.
-    async fn run_job_action(
-        &self,
-        ctx: &RequestContext,
-        action: &Action,
-        key: &IdempotencyKey,
-    ) -> Result<Outcome<JobId>, CommandError> {
         match action {
+            Action::ResizeDroplet { droplet_id, size } => {
+                let size = Size::parse(size)?;
+                let resize = DropletOperation::Resize { size };
+                self.operate(ctx, droplet_id, resize, key).await
+            }
+            Action::PowerOnDroplet { droplet_id } => {
+                let power_on = DropletOperation::Power { on: true };
+                self.operate(ctx, droplet_id, power_on, key).await
+            }
             Action::RetryJob { job_id } => {
                 self.retry_job(ctx, stored_id(job_id)?, Some(key.clone()))
                     .await
@@ -366,10 +343,28 @@ impl Commands {
                     position: done.position,
                 })
             }
-            Action::ResizeDroplet { .. } | Action::PowerOnDroplet { .. } => Err(
-                CommandError::Internal("a droplet operation reached run_job_action".into()),
-            ),
         }
+    }
+
+    /// Requests `operation` on droplet `droplet_id` under `key`; the job carrying it out.
+    async fn operate(
+        &self,
+        ctx: &RequestContext,
+        droplet_id: &str,
+        operation: DropletOperation,
+        key: &IdempotencyKey,
+    ) -> Result<Outcome<JobId>, CommandError> {
+        let options = CommandOptions {
+            idempotency_key: Some(key.clone()),
+            ..CommandOptions::default()
+        };
+        let done = self
+            .request_operation(ctx, stored_id(droplet_id)?, operation, options)
+            .await?;
+        Ok(Outcome {
+            value: done.value.job_id,
+            position: done.position,
+        })
     }
 }
 
