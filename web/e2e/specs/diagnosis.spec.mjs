@@ -117,7 +117,8 @@ export default async function diagnosis(t) {
     await t.shot(page, "07-cited-metric-window");
     await banner.getByRole("button", { name: "Back to live" }).click();
     await page.waitForURL((u) => !u.search.includes("from="));
-    expect(await page.getByRole("group", { name: "Metrics time range" }).getByRole("radio", { name: "1 hour" }).isChecked(), "back to the last hour");
+    // The live range is drawn after the URL changes; wait for it rather than reading it once.
+    await page.getByRole("group", { name: "Metrics time range" }).getByRole("radio", { name: "1 hour", checked: true }).waitFor();
   });
 
   await t.step("a droplet's page offers Diagnose too", async () => {

@@ -60,7 +60,7 @@ export default async function telemetry(t) {
   await t.step("seven days read hourly rollups and still reach now", async () => {
     const group = page.getByRole("group", { name: "Metrics time range" });
     await group.getByText("7d", { exact: true }).click();
-    expect(await group.getByRole("radio", { name: "7 days" }).isChecked(), "7 days is chosen");
+    await group.getByRole("radio", { name: "7 days", checked: true }).waitFor();
     await page.getByText("hourly rollups").waitFor();
     await eventually("points in the 7-day chart", async () => (await pointsIn(page, "CPU, memory and disk")) >= 1);
   });
