@@ -9,6 +9,7 @@ use crate::health_check::HealthCheckSpec;
 use crate::ids::{ClusterId, DropletId, JobId, UserId};
 use crate::metrics::InjectedLoad;
 use crate::rate_limits::RateLimitScope;
+use crate::scaling_policy::ScalingPolicySpec;
 use crate::users::Role;
 use crate::values::{AggregateType, HealthState, JobType};
 use chrono::{DateTime, Utc};
@@ -244,6 +245,26 @@ pub enum DiagnosisEvent {
     },
 }
 
+/// Facts about a scaling policy: what it watches and how it scales one cluster, and when an
+/// operator paused, resumed or deleted it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ScalingPolicyEvent {
+    /// A policy was created for `cluster_id`.
+    ScalingPolicyCreated {
+        cluster_id: ClusterId,
+        spec: ScalingPolicySpec,
+    },
+    /// Its specification changed.
+    ScalingPolicyUpdated { spec: ScalingPolicySpec },
+    /// It is no longer evaluated; it keeps its settings.
+    ScalingPolicyPaused {},
+    /// It is evaluated again.
+    ScalingPolicyResumed {},
+    /// It was deleted; its cluster and metric may have another policy.
+    ScalingPolicyDeleted {},
+}
+
 /// What a model was asked and what it answered, as the audit trail keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelExchange {
@@ -351,6 +372,15 @@ event_kind!(
     DiagnosisCompleted,
     DiagnosisFailed,
     RecommendationApplied,
+);
+
+event_kind!(
+    ScalingPolicyEvent,
+    ScalingPolicy: ScalingPolicyCreated,
+    ScalingPolicyUpdated,
+    ScalingPolicyPaused,
+    ScalingPolicyResumed,
+    ScalingPolicyDeleted,
 );
 
 /// Why a stored payload could not be brought to the current shape.

@@ -117,6 +117,12 @@ id_type!(
     "diagnosis"
 );
 
+id_type!(
+    /// Identifies a ScalingPolicy aggregate.
+    ScalingPolicyId,
+    "scaling policy"
+);
+
 /// Namespace for ids derived from idempotency keys, so a retried request maps to the same ids.
 const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x8f1c_3c1e_6a2d_4e0b_9d3e_2c5b_7a41_c0de);
 

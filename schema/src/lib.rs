@@ -14,17 +14,18 @@ pub mod logs;
 pub mod metadata;
 pub mod metrics;
 pub mod rate_limits;
+pub mod scaling_policy;
 pub mod users;
 pub mod values;
 
 pub use catalog::{Catalog, Image, Region, Size};
 pub use events::{
     ApiTokenEvent, ClusterEvent, DiagnosisEvent, DomainEventKind, DropletEvent, HealthCheckEvent,
-    JobEvent, RateLimitRuleEvent, UpcastError, UserEvent,
+    JobEvent, RateLimitRuleEvent, ScalingPolicyEvent, UpcastError, UserEvent,
 };
 pub use ids::{
     ApiTokenId, ClusterId, DiagnosisId, DropletId, HealthCheckId, InvalidId, JobId,
-    RateLimitRuleId, UserId,
+    RateLimitRuleId, ScalingPolicyId, UserId,
 };
 pub use metadata::EventMetadata;
 pub use values::{

@@ -45,7 +45,7 @@ impl Role {
     pub fn to_change(kind: crate::AggregateType) -> Option<Role> {
         use crate::AggregateType as A;
         match kind {
-            A::Cluster | A::Droplet | A::Job | A::HealthCheck | A::Diagnosis => {
+            A::Cluster | A::Droplet | A::Job | A::HealthCheck | A::Diagnosis | A::ScalingPolicy => {
                 Some(Role::Operator)
             }
             A::User | A::RateLimitRule => Some(Role::Admin),

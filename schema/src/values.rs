@@ -310,6 +310,7 @@ string_enum!(
         ApiToken => "ApiToken",
         RateLimitRule => "RateLimitRule",
         Diagnosis => "Diagnosis",
+        ScalingPolicy => "ScalingPolicy",
     }
 );
 

@@ -54,6 +54,7 @@ registry! {
     api_token: ApiToken,
     rate_limit_rule: RateLimitRule,
     diagnosis: Diagnosis,
+    scaling_policy: ScalingPolicy,
 }
 
 pub use api_token::{ApiToken, ApiTokenCommand, ApiTokenState};
@@ -63,6 +64,7 @@ pub use droplet::{Droplet, DropletCommand, DropletOperation, DropletState};
 pub use health_check::{HealthCheck, HealthCheckCommand, HealthCheckState};
 pub use job::{Job, JobCommand, JobState};
 pub use rate_limit_rule::{RateLimitRule, RateLimitRuleCommand, RateLimitRuleState};
+pub use scaling_policy::{ScalingPolicy, ScalingPolicyCommand, ScalingPolicyState};
 pub use user::{User, UserCommand, UserState};
 
 /// The part of an aggregate's state that readers see, with its one transition function.

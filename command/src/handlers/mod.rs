@@ -17,6 +17,7 @@ mod inputs;
 mod jobs;
 mod load;
 mod rate_limit_rules;
+mod scaling_policies;
 mod users;
 
 pub use diagnoses::{evidence_digest, Diagnose, DiagnosisJob, DIAGNOSIS_TARGET};
@@ -26,6 +27,7 @@ pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};
 pub use jobs::JobEffect;
 pub use load::LoadTarget;
 pub use rate_limit_rules::{CreateRateLimitRule, RATE_LIMIT_RULE};
+pub use scaling_policies::{CreateScalingPolicy, SCALING_POLICY};
 pub use users::{CreateUser, Principal, UpdateUser, USERNAME};
 
 use crate::aggregates::DomainError;

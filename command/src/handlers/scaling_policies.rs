@@ -1,0 +1,278 @@
+//! Scaling-policy commands: create (one live policy per cluster and metric, claimed with
+//! the creating event), update (a new metric moves the claim), pause, resume, delete (the
+//! claim is freed).
+
+use super::idempotency::UserCommand;
+use super::{check_version, CommandOptions, Commands, Outcome};
+use crate::aggregates::{Cluster, ScalingPolicy, ScalingPolicyCommand};
+use crate::context::RequestContext;
+use crate::error::CommandError;
+use crate::store::{Claim, IdempotencyRecord, StoreError};
+use schema::scaling_policy::{ScalingPolicyDraft, ScalingPolicySpec};
+use schema::values::ClusterStatus;
+use schema::{ClusterId, IdempotencyKey, ScalingPolicyId};
+
+/// Scope of the claims that keep one live policy per cluster and metric.
+pub const SCALING_POLICY: &str = "scaling-policy";
+
+/// Input of `createScalingPolicy`.
+#[derive(Debug, Clone)]
+pub struct CreateScalingPolicy {
+    /// The cluster it scales.
+    pub cluster_id: ClusterId,
+    /// The checked specification.
+    pub spec: ScalingPolicySpec,
+    /// Created PAUSED instead of ACTIVE.
+    pub paused: bool,
+    /// Makes a retried request return the first result.
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+fn claim(cluster_id: ClusterId, spec: &ScalingPolicySpec, owner: ScalingPolicyId) -> Claim {
+    Claim {
+        scope: SCALING_POLICY,
+        value: spec.unique_key(&cluster_id.to_string()),
+        owner: owner.to_string(),
+    }
+}
+
+impl Commands {
+    /// Creates a policy for a cluster that exists; a second live policy on the same cluster
+    /// and metric is a `CONFLICT` naming the first.
+    #[tracing::instrument(skip_all, fields(cluster_id = %input.cluster_id, name = %input.spec.name))]
+    pub async fn create_scaling_policy(
+        &self,
+        ctx: &RequestContext,
+        input: CreateScalingPolicy,
+    ) -> Result<Outcome<ScalingPolicyId>, CommandError> {
+        let fingerprint = format!("{}|{:?}|{}", input.cluster_id, input.spec, input.paused);
+        let key = input.idempotency_key.as_ref();
+        let command = UserCommand::new("createScalingPolicy", ctx, key, fingerprint);
+        let input = &input;
+        self.run_user_command(command, |key| async move {
+            let cluster_id = input.cluster_id;
+            let (cluster, _) = self.load::<Cluster>(&cluster_id.to_string()).await?;
+            match cluster.state.as_ref() {
+                Some(c) if c.status == ClusterStatus::Active => {}
+                Some(c) => {
+                    return Err(CommandError::NotFound(format!(
+                        "cluster {} is deleted",
+                        c.name
+                    )))
+                }
+                None => {
+                    return Err(CommandError::NotFound(format!(
+                        "cluster {cluster_id} not found"
+                    )))
+                }
+            }
+            let id = key.as_ref().map_or_else(ScalingPolicyId::new, |k| {
+                ScalingPolicyId(k.derived("scaling-policy"))
+            });
+            let create = ScalingPolicyCommand::CreatePolicy {
+                cluster_id,
+                spec: input.spec.clone(),
+                paused: input.paused,
+            };
+            let decided = self
+                .decide::<ScalingPolicy>(&id.to_string(), create)
+                .await?;
+            let claim = claim(cluster_id, &input.spec, id);
+            let record = key.map(|k| k.record(&id));
+            let events = decided.new_events();
+            match self
+                .commit(
+                    "createScalingPolicy",
+                    ctx,
+                    events,
+                    vec![claim.clone()],
+                    vec![],
+                    record,
+                )
+                .await
+            {
+                Ok(position) => Ok(Outcome {
+                    value: id,
+                    position,
+                }),
+                Err(StoreError::ClaimTaken { .. }) => Err(self.taken(&claim).await),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    /// Changes what `patch` gives of a policy; the merged specification is checked as a new
+    /// one would be (`BAD_USER_INPUT` naming the field). Position 0 when nothing changes.
+    #[tracing::instrument(skip(self, ctx, patch, options))]
+    pub async fn update_scaling_policy(
+        &self,
+        ctx: &RequestContext,
+        id: ScalingPolicyId,
+        patch: ScalingPolicyDraft,
+        options: CommandOptions,
+    ) -> Result<Outcome<ScalingPolicyId>, CommandError> {
+        let expected_version = options.expected_version;
+        let fingerprint = format!("{id}|{patch:?}|{expected_version:?}");
+        let command = UserCommand::guarded("updateScalingPolicy", ctx, &options, fingerprint);
+        let patch = &patch;
+        self.run_user_command(command, |key| async move {
+            let (policy, version) = self.load::<ScalingPolicy>(&id.to_string()).await?;
+            let current = policy.require_live()?.clone();
+            let spec = ScalingPolicySpec::parse(patch.clone().over(&current.spec))?;
+            check_version(expected_version, version)?;
+            let (old, new) = (
+                claim(current.cluster_id, &current.spec, id),
+                claim(current.cluster_id, &spec, id),
+            );
+            let update = ScalingPolicyCommand::UpdatePolicy { spec };
+            let decided = Self::decide_on(&id.to_string(), policy, version, update).await?;
+            let events = decided.new_events();
+            if events.is_empty() {
+                return Ok(Outcome {
+                    value: id,
+                    position: 0,
+                });
+            }
+            // A new metric moves the claim to the cluster's other metric.
+            let (claims, releases) = if old.value == new.value {
+                (vec![], vec![])
+            } else {
+                (vec![new.clone()], vec![old])
+            };
+            let record = key.map(|k| k.record(&id));
+            match self
+                .commit("updateScalingPolicy", ctx, events, claims, releases, record)
+                .await
+            {
+                Ok(position) => Ok(Outcome {
+                    value: id,
+                    position,
+                }),
+                Err(StoreError::ClaimTaken { .. }) => Err(self.taken(&new).await),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    /// Stops evaluating a policy (position 0 when it is paused already).
+    pub async fn pause_scaling_policy(
+        &self,
+        ctx: &RequestContext,
+        id: ScalingPolicyId,
+        options: CommandOptions,
+    ) -> Result<Outcome<ScalingPolicyId>, CommandError> {
+        self.change_policy(
+            ctx,
+            "pauseScalingPolicy",
+            id,
+            options,
+            ScalingPolicyCommand::Pause,
+        )
+        .await
+    }
+
+    /// Evaluates a paused policy again (position 0 when it is active already).
+    pub async fn resume_scaling_policy(
+        &self,
+        ctx: &RequestContext,
+        id: ScalingPolicyId,
+        options: CommandOptions,
+    ) -> Result<Outcome<ScalingPolicyId>, CommandError> {
+        self.change_policy(
+            ctx,
+            "resumeScalingPolicy",
+            id,
+            options,
+            ScalingPolicyCommand::Resume,
+        )
+        .await
+    }
+
+    /// Deletes a policy and frees its cluster and metric for another.
+    pub async fn delete_scaling_policy(
+        &self,
+        ctx: &RequestContext,
+        id: ScalingPolicyId,
+        options: CommandOptions,
+    ) -> Result<Outcome<ScalingPolicyId>, CommandError> {
+        self.change_policy(
+            ctx,
+            "deleteScalingPolicy",
+            id,
+            options,
+            ScalingPolicyCommand::Delete,
+        )
+        .await
+    }
+
+    /// Pause, resume or delete: decided on the policy's current state (at `expectedVersion`
+    /// when given); a delete releases the policy's claim in the same commit.
+    #[tracing::instrument(skip(self, ctx, options, change))]
+    async fn change_policy(
+        &self,
+        ctx: &RequestContext,
+        name: &'static str,
+        id: ScalingPolicyId,
+        options: CommandOptions,
+        change: ScalingPolicyCommand,
+    ) -> Result<Outcome<ScalingPolicyId>, CommandError> {
+        let expected_version = options.expected_version;
+        let fingerprint = format!("{id}|{expected_version:?}");
+        let command = UserCommand::guarded(name, ctx, &options, fingerprint);
+        let change = &change;
+        self.run_user_command(command, |key| async move {
+            let (policy, version) = self.load::<ScalingPolicy>(&id.to_string()).await?;
+            let current = policy.require_live()?.clone();
+            check_version(expected_version, version)?;
+            let releases = match change {
+                ScalingPolicyCommand::Delete => {
+                    vec![claim(current.cluster_id, &current.spec, id)]
+                }
+                _ => vec![],
+            };
+            let decided = Self::decide_on(&id.to_string(), policy, version, change.clone()).await?;
+            let events = decided.new_events();
+            if events.is_empty() {
+                return Ok(Outcome {
+                    value: id,
+                    position: 0,
+                });
+            }
+            let record: Option<IdempotencyRecord> = key.map(|k| k.record(&id));
+            let position = self
+                .commit(name, ctx, events, vec![], releases, record)
+                .await?;
+            Ok(Outcome {
+                value: id,
+                position,
+            })
+        })
+        .await
+    }
+
+    /// The refusal of a second live policy on a cluster and metric, naming the first.
+    async fn taken(&self, claim: &Claim) -> CommandError {
+        let metric = claim.value.rsplit(':').next().unwrap_or_default();
+        let owner = self
+            .store()
+            .claim_owner(claim.scope, &claim.value)
+            .await
+            .ok()
+            .flatten();
+        let first = match owner {
+            Some(owner) => match self.load::<ScalingPolicy>(&owner).await {
+                Ok((p, _)) => p
+                    .state
+                    .map(|s| format!("{} ({owner})", s.spec.name))
+                    .unwrap_or(owner),
+                Err(_) => owner,
+            },
+            None => "another policy".to_string(),
+        };
+        CommandError::Conflict(format!(
+            "the cluster already has a {metric} policy, {first}; update or delete it instead"
+        ))
+    }
+}
