@@ -41,6 +41,7 @@ pub use models::droplets::DropletFilter;
 pub use models::health_checks::{HealthCheckFilter, HealthCheckRow};
 pub use models::jobs::JobFilter;
 pub use models::rate_limit_rules::{RateLimitRuleFilter, RateLimitRuleRow};
+pub use models::scaling_policies::{ScalingPolicyFilter, ScalingPolicyRow};
 pub use models::table_of;
 pub use models::users::{ApiTokenFilter, ApiTokenRow, UserFilter, UserRow};
 pub use page::{Page, Slice};

@@ -8,6 +8,7 @@ use common::{Backend, Fixture};
 use projector::models::diagnoses::Diagnoses;
 use projector::models::health_checks::HealthChecks;
 use projector::models::rate_limit_rules::RateLimitRules;
+use projector::models::scaling_policies::{ScalingPolicies, ScalingPolicyFilter};
 use projector::models::users::{ApiTokens, Users};
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed};
 use projector::projection::Checkpoint;
@@ -17,6 +18,7 @@ use projector::{
 };
 use schema::diagnosis::DiagnosisStatus;
 use schema::rate_limits::RateLimitRuleStatus;
+use schema::scaling_policy::ScalingPolicyStatus;
 use schema::users::{ApiTokenStatus, UserStatus};
 use schema::values::HealthCheckStatus;
 use schema::{ClusterStatus, DropletStatus, JobStatus};
@@ -49,6 +51,7 @@ async fn total(reads: &ReadModels, table: &str, status: Option<&str>, after: Opt
         "api_tokens" => in_status!(ApiTokens, ApiTokenFilter, ApiTokenStatus),
         "rate_limit_rules" => in_status!(RateLimitRules, RateLimitRuleFilter, RateLimitRuleStatus),
         "diagnoses" => in_status!(Diagnoses, DiagnosisFilter, DiagnosisStatus),
+        "scaling_policies" => in_status!(ScalingPolicies, ScalingPolicyFilter, ScalingPolicyStatus),
         other => panic!("read model {other} has no totalCount check; add its filter here"),
     }
 }
@@ -96,6 +99,7 @@ async fn kept_counts_match_count_star(backend: Backend) {
     let reads = ReadModels::new(f.db.clone());
     let c1 = f.cluster("c1").await;
     let diagnosis = f.diagnosis(&c1).await;
+    let policy = f.scaling_policy(&c1).await;
     f.health_check("h1").await;
     let (user, token) = f.user_with_token("ops").await;
     let rule = f.rate_limit_rule("jobs").await;
@@ -131,6 +135,11 @@ async fn kept_counts_match_count_star(backend: Backend) {
     let options = command::handlers::CommandOptions::default();
     f.commands
         .delete_rate_limit_rule(&f.ctx, rule, options)
+        .await
+        .unwrap();
+    let options = command::handlers::CommandOptions::default();
+    f.commands
+        .pause_scaling_policy(&f.ctx, policy, options)
         .await
         .unwrap();
     let disable = command::handlers::UpdateUser {

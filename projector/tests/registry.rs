@@ -19,6 +19,7 @@ async fn every_aggregate_type_is_projected_and_rebuilt(backend: Backend) {
     f.user_with_token("registered").await;
     f.rate_limit_rule("registered").await;
     f.diagnosis(&cluster).await;
+    f.scaling_policy(&cluster).await;
     let events = f.log().await;
     f.apply(Checkpoint::default(), &events).await;
     let dump = ReadModels::new(f.db.clone()).dump().await.unwrap();

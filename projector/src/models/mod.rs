@@ -11,6 +11,7 @@ pub mod health_checks;
 pub mod jobs;
 pub mod lifecycle;
 pub mod rate_limit_rules;
+pub mod scaling_policies;
 pub mod users;
 
 use crate::backend::{Bind, Columns};
@@ -93,6 +94,7 @@ pub fn each<V: ForEach>(mut visitor: V) -> V {
     visitor.read_model::<users::ApiTokens>();
     visitor.read_model::<rate_limit_rules::RateLimitRules>();
     visitor.read_model::<diagnoses::Diagnoses>();
+    visitor.read_model::<scaling_policies::ScalingPolicies>();
     visitor
 }
 
@@ -132,6 +134,7 @@ pub fn table_of(kind: AggregateType) -> &'static str {
         AggregateType::ApiToken => <users::ApiTokens as Table>::NAME,
         AggregateType::RateLimitRule => <rate_limit_rules::RateLimitRules as Table>::NAME,
         AggregateType::Diagnosis => <diagnoses::Diagnoses as Table>::NAME,
+        AggregateType::ScalingPolicy => <scaling_policies::ScalingPolicies as Table>::NAME,
     }
 }
 

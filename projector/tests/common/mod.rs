@@ -188,6 +188,29 @@ impl Fixture {
         created.unwrap().value
     }
 
+    /// Creates a queue-depth scaling policy (2..8 droplets) for cluster `cluster_id`.
+    pub async fn scaling_policy(&self, cluster_id: &str) -> schema::ScalingPolicyId {
+        use schema::scaling_policy::{ScalingPolicyDraft, ScalingPolicySpec};
+        let draft = ScalingPolicyDraft {
+            name: Some("workers".into()),
+            metric: Some(schema::autoscale::ScalingMetric::QueueDepth),
+            target: Some(50.0),
+            min_droplets: Some(2),
+            max_droplets: Some(8),
+            template_size: Some("s-1vcpu-1gb".into()),
+            template_image: Some("debian-12-x64".into()),
+            ..ScalingPolicyDraft::default()
+        };
+        let input = command::handlers::CreateScalingPolicy {
+            cluster_id: cluster_id.parse().unwrap(),
+            spec: ScalingPolicySpec::parse(draft).unwrap(),
+            paused: false,
+            idempotency_key: None,
+        };
+        let created = self.commands.create_scaling_policy(&self.ctx, input).await;
+        created.unwrap().value
+    }
+
     /// Asks for a diagnosis of cluster `cluster_id` (its DIAGNOSE job is queued, never run
     /// here); returns the diagnosis' id.
     pub async fn diagnosis(&self, cluster_id: &str) -> schema::DiagnosisId {
