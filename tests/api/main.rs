@@ -19,6 +19,7 @@ mod monitoring;
 mod operations;
 mod persistence;
 mod rate_limits;
+mod scaling_policies;
 mod security;
 mod telemetry;
 mod upcasting;

@@ -60,6 +60,8 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Query, "rateLimitStatus", R(Role::Viewer)),
     (Query, "diagnosis", R(Role::Viewer)),
     (Query, "diagnoses", R(Role::Viewer)),
+    (Query, "scalingPolicy", R(Role::Viewer)),
+    (Query, "scalingPolicies", R(Role::Viewer)),
     // Mutations: commands need OPERATOR, administration ADMIN.
     (Mutation, "login", Public),
     (Mutation, "createCluster", R(Role::Operator)),
@@ -77,6 +79,11 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Mutation, "injectLoad", R(Role::Operator)),
     (Mutation, "diagnose", R(Role::Operator)),
     (Mutation, "applyRecommendation", R(Role::Operator)),
+    (Mutation, "createScalingPolicy", R(Role::Operator)),
+    (Mutation, "updateScalingPolicy", R(Role::Operator)),
+    (Mutation, "pauseScalingPolicy", R(Role::Operator)),
+    (Mutation, "resumeScalingPolicy", R(Role::Operator)),
+    (Mutation, "deleteScalingPolicy", R(Role::Operator)),
     // Own tokens (the resolver checks that a revoked token is the caller's, or an admin).
     (Mutation, "createApiToken", R(Role::Viewer)),
     (Mutation, "revokeApiToken", R(Role::Viewer)),

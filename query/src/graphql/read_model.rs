@@ -5,13 +5,16 @@
 use super::consistency::wait_for;
 use super::inputs;
 use super::pagination::{self, Connection};
-use super::types::{ApiToken, Cluster, Diagnosis, Droplet, HealthCheck, Job, RateLimitRule, User};
+use super::types::{
+    ApiToken, Cluster, Diagnosis, Droplet, HealthCheck, Job, RateLimitRule, ScalingPolicy, User,
+};
 use crate::errors;
 use crate::state::AppState;
 use async_graphql::{Context, OutputType, Result, ID};
 use projector::models::diagnoses::Diagnoses;
 use projector::models::health_checks::HealthChecks;
 use projector::models::rate_limit_rules::RateLimitRules;
+use projector::models::scaling_policies::ScalingPolicies;
 use projector::models::users::{ApiTokens, Users};
 use projector::models::{clusters::Clusters, droplets::Droplets, jobs::Jobs, Listed, Table};
 use projector::{Page, ReadModels, Slice};
@@ -89,6 +92,7 @@ read_model!(RateLimitRule, RateLimitRules);
 read_model!(User, Users);
 read_model!(ApiToken, ApiTokens);
 read_model!(Diagnosis, Diagnoses);
+read_model!(ScalingPolicy, ScalingPolicies);
 
 /// The object with `id` (already checked), or null.
 pub async fn find<T: ReadModel>(state: &AppState, id: &str) -> Result<Option<T>> {

@@ -40,6 +40,7 @@ mod job;
 mod logs;
 mod monitoring;
 mod rate_limits;
+mod scaling_policy;
 mod telemetry;
 mod users;
 
@@ -56,6 +57,7 @@ pub(crate) use logs::{
 };
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
 pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
+pub use scaling_policy::{ScalingPolicy, ScalingPolicyFilter, ScalingPolicyPayload};
 pub use telemetry::{
     InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
 };
@@ -76,6 +78,7 @@ pub struct QueryRoot(
     rate_limits::RateLimitRuleQuery,
     rate_limits::RateLimitStatusQuery,
     diagnosis::DiagnosisQuery,
+    scaling_policy::ScalingPolicyQuery,
 );
 
 // Root of all mutations: each part is one aggregate's.
@@ -89,11 +92,12 @@ pub struct MutationRoot(
     users::UserMutation,
     rate_limits::RateLimitRuleMutation,
     diagnosis::DiagnosisMutation,
+    scaling_policy::ScalingPolicyMutation,
 );
 
 gql_enum!(
     /// Kinds of aggregate in the event log.
-    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken, RateLimitRule, Diagnosis }
+    AggregateType, "schema::AggregateType", schema::AggregateType, rename_items = "PascalCase" { Cluster, Droplet, Job, HealthCheck, User, ApiToken, RateLimitRule, Diagnosis, ScalingPolicy }
 );
 
 /// A stored time in microseconds as a GraphQL `DateTime`.
