@@ -17,6 +17,8 @@ export const LIST_PAGES: Record<AggregateType, Crumb> = {
   ApiToken: { to: "/api-tokens", label: "API tokens" },
   RateLimitRule: { to: "/rate-limits", label: "Rate limits" },
   Diagnosis: { to: "/diagnoses", label: "Diagnoses" },
+  // No page of its own yet: a policy's link opens its history.
+  ScalingPolicy: { to: "/audit/ScalingPolicy", label: "Scaling policies" },
 };
 
 export function DetailPage({ title, of, actions, children }: {

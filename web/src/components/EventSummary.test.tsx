@@ -25,3 +25,16 @@ describe("access events as sentences", () => {
     );
   });
 });
+
+describe("scaling-policy events as sentences", () => {
+  const spec = { name: "queue", mode: "HORIZONTAL", metric: "QUEUE_DEPTH", target: 50, min_droplets: 2, max_droplets: 8, cost_limit_per_hour: 0.3, dry_run: false };
+  it("says what the policy keeps, its range and its cost cap", () => {
+    expect(sentence({ type: "ScalingPolicyCreated", aggregateType: "ScalingPolicy", actor: "oscar", payload: { cluster_id: "c1234567890", spec } })).toBe(
+      "oscar created scaling policy queue for cluster c1234567: queue depth per droplet at 50, 2–8 droplets, at most $0.30 / h",
+    );
+    expect(
+      sentence({ type: "ScalingPolicyUpdated", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "oscar", payload: { spec: { ...spec, mode: "VERTICAL", metric: "CPU", target: 70, min_size: "s-1vcpu-1gb", max_size: "s-2vcpu-4gb", cost_limit_per_hour: null, dry_run: true } } }),
+    ).toBe("oscar changed scaling policy p1234567 to CPU at 70 %, sizes s-1vcpu-1gb–s-2vcpu-4gb (dry run)");
+    expect(sentence({ type: "ScalingPolicyPaused", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "oscar", payload: {} })).toBe("oscar paused scaling policy p1234567");
+  });
+});

@@ -26,6 +26,7 @@ export const EVENT_TYPES: Record<string, string[]> = {
   ApiToken: ["ApiTokenCreated", "ApiTokenRevoked"],
   RateLimitRule: ["RateLimitRuleCreated", "RateLimitRuleUpdated", "RateLimitRuleDeleted"],
   Diagnosis: ["DiagnosisRequested", "DiagnosisEvidenceCollected", "DiagnosisCompleted", "DiagnosisFailed", "RecommendationApplied"],
+  ScalingPolicy: ["ScalingPolicyCreated", "ScalingPolicyUpdated", "ScalingPolicyPaused", "ScalingPolicyResumed", "ScalingPolicyDeleted"],
 };
 
 /** Progress reports: many per job, hidden from the audit log unless asked for. */
@@ -34,6 +35,18 @@ export const PROGRESS_TYPES = ["JobProgressed"];
 type Payload = Record<string, unknown>;
 const REQUEST: Record<string, string> = { POWER: "switch the power of", RESIZE: "resize", DESTROY: "destroy" };
 const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
+
+const METRIC_TEXT: Record<string, string> = { CPU: "CPU", MEMORY: "memory", QUEUE_DEPTH: "queue depth per droplet" };
+
+/** "queue depth per droplet at 50, 2–8 droplets, at most $0.30 / h": what a policy keeps. */
+export function policyText(spec: Payload | undefined): string {
+  if (!spec) return "";
+  const metric = METRIC_TEXT[str(spec.metric)] ?? str(spec.metric).toLowerCase();
+  const unit = spec.metric === "QUEUE_DEPTH" ? "" : " %";
+  const range = spec.mode === "VERTICAL" ? `sizes ${str(spec.min_size)}–${str(spec.max_size)}` : `${str(spec.min_droplets)}–${str(spec.max_droplets)} droplets`;
+  const cap = typeof spec.cost_limit_per_hour === "number" ? `, at most $${spec.cost_limit_per_hour.toFixed(2)} / h` : "";
+  return `${metric} at ${str(spec.target)}${unit}, ${range}${cap}${spec.dry_run ? " (dry run)" : ""}`;
+}
 
 /** "CPU +60 pp, queue +400 for 5 min": what an injectLoad added. */
 export function loadText(load: Payload | undefined): string {
@@ -165,6 +178,20 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
           {p.job_id ? <> (job <ObjectLink type="Job" id={str(p.job_id)} />)</> : null}
         </>
       );
+    case "ScalingPolicyCreated":
+      return (
+        <>
+          created scaling policy {self} for cluster <ObjectLink type="Cluster" id={str(p.cluster_id)} />: {policyText(p.spec as Payload | undefined)}
+        </>
+      );
+    case "ScalingPolicyUpdated":
+      return <>changed scaling policy {self} to {policyText(p.spec as Payload | undefined)}</>;
+    case "ScalingPolicyPaused":
+      return <>paused scaling policy {self}</>;
+    case "ScalingPolicyResumed":
+      return <>resumed scaling policy {self}</>;
+    case "ScalingPolicyDeleted":
+      return <>deleted scaling policy {self}</>;
     default:
       return <>{e.type} on {e.aggregateType.toLowerCase()} {self}</>;
   }

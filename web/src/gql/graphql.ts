@@ -13,6 +13,7 @@ export type AggregateType =
   | 'HealthCheck'
   | 'Job'
   | 'RateLimitRule'
+  | 'ScalingPolicy'
   | 'User';
 
 /** Filters for `apiTokens`. */

@@ -12,7 +12,7 @@ import type { LogParams } from "./search";
 /** Narrows the page's search (a clicked id). */
 export type OnFilter = (changes: Partial<LogParams>) => void;
 
-const KIND_NAMES: Record<AggregateType, string> = { Droplet: "droplet", Cluster: "cluster", Job: "job", HealthCheck: "health check", User: "user", ApiToken: "API token", RateLimitRule: "rate-limit rule", Diagnosis: "diagnosis" };
+const KIND_NAMES: Record<AggregateType, string> = { Droplet: "droplet", Cluster: "cluster", Job: "job", HealthCheck: "health check", User: "user", ApiToken: "API token", RateLimitRule: "rate-limit rule", Diagnosis: "diagnosis", ScalingPolicy: "scaling policy" };
 
 export function LevelBadge({ level }: { level: LogLevel }) {
   return (
