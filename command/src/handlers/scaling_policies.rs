@@ -7,7 +7,7 @@ use super::{check_version, CommandOptions, Commands, Outcome};
 use crate::aggregates::{Cluster, ScalingPolicy, ScalingPolicyCommand};
 use crate::context::RequestContext;
 use crate::error::CommandError;
-use crate::store::{Claim, IdempotencyRecord, StoreError};
+use crate::store::{Claim, IdempotencyRecord, NewEvent, StoreError};
 use schema::scaling_policy::{ScalingPolicyDraft, ScalingPolicySpec};
 use schema::values::ClusterStatus;
 use schema::{ClusterId, IdempotencyKey, ScalingPolicyId};
@@ -77,27 +77,18 @@ impl Commands {
             let decided = self
                 .decide::<ScalingPolicy>(&id.to_string(), create)
                 .await?;
-            let claim = claim(cluster_id, &input.spec, id);
+            let claims = vec![claim(cluster_id, &input.spec, id)];
             let record = key.map(|k| k.record(&id));
-            let events = decided.new_events();
-            match self
-                .commit(
-                    "createScalingPolicy",
-                    ctx,
-                    events,
-                    vec![claim.clone()],
-                    vec![],
-                    record,
-                )
-                .await
-            {
-                Ok(position) => Ok(Outcome {
-                    value: id,
-                    position,
-                }),
-                Err(StoreError::ClaimTaken { .. }) => Err(self.taken(&claim).await),
-                Err(e) => Err(e.into()),
-            }
+            self.commit_policy(
+                "createScalingPolicy",
+                ctx,
+                id,
+                decided.new_events(),
+                claims,
+                vec![],
+                record,
+            )
+            .await
         })
         .await
     }
@@ -127,31 +118,23 @@ impl Commands {
             );
             let update = ScalingPolicyCommand::UpdatePolicy { spec };
             let decided = Self::decide_on(&id.to_string(), policy, version, update).await?;
-            let events = decided.new_events();
-            if events.is_empty() {
-                return Ok(Outcome {
-                    value: id,
-                    position: 0,
-                });
-            }
             // A new metric moves the claim to the cluster's other metric.
             let (claims, releases) = if old.value == new.value {
                 (vec![], vec![])
             } else {
-                (vec![new.clone()], vec![old])
+                (vec![new], vec![old])
             };
             let record = key.map(|k| k.record(&id));
-            match self
-                .commit("updateScalingPolicy", ctx, events, claims, releases, record)
-                .await
-            {
-                Ok(position) => Ok(Outcome {
-                    value: id,
-                    position,
-                }),
-                Err(StoreError::ClaimTaken { .. }) => Err(self.taken(&new).await),
-                Err(e) => Err(e.into()),
-            }
+            self.commit_policy(
+                "updateScalingPolicy",
+                ctx,
+                id,
+                decided.new_events(),
+                claims,
+                releases,
+                record,
+            )
+            .await
         })
         .await
     }
@@ -233,23 +216,52 @@ impl Commands {
                 _ => vec![],
             };
             let decided = Self::decide_on(&id.to_string(), policy, version, change.clone()).await?;
-            let events = decided.new_events();
-            if events.is_empty() {
-                return Ok(Outcome {
-                    value: id,
-                    position: 0,
-                });
-            }
             let record: Option<IdempotencyRecord> = key.map(|k| k.record(&id));
-            let position = self
-                .commit(name, ctx, events, vec![], releases, record)
-                .await?;
-            Ok(Outcome {
-                value: id,
-                position,
-            })
+            self.commit_policy(
+                name,
+                ctx,
+                id,
+                decided.new_events(),
+                vec![],
+                releases,
+                record,
+            )
+            .await
         })
         .await
+    }
+
+    /// Commits a policy's events with its claim changes (position 0 when there are none); a
+    /// claim another policy holds is the `CONFLICT` naming that policy.
+    #[allow(clippy::too_many_arguments)]
+    async fn commit_policy(
+        &self,
+        name: &'static str,
+        ctx: &RequestContext,
+        id: ScalingPolicyId,
+        events: Vec<NewEvent>,
+        claims: Vec<Claim>,
+        releases: Vec<Claim>,
+        record: Option<IdempotencyRecord>,
+    ) -> Result<Outcome<ScalingPolicyId>, CommandError> {
+        if events.is_empty() {
+            return Ok(Outcome {
+                value: id,
+                position: 0,
+            });
+        }
+        let wanted = claims.first().cloned();
+        let committed = self
+            .commit(name, ctx, events, claims, releases, record)
+            .await;
+        match (committed, wanted) {
+            (Ok(position), _) => Ok(Outcome {
+                value: id,
+                position,
+            }),
+            (Err(StoreError::ClaimTaken { .. }), Some(claim)) => Err(self.taken(&claim).await),
+            (Err(e), _) => Err(e.into()),
+        }
     }
 
     /// The refusal of a second live policy on a cluster and metric, naming the first.

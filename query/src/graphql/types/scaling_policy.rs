@@ -400,14 +400,8 @@ impl ScalingPolicyMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<ScalingPolicyPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::parse(id)?;
-        let (state, caller) = caller(ctx);
-        respond(
-            state,
-            state.commands.pause_scaling_policy(&caller, id, options),
-        )
-        .await
+        let change = Lifecycle::Pause;
+        lifecycle(ctx, id, expected_version, idempotency_key, change).await
     }
 
     /// Evaluates a paused policy again.
@@ -418,14 +412,8 @@ impl ScalingPolicyMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<ScalingPolicyPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::parse(id)?;
-        let (state, caller) = caller(ctx);
-        respond(
-            state,
-            state.commands.resume_scaling_policy(&caller, id, options),
-        )
-        .await
+        let change = Lifecycle::Resume;
+        lifecycle(ctx, id, expected_version, idempotency_key, change).await
     }
 
     /// Deletes a policy; its cluster and metric may have another.
@@ -436,13 +424,41 @@ impl ScalingPolicyMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<ScalingPolicyPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::parse(id)?;
-        let (state, caller) = caller(ctx);
-        respond(
-            state,
-            state.commands.delete_scaling_policy(&caller, id, options),
-        )
-        .await
+        let change = Lifecycle::Delete;
+        lifecycle(ctx, id, expected_version, idempotency_key, change).await
+    }
+}
+
+/// The mutations that change a policy's lifecycle.
+#[derive(Debug, Clone, Copy)]
+enum Lifecycle {
+    Pause,
+    Resume,
+    Delete,
+}
+
+/// What pause, resume and delete share: the id and options parsed at the edge, the command
+/// run, the policy read back.
+async fn lifecycle(
+    ctx: &Context<'_>,
+    id: ID,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+    change: Lifecycle,
+) -> Result<ScalingPolicyPayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::parse(id)?;
+    let (state, caller) = caller(ctx);
+    let commands = &state.commands;
+    match change {
+        Lifecycle::Pause => {
+            respond(state, commands.pause_scaling_policy(&caller, id, options)).await
+        }
+        Lifecycle::Resume => {
+            respond(state, commands.resume_scaling_policy(&caller, id, options)).await
+        }
+        Lifecycle::Delete => {
+            respond(state, commands.delete_scaling_policy(&caller, id, options)).await
+        }
     }
 }
