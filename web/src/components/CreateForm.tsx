@@ -68,12 +68,14 @@ export interface FrameLabels {
  * The create form's frame: title, fields, errors that concern no field, and the submit button
  * (an edit form passes its own `labels` and an `onCancel`).
  */
-export function CreateFormFrame({ what, onSubmit, sending, ready = true, errors, grid, labels, onCancel, children }: {
+export function CreateFormFrame({ what, onSubmit, sending, ready = true, errors, verbatim, grid, labels, onCancel, children }: {
   what: string;
   onSubmit: (e: FormEvent) => void;
   sending: boolean;
   ready?: boolean;
   errors: (CombinedError | CodedError[] | undefined | null)[];
+  /** Show the server's messages themselves (see `ErrorNotice`). */
+  verbatim?: boolean;
   grid: string;
   labels?: FrameLabels;
   onCancel?: () => void;
@@ -85,7 +87,7 @@ export function CreateFormFrame({ what, onSubmit, sending, ready = true, errors,
       <h2 className="text-lg font-semibold">{l.title}</h2>
       <div className={`grid gap-3 ${grid}`}>{children}</div>
       {errors.map((error, i) => (
-        <ErrorNotice key={i} error={error} />
+        <ErrorNotice key={i} error={error} verbatim={verbatim} />
       ))}
       <div className="flex flex-wrap gap-2">
         <button type="submit" className="btn-primary" disabled={sending || !ready}>

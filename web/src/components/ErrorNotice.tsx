@@ -73,10 +73,13 @@ export function ErrorDetails({ error }: { error: CodedError }) {
 export function ErrorNotice({
   error,
   hints,
+  verbatim = false,
 }: {
   error: CombinedError | CodedError[] | undefined | null;
   /** The sentence to show for a code in this context. */
   hints?: Hints;
+  /** The server's own message is the sentence (where it names the field and the rule). */
+  verbatim?: boolean;
 }) {
   if (!error) return null;
   const errors = Array.isArray(error) ? error : codedErrors(error);
@@ -85,7 +88,7 @@ export function ErrorNotice({
     <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
       {errors.map((e, i) => (
         <div key={i} className="break-words">
-          <p className="font-medium">{hints?.[e.code] ?? explain(e.code)}</p>
+          <p className="font-medium">{hints?.[e.code] ?? (verbatim ? e.message : explain(e.code))}</p>
           <ErrorDetails error={e} />
         </div>
       ))}

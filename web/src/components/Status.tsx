@@ -11,6 +11,7 @@ const COLORS: Record<string, string> = {
   PROVISIONING: "bg-sky-100 text-sky-800",
   QUEUED: "bg-slate-200 text-slate-800",
   STOPPED: "bg-amber-100 text-amber-800",
+  PAUSED: "bg-amber-100 text-amber-800",
   DESTROYING: "bg-amber-100 text-amber-800",
   CANCELLED: "bg-amber-100 text-amber-800",
   FAILED: "bg-red-100 text-red-800",

@@ -1,4 +1,4 @@
-// One cluster: its details, its droplets (live), adding one, and deletion — refused up front,
+// One cluster: its details, its droplets (live), adding one, its scaling policies, and deletion — refused up front,
 // naming the droplets in the way, while it still has live droplets.
 import { useState } from "react";
 import { useParams, useNavigate, Link } from "react-router";
@@ -18,6 +18,7 @@ import { IfRole } from "../../auth/RoleGate";
 import { ClusterMetrics } from "../telemetry/MetricsPanel";
 import { DiagnoseButton } from "../diagnoses/DiagnoseButton";
 import { RecentDiagnoses } from "../diagnoses/RecentDiagnoses";
+import { ScalingPolicies } from "../scaling/ScalingPolicies";
 
 export function ClusterDetailPage() {
   const { id = "" } = useParams();
@@ -122,6 +123,7 @@ export function ClusterDetailPage() {
       ) : (
         <DropletTable droplets={droplets} showCluster={false} />
       )}
+      <ScalingPolicies clusterId={cluster.id} deleted={deleted} />
       <RecentDiagnoses targetId={cluster.id} />
       {confirming && (
         <ConfirmDialog title={`Delete cluster ${cluster.name}?`} confirmLabel="Delete cluster" danger onClose={() => setConfirming(false)} onConfirm={remove}>
