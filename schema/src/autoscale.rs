@@ -186,3 +186,94 @@ pub struct VerticalInputs {
     pub cooldown_seconds: u32,
     pub cost_limit_per_hour: Option<f64>,
 }
+
+/// What one evaluation of a horizontal policy decided, with everything it looked at: the
+/// `ScalingDecided` event carries it when the decision acts, `lastEvaluation` shows the
+/// latest one either way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalingDecision {
+    /// When the evaluation ran.
+    pub at: DateTime<Utc>,
+    /// Droplets the cluster had.
+    pub current: u32,
+    /// Droplets it should have.
+    pub desired: u32,
+    /// The metric as compared with the target (queue per droplet); none without samples.
+    pub metric_value: Option<f64>,
+    pub target: f64,
+    /// Every rule that shaped the decision, in words.
+    pub reason: String,
+    /// The rule that held `desired` away from what the metric asked for.
+    pub capped_by: Option<CappedBy>,
+    /// Recorded without acting: the policy is a dry run, or it was a preview.
+    pub dry_run: bool,
+    /// The inputs the arithmetic ran on, so the decision can be recomputed.
+    pub inputs: Inputs,
+}
+
+/// A droplet a SCALE job removes, chosen when the decision is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedRemoval {
+    pub droplet_id: crate::ids::DropletId,
+    pub name: String,
+}
+
+/// What a SCALE job does, decided with the decision so a job that is run again after a
+/// crash does exactly the same (each step under its own idempotency key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ScalePlan {
+    /// Create these droplets in the cluster, from the policy's template.
+    Add {
+        names: Vec<String>,
+        size: crate::catalog::Size,
+        image: crate::catalog::Image,
+        region: String,
+    },
+    /// Destroy these droplets (the newest without a pending job).
+    Remove { droplets: Vec<PlannedRemoval> },
+}
+
+impl ScalePlan {
+    /// How many steps (droplets) the plan has.
+    pub fn steps(&self) -> usize {
+        match self {
+            Self::Add { names, .. } => names.len(),
+            Self::Remove { droplets } => droplets.len(),
+        }
+    }
+}
+
+/// How a SCALE job ended: what it created and destroyed, and the steps it had to skip.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScaleOutcome {
+    pub created: Vec<String>,
+    pub destroyed: Vec<String>,
+    /// "web-3: a job is pending on it".
+    pub skipped: Vec<String>,
+}
+
+string_enum!(
+    /// What came of one evaluation: SCALING (a SCALE job carries the decision out), DRY_RUN
+    /// (a dry-run policy recorded what it would have done), NO_CHANGE (the cluster has what
+    /// the policy wants), HELD (a change is wanted but waits: a SCALE job is unfinished, the
+    /// policy is paused) or PREVIEW (asked for a preview: nothing recorded).
+    EvaluationOutcome {
+        Scaling => "SCALING",
+        DryRun => "DRY_RUN",
+        NoChange => "NO_CHANGE",
+        Held => "HELD",
+        Preview => "PREVIEW",
+    }
+);
+
+/// One evaluation of a policy as `lastEvaluation` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub decision: ScalingDecision,
+    pub outcome: EvaluationOutcome,
+    /// The SCALE job it queued.
+    pub job_id: Option<crate::ids::JobId>,
+    /// Why a wanted change waits, in words.
+    pub note: Option<String>,
+}

@@ -4,6 +4,7 @@
 //! event is never rewritten: when an event's shape changes, its version goes up and
 //! [`upcast`] turns older payloads into the current shape when they are read.
 
+use crate::autoscale::{ScaleOutcome, ScalePlan, ScalingDecision};
 use crate::diagnosis::{Action, DiagnosisCheck, DiagnosisTarget, Report, Snapshot};
 use crate::health_check::HealthCheckSpec;
 use crate::ids::{ClusterId, DropletId, JobId, UserId};
@@ -263,6 +264,20 @@ pub enum ScalingPolicyEvent {
     ScalingPolicyResumed {},
     /// It was deleted; its cluster and metric may have another policy.
     ScalingPolicyDeleted {},
+    /// An evaluation decided to change the cluster: `plan` is what the SCALE job `job_id`
+    /// does (none for a dry run, which only records what it would have done).
+    ScalingDecided {
+        decision: ScalingDecision,
+        plan: Option<ScalePlan>,
+        job_id: Option<JobId>,
+    },
+    /// The SCALE job finished what it was asked.
+    ScalingCompleted {
+        job_id: JobId,
+        outcome: ScaleOutcome,
+    },
+    /// The SCALE job failed for good or was cancelled; what it did stays done.
+    ScalingAbandoned { job_id: JobId, reason: String },
 }
 
 /// What a model was asked and what it answered, as the audit trail keeps it.
@@ -381,6 +396,9 @@ event_kind!(
     ScalingPolicyPaused,
     ScalingPolicyResumed,
     ScalingPolicyDeleted,
+    ScalingDecided,
+    ScalingCompleted,
+    ScalingAbandoned,
 );
 
 /// Why a stored payload could not be brought to the current shape.

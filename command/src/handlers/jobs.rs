@@ -8,7 +8,7 @@ use super::idempotency::UserCommand;
 use super::{stored_id, Commands, Decided, Outcome};
 use crate::aggregates::{
     Cluster, ClusterCommand, Diagnosis, DiagnosisCommand, Droplet, DropletCommand,
-    DropletOperation, Job, JobCommand,
+    DropletOperation, Job, JobCommand, ScalingPolicy, ScalingPolicyCommand,
 };
 use crate::context::RequestContext;
 use crate::error::CommandError;
@@ -31,6 +31,8 @@ pub enum JobEffect {
         model: Option<schema::events::ModelExchange>,
         duration_ms: u64,
     },
+    /// The SCALE job did what its decision planned (or what it could of it).
+    Scaled(schema::autoscale::ScaleOutcome),
     /// Nothing to apply to another aggregate.
     None,
 }
@@ -167,6 +169,18 @@ impl Commands {
                 let freed = diagnosis_claim(target, &d).into_iter().collect();
                 return Ok((d.new_events(), freed));
             }
+            Some(JobType::Scale) => {
+                let target = job.state.target_id();
+                return self
+                    .end_scaling(
+                        target,
+                        ScalingPolicyCommand::AbandonScaling {
+                            job_id,
+                            reason: reason.to_string(),
+                        },
+                    )
+                    .await;
+            }
             Some(JobType::Provision) => DropletCommand::FailProvisioning {
                 reason: reason.to_string(),
             },
@@ -182,6 +196,24 @@ impl Commands {
             .decide::<Droplet>(job.state.target_id(), command)
             .await?;
         Ok((droplet.new_events(), vec![]))
+    }
+
+    /// The policy's events that end its SCALE job, and the cluster's scaling claim to free.
+    async fn end_scaling(
+        &self,
+        policy_id: &str,
+        end: ScalingPolicyCommand,
+    ) -> Result<(Vec<NewEvent>, Vec<Claim>), CommandError> {
+        let p = self.decide::<ScalingPolicy>(policy_id, end).await?;
+        let freed = p
+            .state
+            .state
+            .as_ref()
+            .filter(|_| !p.events.is_empty())
+            .map(|s| super::scaling_policies::scaling_job_claim(s.cluster_id, policy_id))
+            .into_iter()
+            .collect();
+        Ok((p.new_events(), freed))
     }
 
     /// A worker takes a job; returns the job's state after starting.
@@ -291,6 +323,16 @@ impl Commands {
                     .await?;
                 releases.extend(diagnosis_claim(&target, &d));
                 events.extend(d.new_events());
+            }
+            JobEffect::Scaled(outcome) => {
+                let (ended, freed) = self
+                    .end_scaling(
+                        &target,
+                        ScalingPolicyCommand::CompleteScaling { job_id, outcome },
+                    )
+                    .await?;
+                events.extend(ended);
+                releases.extend(freed);
             }
             JobEffect::Provisioned { ip } => {
                 let d = self

@@ -22,12 +22,13 @@ mod users;
 
 pub use diagnoses::{evidence_digest, Diagnose, DiagnosisJob, DIAGNOSIS_TARGET};
 pub use droplets::DropletJob;
+pub(crate) use droplets::DROPLET_NAME;
 pub use health_checks::CreateHealthCheck;
 pub use inputs::{CommandOptions, CreateCluster, CreateDroplet};
 pub use jobs::JobEffect;
 pub use load::LoadTarget;
 pub use rate_limit_rules::{CreateRateLimitRule, RATE_LIMIT_RULE};
-pub use scaling_policies::{CreateScalingPolicy, SCALING_POLICY};
+pub use scaling_policies::{CreateScalingPolicy, ScalingRecorded, SCALING_JOB, SCALING_POLICY};
 pub use users::{CreateUser, Principal, UpdateUser, USERNAME};
 
 use crate::aggregates::DomainError;

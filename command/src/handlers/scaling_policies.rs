@@ -5,15 +5,39 @@
 use super::idempotency::UserCommand;
 use super::{check_version, CommandOptions, Commands, Outcome};
 use crate::aggregates::{Cluster, ScalingPolicy, ScalingPolicyCommand};
+use crate::aggregates::{Job, JobCommand};
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::{Claim, IdempotencyRecord, NewEvent, StoreError};
+use schema::autoscale::{ScalePlan, ScalingDecision};
 use schema::scaling_policy::{ScalingPolicyDraft, ScalingPolicySpec};
 use schema::values::ClusterStatus;
-use schema::{ClusterId, IdempotencyKey, ScalingPolicyId};
+use schema::{AggregateType, ClusterId, IdempotencyKey, JobId, JobType, ScalingPolicyId};
 
 /// Scope of the claims that keep one live policy per cluster and metric.
 pub const SCALING_POLICY: &str = "scaling-policy";
+
+/// Scope of the claims that keep one unfinished SCALE job per cluster, whichever of its
+/// policies decided it (value: the cluster's id; owner: the policy).
+pub const SCALING_JOB: &str = "scaling-job";
+
+/// The claim a policy's SCALE job holds on its cluster until the job ends.
+pub(crate) fn scaling_job_claim(cluster_id: ClusterId, policy: &str) -> Claim {
+    Claim {
+        scope: SCALING_JOB,
+        value: cluster_id.to_string(),
+        owner: policy.to_string(),
+    }
+}
+
+/// What recording a decision did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalingRecorded {
+    /// Recorded; the SCALE job carrying it out (none for a dry run).
+    Recorded { job_id: Option<JobId> },
+    /// Not recorded: a dry run that decided what it decided last time.
+    Unchanged,
+}
 
 /// Input of `createScalingPolicy`.
 #[derive(Debug, Clone)]
@@ -286,5 +310,75 @@ impl Commands {
         CommandError::Conflict(format!(
             "the cluster already has a {metric} policy, {first}; update or delete it instead"
         ))
+    }
+}
+
+impl Commands {
+    /// Records what an evaluation of policy `id` decided. A decision that acts queues the
+    /// SCALE job carrying out `plan` in the same append, under the cluster's scaling claim
+    /// (a `CONFLICT` while another of its policies is scaling it); a dry run records only
+    /// the decision, and only when it differs from its last one.
+    #[tracing::instrument(skip(self, ctx, decision, plan), fields(current = decision.current, desired = decision.desired))]
+    pub async fn decide_scaling(
+        &self,
+        ctx: &RequestContext,
+        id: ScalingPolicyId,
+        decision: ScalingDecision,
+        plan: Option<ScalePlan>,
+    ) -> Result<Outcome<ScalingRecorded>, CommandError> {
+        super::retry_races(None, || async {
+            let (policy, version) = self.load::<ScalingPolicy>(&id.to_string()).await?;
+            let current = policy.require_live()?.clone();
+            let dry_run = decision.dry_run;
+            if dry_run && policy.last_dry_run == Some((decision.current, decision.desired)) {
+                return Ok(Outcome {
+                    value: ScalingRecorded::Unchanged,
+                    position: 0,
+                });
+            }
+            let job_id = (!dry_run && plan.is_some()).then(JobId::new);
+            let decide = ScalingPolicyCommand::Decide {
+                decision: decision.clone(),
+                plan: plan.clone().filter(|_| !dry_run),
+                job_id,
+            };
+            let mut events = Self::decide_on(&id.to_string(), policy, version, decide)
+                .await?
+                .new_events();
+            let mut claims = vec![];
+            if let Some(job_id) = job_id {
+                let queue = JobCommand::QueueJob {
+                    job_type: JobType::Scale,
+                    target_type: AggregateType::ScalingPolicy,
+                    target_id: id.to_string(),
+                    params: serde_json::json!({
+                        "from": decision.current,
+                        "to": decision.desired,
+                    }),
+                    max_attempts: self.jobs.max_attempts,
+                };
+                events.extend(
+                    self.decide::<Job>(&job_id.to_string(), queue)
+                        .await?
+                        .new_events(),
+                );
+                claims.push(scaling_job_claim(current.cluster_id, &id.to_string()));
+            }
+            match self
+                .commit("decideScaling", ctx, events, claims, vec![], None)
+                .await
+            {
+                Ok(position) => Ok(Outcome {
+                    value: ScalingRecorded::Recorded { job_id },
+                    position,
+                }),
+                Err(StoreError::ClaimTaken { .. }) => Err(CommandError::Conflict(format!(
+                    "another scaling policy of the cluster is scaling it; {} waits for its job",
+                    current.spec.name
+                ))),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
     }
 }
