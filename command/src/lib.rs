@@ -3,6 +3,8 @@
 //! - [`aggregates`]: Cluster, Droplet and Job — where each command is decided and each
 //!   event applied.
 //! - [`autoscale`]: what a scaling policy decides, as a pure function (HPA's arithmetic, cost cap).
+//! - [`autoscaler`]: runs scaling policies: evaluates each once per interval and records the
+//!   decisions that change a cluster, with the plan of their SCALE job.
 //! - [`handlers`]: [`Commands`], where each command is handled (load, decide, append).
 //! - [`store`]: the event store over Postgres or SQLite, and the global log (re-exported
 //!   from the `store` crate, with [`db`]).
@@ -12,10 +14,11 @@
 //! - [`health`]: runs health checks: the scheduler, and the probes of their targets.
 //! - [`rate_limit`]: GCRA token buckets, in process or in Redis (the engine behind the rules).
 //! - [`telemetry`]: the metrics simulator: what every running droplet reports each interval.
-//! - [`worker`]: runs jobs (provision, destroy, resize, power) with leases and retries.
+//! - [`worker`]: runs jobs (provision, destroy, resize, power, diagnose, scale) with leases and retries.
 
 pub mod aggregates;
 pub mod autoscale;
+pub mod autoscaler;
 pub mod context;
 pub mod credentials;
 pub mod db;

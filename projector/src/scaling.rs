@@ -2,6 +2,7 @@
 //! window (CPU and memory as the average over its droplets, the queue depth as the cluster's
 //! own series) and its droplets that are not destroyed.
 
+use crate::backend::Backend;
 use crate::models::droplets::{DropletFilter, DropletRow, Droplets};
 use crate::{ReadModels, Slice};
 use chrono::{DateTime, Duration, Utc};
@@ -82,5 +83,38 @@ impl ScalingReads {
         droplets.retain(|d| d.state.status != DropletStatus::Destroyed);
         droplets.sort_by(|a, b| (&a.state.name, &a.id).cmp(&(&b.state.name, &b.id)));
         Ok(droplets)
+    }
+}
+
+#[async_trait::async_trait]
+impl command::autoscaler::PolicyFeed for ScalingReads {
+    async fn active_policies(
+        &self,
+    ) -> Result<Vec<schema::ScalingPolicyId>, command::autoscaler::FeedError> {
+        let db = self.reads.db().clone();
+        let ids = async {
+            crate::backend::on_backend!(db.reads(), p, B => {
+                let mut conn = p.acquire().await?;
+                let sql = "SELECT id FROM scaling_policies WHERE status = 'ACTIVE' ORDER BY ordinal";
+                let rows = B::fetch_all(&mut conn, B::query(sql)).await?;
+                rows.iter()
+                    .map(|r| crate::codec::typed(r, "id", |t| t.parse().ok()))
+                    .collect::<Result<Vec<_>, sqlx::Error>>()
+            })
+        };
+        ids.await
+            .map_err(|e: sqlx::Error| command::autoscaler::FeedError(Box::new(e)))
+    }
+
+    async fn metric_mean(
+        &self,
+        cluster: &ClusterId,
+        metric: ScalingMetric,
+        window: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<f64>, command::autoscaler::FeedError> {
+        ScalingReads::metric_mean(self, cluster, metric, window, now)
+            .await
+            .map_err(|e| command::autoscaler::FeedError(Box::new(e)))
     }
 }

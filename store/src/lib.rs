@@ -9,6 +9,8 @@
 //! - [`health_results`]: health-check runs (not events) and the scheduler's claims.
 //! - [`activity_log`]: the structured log records of every role (not events), searched and tailed.
 //! - [`metrics`]: telemetry samples and their rollups (not events) and the simulator's tick.
+//! - [`scaling_evaluations`]: the autoscaler's claims, latest evaluations and
+//!   recommendations (not events).
 //! - [`worker_pool`]: the job workers' heartbeats (not events), the pool's figures.
 //! - [`lag`]: how far a reader of the log (projector, relay) is behind.
 //! - [`hooks`]: pauses in the append path for tests (feature `test-hooks`).
@@ -27,6 +29,7 @@ pub mod lag;
 pub mod log;
 pub mod metrics;
 mod migrations;
+pub mod scaling_evaluations;
 pub mod worker_pool;
 
 pub use db::{now_us, Db, DbError, Dialect, Pool};

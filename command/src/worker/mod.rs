@@ -9,6 +9,7 @@
 mod heartbeat;
 mod provider;
 mod runner;
+mod scale;
 
 pub use provider::{JobPlan, ProviderError, SimulatedProvider, Stage};
 pub use runner::{JobFeed, JobFeedError, Worker, WorkerSettings};

@@ -301,8 +301,10 @@ impl Worker {
         job: &Job,
         lease: chrono::Duration,
     ) -> Result<(), CommandError> {
-        if job.job_type() == Some(JobType::Diagnose) {
-            return self.diagnose(job_id, job, lease).await;
+        match job.job_type() {
+            Some(JobType::Diagnose) => return self.diagnose(job_id, job, lease).await,
+            Some(JobType::Scale) => return self.scale(job_id, job, lease).await,
+            _ => {}
         }
         let image = match job.job_type() {
             Some(JobType::Provision) => {
@@ -652,7 +654,7 @@ fn pct(share: f64) -> u8 {
 
 /// The activity-log line of a failed attempt: an error when the job failed for good, a
 /// warning when it is retried.
-fn log_failure(job_id: JobId, job: &Job, error: &str) {
+pub(super) fn log_failure(job_id: JobId, job: &Job, error: &str) {
     let Some(state) = job.state.as_ref() else {
         return;
     };
