@@ -180,6 +180,12 @@ pub struct Settings {
     /// Runs the metrics simulator in this process (`serve`, `worker`)
     /// (`CLUSTERGENIE_METRICS_SIMULATOR`).
     pub metrics_simulator: bool,
+    /// Seconds between two evaluations of each scaling policy
+    /// (`CLUSTERGENIE_AUTOSCALER_INTERVAL_SECONDS`).
+    pub autoscaler_interval_seconds: u64,
+    /// Runs the autoscaler in this process (`serve`, `worker`; one evaluates each policy
+    /// each interval) (`CLUSTERGENIE_AUTOSCALER`).
+    pub autoscaler: bool,
     /// The least severe records the activity log stores: `trace`, `debug`, `info`, `warn`,
     /// `error` or `off` (`CLUSTERGENIE_LOG_STORE_LEVEL`).
     pub log_store_level: StoreLevel,
@@ -313,6 +319,8 @@ impl Default for Settings {
             metrics_seed: 1,
             metrics_retention_hours: 48,
             metrics_simulator: true,
+            autoscaler_interval_seconds: 15,
+            autoscaler: true,
             log_store_level: StoreLevel::Info,
             log_retention_hours: 72,
             log_buffer_records: 20_000,

@@ -5,6 +5,7 @@
 //! [`components`], [`checks`], [`health_checks`], [`health_server`], [`rate_limits`], [`signals`] → [`configuration`],
 //! [`telemetry`]. No module imports one above it.
 
+pub mod autoscaler;
 pub mod checks;
 pub mod cli;
 pub mod components;

@@ -95,6 +95,8 @@ impl Application {
             .with_cluster_metrics(store::metrics::MetricsStore::new(db.clone()))
             .with_projector_backlog(reads.clone());
 
+        let autoscaler =
+            crate::autoscaler::autoscaler(&settings, commands.clone(), db.clone(), reads.clone());
         let (scheduler, own_api) =
             health_checks::scheduler(&settings, commands.clone(), db.clone(), reads.clone())?;
         match kafka {
@@ -110,6 +112,9 @@ impl Application {
                     tasks.push(tokio::spawn(
                         simulator.run(Arc::new(reads.clone()), shutdown.clone()),
                     ));
+                }
+                if settings.autoscaler {
+                    tasks.push(tokio::spawn(autoscaler.clone().run(shutdown.clone())));
                 }
                 let projector = Projector::new(db.clone(), feed.clone());
                 tasks.push(tokio::spawn(
@@ -168,6 +173,7 @@ impl Application {
                 policy: health_checks::address_policy(&settings),
             },
             telemetry: simulator::reader(&settings, db.clone()),
+            autoscaler,
             relay: mode == ApiMode::Distributed,
             logs: query::log_feed::LogFeed::new(store::activity_log::ActivityLog::new(
                 live_db.clone(),

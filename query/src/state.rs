@@ -98,6 +98,9 @@ pub struct AppState {
     pub health: HealthChecks,
     /// The metrics store and how often samples arrive.
     pub telemetry: Telemetry,
+    /// Evaluates scaling policies on demand (`evaluateScalingPolicy`) and keeps their
+    /// latest evaluations (`lastEvaluation`).
+    pub autoscaler: command::autoscaler::Autoscaler,
     /// Whether a relay publishes the event store to Kafka (distributed mode); without one,
     /// `pipeline.relayLagEvents` is null.
     pub relay: bool,

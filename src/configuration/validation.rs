@@ -98,6 +98,11 @@ impl Settings {
             1..=3_600,
         )?;
         within(
+            "autoscaler_interval_seconds",
+            self.autoscaler_interval_seconds,
+            1..=3_600,
+        )?;
+        within(
             "metrics_retention_hours",
             self.metrics_retention_hours,
             1..=720,

@@ -1,4 +1,4 @@
-//! `clustergenie worker`: runs jobs, health checks and the metrics simulator. Every worker sweeps the jobs read model for due jobs and
+//! `clustergenie worker`: runs jobs, health checks, the metrics simulator and the autoscaler. Every worker sweeps the jobs read model for due jobs and
 //! expired leases; with `CLUSTERGENIE_KAFKA_BROKERS` set, jobs also arrive through the job
 //! topic, divided between the workers of one consumer group.
 
@@ -34,6 +34,8 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let (scheduler, _) =
         health_checks::scheduler(settings, commands.clone(), db.clone(), reads.clone())?;
     health_checks::seed_defaults(settings, &commands).await?;
+    let autoscaler =
+        crate::autoscaler::autoscaler(settings, commands.clone(), db.clone(), reads.clone());
     let worker = build_worker(settings, commands, reads.clone())?;
     let shutdown = CancellationToken::new();
     let checks = tokio::spawn(scheduler.run(Arc::new(reads.clone()), shutdown.clone()));
@@ -42,6 +44,10 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
         let simulator = crate::simulator::simulator(settings, db.clone());
         tokio::spawn(simulator.run(Arc::new(reads), shutdown.clone()))
     });
+    // Every worker runs the autoscaler; one takes each policy's evaluation.
+    let scaling = settings
+        .autoscaler
+        .then(|| tokio::spawn(autoscaler.run(shutdown.clone())));
     let sweep = tokio::spawn(
         worker
             .clone()
@@ -75,6 +81,9 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let _ = checks.await;
     if let Some(samples) = samples {
         let _ = samples.await;
+    }
+    if let Some(scaling) = scaling {
+        let _ = scaling.await;
     }
     logging.stop().await;
     db.close().await;

@@ -84,6 +84,7 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Mutation, "pauseScalingPolicy", R(Role::Operator)),
     (Mutation, "resumeScalingPolicy", R(Role::Operator)),
     (Mutation, "deleteScalingPolicy", R(Role::Operator)),
+    (Mutation, "evaluateScalingPolicy", R(Role::Operator)),
     // Own tokens (the resolver checks that a revoked token is the caller's, or an admin).
     (Mutation, "createApiToken", R(Role::Viewer)),
     (Mutation, "revokeApiToken", R(Role::Viewer)),

@@ -108,7 +108,7 @@ where
 }
 
 /// Waits (bounded) for the read models to include `position`; false when they did not.
-async fn settle(state: &AppState, position: i64) -> bool {
+pub(crate) async fn settle(state: &AppState, position: i64) -> bool {
     // The command is committed either way; if the projector is slow, objects may be null.
     match wait_for_own(state, position).await {
         Ok(()) => true,

@@ -40,6 +40,7 @@ mod job;
 mod logs;
 mod monitoring;
 mod rate_limits;
+mod scaling_decision;
 mod scaling_policy;
 mod telemetry;
 mod users;
@@ -93,6 +94,7 @@ pub struct MutationRoot(
     rate_limits::RateLimitRuleMutation,
     diagnosis::DiagnosisMutation,
     scaling_policy::ScalingPolicyMutation,
+    scaling_decision::ScalingDecisionMutation,
 );
 
 gql_enum!(

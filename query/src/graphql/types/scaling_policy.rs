@@ -1,10 +1,12 @@
 //! `ScalingPolicy`: how a cluster grows and shrinks on CPU, memory or queue depth — the
 //! object, its enums, its list filter, its queries and its mutations.
 
+use super::scaling_decision::{self, ScalingDecisionRecord, ScalingEvaluation};
 use super::{Cluster, Guarded};
 use crate::errors;
 use crate::graphql::filters::list_filter;
 use crate::graphql::inputs::{self, parsed};
+use crate::graphql::pagination::Connection;
 use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::{reads, state};
 use crate::graphql::read_model::find;
@@ -165,6 +167,21 @@ impl ScalingPolicy {
     /// Decides and records, but never scales.
     async fn dry_run(&self) -> bool {
         self.spec().dry_run
+    }
+    /// The decisions that changed (or, for a dry run, would have changed) the cluster,
+    /// newest first, each with what its SCALE job did; evaluations that changed nothing
+    /// are not recorded (see `lastEvaluation`).
+    async fn decisions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<ScalingDecisionRecord>> {
+        scaling_decision::decisions(ctx, &self.0.id, first, after).await
+    }
+    /// The latest evaluation, whatever came of it; null before the first.
+    async fn last_evaluation(&self, ctx: &Context<'_>) -> Result<Option<ScalingEvaluation>> {
+        scaling_decision::last_evaluation(ctx, &self.0.id).await
     }
     #[graphql(flatten)]
     async fn guarded(&self) -> Guarded {
