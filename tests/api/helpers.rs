@@ -128,6 +128,8 @@ impl Storage {
             log_store_level: clustergenie::configuration::StoreLevel::Off,
             // Tests that read metrics start the simulator (tests/api/telemetry.rs).
             metrics_simulator: false,
+            // Tests of the autoscaler start it (tests/api/autoscaling.rs).
+            autoscaler: false,
             ..Settings::default()
         }
     }
@@ -141,6 +143,7 @@ impl Storage {
             ),
             ("CLUSTERGENIE_HEALTHCHECK_DEFAULTS".into(), "false".into()),
             ("CLUSTERGENIE_METRICS_SIMULATOR".into(), "false".into()),
+            ("CLUSTERGENIE_AUTOSCALER".into(), "false".into()),
         ];
         if let Some(url) = &self.database_url {
             env.push(("DATABASE_URL".into(), url.clone()));

@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod autoscaling;
 mod concurrency;
 mod consistency;
 mod demo_flow;
