@@ -38,3 +38,18 @@ describe("scaling-policy events as sentences", () => {
     expect(sentence({ type: "ScalingPolicyPaused", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "oscar", payload: {} })).toBe("oscar paused scaling policy p1234567");
   });
 });
+
+describe("scaling decisions as sentences", () => {
+  it("says from what to what, why, and what the SCALE job did", () => {
+    const decision = { current: 4, desired: 8, reason: "desired 9 capped by max 8", dry_run: false };
+    expect(sentence({ type: "ScalingDecided", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "system:autoscaler", payload: { decision, job_id: "j1234567890" } })).toBe(
+      "system:autoscaler decided to scale by policy p1234567 from 4 to 8 droplets: desired 9 capped by max 8 (job j1234567)",
+    );
+    expect(sentence({ type: "ScalingDecided", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "system:autoscaler", payload: { decision: { ...decision, dry_run: true }, job_id: null } })).toBe(
+      "system:autoscaler would scale by policy p1234567 from 4 to 8 droplets: desired 9 capped by max 8",
+    );
+    expect(sentence({ type: "ScalingCompleted", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "system:worker", payload: { outcome: { created: ["shop-5", "shop-6"], destroyed: [], skipped: [] } } })).toBe(
+      "system:worker finished scaling by policy p1234567: created shop-5, shop-6",
+    );
+  });
+});

@@ -26,7 +26,7 @@ export const EVENT_TYPES: Record<string, string[]> = {
   ApiToken: ["ApiTokenCreated", "ApiTokenRevoked"],
   RateLimitRule: ["RateLimitRuleCreated", "RateLimitRuleUpdated", "RateLimitRuleDeleted"],
   Diagnosis: ["DiagnosisRequested", "DiagnosisEvidenceCollected", "DiagnosisCompleted", "DiagnosisFailed", "RecommendationApplied"],
-  ScalingPolicy: ["ScalingPolicyCreated", "ScalingPolicyUpdated", "ScalingPolicyPaused", "ScalingPolicyResumed", "ScalingPolicyDeleted"],
+  ScalingPolicy: ["ScalingPolicyCreated", "ScalingPolicyUpdated", "ScalingPolicyPaused", "ScalingPolicyResumed", "ScalingPolicyDeleted", "ScalingDecided", "ScalingCompleted", "ScalingAbandoned"],
 };
 
 /** Progress reports: many per job, hidden from the audit log unless asked for. */
@@ -192,6 +192,32 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
       return <>resumed scaling policy {self}</>;
     case "ScalingPolicyDeleted":
       return <>deleted scaling policy {self}</>;
+    case "ScalingDecided": {
+      const d = (p.decision ?? {}) as Payload;
+      const verb = d.dry_run ? "would scale" : "decided to scale";
+      return (
+        <>
+          {verb} by policy {self} from {str(d.current)} to {str(d.desired)} droplets: {str(d.reason)}
+          {p.job_id ? <> (job <ObjectLink type="Job" id={str(p.job_id)} />)</> : null}
+        </>
+      );
+    }
+    case "ScalingCompleted": {
+      const o = (p.outcome ?? {}) as Payload;
+      const names = (k: string) => ((o[k] as string[] | undefined) ?? []).join(", ");
+      const parts = [
+        names("created") && `created ${names("created")}`,
+        names("destroyed") && `destroyed ${names("destroyed")}`,
+        names("skipped") && `skipped ${names("skipped")}`,
+      ].filter(Boolean);
+      return (
+        <>
+          finished scaling by policy {self}: {parts.join("; ") || "nothing to do"}
+        </>
+      );
+    }
+    case "ScalingAbandoned":
+      return <>abandoned scaling by policy {self}: {str(p.reason)}</>;
     default:
       return <>{e.type} on {e.aggregateType.toLowerCase()} {self}</>;
   }
