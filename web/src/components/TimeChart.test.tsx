@@ -91,6 +91,12 @@ describe("TimeChart", () => {
       [null, 2, null],
     ]);
   });
+
+  it("holds a stepped series' level between its points, and nowhere before the first or after the last", () => {
+    const metric = { label: "m", unit: "count" as const, color: "red", points: [0, 10, 20, 30, 40].map((s) => ({ t: at(s), v: s })) };
+    const droplets = { label: "d", unit: "count" as const, color: "blue", step: true, points: [{ t: at(10), v: 4 }, { t: at(25), v: null }, { t: at(30), v: 8 }] };
+    expect(align([metric, droplets])[2]).toEqual([null, 4, 4, null, 8, null]);
+  });
 });
 
 describe("RangePicker", () => {

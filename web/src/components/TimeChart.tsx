@@ -24,6 +24,11 @@ export interface ChartSeries {
   /** Any CSS colour the canvas understands ("#0284c7"). */
   color: string;
   points: readonly ChartPoint[];
+  /**
+   * A level that holds until its next point (a droplet count, a target): drawn as steps,
+   * and read at every time between its first and last point, not only at its own.
+   */
+  step?: boolean;
 }
 
 /** Points from the API's `{t v}` samples, whose `t` is a DateTime string. */
@@ -41,6 +46,12 @@ export function align(series: readonly ChartSeries[]): uPlot.AlignedData {
   const values = series.map((s) => {
     const column: (number | null)[] = new Array(times.length).fill(null);
     for (const p of s.points) column[at.get(p.t)!] = p.v;
+    if (s.step && s.points.length > 0) {
+      // Between its own points a level holds; an explicit null (a gap) stays one.
+      const own = new Set(s.points.map((p) => at.get(p.t)!));
+      const last = Math.max(...own);
+      for (let i = Math.min(...own) + 1; i <= last; i++) if (!own.has(i)) column[i] = column[i - 1];
+    }
     return column;
   });
   return [times.map((t) => t / 1000), ...values];
@@ -136,6 +147,7 @@ function options(series: readonly ChartSeries[], width: number, height: number, 
           width: 2,
           // Points show where samples are sparse (a single sample is a dot, not nothing).
           spanGaps: false,
+          ...(s.step ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}),
         }),
       ),
     ],
@@ -176,7 +188,7 @@ export function TimeChart({ title, series, height = 180, range, empty = "No data
   const drawn = useRef<{ data: uPlot.AlignedData; from?: number; to?: number } | null>(null);
   const hasData = series.some((s) => s.points.some((p) => p.v != null));
   // The chart is built again only when its series change, not their points.
-  const shape = series.map((s) => `${s.label}\u0000${s.unit}\u0000${s.color}`).join("\u0001");
+  const shape = series.map((s) => `${s.label}\u0000${s.unit}\u0000${s.color}\u0000${s.step ? 1 : 0}`).join("\u0001");
 
   useEffect(() => {
     const el = plotRef.current;
