@@ -20,6 +20,7 @@ import { LogsPage } from "./pages/logs/LogsPage";
 import { UsersPage } from "./pages/users/UsersPage";
 import { ApiTokensPage } from "./pages/tokens/ApiTokensPage";
 import { RateLimitsPage } from "./pages/ratelimits/RateLimitsPage";
+import { ScalingPolicyPage } from "./pages/scaling/ScalingPolicyPage";
 import type { Role } from "./gql/graphql";
 
 export interface Page {
@@ -40,6 +41,7 @@ export const PAGES: Page[] = [
   { path: "droplets/:id", element: <DropletDetailPage /> },
   { path: "jobs", element: <JobsPage />, nav: "Jobs" },
   { path: "jobs/:id", element: <JobDetailPage /> },
+  { path: "scaling-policies/:id", element: <ScalingPolicyPage /> },
   { path: "diagnoses", element: <DiagnosesPage />, nav: "Diagnoses" },
   { path: "diagnoses/:id", element: <DiagnosisPage /> },
   { path: "health-checks", element: <HealthChecksPage />, nav: "Health" },

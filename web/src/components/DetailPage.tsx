@@ -17,20 +17,22 @@ export const LIST_PAGES: Record<AggregateType, Crumb> = {
   ApiToken: { to: "/api-tokens", label: "API tokens" },
   RateLimitRule: { to: "/rate-limits", label: "Rate limits" },
   Diagnosis: { to: "/diagnoses", label: "Diagnoses" },
-  // No page of its own yet: a policy's link opens its history.
+  // No list of their own: a cluster's page lists its policies (the page passes `crumbs`).
   ScalingPolicy: { to: "/audit/ScalingPolicy", label: "Scaling policies" },
 };
 
-export function DetailPage({ title, of, actions, children }: {
+export function DetailPage({ title, of, crumbs, actions, children }: {
   title: string;
   /** The object shown: its list is the breadcrumb, its history a link. */
   of: { type: AggregateType; id: string };
+  /** The way back, when it is not the type's list (a policy's cluster). */
+  crumbs?: Crumb[];
   actions: ReactNode;
   children: ReactNode;
 }) {
   return (
     <section className="space-y-4">
-      <PageHeader title={title} crumbs={[LIST_PAGES[of.type]]}>
+      <PageHeader title={title} crumbs={crumbs ?? [LIST_PAGES[of.type]]}>
         <Link className="btn-secondary" to={`/audit/${of.type}/${of.id}`}>
           History
         </Link>

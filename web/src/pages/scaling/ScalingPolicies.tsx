@@ -1,6 +1,6 @@
 // A cluster's scaling policies: what each keeps (metric and target, the droplet range, the
 // cost cap), its state, pause/resume/delete and a form for a new one (OPERATOR). Each row
-// links the policy's history: who set it, and how.
+// links the policy's page: its chart, its decisions and why.
 import { useState } from "react";
 import { Link } from "react-router";
 import { useMutation } from "urql";
@@ -44,7 +44,9 @@ export function ScalingPolicies({ clusterId, deleted }: { clusterId: string; del
   const live = list.nodes.filter((p) => p.status !== "DELETED");
 
   async function change(p: Policy, verb: "paused" | "resumed" | "deleted") {
-    const vars = { id: p.id, expectedVersion: p.version };
+    // No expectedVersion: the autoscaler's decisions are events of the policy too, and one
+    // recorded since the list was read must not refuse a pause (the intent holds either way).
+    const vars = { id: p.id };
     const r = verb === "paused" ? await pause(vars) : verb === "resumed" ? await resume(vars) : await remove(vars);
     setError(r.error);
     if (!r.error) {
@@ -57,7 +59,7 @@ export function ScalingPolicies({ clusterId, deleted }: { clusterId: string; del
     {
       header: "Policy",
       cell: (p) => (
-        <Link className="link font-medium" to={`/audit/ScalingPolicy/${p.id}`} title="Its history">
+        <Link className="link font-medium" to={`/scaling-policies/${p.id}`} title="Its decisions and chart">
           {p.name}
         </Link>
       ),
@@ -116,7 +118,7 @@ export function ScalingPolicies({ clusterId, deleted }: { clusterId: string; del
       <PagedList list={list} what="scaling policies" count={live.length} empty={<>No scaling policy: the cluster keeps the droplets it has.</>}>
         <DataTable rows={live} columns={columns} rowKey={(p) => p.id} caption={`${live.length} scaling policies`} rowProps={(p) => ({ "data-testid": `policy-row-${p.name}` })} />
       </PagedList>
-      <p className="text-xs text-slate-500">Policies are recorded and checked; the evaluator that acts on them is not built yet.</p>
+      <p className="text-xs text-slate-500">The autoscaler evaluates each active policy every interval; a policy's page shows its decisions and why.</p>
       {deleting && (
         <ConfirmDialog
           title={`Delete policy ${deleting.name}?`}

@@ -85,3 +85,116 @@ export const DeleteScalingPolicyMutation = graphql(`
     }
   }
 `);
+
+export const ScalingDecisionFields = graphql(`
+  fragment ScalingDecisionFields on ScalingDecision {
+    at
+    current
+    desired
+    metricValue
+    target
+    reason
+    cappedBy
+    dryRun
+  }
+`);
+
+export const ScalingDecisionRecordFields = graphql(`
+  fragment ScalingDecisionRecordFields on ScalingDecisionRecord {
+    position
+    actor
+    decision {
+      ...ScalingDecisionFields
+    }
+    planned
+    job {
+      id
+      status
+      progress
+    }
+    result {
+      created
+      destroyed
+      skipped
+    }
+    abandoned
+  }
+`);
+
+export const ScalingEvaluationFields = graphql(`
+  fragment ScalingEvaluationFields on ScalingEvaluation {
+    outcome
+    note
+    decision {
+      ...ScalingDecisionFields
+    }
+    job {
+      id
+      status
+    }
+  }
+`);
+
+/** A policy's page: its settings, its latest evaluation and decisions. */
+export const ScalingPolicyPageQuery = graphql(`
+  query ScalingPolicyPage($id: ID!, $first: Int) {
+    scalingPolicy(id: $id) {
+      ...ScalingPolicyFields
+      windowSeconds
+      createdAt
+      scaleUp {
+        stabilizationWindowSeconds
+        maxStep {
+          droplets
+          percent
+          periodSeconds
+        }
+      }
+      scaleDown {
+        stabilizationWindowSeconds
+        maxStep {
+          droplets
+          percent
+          periodSeconds
+        }
+      }
+      cluster {
+        id
+        name
+        status
+      }
+      lastEvaluation {
+        ...ScalingEvaluationFields
+      }
+      decisions(first: $first) {
+        totalCount
+        nodes {
+          ...ScalingDecisionRecordFields
+        }
+      }
+    }
+  }
+`);
+
+export const EvaluateScalingPolicyMutation = graphql(`
+  mutation EvaluateScalingPolicy($id: ID!, $dryRun: Boolean) {
+    evaluateScalingPolicy(id: $id, dryRun: $dryRun) {
+      evaluation {
+        ...ScalingEvaluationFields
+      }
+      position
+    }
+  }
+`);
+
+/** The metric a policy watches, over the chart's range (the cluster's average for CPU and memory). */
+export const ScalingMetricQuery = graphql(`
+  query ScalingMetric($clusterId: ID!, $metric: MetricName!, $range: MetricRange!) {
+    cluster(id: $clusterId) {
+      id
+      metrics(metric: $metric, range: $range, aggregate: AVG) {
+        ...SeriesFields
+      }
+    }
+  }
+`);
