@@ -49,6 +49,8 @@ pub enum ClusterEvent {
     /// An operator added simulated load to every droplet of the cluster and to its work
     /// queue, until `load.until`.
     ClusterLoadInjected { load: InjectedLoad },
+    /// An operator ended the cluster's injected load before its time (`clearLoad`).
+    ClusterLoadCleared {},
 }
 
 /// Facts about a droplet.
@@ -86,6 +88,8 @@ pub enum DropletEvent {
     DropletDestroyed {},
     /// An operator added simulated load to the droplet until `load.until`.
     DropletLoadInjected { load: InjectedLoad },
+    /// An operator ended the droplet's injected load before its time (`clearLoad`).
+    DropletLoadCleared {},
 }
 
 /// Facts about a job.
@@ -325,6 +329,7 @@ event_kind!(
     DropletDetached,
     ClusterDeleted,
     ClusterLoadInjected,
+    ClusterLoadCleared,
 );
 event_kind!(
     DropletEvent,
@@ -340,6 +345,7 @@ event_kind!(
     DropletDestroying,
     DropletDestroyed,
     DropletLoadInjected,
+    DropletLoadCleared,
 );
 event_kind!(
     JobEvent,

@@ -132,9 +132,9 @@ async fn a_policy_grows_and_shrinks_its_cluster(backend: Backend) {
     let api = app.graphql.clone();
     let cluster = app.create_cluster("shop", "nyc1").await;
     populate(&api, &cluster, "shop", 4).await;
-    // The queue grows to 400 for 40 s; once the policy's 3 s window has seen it, the
-    // policy comes.
-    inject_queue(&api, &cluster, 400.0, 40).await;
+    // The queue grows by 400 (for longer than the test; the operator removes it below); once
+    // the policy's 3 s window has seen it, the policy comes.
+    inject_queue(&api, &cluster, 400.0, 3600).await;
     tokio::time::sleep(Duration::from_secs(4)).await;
     let policy = create_policy_as(&api, Some(&token), workers(&cluster)).await;
     let up = testkit::wait::until("a scale-up decision", Duration::from_secs(60), || async {
@@ -197,7 +197,15 @@ async fn a_policy_grows_and_shrinks_its_cluster(backend: Backend) {
     assert_eq!(last["decision"]["desired"], 8, "{last}");
     assert_eq!(decisions(&api, &policy).await.len(), 1);
 
-    // The load goes; after the stabilization window the cluster shrinks, not below min.
+    // The operator removes the load; after the stabilization window the cluster shrinks,
+    // not below min.
+    let r = api
+        .post(
+            "mutation($id: ID!) { clearLoad(targetType: CLUSTER, targetId: $id) { position } }",
+            json!({ "id": cluster }),
+        )
+        .await;
+    assert!(r["errors"].is_null(), "clearLoad: {r}");
     wait_for_running(&api, &cluster, 2, "the cluster to shrink to its minimum").await;
     // The window empties over a few seconds, so the way down may take more than one
     // decision (stabilization keeps the highest recommendation of the last 4 s); each

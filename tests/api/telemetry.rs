@@ -250,6 +250,122 @@ async fn injected_load_raises_cpu_and_is_an_audited_event(backend: Backend) {
 }
 on_both_backends!(injected_load_raises_cpu_and_is_an_audited_event);
 
+async fn clear_load_ends_an_injection_early_and_is_refused_without_one(backend: Backend) {
+    let app = app(backend).await;
+    let (cluster, droplets) = cluster_with_droplets(&app, "calm", 1).await;
+    let clear = |kind: &'static str, id: String| {
+        let app = &app;
+        async move {
+            app.gql(
+                "mutation($t: LoadTargetType!, $id: ID!) { clearLoad(targetType: $t, targetId: $id) { position cluster { injectedLoad { queueDepth } } droplet { injectedLoad { cpu } } } }",
+                json!({ "t": kind, "id": id }),
+            )
+            .await
+        }
+    };
+    // Nothing to end yet: refused, nothing appended.
+    let before = app.store_log().await.len();
+    let r = clear("CLUSTER", cluster.clone()).await;
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"], "FAILED_PRECONDITION",
+        "{r}"
+    );
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no injected load to end"),
+        "{r}"
+    );
+    assert_eq!(app.store_log().await.len(), before);
+
+    let r = app
+        .gql(
+            "mutation($i: InjectLoadInput!) { injectLoad(input: $i) { position } }",
+            json!({ "i": { "targetType": "CLUSTER", "targetId": cluster, "queueDepth": 5000.0, "durationSeconds": 3600 } }),
+        )
+        .await;
+    assert!(r["errors"].is_null(), "{r}");
+    wait::until(
+        "the queue to hold the 5000",
+        Duration::from_secs(30),
+        || async {
+            let (_, v) = latest_queue(&app, &cluster).await;
+            (v >= 5000.0).then_some(()).ok_or(v.to_string())
+        },
+    )
+    .await;
+
+    let r = clear("CLUSTER", cluster.clone()).await;
+    assert!(r["errors"].is_null(), "{r}");
+    assert!(
+        r["data"]["clearLoad"]["cluster"]["injectedLoad"].is_null(),
+        "{r}"
+    );
+    let cleared_at = chrono::Utc::now().timestamp_micros();
+    // Samples taken after it are the cluster's own queue again.
+    wait::until(
+        "a sample without the load",
+        Duration::from_secs(30),
+        || async {
+            let (t, v) = latest_queue(&app, &cluster).await;
+            (t > cleared_at && v < 5000.0)
+                .then_some(())
+                .ok_or(format!("{t} {v}"))
+        },
+    )
+    .await;
+    // A droplet's own injection ends the same way; a second clear finds nothing.
+    let r = app
+        .gql(
+            "mutation($i: InjectLoadInput!) { injectLoad(input: $i) { position } }",
+            json!({ "i": { "targetType": "DROPLET", "targetId": droplets[0], "cpu": 50.0, "durationSeconds": 3600 } }),
+        )
+        .await;
+    assert!(r["errors"].is_null(), "{r}");
+    let r = clear("DROPLET", droplets[0].clone()).await;
+    assert!(
+        r["data"]["clearLoad"]["droplet"]["injectedLoad"].is_null(),
+        "{r}"
+    );
+    let r = clear("DROPLET", droplets[0].clone()).await;
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"], "FAILED_PRECONDITION",
+        "{r}"
+    );
+    let cleared: Vec<(String, String)> = app
+        .store_log()
+        .await
+        .iter()
+        .filter(|e| e.event_type.ends_with("LoadCleared"))
+        .map(|e| (e.event_type.clone(), e.metadata.actor.clone()))
+        .collect();
+    assert_eq!(
+        cleared,
+        [
+            ("ClusterLoadCleared".to_owned(), "local".to_owned()),
+            ("DropletLoadCleared".to_owned(), "local".to_owned())
+        ]
+    );
+    app.stop().await;
+}
+on_both_backends!(clear_load_ends_an_injection_early_and_is_refused_without_one);
+
+/// The time and value of a cluster's newest QUEUE_DEPTH sample.
+async fn latest_queue(app: &TestApp, cluster: &str) -> (i64, f64) {
+    let r = app
+        .gql(
+            "query($id: ID!) { cluster(id: $id) { metrics(metric: QUEUE_DEPTH, range: {last: \"15m\"}) { latest { t v } } } }",
+            json!({ "id": cluster }),
+        )
+        .await;
+    let latest = &r["data"]["cluster"]["metrics"]["latest"];
+    if latest.is_null() {
+        return (0, 0.0);
+    }
+    (micros(&latest["t"]), latest["v"].as_f64().unwrap_or(0.0))
+}
+
 async fn long_ranges_read_the_hourly_rollups(backend: Backend) {
     let app = app(backend).await;
     let (_, droplets) = cluster_with_droplets(&app, "week", 1).await;

@@ -27,6 +27,8 @@ pub enum ClusterCommand {
     DeleteCluster,
     /// Add simulated load to its droplets and its work queue.
     InjectLoad { load: InjectedLoad },
+    /// End the injected load before its time (refused when none is active at `now`).
+    ClearLoad { now: chrono::DateTime<chrono::Utc> },
 }
 
 /// What readers see of a cluster: every field of its read-model row. Folded by
@@ -81,6 +83,7 @@ impl Lifecycle for ClusterState {
                 self.load = None;
             }
             ClusterEvent::ClusterLoadInjected { load } => self.load = Some(*load),
+            ClusterEvent::ClusterLoadCleared {} => self.load = None,
         }
     }
 }
@@ -140,6 +143,16 @@ impl Cluster {
             ClusterCommand::InjectLoad { load } => {
                 self.require_active()?;
                 vec![ClusterEvent::ClusterLoadInjected { load }]
+            }
+            ClusterCommand::ClearLoad { now } => {
+                let state = self.require_active()?;
+                if state.load.is_none_or(|l| l.until <= now) {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "cluster {} has no injected load to end",
+                        state.name
+                    )));
+                }
+                vec![ClusterEvent::ClusterLoadCleared {}]
             }
         })
     }
@@ -236,5 +249,31 @@ mod tests {
                 droplet_id: DropletId::new(),
             })
             .then_expect_error_message("cluster prod is deleted");
+    }
+
+    #[test]
+    fn clears_only_a_load_still_active() {
+        let now = chrono::Utc::now();
+        let load = |until| InjectedLoad {
+            cpu: 0.0,
+            memory: 0.0,
+            queue_depth: 400.0,
+            duration_seconds: 60,
+            until,
+        };
+        let active = load(now + chrono::Duration::seconds(30));
+        prod(vec![ClusterEvent::ClusterLoadInjected { load: active }])
+            .when(ClusterCommand::ClearLoad { now })
+            .then_expect_events(vec![ClusterEvent::ClusterLoadCleared {}]);
+        let expired = load(now - chrono::Duration::seconds(1));
+        prod(vec![ClusterEvent::ClusterLoadInjected { load: expired }])
+            .when(ClusterCommand::ClearLoad { now })
+            .then_expect_error_message("cluster prod has no injected load to end");
+        prod(vec![
+            ClusterEvent::ClusterLoadInjected { load: active },
+            ClusterEvent::ClusterLoadCleared {},
+        ])
+        .when(ClusterCommand::ClearLoad { now })
+        .then_expect_error_message("cluster prod has no injected load to end");
     }
 }

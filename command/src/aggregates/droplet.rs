@@ -73,6 +73,8 @@ pub enum DropletCommand {
     AbandonOperation { job_id: JobId, reason: String },
     /// Add simulated load (an operator's test of monitoring or autoscaling).
     InjectLoad { load: InjectedLoad },
+    /// End the injected load before its time (refused when none is active at `now`).
+    ClearLoad { now: chrono::DateTime<chrono::Utc> },
 }
 
 /// The state of one droplet, folded from its events: what readers see, plus what only

@@ -77,6 +77,7 @@ pub const TABLE: &[(OperationType, &str, Need)] = &[
     (Mutation, "deleteHealthCheck", R(Role::Operator)),
     (Mutation, "runHealthCheck", R(Role::Operator)),
     (Mutation, "injectLoad", R(Role::Operator)),
+    (Mutation, "clearLoad", R(Role::Operator)),
     (Mutation, "diagnose", R(Role::Operator)),
     (Mutation, "applyRecommendation", R(Role::Operator)),
     (Mutation, "createScalingPolicy", R(Role::Operator)),

@@ -52,4 +52,8 @@ describe("scaling decisions as sentences", () => {
       "system:worker finished scaling by policy p1234567: created shop-5, shop-6",
     );
   });
+
+  it("says an operator ended an injected load early", () => {
+    expect(sentence({ type: "ClusterLoadCleared", aggregateType: "Cluster", aggregateId: "c123456789", actor: "alice", payload: {} })).toBe("alice ended the injected load on c1234567");
+  });
 });

@@ -5,7 +5,7 @@ import { JobName, ObjectLink, titleCase } from "../graphql/names";
 
 /** Event types the console writes a sentence for, by aggregate (also the type filter's choices). */
 export const EVENT_TYPES: Record<string, string[]> = {
-  Cluster: ["ClusterCreated", "DropletAttached", "DropletDetached", "ClusterDeleted", "ClusterLoadInjected"],
+  Cluster: ["ClusterCreated", "DropletAttached", "DropletDetached", "ClusterDeleted", "ClusterLoadInjected", "ClusterLoadCleared"],
   Droplet: [
     "DropletCreated",
     "DropletProvisioningRestarted",
@@ -19,6 +19,7 @@ export const EVENT_TYPES: Record<string, string[]> = {
     "DropletDestroying",
     "DropletDestroyed",
     "DropletLoadInjected",
+    "DropletLoadCleared",
   ],
   Job: ["JobQueued", "JobStarted", "JobLeaseExpired", "JobProgressed", "JobCompleted", "JobAttemptFailed", "JobCancelled", "JobRequeued"],
   HealthCheck: ["HealthCheckCreated", "HealthCheckUpdated", "HealthCheckBecameUnhealthy", "HealthCheckRecovered", "HealthCheckDeleted"],
@@ -103,6 +104,9 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
     case "DropletLoadInjected":
     case "ClusterLoadInjected":
       return <>injected {loadText(p.load as Payload | undefined)} on {self}</>;
+    case "DropletLoadCleared":
+    case "ClusterLoadCleared":
+      return <>ended the injected load on {self}</>;
     case "JobQueued":
       return (
         <>

@@ -88,6 +88,16 @@ impl Droplet {
                 }
                 vec![DropletEvent::DropletLoadInjected { load }]
             }
+            DropletCommand::ClearLoad { now } => {
+                let current = self.current()?;
+                if current.load.is_none_or(|l| l.until <= now) {
+                    return Err(DomainError::FailedPrecondition(format!(
+                        "droplet {} has no injected load to end",
+                        current.name
+                    )));
+                }
+                vec![DropletEvent::DropletLoadCleared {}]
+            }
             DropletCommand::AbandonOperation { job_id, reason } => {
                 self.current()?;
                 if self.pending.map(|p| p.0) == Some(job_id) {

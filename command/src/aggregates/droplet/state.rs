@@ -93,6 +93,7 @@ impl Lifecycle for DropletState {
                 self.load = None;
             }
             DropletEvent::DropletLoadInjected { load } => self.load = Some(*load),
+            DropletEvent::DropletLoadCleared {} => self.load = None,
         }
     }
 }

@@ -318,14 +318,34 @@ impl TelemetryMutation {
         }
         .parse(Utc::now(), for_cluster)
         .map_err(errors::refused)?;
-        let target = match input.target_type {
-            LoadTargetType::Droplet => {
-                LoadTarget::Droplet(DropletId::parse(&id).map_err(errors::refused)?)
-            }
-            LoadTargetType::Cluster => {
-                LoadTarget::Cluster(ClusterId::parse(&id).map_err(errors::refused)?)
-            }
-        };
+        let target = load_target(input.target_type, &id)?;
         respond(state, state.commands.inject_load(&caller, target, load)).await
     }
+
+    /// Ends the load injected on a droplet or a cluster before its time (the metrics go back
+    /// to what the droplets do on their own); recorded as `DropletLoadCleared` /
+    /// `ClusterLoadCleared`. `FAILED_PRECONDITION` when no injected load is active.
+    async fn clear_load(
+        &self,
+        ctx: &Context<'_>,
+        target_type: LoadTargetType,
+        target_id: ID,
+    ) -> Result<InjectLoadPayload> {
+        let (state, caller) = caller(ctx);
+        let id = inputs::any_id("targetId", &target_id)?;
+        let target = load_target(target_type, &id)?;
+        respond(state, state.commands.clear_load(&caller, target)).await
+    }
+}
+
+/// The target a load mutation names, parsed at the edge.
+fn load_target(kind: LoadTargetType, id: &str) -> Result<LoadTarget> {
+    Ok(match kind {
+        LoadTargetType::Droplet => {
+            LoadTarget::Droplet(DropletId::parse(id).map_err(errors::refused)?)
+        }
+        LoadTargetType::Cluster => {
+            LoadTarget::Cluster(ClusterId::parse(id).map_err(errors::refused)?)
+        }
+    })
 }

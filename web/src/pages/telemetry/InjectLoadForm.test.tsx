@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { activeParts, loadProblems } from "./InjectLoadForm";
+import { describe, expect, it, vi } from "vitest";
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { InjectLoadForm, activeParts, loadProblems } from "./InjectLoadForm";
+import { fixedAuth, meAs, renderWithApi } from "../../test/render";
 import { unitOf } from "./MetricsPanel";
 
 describe("inject load form", () => {
@@ -22,5 +25,28 @@ describe("inject load form", () => {
 
   it("maps the API's units", () => {
     expect([unitOf("percent"), unitOf("bytes/s"), unitOf("items"), unitOf("load")]).toEqual(["percent", "bytesPerSecond", "count", "number"]);
+  });
+
+  it("ends an active load on request, and offers no end without one", async () => {
+    const until = new Date(Date.now() + 600_000).toISOString();
+    const clear = vi.fn(() => ({ data: { clearLoad: { __typename: "InjectLoadPayload", position: 9, droplet: null, cluster: { __typename: "Cluster", id: "c1", injectedLoad: null } } } }));
+    const onInjected = vi.fn();
+    const load = { cpu: 0, memory: 0, queueDepth: 400, until, active: true };
+    const { unmount } = renderWithApi(<InjectLoadForm target={{ type: "CLUSTER", id: "c1", name: "shop" }} load={load} onInjected={onInjected} />, { handlers: { ClearLoad: clear } });
+    expect(screen.getByTestId("active-load")).toHaveTextContent("queue +400");
+    await userEvent.click(screen.getByRole("button", { name: "End load now" }));
+    await waitFor(() => expect(clear).toHaveBeenCalledWith({ targetType: "CLUSTER", targetId: "c1" }));
+    await waitFor(() => expect(onInjected).toHaveBeenCalled());
+    expect(await screen.findByText("Ended the load on shop")).toBeInTheDocument();
+    unmount();
+    renderWithApi(<InjectLoadForm target={{ type: "CLUSTER", id: "c1", name: "shop" }} load={{ ...load, active: false }} />);
+    expect(screen.queryByRole("button", { name: "End load now" })).not.toBeInTheDocument();
+  });
+
+  it("shows a viewer the active load and no controls", () => {
+    const load = { cpu: 30, memory: 0, queueDepth: 0, until: new Date(Date.now() + 60_000).toISOString(), active: true };
+    renderWithApi(<InjectLoadForm target={{ type: "CLUSTER", id: "c1", name: "shop" }} load={load} />, { auth: fixedAuth(meAs("VIEWER")) });
+    expect(screen.getByTestId("active-load")).toHaveTextContent("CPU +30 pp");
+    expect(screen.queryByRole("button")).not.toBeInTheDocument();
   });
 });

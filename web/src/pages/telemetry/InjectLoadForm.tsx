@@ -5,7 +5,7 @@ import { useMutation } from "urql";
 import { Field } from "../../components/Field";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useToast } from "../../components/Toasts";
-import { InjectLoadMutation } from "./operations";
+import { ClearLoadMutation, InjectLoadMutation } from "./operations";
 import { useAuth } from "../../auth/AuthContext";
 
 export interface LoadTarget {
@@ -55,6 +55,7 @@ export function InjectLoadForm({ target, load, disabled, onInjected }: { target:
   const [values, setValues] = useState({ cpu: "50", memory: "0", queue: cluster ? "0" : "", minutes: "5" });
   const [touched, setTouched] = useState(false);
   const [result, inject] = useMutation(InjectLoadMutation);
+  const [clearing, clear] = useMutation(ClearLoadMutation);
   const toast = useToast();
   const auth = useAuth();
   const problems = loadProblems(values, cluster);
@@ -77,6 +78,13 @@ export function InjectLoadForm({ target, load, disabled, onInjected }: { target:
     });
     if (!r.error) {
       toast(`Injected load on ${target.name} for ${values.minutes} min`);
+      onInjected?.();
+    }
+  };
+  const end = async () => {
+    const r = await clear({ targetType: target.type, targetId: target.id });
+    if (!r.error) {
+      toast(`Ended the load on ${target.name}`);
       onInjected?.();
     }
   };
@@ -121,9 +129,17 @@ export function InjectLoadForm({ target, load, disabled, onInjected }: { target:
       </div>
       {touched && problems.none && <p className="text-xs text-red-700">{problems.none}</p>}
       {result.error && <ErrorNotice error={result.error} />}
-      <button type="submit" className="btn-secondary" disabled={disabled || result.fetching}>
-        {result.fetching ? "Injecting…" : "Inject load"}
-      </button>
+      {clearing.error && <ErrorNotice error={clearing.error} hints={{ FAILED_PRECONDITION: "The load had ended already." }} />}
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" className="btn-secondary" disabled={disabled || result.fetching}>
+          {result.fetching ? "Injecting…" : "Inject load"}
+        </button>
+        {current && (
+          <button type="button" className="btn-secondary" onClick={end} disabled={disabled || clearing.fetching}>
+            {clearing.fetching ? "Ending…" : "End load now"}
+          </button>
+        )}
+      </div>
     </form>
   );
 }

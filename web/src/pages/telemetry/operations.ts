@@ -32,3 +32,5 @@ export const ClusterMetricsQuery = graphql(`query ClusterMetrics($id: ID!, $rang
 export const DropletSamples = graphql(`subscription DropletSamples($id: ID!) { dropletMetrics(dropletId: $id) { at cpu memory disk networkIn networkOut load1 } }`);
 
 export const InjectLoadMutation = graphql(`mutation InjectLoad($input: InjectLoadInput!) { injectLoad(input: $input) { position droplet { id injectedLoad { cpu memory until active } } cluster { id injectedLoad { cpu memory queueDepth until active } } } }`);
+
+export const ClearLoadMutation = graphql(`mutation ClearLoad($targetType: LoadTargetType!, $targetId: ID!) { clearLoad(targetType: $targetType, targetId: $targetId) { position droplet { id injectedLoad { cpu memory until active } } cluster { id injectedLoad { cpu memory queueDepth until active } } } }`);
