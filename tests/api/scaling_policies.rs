@@ -158,6 +158,7 @@ async fn one_live_policy_per_cluster_and_metric(backend: Backend) {
     let other = app.create_cluster("blog", "nyc1").await;
     let r = create(&app, workers(&other)).await;
     assert!(r["errors"].is_null(), "{r}");
+    let blog_policy = string_at(&r, "/data/createScalingPolicy/scalingPolicy/id");
     let cpu = create(
         &app,
         with(
@@ -210,6 +211,27 @@ async fn one_live_policy_per_cluster_and_metric(backend: Backend) {
     )
     .await;
     assert!(r["errors"].is_null(), "the metric is free again: {r}");
+
+    // A cluster with a live policy is not deleted (the policy would bring droplets back):
+    // the refusal names it; once the policy is deleted, the cluster goes.
+    let delete = "mutation($id: ID!) { deleteCluster(id: $id) { cluster { status } } }";
+    let before = app.event_count().await;
+    let refused = app.gql(delete, json!({ "id": other })).await;
+    assert_code(&refused, "FAILED_PRECONDITION");
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!(
+            "has scaling policies workers ({blog_policy}); delete them first"
+        )),
+        "{message}"
+    );
+    app.assert_nothing_appended(before).await;
+    change(&app, "deleteScalingPolicy", &blog_policy).await;
+    let r = app.gql(delete, json!({ "id": other })).await;
+    assert_eq!(
+        r["data"]["deleteCluster"]["cluster"]["status"], "DELETED",
+        "{r}"
+    );
     app.stop().await;
 }
 on_both_backends!(one_live_policy_per_cluster_and_metric);

@@ -328,6 +328,10 @@ impl Autoscaler {
                 "waiting for SCALE job {job} to finish"
             )));
         }
+        let cluster = fleet::cluster(&self.commands, state.cluster_id).await?;
+        if cluster.status == schema::ClusterStatus::Deleted {
+            return Ok(Acted::held(format!("cluster {} is deleted", cluster.name)));
+        }
         let plan = if decision.dry_run {
             None
         } else {

@@ -80,6 +80,14 @@ impl Commands {
                 return Err(CommandError::NotFound(format!("cluster {id} not found")));
             };
             check_version(expected_version, version)?;
+            // A live policy would bring droplets back (or keep failing to): it goes first.
+            let policies = self.live_policies_of(id).await?;
+            if !policies.is_empty() {
+                return Err(CommandError::FailedPrecondition(format!(
+                    "cluster {name} has scaling policies {}; delete them first",
+                    policies.join(", ")
+                )));
+            }
             let decided = Self::decide_on(
                 &id.to_string(),
                 state,

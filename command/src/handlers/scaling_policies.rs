@@ -288,6 +288,21 @@ impl Commands {
         }
     }
 
+    /// The live (active or paused) policies of a cluster, as `name (id)`, from their claims.
+    pub(crate) async fn live_policies_of(
+        &self,
+        cluster_id: ClusterId,
+    ) -> Result<Vec<String>, CommandError> {
+        let mut found = Vec::new();
+        for metric in schema::autoscale::ScalingMetric::ALL {
+            let value = format!("{cluster_id}:{metric}");
+            if let Some(owner) = self.store().claim_owner(SCALING_POLICY, &value).await? {
+                found.push(self.named(owner).await);
+            }
+        }
+        Ok(found)
+    }
+
     /// The refusal of a second live policy on a cluster and metric, naming the first.
     async fn taken(&self, claim: &Claim) -> CommandError {
         let metric = claim.value.rsplit(':').next().unwrap_or_default();
@@ -298,18 +313,23 @@ impl Commands {
             .ok()
             .flatten();
         let first = match owner {
-            Some(owner) => match self.load::<ScalingPolicy>(&owner).await {
-                Ok((p, _)) => p
-                    .state
-                    .map(|s| format!("{} ({owner})", s.spec.name))
-                    .unwrap_or(owner),
-                Err(_) => owner,
-            },
+            Some(owner) => self.named(owner).await,
             None => "another policy".to_string(),
         };
         CommandError::Conflict(format!(
             "the cluster already has a {metric} policy, {first}; update or delete it instead"
         ))
+    }
+
+    /// Policy `id` as `name (id)`, or its id alone when it cannot be read.
+    async fn named(&self, id: String) -> String {
+        match self.load::<ScalingPolicy>(&id).await {
+            Ok((p, _)) => p
+                .state
+                .map(|s| format!("{} ({id})", s.spec.name))
+                .unwrap_or(id),
+            Err(_) => id,
+        }
     }
 }
 
