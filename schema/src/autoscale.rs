@@ -187,9 +187,9 @@ pub struct VerticalInputs {
     pub cost_limit_per_hour: Option<f64>,
 }
 
-/// What one evaluation of a horizontal policy decided, with everything it looked at: the
+/// What one evaluation of a policy decided, with everything it looked at: the
 /// `ScalingDecided` event carries it when the decision acts, `lastEvaluation` shows the
-/// latest one either way.
+/// latest one either way. A VERTICAL decision keeps the droplet count and changes `sizes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScalingDecision {
     /// When the evaluation ran.
@@ -207,8 +207,54 @@ pub struct ScalingDecision {
     pub capped_by: Option<CappedBy>,
     /// Recorded without acting: the policy is a dry run, or it was a preview.
     pub dry_run: bool,
+    /// VERTICAL: the size the droplets had and the size they should have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sizes: Option<SizeChange>,
     /// The inputs the arithmetic ran on, so the decision can be recomputed.
-    pub inputs: Inputs,
+    pub inputs: DecisionInputs,
+}
+
+impl ScalingDecision {
+    /// Whether it changes the cluster: the droplet count, or (vertical) their size.
+    pub fn acts(&self) -> bool {
+        match &self.sizes {
+            Some(s) => s.current != s.desired,
+            None => self.current != self.desired,
+        }
+    }
+
+    /// The change it asks for, in words: "4 → 8", "s-1vcpu-1gb → s-1vcpu-2gb".
+    pub fn change(&self) -> String {
+        match &self.sizes {
+            Some(s) => format!("{} → {}", s.current, s.desired),
+            None => format!("{} → {}", self.current, self.desired),
+        }
+    }
+}
+
+/// A vertical decision's sizes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SizeChange {
+    pub current: String,
+    pub desired: String,
+}
+
+/// What a decision's arithmetic ran on (a horizontal decision's inputs alone, as the first
+/// events were written).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DecisionInputs {
+    Horizontal(Box<Inputs>),
+    Vertical(Box<VerticalInputs>),
+}
+
+/// A droplet a vertical SCALE job resizes, chosen when the decision is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedResize {
+    pub droplet_id: crate::ids::DropletId,
+    pub name: String,
+    /// The size it had when the decision was made.
+    pub from: String,
 }
 
 /// A droplet a SCALE job removes, chosen when the decision is made.
@@ -232,6 +278,11 @@ pub enum ScalePlan {
     },
     /// Destroy these droplets (the newest without a pending job).
     Remove { droplets: Vec<PlannedRemoval> },
+    /// Resize these droplets to `size`, one at a time (VERTICAL).
+    Resize {
+        droplets: Vec<PlannedResize>,
+        size: crate::catalog::Size,
+    },
 }
 
 impl ScalePlan {
@@ -240,6 +291,7 @@ impl ScalePlan {
         match self {
             Self::Add { names, .. } => names.len(),
             Self::Remove { droplets } => droplets.len(),
+            Self::Resize { droplets, .. } => droplets.len(),
         }
     }
 }
@@ -249,6 +301,9 @@ impl ScalePlan {
 pub struct ScaleOutcome {
     pub created: Vec<String>,
     pub destroyed: Vec<String>,
+    /// Droplets it resized (VERTICAL).
+    #[serde(default)]
+    pub resized: Vec<String>,
     /// "web-3: a job is pending on it".
     pub skipped: Vec<String>,
 }

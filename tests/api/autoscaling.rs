@@ -5,6 +5,7 @@
 //! decision is recorded with its inputs and reason, and the history names who set the
 //! policy. Previews record nothing; a dry-run policy records what it would do, once. A
 //! worker killed (-9) during a SCALE job leaves, after a restart, exactly the planned count.
+//! A vertical policy resizes the cluster's droplets one size up, one droplet at a time.
 
 use crate::helpers::{spawn_app_on, Backend, Storage, TestApp};
 use crate::on_both_backends;
@@ -316,6 +317,136 @@ async fn previews_record_nothing_and_dry_runs_record_once(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(previews_record_nothing_and_dry_runs_record_once);
+
+async fn a_vertical_policy_resizes_droplets_one_at_a_time(backend: Backend) {
+    let app = autoscaling_app(backend).await;
+    let api = app.graphql.clone();
+    let cluster = app.create_cluster("calc", "nyc1").await;
+    populate(&api, &cluster, "calc", 2).await;
+    // 80 points of CPU on each droplet: far above 50, so one size up; the range ends there.
+    let r = api
+        .post(
+            "mutation($i: InjectLoadInput!) { injectLoad(input: $i) { position } }",
+            json!({ "i": { "targetType": "CLUSTER", "targetId": cluster, "cpu": 80.0,
+                "durationSeconds": 3600 } }),
+        )
+        .await;
+    assert!(r["errors"].is_null(), "injectLoad: {r}");
+    let policy = create_policy(
+        &api,
+        json!({ "clusterId": cluster, "name": "cpu", "mode": "VERTICAL", "metric": "CPU",
+            "target": 50, "minDroplets": 1, "maxDroplets": 4, "windowSeconds": 3,
+            "cooldownSeconds": 1, "minSize": "s-1vcpu-1gb", "maxSize": "s-1vcpu-2gb" }),
+    )
+    .await;
+    let query = "query($id: ID!) { scalingPolicy(id: $id) { \
+        lastEvaluation { outcome decision { currentSize desiredSize reason cappedBy } } \
+        decisions(first: 10) { nodes { actor planned decision { current desired currentSize desiredSize reason } \
+          result { created destroyed resized skipped } job { id type status } } } } }";
+    let done = testkit::wait::until("a completed resize", Duration::from_secs(90), || async {
+        let r = api.post(query, json!({ "id": policy })).await;
+        let nodes = r["data"]["scalingPolicy"]["decisions"]["nodes"].clone();
+        match nodes.as_array().and_then(|n| n.last()) {
+            Some(d) if !d["result"].is_null() => Ok(d.clone()),
+            _ => Err(r.to_string()),
+        }
+    })
+    .await;
+    let d = &done["decision"];
+    assert_eq!(
+        (
+            &d["currentSize"],
+            &d["desiredSize"],
+            &d["current"],
+            &d["desired"]
+        ),
+        (
+            &json!("s-1vcpu-1gb"),
+            &json!("s-1vcpu-2gb"),
+            &json!(2),
+            &json!(2)
+        ),
+        "{done}"
+    );
+    assert!(
+        d["reason"]
+            .as_str()
+            .unwrap()
+            .contains("one size up, s-1vcpu-2gb"),
+        "{done}"
+    );
+    assert_eq!(done["planned"], json!(["calc-1", "calc-2"]), "{done}");
+    assert_eq!(
+        done["result"],
+        json!({ "created": [], "destroyed": [], "resized": ["calc-1", "calc-2"], "skipped": [] })
+    );
+    assert_eq!(done["job"]["type"], "SCALE");
+    // Every droplet has the new size, and the cluster still has two.
+    let r = api
+        .post(
+            "query($id: ID!) { cluster(id: $id) { droplets(first: 10) { nodes { name size status } } } }",
+            json!({ "id": cluster }),
+        )
+        .await;
+    let droplets = r["data"]["cluster"]["droplets"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(droplets.len(), 2, "{r}");
+    assert!(
+        droplets
+            .iter()
+            .all(|d| d["size"] == "s-1vcpu-2gb" && d["status"] == "RUNNING"),
+        "{r}"
+    );
+    // One droplet at a time: the second RESIZE job started after the first completed.
+    let r = api
+        .post(
+            "{ jobs(first: 10, filter: {type: RESIZE}) { nodes { targetId timeline { at status } } } }",
+            json!({}),
+        )
+        .await;
+    let jobs = r["data"]["jobs"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(jobs.len(), 2, "{r}");
+    let at = |job: &Value, status: &str| -> String {
+        job["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["status"] == status)
+            .map(|e| e["at"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no {status} in {job}"))
+    };
+    let mut spans: Vec<(String, String)> = jobs
+        .iter()
+        .map(|j| (at(j, "RUNNING"), at(j, "COMPLETED")))
+        .collect();
+    spans.sort();
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+    assert!(
+        parse(&spans[0].1) <= parse(&spans[1].0),
+        "the resizes overlapped: {spans:?}"
+    );
+    // At the top of its range the policy holds, and says so.
+    let last = testkit::wait::until(
+        "an evaluation at the largest size",
+        Duration::from_secs(30),
+        || async {
+            let r = api.post(query, json!({ "id": policy })).await;
+            let e = r["data"]["scalingPolicy"]["lastEvaluation"].clone();
+            if e["decision"]["currentSize"] == "s-1vcpu-2gb" {
+                Ok(e)
+            } else {
+                Err(r.to_string())
+            }
+        },
+    )
+    .await;
+    assert_eq!(last["outcome"], "NO_CHANGE", "{last}");
+    assert_eq!(last["decision"]["cappedBy"], "MAX", "{last}");
+    app.stop().await;
+}
+on_both_backends!(a_vertical_policy_resizes_droplets_one_at_a_time);
 
 /// A `clustergenie serve` child process on `storage` that scales slowly enough to be
 /// killed in the middle of a SCALE job.

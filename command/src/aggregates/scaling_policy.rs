@@ -104,10 +104,10 @@ pub struct ScalingPolicy {
     /// When the policy last decided to scale, for the cooldown.
     #[serde(default)]
     pub last_scaled_at: Option<DateTime<Utc>>,
-    /// The last dry-run decision's (current, desired): a dry run records a decision only
+    /// The last dry-run decision's change ("4 → 8"): a dry run records a decision only
     /// when it differs, not every evaluation.
     #[serde(default)]
-    pub last_dry_run: Option<(u32, u32)>,
+    pub last_dry_run: Option<String>,
 }
 
 /// How many past scalings a policy keeps for its step limits (a step period holds far
@@ -201,16 +201,19 @@ impl ScalingPolicy {
                 decision, job_id, ..
             } => {
                 if decision.dry_run {
-                    self.last_dry_run = Some((decision.current, decision.desired));
+                    self.last_dry_run = Some(decision.change());
                     return;
                 }
                 self.pending_job = *job_id;
                 self.last_scaled_at = Some(decision.at);
-                self.actions.push(ScalingAction {
-                    at: decision.at,
-                    from: decision.current,
-                    to: decision.desired,
-                });
+                // Step limits count droplets: a resize is no step.
+                if decision.sizes.is_none() {
+                    self.actions.push(ScalingAction {
+                        at: decision.at,
+                        from: decision.current,
+                        to: decision.desired,
+                    });
+                }
                 if self.actions.len() > KEPT_ACTIONS {
                     self.actions.remove(0);
                 }
@@ -348,7 +351,8 @@ mod tests {
             reason: "test".into(),
             capped_by: None,
             dry_run,
-            inputs: schema::autoscale::Inputs {
+            sizes: None,
+            inputs: schema::autoscale::DecisionInputs::Horizontal(Box::new(schema::autoscale::Inputs {
                 now: at,
                 current,
                 metric: ScalingMetric::QueueDepth,
@@ -365,7 +369,7 @@ mod tests {
                 cooldown_seconds: 60,
                 hourly_price_per_droplet: 0.01,
                 cost_limit_per_hour: None,
-            },
+            })),
         }
     }
 
@@ -427,7 +431,7 @@ mod tests {
             plan: None,
             job_id: None,
         });
-        assert_eq!((p.last_dry_run, p.pending_job, p.actions.len()), (Some((4, 8)), None, 0));
+        assert_eq!((p.last_dry_run, p.pending_job, p.actions.len()), (Some("4 → 8".to_string()), None, 0));
         let job = JobId(uuid::Uuid::from_u128(9));
         p.apply(ScalingPolicyEvent::ScalingDecided {
             decision: decision(4, 8, false),

@@ -14,6 +14,8 @@ pub struct Member {
     pub id: DropletId,
     pub name: String,
     pub status: DropletStatus,
+    /// Its size slug.
+    pub size: String,
     /// A job (provisioning or an operation) is pending on it.
     pub busy: bool,
     /// Being destroyed: no longer counted.
@@ -67,6 +69,7 @@ pub async fn members(commands: &Commands, id: ClusterId) -> Result<Vec<Member>, 
             id: *droplet_id,
             name: state.name,
             status: state.status,
+            size: state.size.to_string(),
             busy,
             leaving,
             born,

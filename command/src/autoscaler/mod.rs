@@ -11,20 +11,19 @@
 //! `worker::scale`); every evaluation, acting or not, is kept as the policy's
 //! `lastEvaluation`.
 
+mod decision;
 mod fleet;
 
 use crate::aggregates::ScalingPolicy;
-use crate::autoscale::{decide, Inputs};
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::handlers::{Commands, ScalingRecorded};
 use chrono::{DateTime, Utc};
+use decision::{horizontal, vertical, Looked};
 use fleet::Member;
 use schema::autoscale::{
-    Evaluation, EvaluationOutcome, Recommendation, ScalePlan, ScalingDecision, ScalingMetric,
-    ScalingMode,
+    Evaluation, EvaluationOutcome, ScalePlan, ScalingDecision, ScalingMetric, ScalingMode,
 };
-use schema::scaling_policy::hourly_price;
 use schema::{ClusterId, ScalingPolicyId};
 use std::sync::Arc;
 use std::time::Duration;
@@ -201,18 +200,6 @@ impl Autoscaler {
         let (policy, _) = self.commands.load::<ScalingPolicy>(&key).await?;
         let state = policy.require_live()?.clone();
         let spec = &state.spec;
-        if spec.mode == ScalingMode::Vertical {
-            return Err(CommandError::FailedPrecondition(format!(
-                "scaling policy {} is VERTICAL; this release evaluates HORIZONTAL policies only",
-                spec.name
-            )));
-        }
-        let Some(template) = spec.template.as_ref() else {
-            return Err(CommandError::Internal(format!(
-                "horizontal policy {} has no template",
-                spec.name
-            )));
-        };
         let fleet = fleet::members(&self.commands, state.cluster_id).await?;
         let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 3);
         let window = chrono::Duration::seconds(spec.window_seconds.into());
@@ -225,48 +212,20 @@ impl Autoscaler {
             self.evaluations.load(&key).await.map_err(|e| {
                 CommandError::Unavailable(format!("cannot read the evaluations: {e}"))
             })?;
-        let mut recommendations: Vec<Recommendation> =
-            serde_json::from_str(&stored.recommendations).unwrap_or_default();
-        let current = fleet.iter().filter(|m| m.counts()).count() as u32;
-        // As HPA does, a policy seen for the first time starts its history with the count
-        // the cluster has: a new policy waits out its scale-down window before shrinking.
-        if stored.latest.is_none() && !preview {
-            recommendations.push(Recommendation {
-                at: now,
-                desired: current,
-            });
-        }
-        let inputs = Inputs {
+        let first = stored.latest.is_none() && !preview;
+        let counted: Vec<&Member> = fleet.iter().filter(|m| m.counts()).collect();
+        let looked = Looked {
             now,
-            current,
-            metric: spec.metric,
+            current: counted.len() as u32,
             metric_value,
-            target: spec.target,
-            tolerance: spec.tolerance,
-            min: spec.min_droplets,
-            max: spec.max_droplets,
-            scale_up: spec.scale_up,
-            scale_down: spec.scale_down,
-            recommendations: recommendations.clone(),
-            actions: policy.actions.clone(),
-            last_scaled_at: policy.last_scaled_at,
-            cooldown_seconds: spec.cooldown_seconds,
-            hourly_price_per_droplet: hourly_price(&template.size),
-            cost_limit_per_hour: spec.cost_limit_per_hour,
-        };
-        let decided = decide(&inputs);
-        let acts = decided.acts();
-        let decision = ScalingDecision {
-            at: now,
-            current: decided.current,
-            desired: decided.desired,
-            metric_value: decided.metric_value,
-            target: decided.target,
-            reason: decided.reason.clone(),
-            capped_by: decided.capped_by,
+            first,
             dry_run: spec.dry_run || preview,
-            inputs,
         };
+        let (decision, kept) = match spec.mode {
+            ScalingMode::Horizontal => horizontal(&policy, &looked, &stored.recommendations)?,
+            ScalingMode::Vertical => vertical(&policy, &looked, &counted, &stored.recommendations)?,
+        };
+        let acts = decision.acts();
         let mut evaluation = Evaluation {
             decision: decision.clone(),
             outcome: EvaluationOutcome::NoChange,
@@ -287,17 +246,7 @@ impl Autoscaler {
                 (acted.outcome, acted.job_id, acted.note);
             position = acted.position;
         }
-        if let Some(desired) = decided.recommendation {
-            recommendations.push(Recommendation { at: now, desired });
-        }
-        let keep = spec
-            .scale_up
-            .stabilization_window_seconds
-            .max(spec.scale_down.stabilization_window_seconds);
-        recommendations.retain(|r| (now - r.at).num_seconds() <= i64::from(keep));
         let latest = serde_json::to_string(&evaluation)
-            .map_err(|e| CommandError::Internal(e.to_string()))?;
-        let kept = serde_json::to_string(&recommendations)
             .map_err(|e| CommandError::Internal(e.to_string()))?;
         self.evaluations
             .save(&key, &latest, &kept)
@@ -335,17 +284,20 @@ impl Autoscaler {
         let plan = if decision.dry_run {
             None
         } else {
-            Some(
-                self.plan(state, fleet, decision.current, decision.desired)
-                    .await?,
-            )
+            Some(self.plan(state, fleet, &decision).await?)
         };
-        if let Some(ScalePlan::Remove { droplets }) = &plan {
-            if droplets.is_empty() {
+        match &plan {
+            Some(ScalePlan::Remove { droplets }) if droplets.is_empty() => {
                 return Ok(Acted::held(
                     "every droplet that could go has a job pending".into(),
                 ));
             }
+            Some(ScalePlan::Resize { droplets, .. }) if droplets.is_empty() => {
+                return Ok(Acted::held(
+                    "every droplet that could be resized has a job pending".into(),
+                ));
+            }
+            _ => {}
         }
         match self.commands.decide_scaling(ctx, id, decision, plan).await {
             Ok(o) => {
@@ -371,16 +323,32 @@ impl Autoscaler {
         }
     }
 
-    /// What the SCALE job of a decision from `current` to `desired` does: the names of the
-    /// droplets to create (`<cluster>-<n>`, the next numbers whose names are free), or the
-    /// newest droplets without a pending job to destroy.
+    /// What the SCALE job of a decision does: the names of the droplets to create
+    /// (`<cluster>-<n>`, the next numbers whose names are free), the newest droplets without
+    /// a pending job to destroy, or (vertical) every droplet not yet at the desired size,
+    /// oldest first, without a pending job.
     async fn plan(
         &self,
         state: &crate::aggregates::ScalingPolicyState,
         fleet: &[Member],
-        current: u32,
-        desired: u32,
+        decision: &ScalingDecision,
     ) -> Result<ScalePlan, CommandError> {
+        let (current, desired) = (decision.current, decision.desired);
+        if let Some(sizes) = &decision.sizes {
+            let size = schema::Size::parse(&sizes.desired)?;
+            return Ok(ScalePlan::Resize {
+                droplets: fleet
+                    .iter()
+                    .filter(|m| m.counts() && !m.busy && m.size != sizes.desired)
+                    .map(|m| schema::autoscale::PlannedResize {
+                        droplet_id: m.id,
+                        name: m.name.clone(),
+                        from: m.size.clone(),
+                    })
+                    .collect(),
+                size,
+            });
+        }
         if desired > current {
             let cluster = fleet::cluster(&self.commands, state.cluster_id).await?;
             let template = state.spec.template.clone().ok_or_else(|| {

@@ -350,7 +350,7 @@ impl Commands {
             let (policy, version) = self.load::<ScalingPolicy>(&id.to_string()).await?;
             let current = policy.require_live()?.clone();
             let dry_run = decision.dry_run;
-            if dry_run && policy.last_dry_run == Some((decision.current, decision.desired)) {
+            if dry_run && policy.last_dry_run.as_deref() == Some(decision.change().as_str()) {
                 return Ok(Outcome {
                     value: ScalingRecorded::Unchanged,
                     position: 0,

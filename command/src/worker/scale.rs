@@ -1,8 +1,10 @@
 //! SCALE jobs: carry out what a scaling decision planned — create the planned droplets in
-//! the cluster from the policy's template, or destroy the planned ones — one step per
-//! droplet under its own idempotency key (`scale-<job>-<step>`), so an attempt that runs
-//! again after a crash neither creates nor destroys one droplet too many; then wait for
-//! the droplets to be RUNNING (or destroyed), reporting progress per droplet.
+//! the cluster from the policy's template, destroy the planned ones, or (vertical) resize
+//! them one at a time — one step per droplet under its own idempotency key
+//! (`scale-<job>-<step>`), so an attempt that runs again after a crash neither creates,
+//! destroys nor resizes one droplet too many; then wait for the droplets to be RUNNING (or
+//! destroyed), reporting progress per droplet. A resize is awaited before the next one
+//! starts: the cluster never has more than one droplet resizing.
 
 use super::runner::{log_failure, Worker};
 use crate::aggregates::{Droplet, DropletOperation, Job};
@@ -46,6 +48,13 @@ impl Worker {
         };
         let ctx = self.commands.worker_context(job_id).await?;
         let steps = plan.steps().max(1);
+        // Creating and destroying take half the progress, settling the other half; a
+        // resize settles within its own step.
+        let share = if matches!(plan, ScalePlan::Resize { .. }) {
+            1.0
+        } else {
+            0.5
+        };
         let mut outcome = ScaleOutcome::default();
         let mut awaited = Vec::new();
         for step in 0..plan.steps() {
@@ -53,13 +62,14 @@ impl Worker {
             let (verb, name) = match &plan {
                 ScalePlan::Add { names, .. } => ("creating", names[step].clone()),
                 ScalePlan::Remove { droplets } => ("destroying", droplets[step].name.clone()),
+                ScalePlan::Resize { droplets, .. } => ("resizing", droplets[step].name.clone()),
             };
             let message = format!("{verb} {name} ({} of {})", step + 1, plan.steps());
             self.commands
                 .report_progress(
                     job_id,
                     &self.id,
-                    pct(step, steps, 0.5),
+                    pct(step, steps, share),
                     "scale",
                     &message,
                     lease,
@@ -95,6 +105,35 @@ impl Worker {
                         .request_operation(&ctx, id, DropletOperation::Destroy, options)
                         .await
                         .map(|_| id)
+                }
+                ScalePlan::Resize { droplets, size } => {
+                    let options = CommandOptions {
+                        idempotency_key: Some(key),
+                        ..CommandOptions::default()
+                    };
+                    let id = droplets[step].droplet_id;
+                    let operation = DropletOperation::Resize { size: size.clone() };
+                    match self
+                        .commands
+                        .request_operation(&ctx, id, operation, options)
+                        .await
+                    {
+                        Ok(_) => {
+                            let awaited = Awaited { id, name };
+                            let progress = (pct(step, steps, share), message);
+                            self.resized(
+                                job_id,
+                                &awaited,
+                                size.as_str(),
+                                progress,
+                                lease,
+                                &mut outcome,
+                            )
+                            .await?;
+                            continue;
+                        }
+                        Err(e) => Err(e),
+                    }
                 }
             };
             match done {
@@ -149,6 +188,62 @@ impl Worker {
             }
         }
         Ok(None)
+    }
+
+    /// Waits until the resize of droplet `id` to `size` ends (its job done, the droplet
+    /// RUNNING or STOPPED again), renewing the lease; notes whether it took.
+    async fn resized(
+        &self,
+        job_id: JobId,
+        awaited: &Awaited,
+        size: &str,
+        (progress, message): (u8, String),
+        lease: chrono::Duration,
+        outcome: &mut ScaleOutcome,
+    ) -> Result<(), CommandError> {
+        let name = awaited.name.as_str();
+        let started = Instant::now();
+        let tick = self
+            .settings
+            .progress_interval
+            .max(Duration::from_millis(100));
+        let renew = (lease / 3).to_std().unwrap_or(Duration::from_secs(10));
+        let mut renewed = Instant::now();
+        loop {
+            let (droplet, _) = self
+                .commands
+                .load::<Droplet>(&awaited.id.to_string())
+                .await?;
+            let Some(state) = droplet.state.as_ref() else {
+                outcome.skipped.push(format!("{name}: it is gone"));
+                return Ok(());
+            };
+            if droplet.pending.is_none() {
+                if state.size.as_str() == size {
+                    outcome.resized.push(name.to_string());
+                } else {
+                    outcome
+                        .skipped
+                        .push(format!("{name}: its resize job did not complete"));
+                }
+                return Ok(());
+            }
+            if started.elapsed() >= SETTLE_LIMIT {
+                outcome.skipped.push(format!(
+                    "{name}: not resized after {} s",
+                    SETTLE_LIMIT.as_secs()
+                ));
+                return Ok(());
+            }
+            // Keeps the lease, a third of it at a time (the progress stays at the step's).
+            if renewed.elapsed() >= renew {
+                self.commands
+                    .report_progress(job_id, &self.id, progress, "scale", &message, lease)
+                    .await?;
+                renewed = Instant::now();
+            }
+            tokio::time::sleep(tick).await;
+        }
     }
 
     /// Waits until every awaited droplet is RUNNING (adding) or destroyed (removing), or has

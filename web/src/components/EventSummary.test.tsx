@@ -53,6 +53,16 @@ describe("scaling decisions as sentences", () => {
     );
   });
 
+  it("says what a vertical decision resizes", () => {
+    const decision = { current: 2, desired: 2, sizes: { current: "s-1vcpu-1gb", desired: "s-1vcpu-2gb" }, reason: "CPU 93 % against target 50 %: one size up, s-1vcpu-2gb", dry_run: false };
+    expect(sentence({ type: "ScalingDecided", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "system:autoscaler", payload: { decision, job_id: null } })).toBe(
+      "system:autoscaler decided to scale by policy p1234567 its droplets from s-1vcpu-1gb to s-1vcpu-2gb: CPU 93 % against target 50 %: one size up, s-1vcpu-2gb",
+    );
+    expect(sentence({ type: "ScalingCompleted", aggregateType: "ScalingPolicy", aggregateId: "p123456789", actor: "system:worker", payload: { outcome: { created: [], destroyed: [], resized: ["calc-1", "calc-2"], skipped: [] } } })).toBe(
+      "system:worker finished scaling by policy p1234567: resized calc-1, calc-2",
+    );
+  });
+
   it("says an operator ended an injected load early", () => {
     expect(sentence({ type: "ClusterLoadCleared", aggregateType: "Cluster", aggregateId: "c123456789", actor: "alice", payload: {} })).toBe("alice ended the injected load on c1234567");
   });

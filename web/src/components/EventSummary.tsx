@@ -199,9 +199,11 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
     case "ScalingDecided": {
       const d = (p.decision ?? {}) as Payload;
       const verb = d.dry_run ? "would scale" : "decided to scale";
+      const sizes = d.sizes as Payload | undefined;
+      const change = sizes ? `its droplets from ${str(sizes.current)} to ${str(sizes.desired)}` : `from ${str(d.current)} to ${str(d.desired)} droplets`;
       return (
         <>
-          {verb} by policy {self} from {str(d.current)} to {str(d.desired)} droplets: {str(d.reason)}
+          {verb} by policy {self} {change}: {str(d.reason)}
           {p.job_id ? <> (job <ObjectLink type="Job" id={str(p.job_id)} />)</> : null}
         </>
       );
@@ -212,6 +214,7 @@ function what(e: EventFieldsFragment, p: Payload): ReactNode {
       const parts = [
         names("created") && `created ${names("created")}`,
         names("destroyed") && `destroyed ${names("destroyed")}`,
+        names("resized") && `resized ${names("resized")}`,
         names("skipped") && `skipped ${names("skipped")}`,
       ].filter(Boolean);
       return (

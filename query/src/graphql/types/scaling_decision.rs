@@ -41,9 +41,18 @@ impl ScalingDecision {
     async fn current(&self) -> u32 {
         self.0.current
     }
-    /// Droplets it should have.
+    /// Droplets it should have (VERTICAL: the same count, resized).
     async fn desired(&self) -> u32 {
         self.0.desired
+    }
+    /// VERTICAL: the size the cluster's droplets had (the one most of them had); null for
+    /// HORIZONTAL.
+    async fn current_size(&self) -> Option<&str> {
+        self.0.sizes.as_ref().map(|s| s.current.as_str())
+    }
+    /// VERTICAL: the size they should have.
+    async fn desired_size(&self) -> Option<&str> {
+        self.0.sizes.as_ref().map(|s| s.desired.as_str())
     }
     /// The metric as compared with the target (queue depth per droplet for QUEUE_DEPTH);
     /// null without samples in the window.
@@ -107,6 +116,8 @@ pub struct ScaleResult {
     pub created: Vec<String>,
     /// Droplets it destroyed.
     pub destroyed: Vec<String>,
+    /// Droplets it resized (VERTICAL).
+    pub resized: Vec<String>,
     /// Steps it could not take, each with why ("web-3: a job is pending on it").
     pub skipped: Vec<String>,
 }
@@ -116,6 +127,7 @@ impl From<ScaleOutcome> for ScaleResult {
         Self {
             created: o.created,
             destroyed: o.destroyed,
+            resized: o.resized,
             skipped: o.skipped,
         }
     }
@@ -146,11 +158,14 @@ impl ScalingDecisionRecord {
     async fn decision(&self) -> ScalingDecision {
         ScalingDecision(self.decision.clone())
     }
-    /// The droplets its SCALE job was to create (`<cluster>-<n>`) or destroy.
+    /// The droplets its SCALE job was to create (`<cluster>-<n>`), destroy or resize.
     async fn planned(&self) -> Vec<String> {
         match &self.plan {
             Some(ScalePlan::Add { names, .. }) => names.clone(),
             Some(ScalePlan::Remove { droplets }) => {
+                droplets.iter().map(|d| d.name.clone()).collect()
+            }
+            Some(ScalePlan::Resize { droplets, .. }) => {
                 droplets.iter().map(|d| d.name.clone()).collect()
             }
             None => vec![],

@@ -16,6 +16,8 @@ const decision = (current: number, desired: number, reason: string, cappedBy: st
   reason,
   cappedBy,
   dryRun: false,
+  currentSize: null,
+  desiredSize: null,
 });
 const evaluation = (outcome: string, d: ReturnType<typeof decision>, note: string | null = null) => ({ __typename: "ScalingEvaluation", outcome, note, decision: d, job: null });
 const UP = "queue 101.33 per droplet against target 50: ceil(405.33 / 50) = 9; desired 9 capped by max 8";
@@ -57,7 +59,7 @@ const policy = {
         decision: decision(4, 8, UP, "MAX"),
         planned: ["shop-5", "shop-6", "shop-7", "shop-8"],
         job: { __typename: "Job", id: "job-9", status: "COMPLETED", progress: 100 },
-        result: { __typename: "ScaleResult", created: ["shop-5", "shop-6", "shop-7", "shop-8"], destroyed: [], skipped: [] },
+        result: { __typename: "ScaleResult", created: ["shop-5", "shop-6", "shop-7", "shop-8"], destroyed: [], resized: [], skipped: [] },
         abandoned: null,
       },
     ],

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { DeleteScalingPolicyMutation, EvaluateScalingPolicyMutation, PauseScalingPolicyMutation, ResumeScalingPolicyMutation, ScalingMetricQuery, ScalingPolicyPageQuery } from "./operations";
-import { cappedText, changeText, dropletSteps, outcomeText, resultText, targetLine } from "./decisions";
+import { cappedText, changeNoun, changeText, dropletSteps, outcomeText, resultText, targetLine } from "./decisions";
 import { rangeText, targetText } from "./ScalingPolicies";
 import { METRICS } from "./validation";
 import { DetailPage } from "../../components/DetailPage";
@@ -49,7 +49,7 @@ function EvaluationCard({ evaluation, title, testId }: { evaluation: Evaluation;
         </span>
       </div>
       <p className="text-sm font-medium" data-testid="evaluation-outcome">
-        {outcomeText(evaluation.outcome)} · droplets {changeText(d)}
+        {outcomeText(evaluation.outcome)} · {changeNoun(d)} {changeText(d)}
       </p>
       <p className="text-sm text-slate-700" data-testid="evaluation-reason">
         {d.reason}
@@ -70,7 +70,7 @@ function EvaluationCard({ evaluation, title, testId }: { evaluation: Evaluation;
 
 const DECISION_COLUMNS: Column<DecisionRecord>[] = [
   { header: "When", cellClassName: "whitespace-nowrap", cell: (r) => <Time at={r.decision.at} /> },
-  { header: "Droplets", cellClassName: "tabular-nums whitespace-nowrap font-medium", cell: (r) => changeText(r.decision) + (r.decision.dryRun ? " (dry run)" : "") },
+  { header: "Change", cellClassName: "tabular-nums whitespace-nowrap font-medium", cell: (r) => `${changeNoun(r.decision)} ${changeText(r.decision)}${r.decision.dryRun ? " (dry run)" : ""}` },
   {
     header: "Why",
     cellClassName: "max-w-md text-sm",
@@ -167,7 +167,7 @@ export function ScalingPolicyPage() {
     if (dryRun) setPreview(e);
     else {
       setPreview(null);
-      toast(`${outcomeText(e.outcome)} (droplets ${changeText(e.decision)})`);
+      toast(`${outcomeText(e.outcome)} (${changeNoun(e.decision)} ${changeText(e.decision)})`);
       reload.current();
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropletSteps, dropletsAfter, resultText, targetLine } from "./decisions";
+import { changeNoun, changeText, dropletSteps, dropletsAfter, resultText, targetLine } from "./decisions";
 import type { ScalingDecisionFieldsFragment, ScalingDecisionRecordFieldsFragment } from "../../gql/graphql";
 
 const T0 = Date.parse("2026-12-06T10:00:00Z");
@@ -14,6 +14,8 @@ const decision = (s: number, current: number, desired: number, o: Partial<Scalin
   reason: "r",
   cappedBy: null,
   dryRun: false,
+  currentSize: null,
+  desiredSize: null,
   ...o,
 });
 const record = (d: ScalingDecisionFieldsFragment, o: Partial<ScalingDecisionRecordFieldsFragment> = {}): ScalingDecisionRecordFieldsFragment => ({
@@ -29,7 +31,7 @@ const record = (d: ScalingDecisionFieldsFragment, o: Partial<ScalingDecisionReco
 
 describe("the droplet count a policy's chart draws", () => {
   it("counts what the job did, what it planned while it runs, nothing for a dry run or an abandoned job", () => {
-    expect(dropletsAfter(record(decision(0, 4, 8), { result: { created: ["a", "b", "c"], destroyed: [], skipped: ["d: taken"] } }))).toBe(7);
+    expect(dropletsAfter(record(decision(0, 4, 8), { result: { created: ["a", "b", "c"], destroyed: [], resized: [], skipped: ["d: taken"] } }))).toBe(7);
     expect(dropletsAfter(record(decision(0, 4, 8), { job: { id: "j", status: "RUNNING", progress: 40 } }))).toBe(8);
     expect(dropletsAfter(record(decision(0, 4, 8, { dryRun: true })))).toBe(4);
     expect(dropletsAfter(record(decision(0, 4, 8), { abandoned: "provider down" }))).toBe(4);
@@ -40,9 +42,9 @@ describe("the droplet count a policy's chart draws", () => {
     const to = T0 + 600_000;
     // Newest first, as the API lists them; one decision before the window.
     const records = [
-      record(decision(300, 8, 2), { result: { created: [], destroyed: ["w-8", "w-7", "w-6", "w-5", "w-4", "w-3"], skipped: [] } }),
-      record(decision(60, 4, 8), { result: { created: ["w-5", "w-6", "w-7", "w-8"], destroyed: [], skipped: [] } }),
-      record(decision(-100, 2, 4), { result: { created: ["w-3", "w-4"], destroyed: [], skipped: [] } }),
+      record(decision(300, 8, 2), { result: { created: [], destroyed: ["w-8", "w-7", "w-6", "w-5", "w-4", "w-3"], resized: [], skipped: [] } }),
+      record(decision(60, 4, 8), { result: { created: ["w-5", "w-6", "w-7", "w-8"], destroyed: [], resized: [], skipped: [] } }),
+      record(decision(-100, 2, 4), { result: { created: ["w-3", "w-4"], destroyed: [], resized: [], skipped: [] } }),
     ];
     expect(dropletSteps(records, decision(500, 2, 2), from, to)).toEqual([
       { t: from, v: 4 },
@@ -70,9 +72,16 @@ describe("the droplet count a policy's chart draws", () => {
     expect(targetLine("CPU", 70, droplets, 0, 3)).toEqual([{ t: 0, v: 70 }, { t: 3, v: 70 }]);
   });
 
+  it("names what a decision changes: the count, or a vertical policy's size", () => {
+    expect([changeNoun(decision(0, 4, 8)), changeText(decision(0, 4, 8))]).toEqual(["droplets", "4 → 8"]);
+    const vertical = decision(0, 2, 2, { currentSize: "s-1vcpu-1gb", desiredSize: "s-1vcpu-2gb" });
+    expect([changeNoun(vertical), changeText(vertical)]).toEqual(["size", "s-1vcpu-1gb → s-1vcpu-2gb"]);
+    expect(resultText(record(vertical, { result: { created: [], destroyed: [], resized: ["c-1", "c-2"], skipped: [] } }))).toBe("resized c-1, c-2");
+  });
+
   it("says what a decision's job did", () => {
-    expect(resultText(record(decision(0, 4, 6), { result: { created: ["w-5", "w-6"], destroyed: [], skipped: [] } }))).toBe("created w-5, w-6");
-    expect(resultText(record(decision(0, 6, 4), { result: { created: [], destroyed: ["w-6"], skipped: ["w-5: a job is pending on it"] } }))).toBe("destroyed w-6; skipped w-5: a job is pending on it");
+    expect(resultText(record(decision(0, 4, 6), { result: { created: ["w-5", "w-6"], destroyed: [], resized: [], skipped: [] } }))).toBe("created w-5, w-6");
+    expect(resultText(record(decision(0, 6, 4), { result: { created: [], destroyed: ["w-6"], resized: [], skipped: ["w-5: a job is pending on it"] } }))).toBe("destroyed w-6; skipped w-5: a job is pending on it");
     expect(resultText(record(decision(0, 4, 6), { job: { id: "j", status: "RUNNING", progress: 50 } }))).toBe("running (50 %)");
     expect(resultText(record(decision(0, 4, 6), { abandoned: "the provider refused" }))).toBe("abandoned: the provider refused");
     expect(resultText(record(decision(0, 4, 6, { dryRun: true })))).toBe("dry run: nothing done");

@@ -67,9 +67,15 @@ export function cappedText(c: CappedBy | null | undefined): string | null {
   return c ? CAPPED[c] : null;
 }
 
-/** "4 → 8", "5 (no change)". */
-export function changeText(d: Pick<Decision, "current" | "desired">): string {
-  return d.current === d.desired ? `${d.current} (no change)` : `${d.current} → ${d.desired}`;
+/** What a decision changes: "size" (vertical) or "droplets". */
+export function changeNoun(d: Partial<Pick<Decision, "currentSize">>): string {
+  return d.currentSize ? "size" : "droplets";
+}
+
+/** "4 → 8", "5 (no change)"; a vertical decision's sizes: "s-1vcpu-1gb → s-1vcpu-2gb". */
+export function changeText(d: Pick<Decision, "current" | "desired"> & Partial<Pick<Decision, "currentSize" | "desiredSize">>): string {
+  const [from, to] = d.currentSize && d.desiredSize ? [d.currentSize, d.desiredSize] : [d.current, d.desired];
+  return from === to ? `${from} (no change)` : `${from} → ${to}`;
 }
 
 const OUTCOMES: Record<EvaluationOutcome, string> = {
@@ -93,6 +99,7 @@ export function resultText(r: DecisionRecord): string {
     const parts = [
       r.result.created.length ? `created ${r.result.created.join(", ")}` : "",
       r.result.destroyed.length ? `destroyed ${r.result.destroyed.join(", ")}` : "",
+      r.result.resized.length ? `resized ${r.result.resized.join(", ")}` : "",
       r.result.skipped.length ? `skipped ${r.result.skipped.join("; ")}` : "",
     ].filter(Boolean);
     return parts.join("; ") || "nothing to do";

@@ -91,6 +91,8 @@ export const ScalingDecisionFields = graphql(`
     at
     current
     desired
+    currentSize
+    desiredSize
     metricValue
     target
     reason
@@ -115,6 +117,7 @@ export const ScalingDecisionRecordFields = graphql(`
     result {
       created
       destroyed
+      resized
       skipped
     }
     abandoned
