@@ -57,14 +57,32 @@ pub async fn events(settings: &Settings, args: EventsArgs) -> anyhow::Result<()>
     let store = EventStore::new(db.clone());
     let mut cursor = LogCursor::default();
     let mut printed = 0usize;
+    // On Postgres the log is read below the oldest open transaction of the whole server
+    // (as replay reads it); an open transaction elsewhere can hide events committed before
+    // the dump began, so it reads at least as many as were counted at the start.
+    let total = store.count().await?;
+    let mut read = 0i64;
+    let mut waiting = std::time::Instant::now();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     'outer: loop {
         let batch = store.read_log(cursor, 1000).await?;
         if batch.is_empty() {
-            break;
+            if read >= total {
+                break;
+            }
+            if waiting.elapsed() >= std::time::Duration::from_secs(5) {
+                eprintln!(
+                    "events: {read} of {total} read; waiting for an older open transaction on the database server to end"
+                );
+                waiting = std::time::Instant::now();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            continue;
         }
+        waiting = std::time::Instant::now();
         for e in batch {
+            read += 1;
             cursor = e.cursor();
             if args
                 .aggregate_id

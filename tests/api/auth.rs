@@ -647,12 +647,7 @@ async fn secrets_are_absent_from_every_output_surface(backend: Backend) {
     surfaces.push(("metrics", app.get("/metrics").await.text().await.unwrap()));
     surfaces.push(("health", app.get("/health").await.text().await.unwrap()));
     // What the relay would publish to Kafka: the stored events, payloads and metadata.
-    let db = app.storage.db().await;
-    let stored = command::EventStore::new(db.clone())
-        .read_log(Default::default(), 10_000)
-        .await
-        .unwrap();
-    db.close().await;
+    let stored = app.store_log().await;
     surfaces.push(("stored events", format!("{stored:?}")));
     for (surface, text) in &surfaces {
         for s in &secrets {

@@ -427,9 +427,19 @@ impl TestApp {
         let store = command::EventStore::new(db.clone());
         let mut cursor = command::LogCursor::default();
         let mut out = Vec::new();
+        // As replay does: an open transaction elsewhere on the Postgres server (another
+        // test's) hides newer events from the log reader for a moment; read all counted.
+        let total = store.count().await.unwrap() as usize;
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             let batch = store.read_log(cursor, 1000).await.unwrap();
-            let Some(last) = batch.last() else { break };
+            let Some(last) = batch.last() else {
+                if out.len() >= total || std::time::Instant::now() > deadline {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            };
             cursor = last.cursor();
             out.extend(batch);
         }
