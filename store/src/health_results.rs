@@ -3,6 +3,7 @@
 //! check next. Not events: a result is an observation, not a decision; the change of health
 //! it may lead to is an event of the HealthCheck aggregate.
 
+use crate::schedule::Schedule;
 use crate::{on_pool, Db};
 use sqlx::Row;
 
@@ -169,21 +170,14 @@ impl HealthResults {
         next_us: i64,
         runner: &str,
     ) -> Result<bool, sqlx::Error> {
-        let sql = self.db.sql(
-            "INSERT INTO health_check_runs (check_id, next_run_us, runner) VALUES ($1, $2, $3) \
-             ON CONFLICT (check_id) DO UPDATE SET next_run_us = excluded.next_run_us, runner = excluded.runner \
-             WHERE health_check_runs.next_run_us <= $4",
-        );
-        on_pool!(self.db.writes(), p => {
-            sqlx::query(&sql)
-                .bind(check_id)
-                .bind(next_us)
-                .bind(runner)
-                .bind(now_us)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected() == 1)
-        })
+        const SCHEDULE: Schedule = Schedule {
+            table: "health_check_runs",
+            key: "check_id",
+            next: "next_run_us",
+        };
+        SCHEDULE
+            .claim(&self.db, check_id, now_us, next_us, runner)
+            .await
     }
 
     /// The checks due at `now_us` (a scheduled run at or before it), with when each was due

@@ -30,6 +30,7 @@ pub mod log;
 pub mod metrics;
 mod migrations;
 pub mod scaling_evaluations;
+mod schedule;
 pub mod worker_pool;
 
 pub use db::{now_us, Db, DbError, Dialect, Pool};

@@ -3,6 +3,7 @@
 //! are written in batches; a chart reads the resolution that fits its range, so a week reads
 //! 168 hourly rows per series however long the history.
 
+use crate::schedule::Schedule;
 use crate::{on_pool, Db};
 use sqlx::Row;
 
@@ -483,19 +484,13 @@ impl MetricsStore {
         next_us: i64,
         runner: &str,
     ) -> Result<bool, sqlx::Error> {
-        let sql = self.db.sql(
-            "INSERT INTO metric_ticks (name, next_tick_us, runner) VALUES ('simulator', $1, $2) \
-             ON CONFLICT (name) DO UPDATE SET next_tick_us = excluded.next_tick_us, runner = excluded.runner \
-             WHERE metric_ticks.next_tick_us <= $3",
-        );
-        on_pool!(self.db.writes(), p => {
-            sqlx::query(&sql)
-                .bind(next_us)
-                .bind(runner)
-                .bind(tick_us)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected() == 1)
-        })
+        const SCHEDULE: Schedule = Schedule {
+            table: "metric_ticks",
+            key: "name",
+            next: "next_tick_us",
+        };
+        SCHEDULE
+            .claim(&self.db, "simulator", tick_us, next_us, runner)
+            .await
     }
 }

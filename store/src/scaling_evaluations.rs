@@ -4,6 +4,7 @@
 //! Not events: an evaluation that changes nothing is an observation; a decision that acts
 //! is a `ScalingDecided` event of the policy.
 
+use crate::schedule::Schedule;
 use crate::{on_pool, Db};
 
 /// What is kept of a policy's evaluations.
@@ -37,21 +38,14 @@ impl ScalingEvaluations {
         next_us: i64,
         runner: &str,
     ) -> Result<bool, sqlx::Error> {
-        let sql = self.db.sql(
-            "INSERT INTO scaling_evaluations (policy_id, next_us, runner) VALUES ($1, $2, $3) \
-             ON CONFLICT (policy_id) DO UPDATE SET next_us = excluded.next_us, runner = excluded.runner \
-             WHERE scaling_evaluations.next_us <= $4",
-        );
-        on_pool!(self.db.writes(), p => {
-            sqlx::query(&sql)
-                .bind(policy_id)
-                .bind(next_us)
-                .bind(runner)
-                .bind(now_us)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected() == 1)
-        })
+        const SCHEDULE: Schedule = Schedule {
+            table: "scaling_evaluations",
+            key: "policy_id",
+            next: "next_us",
+        };
+        SCHEDULE
+            .claim(&self.db, policy_id, now_us, next_us, runner)
+            .await
     }
 
     /// Keeps `latest` and `recommendations` for `policy_id`.

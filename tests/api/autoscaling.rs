@@ -7,10 +7,9 @@
 //! worker killed (-9) during a SCALE job leaves, after a restart, exactly the planned count.
 //! A vertical policy resizes the cluster's droplets one size up, one droplet at a time.
 
-use crate::helpers::{spawn_app_on, Backend, Storage, TestApp};
+use crate::helpers::{serve_process, spawn_app_on, Backend, Storage, TestApp};
 use crate::on_both_backends;
 use serde_json::{json, Value};
-use std::process::Stdio;
 use std::time::Duration;
 use testkit::graphql::{string_at, GraphqlClient};
 use testkit::process::ChildProcess;
@@ -451,23 +450,12 @@ on_both_backends!(a_vertical_policy_resizes_droplets_one_at_a_time);
 /// A `clustergenie serve` child process on `storage` that scales slowly enough to be
 /// killed in the middle of a SCALE job.
 async fn start_process(storage: &Storage) -> (ChildProcess, GraphqlClient) {
-    let mut child = ChildProcess::spawn(
-        storage
-            .command(&["serve"])
-            .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
-            .env("CLUSTERGENIE_PROVISION_SECONDS", "3")
-            .env("CLUSTERGENIE_JOB_LEASE_SECONDS", "1.5")
-            .env("CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS", "0.1")
-            .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "60")
-            .env("CLUSTERGENIE_AUTOSCALER", "true")
-            .env("CLUSTERGENIE_AUTOSCALER_INTERVAL_SECONDS", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    let port = child
-        .bound_port(Duration::from_secs(60), || "clustergenie serve".into())
-        .await;
-    (child, GraphqlClient::on_port(port))
+    let env = [
+        ("CLUSTERGENIE_PROVISION_SECONDS", "3"),
+        ("CLUSTERGENIE_AUTOSCALER", "true"),
+        ("CLUSTERGENIE_AUTOSCALER_INTERVAL_SECONDS", "1"),
+    ];
+    serve_process(storage, &env).await
 }
 
 async fn a_crash_during_a_scale_job_leaves_the_exact_count(backend: Backend) {

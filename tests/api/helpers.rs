@@ -603,3 +603,27 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A `clustergenie serve` child process on `storage` (port 0: nothing can take it between
+/// picking and binding), with a short job lease and frequent progress, so a test can kill
+/// it mid-job; `env` adds or overrides variables (`CLUSTERGENIE_PROVISION_SECONDS`, …).
+pub async fn serve_process(
+    storage: &Storage,
+    env: &[(&str, &str)],
+) -> (testkit::process::ChildProcess, GraphqlClient) {
+    let mut command = storage.command(&["serve"]);
+    command
+        .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
+        .env("CLUSTERGENIE_JOB_LEASE_SECONDS", "1.5")
+        .env("CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS", "0.1")
+        // A loaded CI machine can be slow; mutation payloads wait for their read models.
+        .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "60")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = testkit::process::ChildProcess::spawn(&mut command);
+    let port = child
+        .bound_port(Duration::from_secs(60), || "clustergenie serve".into())
+        .await;
+    (child, GraphqlClient::on_port(port))
+}

@@ -1,9 +1,10 @@
 //! Durability: restarts keep everything, interrupted jobs finish, replay is exact.
 
-use crate::helpers::{assert_code, spawn_app, spawn_app_on, Backend, Storage, CANCEL_JOB, DROPLET};
+use crate::helpers::{
+    assert_code, serve_process, spawn_app, spawn_app_on, Backend, Storage, CANCEL_JOB, DROPLET,
+};
 use crate::on_both_backends;
 use serde_json::{json, Value};
-use std::process::Stdio;
 use std::time::Duration;
 use testkit::graphql::{i64_at, string_at, GraphqlClient};
 use testkit::process::ChildProcess;
@@ -29,25 +30,9 @@ async fn restart_keeps_all_data(backend: Backend) {
 }
 on_both_backends!(restart_keeps_all_data);
 
-/// A `clustergenie serve` child process on `storage`, and the port it bound (port 0: nothing
-/// can take it between picking and binding).
+/// A `clustergenie serve` child process on `storage`, and the port it bound.
 async fn start_process(storage: &Storage) -> (ChildProcess, GraphqlClient) {
-    let mut child = ChildProcess::spawn(
-        storage
-            .command(&["serve"])
-            .env("CLUSTERGENIE_LISTEN", "127.0.0.1:0")
-            .env("CLUSTERGENIE_PROVISION_SECONDS", "4")
-            .env("CLUSTERGENIE_JOB_LEASE_SECONDS", "1.5")
-            .env("CLUSTERGENIE_PROGRESS_INTERVAL_SECONDS", "0.1")
-            // A loaded CI machine can be slow; mutation payloads wait for their read models.
-            .env("CLUSTERGENIE_CONSISTENCY_TIMEOUT_SECONDS", "60")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    let port = child
-        .bound_port(Duration::from_secs(60), || "clustergenie serve".into())
-        .await;
-    (child, GraphqlClient::on_port(port))
+    serve_process(storage, &[("CLUSTERGENIE_PROVISION_SECONDS", "4")]).await
 }
 
 /// A job's progress (0 when the answer has none).

@@ -431,7 +431,7 @@ mod tests {
             plan: None,
             job_id: None,
         });
-        assert_eq!((p.last_dry_run, p.pending_job, p.actions.len()), (Some("4 → 8".to_string()), None, 0));
+        assert_eq!((p.last_dry_run.as_deref(), p.pending_job, p.actions.len()), (Some("4 → 8"), None, 0));
         let job = JobId(uuid::Uuid::from_u128(9));
         p.apply(ScalingPolicyEvent::ScalingDecided {
             decision: decision(4, 8, false),

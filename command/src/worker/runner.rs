@@ -318,22 +318,12 @@ impl Worker {
             .plan(&job_id.to_string(), job, image.as_deref())
         {
             Ok(plan) => plan,
-            Err(e) => {
-                let failed = self
-                    .commands
-                    .fail_job(job_id, &self.id, &e.message, e.retryable)
-                    .await?;
-                log_failure(job_id, &failed, &e.message);
-                return Ok(());
-            }
+            Err(e) => return self.fail_attempt(job_id, &e.message, e.retryable).await,
         };
         match self.walk(job_id, &plan, lease).await? {
             Some(error) => {
-                let failed = self
-                    .commands
-                    .fail_job(job_id, &self.id, &error.message, error.retryable)
+                self.fail_attempt(job_id, &error.message, error.retryable)
                     .await?;
-                log_failure(job_id, &failed, &error.message);
             }
             None => {
                 let result = serde_json::json!({ "stages": plan.stages.iter().map(|s| s.name).collect::<Vec<_>>() });
@@ -430,12 +420,7 @@ impl Worker {
         let started = Instant::now();
         let Some(diagnoser) = &self.diagnoser else {
             let message = "this worker cannot diagnose (no evidence source configured)";
-            let failed = self
-                .commands
-                .fail_job(job_id, &self.id, message, false)
-                .await?;
-            log_failure(job_id, &failed, message);
-            return Ok(());
+            return self.fail_attempt(job_id, message, false).await;
         };
         let diagnosis_id: DiagnosisId = job
             .target_id()
@@ -468,15 +453,7 @@ impl Worker {
             .await
         {
             Ok(s) => s,
-            Err(e) => {
-                let message = e.to_string();
-                let failed = self
-                    .commands
-                    .fail_job(job_id, &self.id, &message, true)
-                    .await?;
-                log_failure(job_id, &failed, &message);
-                return Ok(());
-            }
+            Err(e) => return self.fail_attempt(job_id, &e.to_string(), true).await,
         };
         let digest = self
             .commands
@@ -652,9 +629,26 @@ fn pct(share: f64) -> u8 {
     (share * 100.0).floor().clamp(0.0, 99.0) as u8
 }
 
+impl Worker {
+    /// Fails the attempt at `job_id` (for good unless `retryable`) and logs it.
+    pub(super) async fn fail_attempt(
+        &self,
+        job_id: JobId,
+        message: &str,
+        retryable: bool,
+    ) -> Result<(), CommandError> {
+        let failed = self
+            .commands
+            .fail_job(job_id, &self.id, message, retryable)
+            .await?;
+        log_failure(job_id, &failed, message);
+        Ok(())
+    }
+}
+
 /// The activity-log line of a failed attempt: an error when the job failed for good, a
 /// warning when it is retried.
-pub(super) fn log_failure(job_id: JobId, job: &Job, error: &str) {
+fn log_failure(job_id: JobId, job: &Job, error: &str) {
     let Some(state) = job.state.as_ref() else {
         return;
     };

@@ -6,7 +6,7 @@
 //! destroyed), reporting progress per droplet. A resize is awaited before the next one
 //! starts: the cluster never has more than one droplet resizing.
 
-use super::runner::{log_failure, Worker};
+use super::runner::Worker;
 use crate::aggregates::{Droplet, DropletOperation, Job};
 use crate::error::CommandError;
 use crate::handlers::{CommandOptions, CreateDroplet, JobEffect};
@@ -38,13 +38,9 @@ impl Worker {
     ) -> Result<(), CommandError> {
         let policy_id = job.target_id().to_string();
         let Some((cluster_id, plan)) = self.planned(&policy_id, job_id).await? else {
-            let message = "no scaling decision names this job";
-            let failed = self
-                .commands
-                .fail_job(job_id, &self.id, message, false)
-                .await?;
-            log_failure(job_id, &failed, message);
-            return Ok(());
+            return self
+                .fail_attempt(job_id, "no scaling decision names this job", false)
+                .await;
         };
         let ctx = self.commands.worker_context(job_id).await?;
         let steps = plan.steps().max(1);
