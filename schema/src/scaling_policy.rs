@@ -93,8 +93,13 @@ pub struct ScalingPolicySpec {
 impl ScalingPolicySpec {
     /// The claim that keeps one live policy per cluster and metric.
     pub fn unique_key(&self, cluster_id: &str) -> String {
-        format!("{cluster_id}:{}", self.metric)
+        unique_key(cluster_id, self.metric)
     }
+}
+
+/// The claim value of the live policy of `cluster_id` on `metric`.
+pub fn unique_key(cluster_id: &str, metric: ScalingMetric) -> String {
+    format!("{cluster_id}:{metric}")
 }
 
 /// One direction's behaviour as typed (`scaleUp` / `scaleDown`).

@@ -284,7 +284,7 @@ impl Autoscaler {
         let plan = if decision.dry_run {
             None
         } else {
-            Some(self.plan(state, fleet, &decision).await?)
+            Some(self.plan(state, &cluster, fleet, &decision).await?)
         };
         match &plan {
             Some(ScalePlan::Remove { droplets }) if droplets.is_empty() => {
@@ -330,6 +330,7 @@ impl Autoscaler {
     async fn plan(
         &self,
         state: &crate::aggregates::ScalingPolicyState,
+        cluster: &crate::aggregates::ClusterState,
         fleet: &[Member],
         decision: &ScalingDecision,
     ) -> Result<ScalePlan, CommandError> {
@@ -350,7 +351,6 @@ impl Autoscaler {
             });
         }
         if desired > current {
-            let cluster = fleet::cluster(&self.commands, state.cluster_id).await?;
             let template = state.spec.template.clone().ok_or_else(|| {
                 CommandError::Internal("a horizontal policy without a template".into())
             })?;
@@ -360,7 +360,7 @@ impl Autoscaler {
                 names,
                 size: template.size,
                 image: template.image,
-                region: cluster.region,
+                region: cluster.region.clone(),
             });
         }
         let mut removable: Vec<&Member> = fleet.iter().filter(|m| m.counts() && !m.busy).collect();

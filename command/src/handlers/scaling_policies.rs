@@ -295,7 +295,7 @@ impl Commands {
     ) -> Result<Vec<String>, CommandError> {
         let mut found = Vec::new();
         for metric in schema::autoscale::ScalingMetric::ALL {
-            let value = format!("{cluster_id}:{metric}");
+            let value = schema::scaling_policy::unique_key(&cluster_id.to_string(), *metric);
             if let Some(owner) = self.store().claim_owner(SCALING_POLICY, &value).await? {
                 found.push(self.named(owner).await);
             }
