@@ -3,10 +3,10 @@
 // links the policy's page: its chart, its decisions and why.
 import { useState } from "react";
 import { Link } from "react-router";
-import { useMutation } from "urql";
-import { DeleteScalingPolicyMutation, PauseScalingPolicyMutation, ResumeScalingPolicyMutation, ScalingPoliciesQuery } from "./operations";
+import { ScalingPoliciesQuery } from "./operations";
 import { PolicyForm } from "./PolicyForm";
-import { METRICS } from "./validation";
+import { metricLabel } from "./validation";
+import { usePolicyChange, type PolicyChange } from "./usePolicyChange";
 import { DataTable, optional, type Column } from "../../components/DataTable";
 import { PagedList } from "../../components/PagedList";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -17,8 +17,6 @@ import { usePagedQuery } from "../../live/usePagedQuery";
 import { useAuth } from "../../auth/AuthContext";
 import { IfRole } from "../../auth/RoleGate";
 import type { ScalingPolicyFieldsFragment as Policy } from "../../gql/graphql";
-
-const metricName = (m: string) => METRICS.find((x) => x.value === m)?.label ?? m;
 
 /** "50 per droplet" or "70 %". */
 export function targetText(p: Pick<Policy, "metric" | "target">): string {
@@ -36,20 +34,14 @@ export function ScalingPolicies({ clusterId, deleted }: { clusterId: string; del
   const [showForm, setShowForm] = useState(false);
   const [deleting, setDeleting] = useState<Policy | null>(null);
   const list = usePagedQuery(ScalingPoliciesQuery, { first: 20, filter: { clusterId } }, (d) => d.scalingPolicies);
-  const [paused, pause] = useMutation(PauseScalingPolicyMutation);
-  const [resumed, resume] = useMutation(ResumeScalingPolicyMutation);
-  const [removal, remove] = useMutation(DeleteScalingPolicyMutation);
-  const [error, setError] = useState<typeof removal.error>(undefined);
-  const busy = paused.fetching || resumed.fetching || removal.fetching;
+  const { busy, change: send } = usePolicyChange();
+  const [error, setError] = useState<Awaited<ReturnType<typeof send>>>(undefined);
   const live = list.nodes.filter((p) => p.status !== "DELETED");
 
-  async function change(p: Policy, verb: "paused" | "resumed" | "deleted") {
-    // No expectedVersion: the autoscaler's decisions are events of the policy too, and one
-    // recorded since the list was read must not refuse a pause (the intent holds either way).
-    const vars = { id: p.id };
-    const r = verb === "paused" ? await pause(vars) : verb === "resumed" ? await resume(vars) : await remove(vars);
-    setError(r.error);
-    if (!r.error) {
+  async function change(p: Policy, verb: PolicyChange) {
+    const failed = await send(p.id, verb);
+    setError(failed);
+    if (!failed) {
       toast(`Policy ${p.name} ${verb}`);
       list.reload();
     }
@@ -64,7 +56,7 @@ export function ScalingPolicies({ clusterId, deleted }: { clusterId: string; del
         </Link>
       ),
     },
-    { header: "Keeps", cell: (p) => `${metricName(p.metric)} at ${targetText(p)} (±${Math.round(p.tolerance * 100)} %)` },
+    { header: "Keeps", cell: (p) => `${metricLabel(p.metric)} at ${targetText(p)} (±${Math.round(p.tolerance * 100)} %)` },
     { header: "Range", cellClassName: "tabular-nums", cell: rangeText },
     { header: "Cost cap", cellClassName: "tabular-nums", cell: (p) => (p.costLimitPerHour == null ? "none" : `$${p.costLimitPerHour.toFixed(2)} / h`) },
     { header: "New droplets", className: "hidden md:table-cell", cell: (p) => (p.template ? `${p.template.size} · ${p.template.image}` : "—") },

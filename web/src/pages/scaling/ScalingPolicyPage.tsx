@@ -8,10 +8,11 @@
 import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
-import { DeleteScalingPolicyMutation, EvaluateScalingPolicyMutation, PauseScalingPolicyMutation, ResumeScalingPolicyMutation, ScalingMetricQuery, ScalingPolicyPageQuery } from "./operations";
+import { EvaluateScalingPolicyMutation, ScalingMetricQuery, ScalingPolicyPageQuery } from "./operations";
+import { usePolicyChange, type PolicyChange } from "./usePolicyChange";
 import { cappedText, changeNoun, changeText, dropletSteps, outcomeText, resultText, targetLine } from "./decisions";
 import { rangeText, targetText } from "./ScalingPolicies";
-import { METRICS } from "./validation";
+import { metricLabel } from "./validation";
 import { DetailPage } from "../../components/DetailPage";
 import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -25,7 +26,7 @@ import { IfRole } from "../../auth/RoleGate";
 import { useEventTail } from "../../live/eventTail";
 import { useRefetchOnReconnect } from "../../live/connection";
 import { unitOf } from "../telemetry/MetricsPanel";
-import type { ScalingDecisionRecordFieldsFragment as DecisionRecord, ScalingEvaluationFieldsFragment as Evaluation, ScalingMetric } from "../../gql/graphql";
+import type { ScalingDecisionRecordFieldsFragment as DecisionRecord, ScalingEvaluationFieldsFragment as Evaluation } from "../../gql/graphql";
 
 /** How often the page reads the policy again (its evaluations, the metric). */
 const REFRESH_MS = 5000;
@@ -34,7 +35,6 @@ const DECISIONS = 50;
 
 const COLORS = { metric: "#0284c7", target: "#dc2626", droplets: "#475569" };
 
-const metricLabel = (m: ScalingMetric) => METRICS.find((x) => x.value === m)?.label ?? m;
 const seconds = (s: number) => (s % 60 === 0 && s > 0 ? `${s / 60} min` : `${s} s`);
 
 function EvaluationCard({ evaluation, title, testId }: { evaluation: Evaluation; title: string; testId: string }) {
@@ -112,9 +112,7 @@ export function ScalingPolicyPage() {
     pause: !policy,
   });
   const [evaluated, evaluate] = useMutation(EvaluateScalingPolicyMutation);
-  const [paused, pause] = useMutation(PauseScalingPolicyMutation);
-  const [resumed, resume] = useMutation(ResumeScalingPolicyMutation);
-  const [removal, remove] = useMutation(DeleteScalingPolicyMutation);
+  const policyChange = usePolicyChange();
   const [actionError, setActionError] = useState<typeof evaluated.error>(undefined);
   const [preview, setPreview] = useState<Evaluation | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -134,7 +132,7 @@ export function ScalingPolicyPage() {
   if (error && !data) return <ErrorNotice error={error} />;
   if (!policy) return <Empty>No scaling policy with id {id}.</Empty>;
   const deleted = policy.status === "DELETED";
-  const busy = evaluated.fetching || paused.fetching || resumed.fetching || removal.fetching;
+  const busy = evaluated.fetching || policyChange.busy;
   const cluster = policy.cluster;
   const decisions = policy.decisions.nodes;
   const last = policy.lastEvaluation;
@@ -172,13 +170,11 @@ export function ScalingPolicyPage() {
     }
   }
 
-  async function change(verb: "paused" | "resumed" | "deleted") {
+  async function change(verb: PolicyChange) {
     setConfirming(false);
-    // No expectedVersion, as in the cluster's list: a decision since the last read would refuse it.
-    const vars = { id };
-    const r = verb === "paused" ? await pause(vars) : verb === "resumed" ? await resume(vars) : await remove(vars);
-    setActionError(r.error);
-    if (r.error) return;
+    const failed = await policyChange.change(id, verb);
+    setActionError(failed);
+    if (failed) return;
     toast(`Policy ${policy!.name} ${verb}`);
     if (verb === "deleted") navigate(cluster ? `/clusters/${cluster.id}` : "/clusters");
     else reload.current();

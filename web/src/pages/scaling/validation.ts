@@ -8,6 +8,9 @@ export const METRICS: { value: ScalingMetric; label: string }[] = [
   { value: "MEMORY", label: "Memory %" },
 ];
 
+/** A metric's name in the console ("Queue depth per droplet"). */
+export const metricLabel = (m: ScalingMetric): string => METRICS.find((x) => x.value === m)?.label ?? m;
+
 /** Hours in a month as the catalog prices them (the server's HOURS_PER_MONTH). */
 export const HOURS_PER_MONTH = 672;
 
