@@ -111,6 +111,20 @@ async fn one_diagnosis_per_target(db: Db) {
         "{refused:?}"
     );
 
+    // The admission check (run before a rate-limit token is spent) agrees.
+    let admission = commands
+        .diagnosis_admission(&ctx, &ask(uuid::Uuid::new_v4()))
+        .await;
+    assert!(
+        matches!(admission, Err(CommandError::NotFound(_))),
+        "{admission:?}"
+    );
+    let admission = commands.diagnosis_admission(&ctx, &ask(cluster)).await;
+    assert!(
+        matches!(admission, Ok(None)),
+        "a new one would start: {admission:?}"
+    );
+
     let first = commands.diagnose(&ctx, ask(cluster)).await.unwrap();
     assert!(first.position > 0);
     let id = first.value.diagnosis_id.to_string();
@@ -120,6 +134,14 @@ async fn one_diagnosis_per_target(db: Db) {
     let again = commands.diagnose(&ctx, ask(cluster)).await.unwrap();
     assert_eq!(again.value, first.value);
     assert_eq!(again.position, 0);
+    let admitted = commands
+        .diagnosis_admission(&ctx, &ask(cluster))
+        .await
+        .unwrap();
+    assert_eq!(
+        admitted.map(|a| (a.value, a.position)),
+        Some((first.value, 0))
+    );
 
     // The worker: start, evidence, report through the job's completion.
     let job = first.value.job_id;
@@ -154,6 +176,8 @@ async fn one_diagnosis_per_target(db: Db) {
     assert_eq!(done.status, DiagnosisStatus::Completed);
     assert_eq!(done.report, Some(report));
     assert_eq!(done.evidence_digest, Some(digest));
+    let admission = commands.diagnosis_admission(&ctx, &ask(cluster)).await;
+    assert!(matches!(admission, Ok(None)), "finished: {admission:?}");
 
     // The target is free again: a new diagnosis; cancelling its job fails it and frees it.
     let second = commands.diagnose(&ctx, ask(cluster)).await.unwrap();

@@ -317,6 +317,172 @@ async fn diagnosis_requests_are_rate_limited() {
     app.stop().await;
 }
 
+/// A health check linked to a cluster or droplet is evidence for diagnoses of that cluster
+/// (and its droplets) only; an unlinked check for every diagnosis. The links are set on
+/// create, changed and removed on update, and checked (BAD_USER_INPUT naming the field).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_checks_are_evidence_for_what_they_watch() {
+    const CHECK: &str = "mutation($i: CreateHealthCheckInput!) { createHealthCheck(input: $i) { healthCheck { id clusterId dropletId } } }";
+    const UPDATE: &str = "mutation($id: ID!, $i: UpdateHealthCheckInput!) { updateHealthCheck(id: $id, input: $i) { healthCheck { id clusterId dropletId } } }";
+    let app = spawn_app_on(Storage::fresh(Backend::Sqlite).await, |_| {}).await;
+    let shop = app.create_cluster("shop", "nyc1").await;
+    let blog = app.create_cluster("blog", "nyc1").await;
+    let check = |name: &str, link: Value| {
+        let mut i = json!({ "name": name, "kind": "HTTP", "target": "http://127.0.0.1:9/health", "intervalSeconds": 3600 });
+        i.as_object_mut()
+            .unwrap()
+            .extend(link.as_object().unwrap().clone());
+        json!({ "i": i })
+    };
+    let created = app
+        .gql(CHECK, check("shop-api", json!({ "clusterId": shop })))
+        .await;
+    assert_eq!(
+        created["data"]["createHealthCheck"]["healthCheck"]["clusterId"],
+        shop.as_str(),
+        "{created}"
+    );
+    let shop_check =
+        testkit::graphql::string_at(&created, "/data/createHealthCheck/healthCheck/id");
+    let blog_check = testkit::graphql::string_at(
+        &app.gql(CHECK, check("blog-api", json!({ "clusterId": blog })))
+            .await,
+        "/data/createHealthCheck/healthCheck/id",
+    );
+    let loose = testkit::graphql::string_at(
+        &app.gql(CHECK, check("dns", json!({}))).await,
+        "/data/createHealthCheck/healthCheck/id",
+    );
+
+    // Refused, naming the field: an unknown cluster, both links at once.
+    let unknown = app
+        .gql(
+            CHECK,
+            check(
+                "x",
+                json!({ "clusterId": uuid::Uuid::new_v4().to_string() }),
+            ),
+        )
+        .await;
+    assert_code(&unknown, "BAD_USER_INPUT");
+    assert!(
+        unknown["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("clusterId: cluster "),
+        "{unknown}"
+    );
+    let both = app
+        .gql(
+            CHECK,
+            check("x", json!({ "clusterId": shop, "dropletId": shop })),
+        )
+        .await;
+    assert_code(&both, "BAD_USER_INPUT");
+
+    let diagnosis = app.gql(DIAGNOSE, ask(&shop)).await;
+    let id = testkit::graphql::string_at(&diagnosis, "/data/diagnose/diagnosis/id");
+    completed(&app, &id).await;
+    let h = history(&app, &id).await;
+    let snapshot: schema::diagnosis::Snapshot =
+        serde_json::from_value(h["data"]["history"]["events"][1]["payload"]["snapshot"].clone())
+            .unwrap_or_else(|e| panic!("{e}: {h}"));
+    let mut cited: Vec<&str> = snapshot
+        .health_checks
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    cited.sort();
+    let mut expected = vec![shop_check.as_str(), loose.as_str()];
+    let defaults: Vec<&str> = snapshot
+        .health_checks
+        .iter()
+        .filter(|c| ![&shop_check, &loose, &blog_check].contains(&&c.id))
+        .map(|c| c.id.as_str())
+        .collect();
+    expected.extend(defaults); // the installation's own checks watch nothing in particular
+    expected.sort();
+    assert_eq!(
+        cited, expected,
+        "the blog's check is not evidence about the shop"
+    );
+
+    // Moved to the blog, then unlinked.
+    let moved = app
+        .gql(
+            UPDATE,
+            json!({ "id": shop_check, "i": { "clusterId": blog } }),
+        )
+        .await;
+    assert_eq!(
+        moved["data"]["updateHealthCheck"]["healthCheck"]["clusterId"],
+        blog.as_str(),
+        "{moved}"
+    );
+    let kept = app
+        .gql(
+            UPDATE,
+            json!({ "id": shop_check, "i": { "intervalSeconds": 600 } }),
+        )
+        .await;
+    assert_eq!(
+        kept["data"]["updateHealthCheck"]["healthCheck"]["clusterId"],
+        blog.as_str(),
+        "{kept}"
+    );
+    let unlinked = app
+        .gql(
+            UPDATE,
+            json!({ "id": shop_check, "i": { "clusterId": null } }),
+        )
+        .await;
+    assert_eq!(
+        unlinked["data"]["updateHealthCheck"]["healthCheck"],
+        json!({ "id": shop_check, "clusterId": null, "dropletId": null }),
+        "{unlinked}"
+    );
+    app.stop().await;
+}
+
+/// Requests that start nothing are answered before they cost a token: an unknown target
+/// (NOT_FOUND), a question beyond the limit (BAD_USER_INPUT) and an idempotency key used
+/// before (the first diagnosis again). With a capacity of one, the one diagnosis that
+/// starts is still allowed after them, and the next new one is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_that_start_nothing_cost_no_token() {
+    let storage = Storage::fresh(Backend::Sqlite).await;
+    let app = spawn_app_on(storage, |s| {
+        s.diag_cap = Some(1);
+        s.diag_rate = Some(0.001);
+    })
+    .await;
+    let cluster = app.create_cluster("shop", "nyc1").await;
+    let missing = uuid::Uuid::new_v4().to_string();
+    for _ in 0..3 {
+        assert_code(&app.gql(DIAGNOSE, ask(&missing)).await, "NOT_FOUND");
+    }
+    let long = json!({ "i": { "targetType": "CLUSTER", "targetId": cluster, "question": "?".repeat(2001) } });
+    assert_code(&app.gql(DIAGNOSE, long).await, "BAD_USER_INPUT");
+
+    let mut keyed = ask(&cluster);
+    keyed["i"]["idempotencyKey"] = json!("diag-once");
+    let first = app.gql(DIAGNOSE, keyed.clone()).await;
+    let id = testkit::graphql::string_at(&first, "/data/diagnose/diagnosis/id");
+    completed(&app, &id).await;
+    let head = app.store_head().await;
+    for _ in 0..2 {
+        let again = app.gql(DIAGNOSE, keyed.clone()).await;
+        assert_eq!(
+            testkit::graphql::string_at(&again, "/data/diagnose/diagnosis/id"),
+            id,
+            "{again}"
+        );
+    }
+    app.assert_nothing_appended(head).await;
+    assert_code(&app.gql(DIAGNOSE, ask(&cluster)).await, "RATE_LIMITED");
+    app.stop().await;
+}
+
 /// A local OpenAI-protocol server: streams `answer` as chat-completion chunks, or answers
 /// 500 while `broken`; counts the requests and keeps the last body.
 struct ModelServer {

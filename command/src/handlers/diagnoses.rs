@@ -74,7 +74,62 @@ pub fn evidence_digest(snapshot: &Snapshot) -> String {
     hex::encode(Sha256::digest(json))
 }
 
+/// `diagnose` as a user command (its input checked and fingerprinted), and its checks in
+/// canonical order without repeats.
+fn diagnose_command<'a>(
+    ctx: &'a RequestContext,
+    input: &'a Diagnose,
+) -> Result<(UserCommand<'a>, Vec<DiagnosisCheck>), CommandError> {
+    if let Some(q) = &input.question {
+        if q.chars().count() > MAX_QUESTION_CHARS {
+            return Err(CommandError::BadInput(format!(
+                "question: at most {MAX_QUESTION_CHARS} characters"
+            )));
+        }
+    }
+    let mut checks = input.checks.clone();
+    checks.sort_by_key(|c| DiagnosisCheck::ALL.iter().position(|a| a == c));
+    checks.dedup();
+    let fingerprint = format!(
+        "{}|{}|{:?}|{}",
+        input.target_type,
+        input.target_id,
+        checks,
+        input.question.as_deref().unwrap_or_default()
+    );
+    let key = input.idempotency_key.as_ref();
+    Ok((UserCommand::new("diagnose", ctx, key, fingerprint), checks))
+}
+
 impl Commands {
+    /// What `diagnose` would answer without starting anything, checked before a caller
+    /// spends a rate-limit token on it: an error for bad input or a missing target, the
+    /// first result of an idempotency key used before, or the unfinished diagnosis of the
+    /// same target (position 0). `None`: the request would start a new diagnosis.
+    pub async fn diagnosis_admission(
+        &self,
+        ctx: &RequestContext,
+        input: &Diagnose,
+    ) -> Result<Option<Outcome<DiagnosisJob>>, CommandError> {
+        let (command, _) = diagnose_command(ctx, input)?;
+        if let Some(first) = self.replay_of(&command).await? {
+            return Ok(Some(first));
+        }
+        self.require_target(input.target_type, input.target_id)
+            .await?;
+        let claim = Claim {
+            scope: DIAGNOSIS_TARGET,
+            value: target_key(input.target_type, &input.target_id.to_string()),
+            owner: String::new(),
+        };
+        // No unfinished one (or it has just finished): a new one would start.
+        match self.running(&claim).await {
+            Ok(running) => Ok(Some(running)),
+            Err(CommandError::Race(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Asks for a diagnosis of a cluster or a droplet and queues its DIAGNOSE job. While
     /// one is unfinished for the same target, answers with that one (position 0) instead.
     #[tracing::instrument(skip_all, fields(target = %input.target_id))]
@@ -83,25 +138,7 @@ impl Commands {
         ctx: &RequestContext,
         input: Diagnose,
     ) -> Result<Outcome<DiagnosisJob>, CommandError> {
-        if let Some(q) = &input.question {
-            if q.chars().count() > MAX_QUESTION_CHARS {
-                return Err(CommandError::BadInput(format!(
-                    "question: at most {MAX_QUESTION_CHARS} characters"
-                )));
-            }
-        }
-        let mut checks = input.checks.clone();
-        checks.sort_by_key(|c| DiagnosisCheck::ALL.iter().position(|a| a == c));
-        checks.dedup();
-        let fingerprint = format!(
-            "{}|{}|{:?}|{}",
-            input.target_type,
-            input.target_id,
-            checks,
-            input.question.as_deref().unwrap_or_default()
-        );
-        let key = input.idempotency_key.as_ref();
-        let command = UserCommand::new("diagnose", ctx, key, fingerprint);
+        let (command, checks) = diagnose_command(ctx, &input)?;
         let (input, checks) = (&input, &checks);
         self.run_user_command(command, |key| async move {
             self.require_target(input.target_type, input.target_id)

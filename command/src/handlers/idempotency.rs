@@ -43,6 +43,14 @@ impl<'a> UserCommand<'a> {
         }
     }
 
+    /// Its key, scoped to the caller and the command, with the input it comes with.
+    fn key_in_force(&self) -> Option<KeyInForce> {
+        self.key.map(|k| KeyInForce {
+            scope: format!("{}\u{1f}{}\u{1f}{}", self.ctx.actor, self.name, k.as_str()),
+            fingerprint: self.fingerprint.clone(),
+        })
+    }
+
     /// A command on an existing aggregate, guarded by `options`.
     pub fn guarded(
         name: &'static str,
@@ -96,15 +104,7 @@ impl Commands {
         F: Fn(Option<KeyInForce>) -> Fut,
         Fut: Future<Output = Result<Outcome<T>, CommandError>>,
     {
-        let key = command.key.map(|k| KeyInForce {
-            scope: format!(
-                "{}\u{1f}{}\u{1f}{}",
-                command.ctx.actor,
-                command.name,
-                k.as_str()
-            ),
-            fingerprint: command.fingerprint,
-        });
+        let key = command.key_in_force();
         let result = async {
             if let Some(first) = self.replayed(key.as_ref()).await? {
                 return Ok(first);
@@ -117,6 +117,15 @@ impl Commands {
         .await;
         Self::record(command.name, &result);
         result
+    }
+
+    /// The stored first result of `command`'s key, if it was used before (with the same
+    /// input; other input is a `CONFLICT`): what running it would answer without deciding.
+    pub(crate) async fn replay_of<T: FromStr>(
+        &self,
+        command: &UserCommand<'_>,
+    ) -> Result<Option<Outcome<T>>, CommandError> {
+        self.replayed(command.key_in_force().as_ref()).await
     }
 
     /// The stored first result for a key in force, checking it was used with the same input.

@@ -408,10 +408,31 @@ impl DiagnosisMutation {
             .map_err(|_| errors::bad_input("targetId: not an id"))?;
         let idempotency_key = inputs::idempotency_key(input.idempotency_key)?;
         let (state, caller) = caller(ctx);
+        let input = Diagnose {
+            target_type: input.target_type.into(),
+            target_id,
+            checks: input
+                .checks
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            question: input
+                .question
+                .map(|q| q.trim().to_string())
+                .filter(|q| !q.is_empty()),
+            idempotency_key,
+        };
+        // A request that starts nothing (bad input, no such target, a key used before, the
+        // target's unfinished diagnosis) is answered before it costs a token.
+        let admitted = state.commands.diagnosis_admission(&caller, &input).await;
+        if let Some(answer) = admitted.transpose() {
+            return respond(state, async { answer }).await;
+        }
         // The cluster whose bucket a per-cluster limit takes from.
         let cluster = match input.target_type {
-            DiagnosisTarget::Cluster => Some(target_id.to_string()),
-            DiagnosisTarget::Droplet => find::<super::Droplet>(state, &target_id.to_string())
+            d::DiagnosisTarget::Cluster => Some(target_id.to_string()),
+            d::DiagnosisTarget::Droplet => find::<super::Droplet>(state, &target_id.to_string())
                 .await?
                 .and_then(|d| d.0.state.cluster_id.map(|c| c.to_string())),
         };
@@ -419,24 +440,7 @@ impl DiagnosisMutation {
             .rate_limits
             .check(ctx, crate::rate_limits::DIAGNOSIS, cluster.as_deref())
             .await?;
-        let command = state.commands.diagnose(
-            &caller,
-            Diagnose {
-                target_type: input.target_type.into(),
-                target_id,
-                checks: input
-                    .checks
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(Into::into)
-                    .collect(),
-                question: input
-                    .question
-                    .map(|q| q.trim().to_string())
-                    .filter(|q| !q.is_empty()),
-                idempotency_key,
-            },
-        );
+        let command = state.commands.diagnose(&caller, input);
         respond(state, command).await
     }
 
