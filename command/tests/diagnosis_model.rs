@@ -595,13 +595,22 @@ async fn a_streamed_answer_reaches_on_text_in_order() {
             seen.push(t.to_string())
         })
         .await;
-    // Passed on as it arrives, in order, with the names back in place of the placeholders.
+    // Passed on as it arrives, in order: the answer's prose (not its JSON), with the names
+    // back in place of the placeholders.
     let (_, masking) = backend.prompt(&snapshot(20), &builtin(), None);
     assert!(
-        seen.len() > pieces.len() / 2,
+        seen.len() > pieces.len() / 3,
         "streamed, not at the end: {seen:?}"
     );
-    assert_eq!(seen.concat(), masking.unmask(&text));
+    let prose = masking.unmask(&command::diagnosis::model::prose::prose_of(&text));
+    assert_eq!(seen.concat(), prose);
+    let answer = valid_answer();
+    for text in [&answer["summary"], &answer["findings"][0]["explanation"]] {
+        assert!(prose.contains(&masking.unmask(text.as_str().unwrap())), "{prose:?}");
+    }
+    for piece in ["{", "\"findings\"", "\"confidence\""] {
+        assert!(!prose.contains(piece), "no JSON in {prose:?}");
+    }
     for (real, placeholder) in masking.pairs() {
         if text.contains(placeholder.as_str()) {
             assert!(seen.concat().contains(real.as_str()), "{real} in {seen:?}");

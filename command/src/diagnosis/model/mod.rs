@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod masking;
 pub mod merge;
 pub mod prompt;
+pub mod prose;
 pub mod settings;
 
 pub use answer::{AnswerError, EvidenceRef, ModelAnswer, ModelFinding};
@@ -116,8 +117,10 @@ impl ModelBackend {
     }
 
     /// The built-in report explained and ranked by the model, or the built-in report with a
-    /// note when the model fails in any way; `on_text` receives the model's text as it
-    /// arrives, unmasked (names, not placeholders; a word once it has ended).
+    /// note when the model fails in any way; `on_text` receives the prose of the model's
+    /// answer as it arrives ([`prose`]: its summary, titles, explanations and
+    /// recommendations, not the JSON around them), unmasked (names, not placeholders; a
+    /// word once it has ended).
     pub async fn explain(
         &self,
         snapshot: &Snapshot,
@@ -129,8 +132,9 @@ impl ModelBackend {
         let prompt_hash = prompt.hash();
         let model = self.settings().model().to_string();
         let mut unmasker = masking::StreamUnmasker::new(&masking);
+        let mut prose = prose::ProseStream::new();
         let mut on_piece = |piece: &str| {
-            let text = unmasker.push(piece);
+            let text = unmasker.push(&prose.push(piece));
             if !text.is_empty() {
                 on_text(&text);
             }
