@@ -17,6 +17,7 @@ use schema::diagnosis::{
     ClusterFacts, DiagnosisTarget, DropletFacts, EventFacts, HealthFacts, HealthResultFacts,
     JobFacts, LogFacts, MetricWindow, Snapshot,
 };
+use schema::health_check::Watched;
 use schema::logs::{LogLevel, LogQuery};
 use schema::values::HealthCheckStatus;
 use schema::DropletStatus;
@@ -34,6 +35,8 @@ const DROPLET_METRICS: &[&str] = &["CPU", "MEMORY", "DISK", "NETWORK_OUT"];
 /// Bounds of the snapshot's lists.
 const MAX_DROPLETS: i64 = 100;
 const MAX_HEALTH_CHECKS: i64 = 20;
+/// Active checks read to pick those from (the links are not a column of the read model).
+const HEALTH_CHECKS_READ: i64 = 1000;
 const RESULTS_PER_CHECK: i64 = 10;
 const JOBS_PER_TARGET: i64 = 10;
 const MAX_JOBS: usize = 50;
@@ -126,7 +129,7 @@ impl Evidence {
             taken_at,
             target,
             target_id: target_id.to_string(),
-            health_checks: self.health_checks(to_us).await?,
+            health_checks: self.health_checks(&ids, to_us).await?,
             jobs: self.jobs(&ids).await?,
             events: self.events(&ids).await?,
             logs: self.logs(&ids, from_us, to_us).await?,
@@ -173,18 +176,37 @@ impl Evidence {
         })
     }
 
-    /// The active health checks (by name) and each one's latest runs before `to_us`.
-    async fn health_checks(&self, to_us: i64) -> Result<Vec<HealthFacts>, sqlx::Error> {
+    /// The active health checks (by name) that watch one of `ids` (the target's cluster and
+    /// droplets) or nothing in particular, and each one's latest runs before `to_us`. A check
+    /// watching another cluster or droplet is not evidence about this one.
+    async fn health_checks(
+        &self,
+        ids: &[String],
+        to_us: i64,
+    ) -> Result<Vec<HealthFacts>, sqlx::Error> {
         let filter = HealthCheckFilter {
             status: Some(HealthCheckStatus::Active),
             ..Default::default()
         };
         let mut checks = self
             .reads
-            .list::<HealthChecks>(&filter, Slice::After(None), MAX_HEALTH_CHECKS, false)
+            .list::<HealthChecks>(&filter, Slice::After(None), HEALTH_CHECKS_READ, false)
             .await?
             .items;
-        checks.sort_by(|a, b| (&a.state.spec.name, &a.id).cmp(&(&b.state.spec.name, &b.id)));
+        checks.retain(|c| match c.state.spec.watches {
+            None => true,
+            Some(Watched::Cluster(id)) => ids.contains(&id.to_string()),
+            Some(Watched::Droplet(id)) => ids.contains(&id.to_string()),
+        });
+        // Those watching the target first, then by name.
+        checks.sort_by_key(|c| {
+            (
+                c.state.spec.watches.is_none(),
+                c.state.spec.name.clone(),
+                c.id.clone(),
+            )
+        });
+        checks.truncate(MAX_HEALTH_CHECKS as usize);
         let mut facts = Vec::new();
         for c in checks {
             let results = self

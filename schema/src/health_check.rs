@@ -3,6 +3,7 @@
 
 use crate::conditions::Condition;
 use crate::health_target::{AddressPolicy, HealthTarget};
+use crate::ids::{ClusterId, DropletId};
 use crate::values::{has_hidden, HealthCheckKind, ValueError};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,18 @@ pub struct HealthCheckSpec {
     pub success_threshold: u32,
     /// Whether the scheduler runs it.
     pub enabled: bool,
+    /// The cluster or droplet it watches over, whose diagnoses cite its results; none for a
+    /// check of something else (checks created before links existed have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watches: Option<Watched>,
+}
+
+/// What a check watches over: a cluster, or one droplet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Watched {
+    Cluster(ClusterId),
+    Droplet(DropletId),
 }
 
 /// A check as typed: the fields of `createHealthCheck`'s input. `None` takes the default
@@ -55,6 +68,8 @@ pub struct HealthCheckDraft {
     pub failure_threshold: Option<i64>,
     pub success_threshold: Option<i64>,
     pub enabled: Option<bool>,
+    /// `Some(None)` removes the link; `None` leaves it (none for a new check).
+    pub watches: Option<Option<Watched>>,
 }
 
 impl HealthCheckDraft {
@@ -83,6 +98,7 @@ impl HealthCheckDraft {
                 .success_threshold
                 .or(Some(current.success_threshold.into())),
             enabled: self.enabled.or(Some(current.enabled)),
+            watches: self.watches.or(Some(current.watches)),
         })
     }
 }
@@ -174,6 +190,7 @@ impl HealthCheckSpec {
             failure_threshold: threshold("failureThreshold", draft.failure_threshold, 3)?,
             success_threshold: threshold("successThreshold", draft.success_threshold, 2)?,
             enabled: draft.enabled.unwrap_or(true),
+            watches: draft.watches.flatten(),
         })
     }
 
@@ -286,5 +303,42 @@ mod tests {
             ..HealthCheckDraft::default()
         };
         assert_eq!(kind_only.over(&current).unwrap_err().field, "target");
+    }
+
+    #[test]
+    fn a_link_is_kept_set_or_removed_and_old_specs_read_without_one() {
+        let cluster = Watched::Cluster(crate::ClusterId::new());
+        let linked = HealthCheckDraft {
+            watches: Some(Some(cluster)),
+            ..draft()
+        };
+        let current = HealthCheckSpec::parse(linked, AddressPolicy::default()).unwrap();
+        assert_eq!(current.watches, Some(cluster));
+        let keep = HealthCheckDraft::default().over(&current).unwrap();
+        assert_eq!(keep.watches, Some(Some(cluster)));
+        let unlink = HealthCheckDraft {
+            watches: Some(None),
+            ..HealthCheckDraft::default()
+        };
+        let spec = HealthCheckSpec::parse(unlink.over(&current).unwrap(), AddressPolicy::default());
+        assert_eq!(spec.unwrap().watches, None);
+
+        // Stored before links: no `watches` key reads as none, and none writes no key.
+        let mut json = serde_json::to_value(&current).unwrap();
+        assert_eq!(
+            json["watches"]["cluster"],
+            serde_json::json!(cluster_id(&cluster))
+        );
+        json.as_object_mut().unwrap().remove("watches");
+        let old: HealthCheckSpec = serde_json::from_value(json).unwrap();
+        assert_eq!(old.watches, None);
+        assert!(serde_json::to_value(&old).unwrap().get("watches").is_none());
+    }
+
+    fn cluster_id(w: &Watched) -> String {
+        match w {
+            Watched::Cluster(c) => c.to_string(),
+            Watched::Droplet(d) => d.to_string(),
+        }
     }
 }

@@ -18,6 +18,7 @@ mod logs;
 mod migrations;
 mod monitoring;
 mod operations;
+mod pagination;
 mod persistence;
 mod rate_limits;
 mod scaling_policies;

@@ -3,11 +3,11 @@
 
 use super::idempotency::UserCommand;
 use super::{check_version, CommandOptions, Commands, Outcome};
-use crate::aggregates::{HealthCheck, HealthCheckCommand};
+use crate::aggregates::{Cluster, Droplet, HealthCheck, HealthCheckCommand};
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::IdempotencyRecord;
-use schema::health_check::{HealthCheckDraft, HealthCheckSpec};
+use schema::health_check::{HealthCheckDraft, HealthCheckSpec, Watched};
 use schema::health_target::AddressPolicy;
 use schema::values::HealthState;
 use schema::{HealthCheckId, IdempotencyKey};
@@ -38,6 +38,7 @@ impl Commands {
         );
         let spec = &input.spec;
         self.run_user_command(command, |key| async move {
+            self.require_watched(spec.watches).await?;
             let id = key.as_ref().map_or_else(HealthCheckId::new, |k| {
                 HealthCheckId(k.derived("health-check"))
             });
@@ -65,6 +66,9 @@ impl Commands {
         let command = UserCommand::guarded("updateHealthCheck", ctx, &options, fingerprint);
         let patch = &patch;
         self.run_user_command(command, |key| async move {
+            if let Some(linked) = patch.watches {
+                self.require_watched(linked).await?;
+            }
             let record = key.map(|k| k.record(&id));
             self.append_to(
                 ctx,
@@ -85,6 +89,33 @@ impl Commands {
             .await
         })
         .await
+    }
+
+    /// The cluster (active) or droplet (not destroyed) a check is to watch exists;
+    /// `BAD_USER_INPUT` naming the field otherwise.
+    async fn require_watched(&self, watched: Option<Watched>) -> Result<(), CommandError> {
+        let (field, kind, id, live) = match watched {
+            None => return Ok(()),
+            Some(Watched::Cluster(id)) => {
+                let (c, _) = self.load::<Cluster>(&id.to_string()).await?;
+                let live = c
+                    .state
+                    .is_some_and(|s| s.status == schema::ClusterStatus::Active);
+                ("clusterId", "cluster", id.to_string(), live)
+            }
+            Some(Watched::Droplet(id)) => {
+                let (d, _) = self.load::<Droplet>(&id.to_string()).await?;
+                let live = d.state.is_some_and(|s| s.status.is_live());
+                ("dropletId", "droplet", id.to_string(), live)
+            }
+        };
+        if live {
+            Ok(())
+        } else {
+            Err(CommandError::BadInput(format!(
+                "{field}: {kind} {id} not found"
+            )))
+        }
     }
 
     /// Deletes a check; it runs no more.

@@ -24,15 +24,20 @@ pub fn encode(ordinal: i64) -> String {
     ENGINE.encode(format!("cg:{ordinal}"))
 }
 
-/// Reads a cursor made by [`encode`].
+/// Reads a cursor made by [`encode`], given as `after`.
 pub fn decode(cursor: &str) -> Result<i64> {
+    decode_arg("after", cursor)
+}
+
+/// Reads a cursor made by [`encode`], given as argument `arg`.
+pub fn decode_arg(arg: &str, cursor: &str) -> Result<i64> {
     ENGINE
         .decode(cursor.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.strip_prefix("cg:").and_then(|n| n.parse::<i64>().ok()))
         .filter(|n| *n >= 0)
-        .ok_or_else(|| errors::bad_input(format!("after: {cursor:?} is not a valid cursor")))
+        .ok_or_else(|| errors::bad_input(format!("{arg}: {cursor:?} is not a valid cursor")))
 }
 
 /// Checks a page size argument (`first` or `last`, named `arg`) against the cap.
@@ -59,6 +64,32 @@ pub fn args(
     Ok((after, limit))
 }
 
+/// A list's paging arguments as given: `first`/`after` forwards, or `last`/`before`
+/// backwards from the newest (the page still in list order).
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    /// Arguments of a list that pages forwards only.
+    pub fn forward(first: Option<i32>, after: Option<String>) -> Self {
+        Self {
+            first,
+            after,
+            ..Self::default()
+        }
+    }
+
+    /// Checked: the slice and its size.
+    pub fn slice(self, state: &AppState) -> Result<(Slice, i64)> {
+        slice_args(state, self.first, self.after, self.last, self.before)
+    }
+}
+
 /// Checks `first`/`after` or `last`/`before` (not both directions) and returns the slice
 /// and its size.
 pub fn slice_args(
@@ -78,7 +109,10 @@ pub fn slice_args(
         ));
     }
     let limit = page_size(state, "last", last)?;
-    let before = before.as_deref().map(decode).transpose()?;
+    let before = before
+        .as_deref()
+        .map(|c| decode_arg("before", c))
+        .transpose()?;
     Ok((Slice::Before(before), limit))
 }
 

@@ -40,6 +40,9 @@ macro_rules! reads {
             }
 
             #[doc = $many_doc]
+            #[doc = "`last` (optionally `before` a cursor) pages backwards from the newest; the page is still oldest first."]
+            // Each argument is one GraphQL argument of the public schema.
+            #[allow(clippy::too_many_arguments)]
             async fn $many(
                 &self,
                 ctx: &async_graphql::Context<'_>,
@@ -47,9 +50,12 @@ macro_rules! reads {
                 after: Option<String>,
                 filter: Option<$filter>,
                 min_position: Option<i64>,
+                last: Option<i32>,
+                before: Option<String>,
             ) -> async_graphql::Result<$crate::graphql::pagination::Connection<$object>> {
                 let filter = filter.unwrap_or_default().into();
-                $crate::graphql::read_model::list(ctx, first, after, filter, min_position).await
+                let args = $crate::graphql::pagination::PageArgs { first, after, last, before };
+                $crate::graphql::read_model::list(ctx, args, filter, min_position).await
             }
         }
     };

@@ -4,7 +4,7 @@
 
 use super::consistency::wait_for;
 use super::inputs;
-use super::pagination::{self, Connection};
+use super::pagination::{self, Connection, PageArgs};
 use super::types::{
     ApiToken, Cluster, Diagnosis, Droplet, HealthCheck, Job, RateLimitRule, ScalingPolicy, User,
 };
@@ -37,7 +37,7 @@ pub trait ReadModel: OutputType + Sized {
     fn page(
         reads: &ReadModels,
         filter: &Self::Filter,
-        after: Option<i64>,
+        slice: Slice,
         limit: i64,
         total: bool,
     ) -> impl Future<Output = Result<Page<Self::Row>, sqlx::Error>> + Send;
@@ -64,13 +64,11 @@ macro_rules! read_model {
             async fn page(
                 reads: &ReadModels,
                 filter: &Self::Filter,
-                after: Option<i64>,
+                slice: Slice,
                 limit: i64,
                 total: bool,
             ) -> Result<Page<Self::Row>, sqlx::Error> {
-                reads
-                    .list::<$table>(filter, Slice::After(after), limit, total)
-                    .await
+                reads.list::<$table>(filter, slice, limit, total).await
             }
 
             fn ordinal(row: &Self::Row) -> i64 {
@@ -111,21 +109,20 @@ pub async fn get<T: ReadModel>(
     find(state, &id).await
 }
 
-/// A list: checks `first`/`after`, waits for `minPosition`, reads one page.
+/// A list: checks the paging arguments, waits for `minPosition`, reads one page.
 pub async fn list<T: ReadModel>(
     ctx: &Context<'_>,
-    first: Option<i32>,
-    after: Option<String>,
+    args: PageArgs,
     filter: T::Filter,
     min_position: Option<i64>,
 ) -> Result<Connection<T>> {
     let state = ctx.data_unchecked::<AppState>();
-    let (after, limit) = pagination::args(state, first, after)?;
+    let (slice, limit) = args.slice(state)?;
     wait_for(state, min_position).await?;
     let page = T::page(
         &state.reads,
         &filter,
-        after,
+        slice,
         limit,
         pagination::wants_total(ctx),
     )

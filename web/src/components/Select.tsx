@@ -1,6 +1,6 @@
 // A styled <select> from a list of choices; other props (id, aria-*) pass through, so it
 // works inside `Field`, which wires up its label.
-import type { SelectHTMLAttributes } from "react";
+import type { ComponentProps } from "react";
 
 /** A choice: its value, and what the list shows (the value itself when omitted). */
 export type Choice = string | { value: string; label: string };
@@ -10,7 +10,7 @@ export function Select({
   onChoose,
   any,
   ...props
-}: Omit<SelectHTMLAttributes<HTMLSelectElement>, "onChange"> & {
+}: Omit<ComponentProps<"select">, "onChange"> & {
   choices: readonly Choice[];
   onChoose: (value: string) => void;
   /** A first choice with the empty value ("Any", "(none)"). */

@@ -6,6 +6,11 @@ export const NextPage = graphql(`
   fragment NextPage on PageInfo { hasNextPage endCursor }
 `);
 
+/** What loading older pages of a list read from its newest end needs. */
+export const PreviousPage = graphql(`
+  fragment PreviousPage on PageInfo { hasPreviousPage startCursor }
+`);
+
 export const JobFields = graphql(`
   fragment JobFields on Job {
     id
@@ -78,6 +83,8 @@ export const HealthCheckFields = graphql(`
     failureThreshold
     successThreshold
     enabled
+    clusterId
+    dropletId
     state
     status
     version

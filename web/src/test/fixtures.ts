@@ -96,6 +96,8 @@ export function healthCheck(overrides: Partial<HealthCheckFieldsFragment> = {}):
     failureThreshold: 2,
     successThreshold: 2,
     enabled: true,
+    clusterId: null,
+    dropletId: null,
     state: "HEALTHY",
     status: "ACTIVE",
     version: 2,

@@ -8,7 +8,7 @@ use super::{Droplet, Guarded};
 use crate::errors;
 use crate::graphql::filters::list_filter;
 use crate::graphql::inputs::{self, command_input, parsed, FromInput};
-use crate::graphql::pagination::Connection;
+use crate::graphql::pagination::{Connection, PageArgs};
 use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::reads;
 use crate::graphql::read_model::list;
@@ -76,7 +76,7 @@ impl Cluster {
             cluster_id: Some(self.0.id.clone()),
             ..Default::default()
         };
-        list(ctx, first, after, filter, None).await
+        list(ctx, PageArgs::forward(first, after), filter, None).await
     }
     /// One metric of the cluster over a range: its RUNNING droplets combined at each moment
     /// with `aggregate` (default AVG), or its work queue (`QUEUE_DEPTH`, one series).

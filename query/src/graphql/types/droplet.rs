@@ -5,7 +5,7 @@ use super::telemetry::{self, InjectedLoad, MetricName, MetricRange, MetricSeries
 use super::{Cluster, Guarded, Job};
 use crate::graphql::filters::list_filter;
 use crate::graphql::inputs::{self, command_input, parsed};
-use crate::graphql::pagination::Connection;
+use crate::graphql::pagination::{Connection, PageArgs};
 use crate::graphql::payloads::{caller, respond, Payload, Written};
 use crate::graphql::query::reads;
 use crate::graphql::read_model::{find, list};
@@ -93,7 +93,7 @@ impl Droplet {
             target_id: Some(self.0.id.clone()),
             ..Default::default()
         };
-        list(ctx, first, after, filter, None).await
+        list(ctx, PageArgs::forward(first, after), filter, None).await
     }
 }
 

@@ -11,14 +11,14 @@ use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::{reads, state};
 use crate::state::AppState;
 use async_graphql::connection::Edge;
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use command::handlers::CreateHealthCheck;
 use command::health::ActiveCheck;
 use projector::HealthCheckRow;
 use schema::conditions::ConditionResult as StoredCondition;
-use schema::health_check::{HealthCheckDraft, HealthCheckSpec};
-use schema::HealthCheckId;
+use schema::health_check::{HealthCheckDraft, HealthCheckSpec, Watched};
+use schema::{ClusterId, DropletId, HealthCheckId};
 use store::health_results::StoredResult;
 
 gql_enum!(
@@ -76,6 +76,20 @@ impl HealthCheck {
     /// Whether the scheduler runs it.
     async fn enabled(&self) -> bool {
         self.0.state.spec.enabled
+    }
+    /// The cluster it watches over (a diagnosis of the cluster or its droplets cites it).
+    async fn cluster_id(&self) -> Option<ID> {
+        match self.0.state.spec.watches {
+            Some(Watched::Cluster(id)) => Some(ID(id.to_string())),
+            _ => None,
+        }
+    }
+    /// The droplet it watches over (a diagnosis of the droplet or its cluster cites it).
+    async fn droplet_id(&self) -> Option<ID> {
+        match self.0.state.spec.watches {
+            Some(Watched::Droplet(id)) => Some(ID(id.to_string())),
+            _ => None,
+        }
     }
     /// Its health after the thresholds.
     async fn state(&self) -> HealthCheckState {
@@ -262,6 +276,12 @@ pub struct CreateHealthCheckInput {
     pub success_threshold: Option<i64>,
     /// Whether it runs (default true).
     pub enabled: Option<bool>,
+    /// The cluster it watches over: diagnoses of the cluster and its droplets cite its
+    /// results. At most one of `clusterId` and `dropletId`; a check with neither is cited by
+    /// every diagnosis.
+    pub cluster_id: Option<ID>,
+    /// The droplet it watches over: diagnoses of the droplet and its cluster cite its results.
+    pub droplet_id: Option<ID>,
     /// A retried request with the same key returns the first result and appends nothing.
     pub idempotency_key: Option<String>,
 }
@@ -278,11 +298,34 @@ pub struct UpdateHealthCheckInput {
     pub failure_threshold: Option<i64>,
     pub success_threshold: Option<i64>,
     pub enabled: Option<bool>,
+    /// Links the check to this cluster instead of what it watched; `null` removes the link.
+    pub cluster_id: MaybeUndefined<ID>,
+    /// Links the check to this droplet instead of what it watched; `null` removes the link.
+    pub droplet_id: MaybeUndefined<ID>,
 }
 
-impl From<UpdateHealthCheckInput> for HealthCheckDraft {
-    fn from(i: UpdateHealthCheckInput) -> Self {
-        HealthCheckDraft {
+/// `clusterId` and `dropletId` as given: at most one, each a valid id.
+fn watched(cluster_id: Option<ID>, droplet_id: Option<ID>) -> Result<Option<Watched>> {
+    match (cluster_id, droplet_id) {
+        (Some(_), Some(_)) => Err(errors::bad_input(
+            "dropletId: a check watches a cluster or a droplet, not both",
+        )),
+        (Some(c), None) => Ok(Some(Watched::Cluster(inputs::parse::<_, ClusterId>(c)?))),
+        (None, Some(d)) => Ok(Some(Watched::Droplet(inputs::parse::<_, DropletId>(d)?))),
+        (None, None) => Ok(None),
+    }
+}
+
+impl UpdateHealthCheckInput {
+    /// The patch: the fields given, `watches` changed when either link field is given.
+    fn draft(self) -> Result<HealthCheckDraft> {
+        let i = self;
+        let watches = if i.cluster_id.is_undefined() && i.droplet_id.is_undefined() {
+            None
+        } else {
+            Some(watched(i.cluster_id.take(), i.droplet_id.take())?)
+        };
+        Ok(HealthCheckDraft {
             name: i.name,
             kind: i.kind.map(Into::into),
             target: i.target,
@@ -292,7 +335,8 @@ impl From<UpdateHealthCheckInput> for HealthCheckDraft {
             failure_threshold: i.failure_threshold,
             success_threshold: i.success_threshold,
             enabled: i.enabled,
-        }
+            watches,
+        })
     }
 }
 
@@ -310,6 +354,7 @@ impl CreateHealthCheckInput {
             failure_threshold: self.failure_threshold,
             success_threshold: self.success_threshold,
             enabled: self.enabled,
+            watches: Some(watched(self.cluster_id, self.droplet_id)?),
         };
         let spec = HealthCheckSpec::parse(draft, state.health.policy).map_err(errors::refused)?;
         Ok(CreateHealthCheck {
@@ -361,9 +406,10 @@ impl HealthCheckMutation {
         let id: HealthCheckId = inputs::parse(id)?;
         let (state, caller) = caller(ctx);
         let policy = state.health.policy;
-        let update = state
-            .commands
-            .update_health_check(&caller, id, input.into(), policy, options);
+        let update =
+            state
+                .commands
+                .update_health_check(&caller, id, input.draft()?, policy, options);
         let payload = respond(state, update).await?;
         // A new interval or target takes effect now, not after the old interval.
         let _ = state

@@ -7,7 +7,7 @@ use super::Guarded;
 use crate::auth::{AuthError, Caller, Via};
 use crate::errors::{self, ErrorCode};
 use crate::graphql::inputs::{self, parsed};
-use crate::graphql::pagination::Connection;
+use crate::graphql::pagination::{Connection, PageArgs};
 use crate::graphql::payloads::{caller, respond, single_payload, Payload, Written};
 use crate::graphql::read_model::{self, list};
 use crate::http::ClientAddress;
@@ -317,7 +317,7 @@ impl UserQuery {
         min_position: Option<i64>,
     ) -> Result<Connection<User>> {
         let filter = filter.unwrap_or_default().into();
-        list(ctx, first, after, filter, min_position).await
+        list(ctx, PageArgs::forward(first, after), filter, min_position).await
     }
 
     /// API tokens, oldest first: the caller's own, or (admins) anyone's.
@@ -350,7 +350,7 @@ impl UserQuery {
             user_id: user_id.map(|u| u.to_string()),
             status: filter.status.map(Into::into),
         };
-        list(ctx, first, after, filter, min_position).await
+        list(ctx, PageArgs::forward(first, after), filter, min_position).await
     }
 }
 

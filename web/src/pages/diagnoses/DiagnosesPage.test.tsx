@@ -23,7 +23,7 @@ describe("DiagnosesPage", () => {
             diagnosis({ id: "new", status: "FAILED", report: null, error: "boom", createdAt: "2026-12-03T10:00:00Z" }),
           ]);
         },
-        DiagnosisTargets: () => ({ data: { clusters: { nodes: [{ id: "cluster-1", name: "shop" }] }, droplets: { nodes: [{ id: "d1", name: "web-1", status: "RUNNING" }] } } }),
+        Targets: () => ({ data: { clusters: { nodes: [{ id: "cluster-1", name: "shop", status: "ACTIVE" }] }, droplets: { nodes: [{ id: "d1", name: "web-1", status: "RUNNING" }] } } }),
         EntityName: () => ({ data: { droplet: null, cluster: { id: "cluster-1", name: "shop" }, job: null, healthCheck: null } }),
       },
     });

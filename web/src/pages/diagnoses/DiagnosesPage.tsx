@@ -1,7 +1,8 @@
 // Diagnoses: newest loaded first, filtered by status, target type and target (kept in the
 // URL), with "Load more"; the list is refreshed as DIAGNOSE jobs start and end.
 import { useQuery } from "urql";
-import { DiagnosesQuery, DiagnosisTargetsQuery } from "./operations";
+import { DiagnosesQuery } from "./operations";
+import { TargetsQuery } from "../../graphql/targets";
 import { DiagnosisTable } from "./DiagnosisTable";
 import { FilterBar, FilterSelect, useUrlFilters } from "../../components/Filters";
 import { PagedList } from "../../components/PagedList";
@@ -23,8 +24,9 @@ export function DiagnosesPage() {
     targetType: (params.get("targetType") as DiagnosisTarget) || null,
     targetId: params.get("target") || null,
   };
-  const list = usePagedQuery(DiagnosesQuery, { first: 100, filter }, (d) => d.diagnoses);
-  const [targets] = useQuery({ query: DiagnosisTargetsQuery });
+  // The newest page first; "Load more" reads older ones.
+  const list = usePagedQuery(DiagnosesQuery, { last: 100, filter }, (d) => d.diagnoses);
+  const [targets] = useQuery({ query: TargetsQuery });
   const choices = [
     ...(filter.targetType !== "DROPLET" ? (targets.data?.clusters.nodes ?? []).map((c) => ({ value: c.id, label: `cluster ${c.name}` })) : []),
     ...(filter.targetType !== "CLUSTER" ? (targets.data?.droplets.nodes ?? []).map((d) => ({ value: d.id, label: `droplet ${d.name}` })) : []),

@@ -11,11 +11,11 @@ import { usePagedQuery } from "../../live/usePagedQuery";
 export const RECENT = 5;
 
 export function RecentDiagnoses({ targetId }: { targetId: string }) {
-  // Oldest first, so the newest are the page's last; a target rarely has more than a page.
-  const list = usePagedQuery(DiagnosesQuery, { first: 100, filter: { targetId } }, (d) => d.diagnoses);
+  // The newest RECENT (`last`), still oldest first in the page: shown reversed.
+  const list = usePagedQuery(DiagnosesQuery, { last: RECENT, filter: { targetId } }, (d) => d.diagnoses);
   useDiagnoseJobs(list.reload);
   const total = list.data?.diagnoses.totalCount ?? 0;
-  const recent = [...list.nodes].reverse().slice(0, RECENT);
+  const recent = [...list.nodes].reverse();
   return (
     <section aria-labelledby="recent-diagnoses" className="space-y-2" data-testid="recent-diagnoses">
       <div className="flex flex-wrap items-baseline justify-between gap-2">

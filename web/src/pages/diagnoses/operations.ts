@@ -96,11 +96,12 @@ export const DiagnosisQuery = graphql(`
 `);
 
 export const DiagnosesQuery = graphql(`
-  query Diagnoses($first: Int, $after: String, $filter: DiagnosisFilter, $minPosition: Int) {
-    diagnoses(first: $first, after: $after, filter: $filter, minPosition: $minPosition) {
+  query Diagnoses($first: Int, $after: String, $last: Int, $before: String, $filter: DiagnosisFilter, $minPosition: Int) {
+    diagnoses(first: $first, after: $after, last: $last, before: $before, filter: $filter, minPosition: $minPosition) {
       totalCount
       pageInfo {
         ...NextPage
+        ...PreviousPage
       }
       nodes {
         ...DiagnosisFields
@@ -133,25 +134,6 @@ export const DiagnosisEvidenceQuery = graphql(`
         position
         type
         payload
-      }
-    }
-  }
-`);
-
-/** Clusters and droplets to choose a target from (the list's filter). */
-export const DiagnosisTargetsQuery = graphql(`
-  query DiagnosisTargets {
-    clusters(first: 100) {
-      nodes {
-        id
-        name
-      }
-    }
-    droplets(first: 100) {
-      nodes {
-        id
-        name
-        status
       }
     }
   }

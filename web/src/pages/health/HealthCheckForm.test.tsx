@@ -5,6 +5,12 @@ import { CreateHealthCheckForm } from "./HealthCheckForm";
 import { renderWithApi } from "../../test/render";
 import { healthCheck } from "../../test/fixtures";
 
+const targets = () => ({
+  data: {
+    clusters: { nodes: [{ id: "c1", name: "shop", status: "ACTIVE" }, { id: "c0", name: "gone", status: "DELETED" }] },
+    droplets: { nodes: [{ id: "d1", name: "web-1", status: "RUNNING" }, { id: "d0", name: "old", status: "DESTROYED" }] },
+  },
+});
 const created = () => ({ data: { createHealthCheck: { __typename: "HealthCheckPayload", healthCheck: healthCheck(), position: 3 } } });
 
 async function fill(fields: Record<string, string>) {
@@ -35,7 +41,12 @@ describe("CreateHealthCheckForm", () => {
   it("sends every field, one condition a line, empty numbers left to the server's defaults", async () => {
     const onCreated = vi.fn();
     const create = vi.fn(created);
-    renderWithApi(<CreateHealthCheckForm onCreated={onCreated} />, { handlers: { CreateHealthCheck: create } });
+    renderWithApi(<CreateHealthCheckForm onCreated={onCreated} />, { handlers: { CreateHealthCheck: create, Targets: targets } });
+    // What it watches over: live clusters and droplets only.
+    const watches = screen.getByLabelText("Watches over");
+    await screen.findByRole("option", { name: "droplet web-1" });
+    expect(within(watches).getAllByRole("option").map((o) => o.textContent)).toEqual(["Nothing in particular", "cluster shop", "droplet web-1"]);
+    await userEvent.selectOptions(watches, "droplet web-1");
     await fill({
       Name: "Public API",
       Target: "http://127.0.0.1:8080/health",
@@ -58,8 +69,27 @@ describe("CreateHealthCheckForm", () => {
         failureThreshold: 2,
         successThreshold: 2,
         enabled: false,
+        clusterId: null,
+        dropletId: "d1",
       },
     });
+  });
+
+  it("puts the server's refusal of the watched droplet on that field", async () => {
+    renderWithApi(<CreateHealthCheckForm onCreated={() => {}} />, {
+      handlers: {
+        Targets: targets,
+        CreateHealthCheck: () => ({ data: null, errors: [{ message: "dropletId: droplet d1 not found", extensions: { code: "BAD_USER_INPUT" } }] }) as never,
+      },
+    });
+    await fill({ Name: "api", Target: "https://example.com/" });
+    await screen.findByRole("option", { name: "droplet web-1" });
+    await userEvent.selectOptions(screen.getByLabelText("Watches over"), "droplet web-1");
+    await userEvent.click(screen.getByRole("button", { name: "Create health check" }));
+    const watches = screen.getByLabelText("Watches over");
+    await waitFor(() => expect(watches).toBeInvalid());
+    expect(watches).toHaveAccessibleDescription("Droplet d1 not found.");
+    expect(watches).toHaveFocus();
   });
 
   it("shows the server's refusal on the field it names, with the focus, until that field is edited", async () => {

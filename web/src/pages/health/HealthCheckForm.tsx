@@ -2,13 +2,14 @@
 // submit); a field the server refuses (BAD_USER_INPUT names it) shows the server's sentence
 // until it is edited, and gets the focus.
 import { useRef, useState, type FormEvent } from "react";
-import { useMutation, type CombinedError } from "urql";
+import { useMutation, useQuery, type CombinedError } from "urql";
 import { CreateHealthCheckMutation, UpdateHealthCheckMutation } from "./operations";
 import { EMPTY_DRAFT, INTERNAL_TARGETS, KINDS, createInput, draftOf, problems, refusedField, updateInput, type Draft, type FieldKey } from "./validation";
 import { Field } from "../../components/Field";
 import { Select } from "../../components/Select";
 import { CreateFormFrame } from "../../components/CreateForm";
 import { codedErrors, type CodedError } from "../../components/ErrorNotice";
+import { TargetsQuery } from "../../graphql/targets";
 import type { HealthCheckFieldsFragment, HealthCheckKind } from "../../gql/graphql";
 
 const TARGET_HINTS: Record<HealthCheckKind, string> = {
@@ -69,8 +70,20 @@ function useHealthCheckForm(initial: Draft, error: CombinedError | undefined) {
 
 type Form = ReturnType<typeof useHealthCheckForm>;
 
+/** What a check can watch over: active clusters and droplets not destroyed (and its current link). */
+function useWatchChoices(current: string) {
+  const [targets] = useQuery({ query: TargetsQuery });
+  const choices = [
+    ...(targets.data?.clusters.nodes ?? []).filter((c) => c.status === "ACTIVE").map((c) => ({ value: `cluster:${c.id}`, label: `cluster ${c.name}` })),
+    ...(targets.data?.droplets.nodes ?? []).filter((d) => d.status !== "DESTROYED").map((d) => ({ value: `droplet:${d.id}`, label: `droplet ${d.name}` })),
+  ];
+  if (current && !choices.some((c) => c.value === current)) choices.unshift({ value: current, label: current.replace(":", " ") });
+  return choices;
+}
+
 function Fields({ form }: { form: Form }) {
   const { draft, set, field, ref } = form;
+  const watchChoices = useWatchChoices(draft.watches);
   const number = (key: "intervalSeconds" | "timeoutMs" | "failureThreshold" | "successThreshold", label: string, hint: string, placeholder: string) => (
     <Field label={label} hint={hint} {...field(key)}>
       <input ref={ref(key)} className="input" inputMode="numeric" value={draft[key]} placeholder={placeholder} onChange={(e) => set(key, e.target.value)} autoComplete="off" />
@@ -95,6 +108,9 @@ function Fields({ form }: { form: Form }) {
           Enabled (runs on its interval)
         </label>
       </div>
+      <Field label="Watches over" hint="Diagnoses of it (and of its cluster or droplets) cite this check" {...field("watches")}>
+        <Select ref={ref("watches")} value={draft.watches} onChoose={(v) => set("watches", v)} choices={watchChoices} any="Nothing in particular" />
+      </Field>
       {number("failureThreshold", "Failure threshold", "Failed runs in a row that make it UNHEALTHY", "3")}
       {number("successThreshold", "Success threshold", "Successful runs in a row that make it HEALTHY", "2")}
       <div className="sm:col-span-3">

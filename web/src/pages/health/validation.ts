@@ -10,7 +10,7 @@ export const KINDS: HealthCheckKind[] = ["HTTP", "TCP", "INTERNAL"];
 export const INTERNAL_TARGETS = ["database", "broker", "projector_lag", "api_latency"];
 
 /** The form's fields, as the API names them (its errors start with that name). */
-export type FieldKey = "name" | "kind" | "target" | "intervalSeconds" | "timeoutMs" | "conditions" | "failureThreshold" | "successThreshold";
+export type FieldKey = "name" | "kind" | "target" | "intervalSeconds" | "timeoutMs" | "conditions" | "failureThreshold" | "successThreshold" | "watches";
 
 /** The form's text; an empty number takes the server's default. */
 export interface Draft {
@@ -24,6 +24,8 @@ export interface Draft {
   failureThreshold: string;
   successThreshold: string;
   enabled: boolean;
+  /** What it watches over: "", `cluster:<id>` or `droplet:<id>`. */
+  watches: string;
 }
 
 export const EMPTY_DRAFT: Draft = {
@@ -36,7 +38,19 @@ export const EMPTY_DRAFT: Draft = {
   failureThreshold: "",
   successThreshold: "",
   enabled: true,
+  watches: "",
 };
+
+/** The `watches` value of a check's links. */
+export function watchesOf(c: { clusterId?: string | null; dropletId?: string | null }): string {
+  return c.clusterId ? `cluster:${c.clusterId}` : c.dropletId ? `droplet:${c.dropletId}` : "";
+}
+
+/** `watches` as the API's link fields. */
+function links(watches: string): { clusterId: string | null; dropletId: string | null } {
+  const [kind, id] = watches.split(":", 2);
+  return { clusterId: kind === "cluster" ? id : null, dropletId: kind === "droplet" ? id : null };
+}
 
 /** The form filled with an existing check. */
 export function draftOf(c: HealthCheckFieldsFragment): Draft {
@@ -50,6 +64,7 @@ export function draftOf(c: HealthCheckFieldsFragment): Draft {
     failureThreshold: String(c.failureThreshold),
     successThreshold: String(c.successThreshold),
     enabled: c.enabled,
+    watches: watchesOf(c),
   };
 }
 
@@ -127,6 +142,7 @@ export function createInput(d: Draft): CreateHealthCheckInput {
     failureThreshold: number(d.failureThreshold),
     successThreshold: number(d.successThreshold),
     enabled: d.enabled,
+    ...links(d.watches),
   };
 }
 
@@ -143,10 +159,15 @@ export function updateInput(d: Draft, c: HealthCheckFieldsFragment): UpdateHealt
   if (next.failureThreshold != null && next.failureThreshold !== c.failureThreshold) input.failureThreshold = next.failureThreshold;
   if (next.successThreshold != null && next.successThreshold !== c.successThreshold) input.successThreshold = next.successThreshold;
   if (next.enabled !== c.enabled) input.enabled = next.enabled;
+  if (d.watches !== watchesOf(c)) {
+    // The new link, or null to remove it.
+    if (next.dropletId) input.dropletId = next.dropletId;
+    else input.clusterId = next.clusterId;
+  }
   return input;
 }
 
-const FIELDS: FieldKey[] = ["name", "kind", "target", "intervalSeconds", "timeoutMs", "conditions", "failureThreshold", "successThreshold"];
+const FIELDS: FieldKey[] = ["name", "kind", "target", "intervalSeconds", "timeoutMs", "conditions", "failureThreshold", "successThreshold", "watches"];
 
 /**
  * The field a refusal is about, and its sentence: BAD_USER_INPUT messages start with the
@@ -155,7 +176,8 @@ const FIELDS: FieldKey[] = ["name", "kind", "target", "intervalSeconds", "timeou
 export function refusedField(e: CodedError): { field: FieldKey; sentence: string } | null {
   if (e.code !== "BAD_USER_INPUT") return null;
   const m = /^(\w+): (.+)$/s.exec(e.message);
-  const field = FIELDS.find((f) => f === m?.[1]);
+  const named = m?.[1] === "clusterId" || m?.[1] === "dropletId" ? "watches" : m?.[1];
+  const field = FIELDS.find((f) => f === named);
   if (!m || !field) return null;
   const reason = m[2].trim();
   return { field, sentence: `${reason.charAt(0).toUpperCase()}${reason.slice(1)}${/[.!?]$/.test(reason) ? "" : "."}` };

@@ -17,7 +17,8 @@ export function JobsPage() {
     status: (params.get("status") as JobStatus) || null,
     type: (params.get("type") as JobType) || null,
   };
-  const list = usePagedQuery(JobsQuery, { first: 100, filter }, (d) => d.jobs);
+  // The newest page first; "Load more" reads older ones.
+  const list = usePagedQuery(JobsQuery, { last: 100, filter }, (d) => d.jobs);
   const jobs = useLiveJobs(
     list.nodes,
     filter,

@@ -1,7 +1,7 @@
 // The jobs pages' GraphQL documents (fields come from the shared fragments).
 import { graphql } from "../../gql";
 
-export const JobsQuery = graphql(`query Jobs($first: Int, $after: String, $filter: JobFilter) { jobs(first: $first, after: $after, filter: $filter) { totalCount pageInfo { ...NextPage } nodes { ...JobFields } } }`);
+export const JobsQuery = graphql(`query Jobs($first: Int, $after: String, $last: Int, $before: String, $filter: JobFilter) { jobs(first: $first, after: $after, last: $last, before: $before, filter: $filter) { totalCount pageInfo { ...NextPage ...PreviousPage } nodes { ...JobFields } } }`);
 
 /** A job page's fields: the list's, plus who works on it and every stage it went through. */
 export const JobDetailFields = graphql(`
