@@ -1,6 +1,7 @@
 //! HTTP routes: `/graphql` (POST queries, WebSocket subscriptions, GraphiQL in a browser),
-//! `/health` and `/metrics` ([`crate::health`], with the app's `RoleHealth`), and the web
-//! console for every other GET.
+//! `/health` and `/metrics` ([`crate::health`], with the app's `RoleHealth`), REST v1 at
+//! `/api/v1` with Swagger UI at `/swagger/` ([`crate::rest`]), and the web console for
+//! every other GET.
 
 use crate::auth::{AuthError, Caller, Credential};
 use crate::errors::{self, Coded, ErrorCode};
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(crate::console::graphiql)),
     )
     .configure(crate::health::routes)
+    .configure(crate::rest::routes)
     // Last, so that it only gets what nothing above matched.
     .route("/{path:.*}", web::get().to(crate::console::serve));
 }
