@@ -20,6 +20,7 @@ mod monitoring;
 mod operations;
 mod persistence;
 mod rate_limits;
+mod rest;
 mod scaling_policies;
 mod security;
 mod telemetry;
