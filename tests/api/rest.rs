@@ -189,6 +189,11 @@ async fn every_documented_route_is_served_and_nothing_else(backend: Backend) {
         .unwrap()
         .contains("/api/v1/openapi.json"));
     assert_eq!(app.get("/swagger/swagger-ui-bundle.js").await.status(), 200);
+    for path in ["/swagger", "/swagger/index.html"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        assert!(page.text().await.unwrap().contains("swagger-ui"), "{path}");
+    }
     app.stop().await;
 }
 on_both_backends!(every_documented_route_is_served_and_nothing_else);

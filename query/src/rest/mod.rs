@@ -115,9 +115,11 @@ pub fn openapi_json_text() -> String {
 
 /// Registers `/api/v1` and Swagger UI at `/swagger/` (its assets are vendored: offline).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(utoipa_swagger_ui::SwaggerUi::new("/swagger/{_:.*}").config(
-        utoipa_swagger_ui::Config::new([format!("{PREFIX}/openapi.json")]),
-    ));
+    // The original served Swagger at /swagger/index.html; /swagger alone would be the console's.
+    cfg.service(web::redirect("/swagger", SWAGGER_PATH))
+        .service(utoipa_swagger_ui::SwaggerUi::new("/swagger/{_:.*}").config(
+            utoipa_swagger_ui::Config::new([format!("{PREFIX}/openapi.json")]),
+        ));
     register(&mut ServiceConfig::new(cfg));
 }
 
