@@ -761,3 +761,41 @@ async fn the_http_limit_answers_in_rest_shape() {
     assert_eq!(get(&app, "/api/v1/health").await.status, 200);
     app.stop().await;
 }
+
+/// With the database gone, health is 503 `degraded` naming the database, and routes answer
+/// REST's 503 (or 500) error, never a panic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_database_is_503() {
+    let app = spawn_app(Backend::Postgres).await;
+    let name = app
+        .storage
+        .postgres_url()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let admin_url = format!("{}/postgres", testkit::storage::postgres_base());
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+        .await
+        .unwrap();
+    let drop = format!("DROP DATABASE {name} WITH (FORCE)");
+    sqlx::Executor::execute(&mut admin, drop.as_str())
+        .await
+        .unwrap();
+    let r = get(&app, "/api/v1/health").await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.body["status"], "degraded");
+    assert_eq!(r.body["services"]["database"], "down");
+    for r in [
+        get(&app, "/api/v1/droplets").await,
+        create(&app, "late", &[]).await,
+    ] {
+        assert!(matches!(r.status, 500 | 503), "{}", r.body);
+        let reason = if r.status == 503 {
+            "UNAVAILABLE"
+        } else {
+            "INTERNAL"
+        };
+        r.assert_error(r.status, reason);
+    }
+}
