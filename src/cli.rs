@@ -30,6 +30,8 @@ pub enum Command {
     Events(EventsArgs),
     /// Print the GraphQL schema (SDL).
     Sdl,
+    /// Print the OpenAPI document of REST v1 (JSON).
+    Openapi,
     /// Only the projector role (from Kafka when CLUSTERGENIE_KAFKA_BROKERS is set).
     Projector,
     /// Only the job worker role (jobs from Kafka when CLUSTERGENIE_KAFKA_BROKERS is set).
@@ -75,7 +77,11 @@ impl Command {
             Command::Projector => Some(Role::Projector),
             Command::Worker => Some(Role::Worker),
             Command::Relay => Some(Role::Relay),
-            Command::Replay | Command::Events(_) | Command::Sdl | Command::Users(_) => None,
+            Command::Replay
+            | Command::Events(_)
+            | Command::Sdl
+            | Command::Openapi
+            | Command::Users(_) => None,
         }
     }
 }

@@ -10,9 +10,16 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::Sdl = command {
-        print!("{}", query::sdl());
-        return ExitCode::SUCCESS;
+    match command {
+        Command::Sdl => {
+            print!("{}", query::sdl());
+            return ExitCode::SUCCESS;
+        }
+        Command::Openapi => {
+            print!("{}", query::rest::openapi_json_text());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
     let role = command.role();
     let settings = Settings::load(cli.config, cli.flags)

@@ -1,4 +1,4 @@
-//! Command-line tools: `replay`, `events`, `sdl` and `users`.
+//! Command-line tools: `replay`, `events`, `sdl`, `openapi` and `users`.
 
 use crate::cli::{Command, CreateUserArgs, EventsArgs, UsersCommand};
 use crate::components::open_database;
@@ -16,6 +16,10 @@ pub async fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
         Command::Users(UsersCommand::List) => list_users(settings).await,
         Command::Sdl => {
             print!("{}", query::sdl());
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", query::rest::openapi_json_text());
             Ok(())
         }
         role => anyhow::bail!("{role:?} is a role, not a tool"),

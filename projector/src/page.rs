@@ -14,6 +14,9 @@ pub enum Slice {
     After(Option<i64>),
     /// The last items before an ordinal (or up to the end), still in list order.
     Before(Option<i64>),
+    /// The items after skipping this many (REST v1's `offset`; a cursor is steadier
+    /// under inserts, so GraphQL has none).
+    Offset(i64),
 }
 
 /// One page of a list.
@@ -70,9 +73,14 @@ pub(crate) async fn page<T: Listed, DB: Backend>(
             w.num(T::ORDER, "<", before);
             format!("{} DESC", T::ORDER)
         }
+        Slice::Offset(_) => T::ORDER.to_string(),
+    };
+    let skip = match slice {
+        Slice::Offset(n) => format!(" OFFSET {}", n.max(0)),
+        _ => String::new(),
     };
     let sql = format!(
-        "SELECT {}{total_col} FROM {} {} ORDER BY {order} LIMIT {}",
+        "SELECT {}{total_col} FROM {} {} ORDER BY {order} LIMIT {}{skip}",
         T::COLUMNS,
         T::NAME,
         w.sql(),
@@ -104,6 +112,7 @@ pub(crate) async fn page<T: Listed, DB: Backend>(
     items.truncate(limit as usize);
     let (has_next, has_previous) = match slice {
         Slice::After(_) => (more, false),
+        Slice::Offset(n) => (more, n > 0),
         Slice::Before(before) => {
             items.reverse();
             (before.is_some(), more)

@@ -62,6 +62,29 @@ impl ErrorCode {
     }
 }
 
+impl ErrorCode {
+    /// The code named `name` (an `extensions.code`), if it is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+
+    /// The HTTP status REST v1 answers with (the original REST API's statuses): a stale
+    /// `If-Match`, a taken name and a refused state change are all 409.
+    pub fn http_status(self) -> actix_web::http::StatusCode {
+        use actix_web::http::StatusCode as S;
+        match self {
+            Self::BadUserInput => S::BAD_REQUEST,
+            Self::Unauthenticated => S::UNAUTHORIZED,
+            Self::Forbidden => S::FORBIDDEN,
+            Self::NotFound => S::NOT_FOUND,
+            Self::Conflict | Self::FailedPrecondition => S::CONFLICT,
+            Self::RateLimited => S::TOO_MANY_REQUESTS,
+            Self::Unavailable => S::SERVICE_UNAVAILABLE,
+            Self::Internal => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 impl Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -306,6 +329,21 @@ mod tests {
         for name in names {
             assert!(name.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
         }
+    }
+
+    #[test]
+    fn every_code_has_its_name_and_a_client_or_server_status() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_name(code.as_str()), Some(*code));
+            let status = code.http_status();
+            let server = matches!(code, ErrorCode::Unavailable | ErrorCode::Internal);
+            assert_eq!(status.is_server_error(), server, "{code}");
+            assert!(
+                status.is_client_error() || status.is_server_error(),
+                "{code}"
+            );
+        }
+        assert_eq!(ErrorCode::from_name("TEAPOT"), None);
     }
 
     #[test]

@@ -249,7 +249,8 @@ async fn health(endpoints: web::Data<RoleHealth>) -> HttpResponse {
     }
 }
 
-async fn metrics(endpoints: web::Data<RoleHealth>) -> HttpResponse {
+/// `/metrics` (and REST v1's `/api/v1/metrics`).
+pub(crate) async fn metrics(endpoints: web::Data<RoleHealth>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(endpoints.render_metrics().await)

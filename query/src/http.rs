@@ -1,8 +1,9 @@
 //! HTTP routes: `/graphql` (POST queries, WebSocket subscriptions, GraphiQL in a browser),
-//! `/health` and `/metrics` ([`crate::health`], with the app's `RoleHealth`), and the web
-//! console for every other GET.
+//! `/health` and `/metrics` ([`crate::health`], with the app's `RoleHealth`), REST v1 at
+//! `/api/v1` with Swagger UI at `/swagger/` ([`crate::rest`]), and the web console for
+//! every other GET.
 
-use crate::auth::Credential;
+use crate::auth::{AuthError, Caller, Credential};
 use crate::errors::{self, Coded, ErrorCode};
 use crate::graphql::ClusterGenieSchema;
 use crate::request::read_graphql_request;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(crate::console::graphiql)),
     )
     .configure(crate::health::routes)
+    .configure(crate::rest::routes)
     // Last, so that it only gets what nothing above matched.
     .route("/{path:.*}", web::get().to(crate::console::serve));
 }
@@ -45,6 +47,31 @@ impl Extractor for Headers<'_> {
     fn keys(&self) -> Vec<&str> {
         self.0.keys().map(|k| k.as_str()).collect()
     }
+}
+
+/// The caller of a request, from its `Authorization` header (or the auth mode without one):
+/// the one authentication of `/graphql` and `/api/v1`.
+pub async fn caller_of(state: &AppState, http: &HttpRequest) -> Result<Caller, AuthError> {
+    let auth = http
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    state.auth.authenticate(auth.map(Credential::Header)).await
+}
+
+/// The command context of a request by `caller`: its actor, and the client's
+/// `X-Correlation-Id` when it sent a usable one.
+pub fn context_of(http: &HttpRequest, caller: &Caller) -> RequestContext {
+    let mut context = RequestContext::new(caller.actor.clone());
+    if let Some(id) = http
+        .headers()
+        .get("x-correlation-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+    {
+        context.correlation_id = id.to_string();
+    }
+    context
 }
 
 /// `POST /graphql`: checks origin, credentials and body before anything is executed.
@@ -76,11 +103,7 @@ async fn graphql(
             "this origin may not call the API (CLUSTERGENIE_ALLOWED_ORIGINS)",
         );
     }
-    let auth = http
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let caller = match state.auth.authenticate(auth.map(Credential::Header)).await {
+    let caller = match caller_of(&state, &http).await {
         Ok(caller) => caller,
         Err(e) => {
             let status = match e {
@@ -98,15 +121,7 @@ async fn graphql(
     let operation = crate::operation::record(&span, &mut request);
     async move {
         tracing::Span::current().record("actor", caller.actor.as_str());
-        let mut context = RequestContext::new(caller.actor.clone());
-        if let Some(id) = http
-            .headers()
-            .get("x-correlation-id")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty() && v.len() <= 128)
-        {
-            context.correlation_id = id.to_string();
-        }
+        let context = context_of(&http, &caller);
         tracing::Span::current().record("correlation_id", context.correlation_id.as_str());
         let started = Instant::now();
         let client = ClientAddress(http.peer_addr().map(|a| a.ip()));

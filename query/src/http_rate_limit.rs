@@ -1,22 +1,25 @@
 //! The HTTP limiter: an actix middleware that takes one token per request from the client
 //! address's bucket (`CLUSTERGENIE_HTTP_RATE_LIMIT`, off by default) and from the bucket of
-//! any GLOBAL rule named `http`. `/health` and `/metrics` are never limited.
+//! any GLOBAL rule named `http`. `/health` and `/metrics` (and their
+//! `/api/v1` twins) are never limited.
 //!
 //! Every answer that went through a limit carries `RateLimit-Limit`, `RateLimit-Remaining`
 //! and `RateLimit-Reset` (seconds until the bucket is full) and the same as `X-RateLimit-*`;
 //! a limited request is answered `429` with `Retry-After` and a GraphQL-shaped body
-//! (`RATE_LIMITED`, `extensions.retryAfterSeconds`) and goes no further.
+//! (`RATE_LIMITED`, `extensions.retryAfterSeconds`; REST v1's shape under `/api/v1`) and
+//! goes no further.
 
 use crate::errors::ErrorCode;
 use crate::rate_limits::retry_after_seconds;
 use crate::rate_limits::rules::{Applied, Source, Subject};
+use crate::rest::error::RestError;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpResponse, ResponseError};
 use command::rate_limit::Decision;
 use schema::rate_limits::RateLimitScope;
 
@@ -24,7 +27,7 @@ use schema::rate_limits::RateLimitScope;
 pub const HTTP_LIMITER: &str = "http";
 
 /// Paths no limit applies to: probes and scrapes must get through a flood.
-const UNLIMITED_PATHS: &[&str] = &["/health", "/metrics"];
+const UNLIMITED_PATHS: &[&str] = &["/health", "/metrics", "/api/v1/health", "/api/v1/metrics"];
 
 /// The middleware (`App::new().wrap(from_fn(limit_by_client))`).
 pub async fn limit_by_client(
@@ -62,22 +65,36 @@ pub async fn limit_by_client(
         Ok(_) => return Ok(next.call(req).await?.map_into_boxed_body()),
         Err(e) => {
             tracing::warn!(error = %e, "HTTP request refused: the rate-limit store is unavailable (failure mode closed)");
-            let response = crate::errors::http_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::Unavailable,
-                "the rate-limit store is unavailable; try again",
-            );
+            let message = "the rate-limit store is unavailable; try again";
+            let response = if is_rest(&req) {
+                RestError::new(ErrorCode::Unavailable, message).error_response()
+            } else {
+                crate::errors::http_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::Unavailable,
+                    message,
+                )
+            };
             return Ok(req.into_response(response));
         }
     };
     if !decision.allowed {
         let seconds = retry_after_seconds(&decision);
-        let mut response = HttpResponse::TooManyRequests().json(serde_json::json!({
-            "errors": [{
-                "message": format!("too many requests from this address; retry in {seconds} s"),
-                "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfterSeconds": seconds },
-            }]
-        }));
+        let message = format!("too many requests from this address; retry in {seconds} s");
+        let mut response = if is_rest(&req) {
+            RestError {
+                retry_after: Some(seconds),
+                ..RestError::new(ErrorCode::RateLimited, message)
+            }
+            .error_response()
+        } else {
+            HttpResponse::TooManyRequests().json(serde_json::json!({
+                "errors": [{
+                    "message": message,
+                    "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfterSeconds": seconds },
+                }]
+            }))
+        };
         add_headers(response.headers_mut(), &decision);
         insert(response.headers_mut(), "retry-after", seconds);
         return Ok(req.into_response(response));
@@ -85,6 +102,11 @@ pub async fn limit_by_client(
     let mut response = next.call(req).await?.map_into_boxed_body();
     add_headers(response.headers_mut(), &decision);
     Ok(response)
+}
+
+/// Whether REST v1 answers `req` (its errors have REST's shape).
+fn is_rest(req: &ServiceRequest) -> bool {
+    req.path().starts_with(crate::rest::PREFIX)
 }
 
 /// `RateLimit-*` and `X-RateLimit-*` of `d`.

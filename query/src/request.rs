@@ -15,7 +15,7 @@ const JSON_TYPES: &[&str] = &["application/json", "application/graphql-response+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
     /// Not a JSON content type (415).
-    #[error("GraphQL requests must be sent as Content-Type: application/json")]
+    #[error("requests must be sent as Content-Type: application/json")]
     UnsupportedMediaType,
     /// Larger than the limit (413).
     #[error("the request body is larger than {0} bytes")]
@@ -58,6 +58,16 @@ pub async fn read_graphql_request(
     payload: web::Payload,
     limits: BodyLimits,
 ) -> Result<async_graphql::Request, BodyError> {
+    parse(&read_json_body(http, payload, limits).await?)
+}
+
+/// Checks the content type and reads the body within the limits (a GraphQL request, or a
+/// REST v1 body).
+pub async fn read_json_body(
+    http: &HttpRequest,
+    payload: web::Payload,
+    limits: BodyLimits,
+) -> Result<Vec<u8>, BodyError> {
     let content_type = http
         .headers()
         .get(header::CONTENT_TYPE)
@@ -80,10 +90,9 @@ pub async fn read_graphql_request(
     if declared.is_some_and(|n| n > limits.max_bytes as u64) {
         return Err(BodyError::TooLarge(limits.max_bytes));
     }
-    let body = tokio::time::timeout(limits.timeout, read_body(payload, limits.max_bytes))
+    tokio::time::timeout(limits.timeout, read_body(payload, limits.max_bytes))
         .await
-        .map_err(|_| BodyError::TimedOut(limits.timeout))??;
-    parse(&body)
+        .map_err(|_| BodyError::TimedOut(limits.timeout))?
 }
 
 async fn read_body(mut payload: web::Payload, max: usize) -> Result<Vec<u8>, BodyError> {

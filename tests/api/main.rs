@@ -21,6 +21,7 @@ mod operations;
 mod pagination;
 mod persistence;
 mod rate_limits;
+mod rest;
 mod scaling_policies;
 mod security;
 mod telemetry;

@@ -193,33 +193,40 @@ pub fn check(
             &mut fields,
         );
         for field in fields {
-            let R(needed) = need(op.ty, field) else {
-                continue;
-            };
-            if caller.allows(needed) {
-                continue;
-            }
-            return Err(match caller.role {
-                None => refusal(
-                    ErrorCode::Unauthenticated,
-                    format!(
-                        "sign in first: the {} field {field} needs a token \
-                         (log in with the login mutation, or send an API token)",
-                        kind(op.ty)
-                    ),
-                ),
-                Some(role) => refusal(
-                    ErrorCode::Forbidden,
-                    format!(
-                        "the {} field {field} needs the {needed} role; {} is {role}",
-                        kind(op.ty),
-                        caller.actor
-                    ),
-                ),
-            });
+            permit(caller, op.ty, field).map_err(|(code, message)| refusal(code, message))?;
         }
     }
     Ok(())
+}
+
+/// Whether `caller` may run root field `field` of `ty`: else `UNAUTHENTICATED` without a
+/// caller role, `FORBIDDEN` with too small a one, and why. REST v1 routes ask this for the
+/// GraphQL field they serve, so both APIs have one table of roles.
+pub fn permit(caller: &Caller, ty: OperationType, field: &str) -> Result<(), (ErrorCode, String)> {
+    let R(needed) = need(ty, field) else {
+        return Ok(());
+    };
+    if caller.allows(needed) {
+        return Ok(());
+    }
+    Err(match caller.role {
+        None => (
+            ErrorCode::Unauthenticated,
+            format!(
+                "sign in first: the {} field {field} needs a token \
+                 (log in with the login mutation, or send an API token)",
+                kind(ty)
+            ),
+        ),
+        Some(role) => (
+            ErrorCode::Forbidden,
+            format!(
+                "the {} field {field} needs the {needed} role; {} is {role}",
+                kind(ty),
+                caller.actor
+            ),
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -149,12 +149,22 @@ impl RateLimits {
         name: &str,
         cluster_id: Option<&str>,
     ) -> async_graphql::Result<()> {
+        self.check_for(user_of(ctx), name, cluster_id).await
+    }
+
+    /// [`RateLimits::check`] for the caller `user` (REST v1, which has no GraphQL context).
+    pub async fn check_for(
+        &self,
+        user: UserKey,
+        name: &str,
+        cluster_id: Option<&str>,
+    ) -> async_graphql::Result<()> {
         let set = self.rule_set();
         if !set.limits(name) {
             return Ok(());
         }
         let subject = Subject {
-            user: Some(user_of(ctx)),
+            user: Some(user),
             cluster_id: cluster_id.map(str::to_string),
         };
         match self.take(set.applicable(name, &subject)).await {
@@ -172,12 +182,23 @@ impl RateLimits {
         commands: &Commands,
         droplet_id: &str,
     ) -> async_graphql::Result<()> {
+        self.check_droplet_job_for(user_of(ctx), commands, droplet_id)
+            .await
+    }
+
+    /// [`RateLimits::check_droplet_job`] for the caller `user`.
+    pub async fn check_droplet_job_for(
+        &self,
+        user: UserKey,
+        commands: &Commands,
+        droplet_id: &str,
+    ) -> async_graphql::Result<()> {
         let cluster = if self.wants_cluster(JOBS) {
             cluster_of(commands, droplet_id).await
         } else {
             None
         };
-        self.check(ctx, JOBS, cluster.as_deref()).await
+        self.check_for(user, JOBS, cluster.as_deref()).await
     }
 
     /// Checks [`JOBS`] for a retry of job `job_id`, counted against its droplet's cluster
@@ -337,17 +358,21 @@ impl RateLimits {
 /// rate limits. A signed-in caller is their user id; the local operator (and any request
 /// without a `Caller`) the actor, as `actor:<name>`.
 pub fn user_of(ctx: &Context<'_>) -> UserKey {
-    if let Some(id) = ctx
-        .data_opt::<crate::auth::Caller>()
-        .and_then(|c| c.user_id)
-    {
+    user_key(
+        ctx.data_opt::<crate::auth::Caller>(),
+        ctx.data_opt::<RequestContext>(),
+    )
+}
+
+/// [`user_of`] from the caller and the request context themselves.
+pub fn user_key(caller: Option<&crate::auth::Caller>, request: Option<&RequestContext>) -> UserKey {
+    if let Some(id) = caller.and_then(|c| c.user_id) {
         return UserKey {
             bucket: id.to_string(),
             user_id: Some(id.to_string()),
         };
     }
-    let actor = ctx
-        .data_opt::<RequestContext>()
+    let actor = request
         .map(|c| c.actor.as_str())
         .unwrap_or(schema::metadata::ANONYMOUS_ACTOR);
     UserKey {

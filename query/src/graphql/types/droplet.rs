@@ -9,11 +9,13 @@ use crate::graphql::pagination::{Connection, PageArgs};
 use crate::graphql::payloads::{caller, respond, Payload, Written};
 use crate::graphql::query::reads;
 use crate::graphql::read_model::{find, list};
-use crate::rate_limits::JOBS;
+use crate::rate_limits::rules::UserKey;
+use crate::rate_limits::{user_of, JOBS};
 use crate::state::AppState;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use command::aggregates::DropletOperation;
 use command::handlers::{CreateDroplet, DropletJob};
+use command::RequestContext;
 use projector::{DropletRow, JobFilter as JobRows};
 use schema::{DropletId, DropletName, Image, Size};
 
@@ -160,8 +162,7 @@ impl Payload for DropletPayload {
 #[derive(Default)]
 pub struct DropletMutation;
 
-/// Starts `operation` on droplet `id`. The idempotency key is checked before the id, as
-/// for every command on an existing aggregate.
+/// Starts `operation` on droplet `id`.
 async fn operate(
     ctx: &Context<'_>,
     id: ID,
@@ -169,17 +170,57 @@ async fn operate(
     expected_version: Option<i64>,
     idempotency_key: Option<String>,
 ) -> Result<DropletPayload> {
-    let options = inputs::options(expected_version, idempotency_key)?;
-    let id: DropletId = inputs::parse(id)?;
     let (state, caller) = caller(ctx);
+    let options = Options {
+        expected_version,
+        idempotency_key,
+    };
+    operate_as(state, user_of(ctx), &caller, id, operation, options).await
+}
+
+/// The `expectedVersion` and `idempotencyKey` of a command on an existing droplet, unparsed.
+pub(crate) struct Options {
+    pub expected_version: Option<i64>,
+    pub idempotency_key: Option<String>,
+}
+
+/// The one path of every droplet operation (GraphQL's mutations and REST v1's `DELETE`):
+/// the idempotency key is checked before the id, as for every command on an existing
+/// aggregate, then the jobs limit, then the command.
+pub(crate) async fn operate_as(
+    state: &AppState,
+    user: UserKey,
+    caller: &RequestContext,
+    id: ID,
+    operation: DropletOperation,
+    options: Options,
+) -> Result<DropletPayload> {
+    let options = inputs::options(options.expected_version, options.idempotency_key)?;
+    let id: DropletId = inputs::parse(id)?;
     state
         .rate_limits
-        .check_droplet_job(ctx, &state.commands, &id.to_string())
+        .check_droplet_job_for(user, &state.commands, &id.to_string())
         .await?;
     let command = state
         .commands
-        .request_operation(&caller, id, operation, options);
+        .request_operation(caller, id, operation, options);
     respond(state, command).await
+}
+
+/// The one path of `createDroplet` (GraphQL and REST v1): parse, the jobs limit, the command.
+pub(crate) async fn create(
+    state: &AppState,
+    user: UserKey,
+    caller: &RequestContext,
+    input: CreateDropletInput,
+) -> Result<DropletPayload> {
+    let input = input.parse()?;
+    let cluster = input.cluster_id.map(|c| c.to_string());
+    state
+        .rate_limits
+        .check_for(user, JOBS, cluster.as_deref())
+        .await?;
+    respond(state, state.commands.create_droplet(caller, input)).await
 }
 
 #[Object]
@@ -190,14 +231,8 @@ impl DropletMutation {
         ctx: &Context<'_>,
         input: CreateDropletInput,
     ) -> Result<DropletPayload> {
-        let input = input.parse()?;
         let (state, caller) = caller(ctx);
-        let cluster = input.cluster_id.map(|c| c.to_string());
-        state
-            .rate_limits
-            .check(ctx, JOBS, cluster.as_deref())
-            .await?;
-        respond(state, state.commands.create_droplet(&caller, input)).await
+        create(state, user_of(ctx), &caller, input).await
     }
 
     /// Starts destroying a droplet.

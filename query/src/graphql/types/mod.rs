@@ -49,6 +49,7 @@ pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
 pub use cluster::{Label, LabelInput};
 pub use diagnosis::{DiagnosePayload, Diagnosis, DiagnosisFilter};
+pub(crate) use droplet::{create as create_droplet, operate_as as operate_droplet, Options};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
 pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
@@ -59,9 +60,11 @@ pub(crate) use logs::{
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
 pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
 pub use scaling_policy::{ScalingPolicy, ScalingPolicyFilter, ScalingPolicyPayload};
+pub(crate) use telemetry::droplet_usage;
 pub use telemetry::{
     InjectedLoad, MetricAggregate, MetricName, MetricRange, MetricSample, MetricSeries,
 };
+pub(crate) use users::sign_in;
 pub use users::{ApiToken, Me, Role, User};
 
 // Root of all queries: each part is one module's. (A `//` comment: a doc comment would

@@ -196,11 +196,8 @@ pub(crate) async fn series(
             max: b.greatest,
         })
         .collect();
-    let latest = t
-        .store
-        .latest_of(series, name.as_str())
-        .await
-        .map_err(errors::read)?
+    let latest = latest_sample(state, series, name)
+        .await?
         .map(|(at_us, v)| MetricPoint {
             t: time(at_us),
             v,
@@ -215,6 +212,35 @@ pub(crate) async fn series(
         points,
         latest,
     })
+}
+
+/// The newest raw sample of `series` for `metric`, as `(at_us, value)`: a series' `latest`,
+/// and REST v1's droplet `metrics`.
+pub(crate) async fn latest_sample(
+    state: &AppState,
+    series: &str,
+    metric: m::MetricName,
+) -> Result<Option<(i64, f64)>> {
+    state
+        .telemetry
+        .store
+        .latest_of(series, metric.as_str())
+        .await
+        .map_err(errors::read)
+}
+
+/// The newest CPU, MEMORY and DISK samples of droplet `id` (REST v1's droplet `metrics`).
+pub(crate) async fn droplet_usage(state: &AppState, id: &DropletId) -> Result<[Option<f64>; 3]> {
+    let series = droplet_series(id);
+    let mut usage = [None; 3];
+    for (slot, metric) in usage.iter_mut().zip([
+        m::MetricName::Cpu,
+        m::MetricName::Memory,
+        m::MetricName::Disk,
+    ]) {
+        *slot = latest_sample(state, &series, metric).await?.map(|(_, v)| v);
+    }
+    Ok(usage)
 }
 
 /// `droplet.metrics`.

@@ -253,6 +253,26 @@ pub(crate) fn request_caller(ctx: &Context<'_>) -> Caller {
         .unwrap_or_else(Caller::anonymous)
 }
 
+/// The one login path (GraphQL `login` and REST `POST /api/v1/auth/login`): checks the
+/// name and password within the login limits and issues a session.
+pub(crate) async fn sign_in(
+    state: &crate::state::AppState,
+    username: &str,
+    password: &str,
+    client: Option<std::net::IpAddr>,
+) -> Result<crate::auth::Session> {
+    let session = match state.auth.login(username, password, client).await {
+        Err(retry_after) => return Err(rate_limited(retry_after)),
+        Ok(Err(e @ AuthError::Unavailable(_))) => {
+            return Err(errors::coded(ErrorCode::Unavailable, e.to_string()))
+        }
+        Ok(Err(e)) => return Err(errors::coded(ErrorCode::Unauthenticated, e.to_string())),
+        Ok(Ok(session)) => session,
+    };
+    tracing::info!(user_id = %session.principal.user_id, "signed in");
+    Ok(session)
+}
+
 fn rate_limited(retry_after: Option<std::time::Duration>) -> async_graphql::Error {
     let seconds = retry_after.map_or(60, |d| d.as_secs_f64().ceil().max(1.0) as u64);
     let mut e = errors::coded(
@@ -372,15 +392,7 @@ impl UserMutation {
     ) -> Result<LoginPayload> {
         let state = crate::graphql::query::state(ctx);
         let client = ctx.data_opt::<ClientAddress>().and_then(|c| c.0);
-        let session = match state.auth.login(&username, &password, client).await {
-            Err(retry_after) => return Err(rate_limited(retry_after)),
-            Ok(Err(e @ AuthError::Unavailable(_))) => {
-                return Err(errors::coded(ErrorCode::Unavailable, e.to_string()))
-            }
-            Ok(Err(e)) => return Err(errors::coded(ErrorCode::Unauthenticated, e.to_string())),
-            Ok(Ok(session)) => session,
-        };
-        tracing::info!(user_id = %session.principal.user_id, "signed in");
+        let session = sign_in(state, &username, &password, client).await?;
         Ok(LoginPayload {
             token: session.token,
             expires_at: session.expires_at,
