@@ -606,7 +606,10 @@ async fn a_streamed_answer_reaches_on_text_in_order() {
     assert_eq!(seen.concat(), prose);
     let answer = valid_answer();
     for text in [&answer["summary"], &answer["findings"][0]["explanation"]] {
-        assert!(prose.contains(&masking.unmask(text.as_str().unwrap())), "{prose:?}");
+        assert!(
+            prose.contains(&masking.unmask(text.as_str().unwrap())),
+            "{prose:?}"
+        );
     }
     for piece in ["{", "\"findings\"", "\"confidence\""] {
         assert!(!prose.contains(piece), "no JSON in {prose:?}");
