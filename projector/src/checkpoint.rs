@@ -2,7 +2,7 @@
 //! transaction as the batch it follows.
 
 use crate::backend::{Backend, Bind, Columns};
-use command::{Db, LogCursor};
+use command::{Db, Dialect, LogCursor};
 
 /// Name of the checkpoint of the read models.
 pub const CHECKPOINT: &str = "read-models";
@@ -24,7 +24,33 @@ pub(crate) async fn load<DB: Backend>(
     db: &Db,
     conn: &mut DB::Conn,
 ) -> Result<Checkpoint, sqlx::Error> {
-    let sql = db.sql("SELECT tx, position, ordinal FROM projector_checkpoints WHERE name = $1");
+    read::<DB>(db, conn, "").await
+}
+
+/// Reads the checkpoint as the first statement of the projector's transaction, its row
+/// locked on Postgres (SQLite has one writer already). A second projector waits here, before
+/// it has written anything, instead of building the same batch; and while it waits it has no
+/// transaction id, so it holds back no reader's safe-read horizon (`store::log`), which is
+/// the oldest transaction running anywhere on the server, not only in this database.
+pub(crate) async fn load_for_update<DB: Backend>(
+    db: &Db,
+    conn: &mut DB::Conn,
+) -> Result<Checkpoint, sqlx::Error> {
+    let lock = match db.dialect {
+        Dialect::Postgres => " FOR UPDATE",
+        Dialect::Sqlite => "",
+    };
+    read::<DB>(db, conn, lock).await
+}
+
+async fn read<DB: Backend>(
+    db: &Db,
+    conn: &mut DB::Conn,
+    lock: &str,
+) -> Result<Checkpoint, sqlx::Error> {
+    let sql =
+        format!("SELECT tx, position, ordinal FROM projector_checkpoints WHERE name = $1{lock}");
+    let sql = db.sql(&sql);
     let row = DB::fetch_optional(conn, DB::query(&sql).text(CHECKPOINT)).await?;
     Ok(match row {
         Some(r) => Checkpoint {

@@ -57,9 +57,10 @@ impl Transaction {
         })
     }
 
-    /// Reads the checkpoint (zero when nothing was projected yet).
+    /// Reads the checkpoint (zero when nothing was projected yet), locking it until this
+    /// transaction ends; call it first, before anything is written.
     pub async fn checkpoint(&mut self, db: &Db) -> Result<Checkpoint, sqlx::Error> {
-        on_transaction!(self, conn, B => checkpoint::load::<B>(db, conn).await)
+        on_transaction!(self, conn, B => checkpoint::load_for_update::<B>(db, conn).await)
     }
 
     /// Applies `events` (in global order, after `cp`) and saves the new checkpoint, in this

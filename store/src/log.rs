@@ -6,6 +6,9 @@
 //! `(transaction_id, global_position)` order and only below
 //! `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction still running, so an
 //! event of a slow, still-running transaction can never appear behind a reader's cursor.
+//! That horizon is server-wide: a long transaction in any database of the server holds every
+//! reader back for as long as it runs (so the projector, which could wait for a lock, takes
+//! its checkpoint's lock before it writes anything: waiting, it has no transaction id).
 //! SQLite has one writer, so its positions are already in commit order.
 
 use crate::db::Dialect;

@@ -8,7 +8,9 @@
 //! catch them had the requests run one after the other. On SQLite the requests only run
 //! concurrently. The store's own tests force the same races below the API.
 
-use crate::helpers::{assert_code, error_code, spawn_app, Backend, OpenTransaction, TestApp};
+use crate::helpers::{
+    assert_code, error_code, lock_waiters, spawn_app, Backend, OpenTransaction, TestApp,
+};
 use crate::on_both_backends;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -35,13 +37,7 @@ impl AppendGate {
             &format!("{n} appends waiting at the gate"),
             Duration::from_secs(60),
             || async {
-                let waiting: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM pg_stat_activity \
-                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                )
-                .fetch_one(&self.watcher)
-                .await
-                .unwrap();
+                let waiting = lock_waiters(&self.watcher).await.len() as i64;
                 if waiting >= n {
                     Ok(())
                 } else {

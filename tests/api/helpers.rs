@@ -75,6 +75,19 @@ impl OpenTransaction {
     }
 }
 
+/// The sessions of `watcher`'s database that wait for a lock: for each, its transaction id
+/// if it has one (a waiting session with an id holds back every reader's safe-read horizon,
+/// server-wide).
+pub async fn lock_waiters(watcher: &sqlx::PgPool) -> Vec<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT backend_xid::text FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    )
+    .fetch_all(watcher)
+    .await
+    .expect("pg_stat_activity")
+}
+
 /// The shared secret tests sign bearer tokens with.
 pub const AUTH_SECRET: &str = "test-secret-for-clustergenie-tests";
 

@@ -22,6 +22,17 @@ describe("the logs page's lines", () => {
     expect(s.dropped).toBe(2);
   });
 
+  it("shows a tail record once, however often it comes", () => {
+    let s = loaded(10, 3);
+    s = logsReducer(s, tail(11));
+    s = logsReducer(s, tail(11));
+    s = logsReducer(s, tail(9));
+    expect(ids(s)).toEqual([11, 10, 9, 8]);
+    s = logsReducer(logsReducer(s, { type: "pause" }), tail(12));
+    s = logsReducer(s, tail(12));
+    expect(s.pendingCount).toBe(1);
+  });
+
   it("appends older pages without repeating lines", () => {
     let s = loaded(10, 3, true);
     s = logsReducer(s, { type: "page", first: false, nodes: [logRecord(8), logRecord(7)], hasNextPage: false, endCursor: "l7" });

@@ -89,6 +89,10 @@ export function logsReducer(state: LogsState, action: LogsAction): LogsState {
     case "tail": {
       const { record, dropped } = action.message;
       const next = { ...state, dropped: state.dropped + dropped };
+      // A record not newer than the newest shown or waiting is one already there (a tail
+      // resumed from an older cursor, a message of the previous subscription): once is enough.
+      const newest = state.pending[0] ?? state.lines[0];
+      if (newest && Number(record.id) <= Number(newest.id)) return next;
       if (state.paused) {
         return { ...next, pending: [record, ...state.pending].slice(0, KEEP), pendingCount: state.pendingCount + 1 };
       }
