@@ -6,7 +6,7 @@
 //! and `If-Match` on DELETE its `expectedVersion`: a stale one is 409, as every conflict.
 
 use super::error::{ErrorBody, RestError};
-use super::request::{etag, idempotency_key, if_match, JsonBody, QueryParams, Rest};
+use super::request::{etag, idempotency_key, if_match, names_of, JsonBody, QueryParams, Rest};
 use crate::errors::ErrorCode;
 use crate::graphql::read_model::find;
 use crate::graphql::types::{self as gql, CreateDropletInput, DropletPayload};
@@ -97,14 +97,20 @@ pub struct DropletList {
     pub offset: i64,
 }
 
+names_of!(
+    /// A droplet status.
+    DropletStatusName = DropletStatus::ALL
+);
+
 /// Query parameters of the list.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // The document's parameters; the query is read with QueryParams.
 pub struct ListParams {
     /// Only droplets with this status (any letter case).
+    #[param(value_type = Option<DropletStatusName>, inline)]
     status: Option<String>,
-    /// At most this many, 1 to the API's page size cap (100 by default).
+    /// At most this many; more than the API's page size cap (100 by default) is cut to it.
     #[param(default = 50, minimum = 1)]
     limit: Option<i64>,
     /// Skip this many.
@@ -131,6 +137,7 @@ pub struct CreateDropletRequest {
     /// Accepted for the original API's clients and not stored: droplets have no tags yet.
     tags: Option<Vec<String>>,
     /// The cluster to place it in (same region).
+    #[schema(value_type = Option<uuid::Uuid>)]
     cluster_id: Option<String>,
 }
 
@@ -169,7 +176,7 @@ pub async fn list(
     Rest::authorize(&state, &http, Query, "droplets").await?;
     let q = QueryParams::of(&http)?;
     let status = q.one_of("status", DropletStatus::ALL, |s| s.as_str())?;
-    let limit = q.int("limit", DEFAULT_LIMIT, 1..=state.settings.max_page_size)?;
+    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
     let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
     let filter = DropletFilter {
         status,
@@ -193,7 +200,7 @@ pub async fn list(
     operation_id = "createDroplet",
     tag = "droplets",
     request_body = CreateDropletRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retried create with the same key returns the first droplet and job and creates nothing")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried create with the same key returns the first droplet and job and creates nothing")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created; provisioning started", body = CreatedDroplet,
@@ -257,7 +264,7 @@ fn parts(payload: DropletPayload) -> Result<(Option<Droplet>, String), RestError
 #[utoipa::path(
     operation_id = "getDroplet",
     tag = "droplets",
-    params(("id" = String, Path, description = "The droplet's id (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The droplet's id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The droplet", body = Droplet,
@@ -297,9 +304,9 @@ pub async fn get(
     operation_id = "deleteDroplet",
     tag = "droplets",
     params(
-        ("id" = String, Path, description = "The droplet's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The ETag (version) the droplet must still have"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A retried delete with the same key changes nothing"),
+        ("id" = uuid::Uuid, Path, description = "The droplet's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag (version) the droplet must still have", pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried delete with the same key changes nothing"),
     ),
     security(("bearer" = [])),
     responses(

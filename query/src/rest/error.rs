@@ -123,11 +123,76 @@ impl ResponseError for RestError {
     }
 }
 
-/// What `/api/v1` answers for a path or method it does not serve.
+/// What `/api/v1` answers for a path or method it does not serve: 405 with `Allow` for a
+/// path the document declares with other methods, else 404.
 pub async fn no_route(http: HttpRequest) -> Result<HttpResponse, RestError> {
     let path = schema::values::excerpt(http.path());
+    let allowed = declared_methods(http.path());
+    if !allowed.is_empty() {
+        let allow = allowed.join(", ");
+        let status = StatusCode::METHOD_NOT_ALLOWED;
+        return Ok(HttpResponse::build(status)
+            .insert_header((header::ALLOW, allow.clone()))
+            .json(ErrorBody {
+                error: format!("{} {path} is not served; it takes {allow}", http.method()),
+                code: status.as_u16(),
+                reason: ErrorCode::BadUserInput.as_str().to_string(),
+                timestamp: Utc::now(),
+            }));
+    }
     Err(RestError::not_found(format!(
         "no route {} {path}; see /api/v1/openapi.json",
         http.method()
     )))
+}
+
+/// A path of the document as segments (`{id}` matches any one segment), and its methods.
+type DeclaredPath = (Vec<String>, Vec<&'static str>);
+
+/// The methods the OpenAPI document declares for `path` (none for a path it does not have).
+fn declared_methods(path: &str) -> Vec<&'static str> {
+    static PATHS: std::sync::OnceLock<Vec<DeclaredPath>> = std::sync::OnceLock::new();
+    let paths = PATHS.get_or_init(|| {
+        let doc = super::openapi();
+        doc.paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_string).collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                let methods = methods.iter().filter(|m| m.1).map(|m| m.0).collect();
+                (segments, methods)
+            })
+            .collect()
+    });
+    let asked: Vec<&str> = path.split('/').collect();
+    paths
+        .iter()
+        .find(|(segments, _)| {
+            segments.len() == asked.len()
+                && segments.iter().zip(&asked).all(|(s, a)| {
+                    s == a || (s.starts_with('{') && s.ends_with('}') && !a.is_empty())
+                })
+        })
+        .map(|(_, methods)| methods.clone())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::declared_methods;
+
+    #[test]
+    fn the_methods_of_a_path_come_from_the_document() {
+        assert_eq!(declared_methods("/api/v1/droplets/abc"), ["GET", "DELETE"]);
+        assert_eq!(declared_methods("/api/v1/droplets"), ["GET", "POST"]);
+        assert!(declared_methods("/api/v1/droplets/").is_empty());
+        assert!(declared_methods("/api/v1/nothing").is_empty());
+    }
 }

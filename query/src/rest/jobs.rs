@@ -1,7 +1,7 @@
 //! `GET /api/v1/jobs`: the newest jobs from the `jobs` read model GraphQL's `jobs` reads.
 
 use super::error::{ErrorBody, RestError};
-use super::request::{QueryParams, Rest};
+use super::request::{names_of, QueryParams, Rest};
 use crate::graphql::types as gql;
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -61,17 +61,27 @@ pub struct JobList {
     pub total: i64,
 }
 
+names_of!(
+    /// A job status.
+    JobStatusName = JobStatus::ALL
+);
+names_of!(
+    /// A job type.
+    JobTypeName = JobType::ALL
+);
+
 /// Query parameters of the list.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // The document's parameters; the query is read with QueryParams.
 pub struct ListParams {
     /// Only jobs with this status (any letter case).
+    #[param(value_type = Option<JobStatusName>, inline)]
     status: Option<String>,
     /// Only jobs of this type (any letter case).
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Option<JobTypeName>, inline)]
     job_type: Option<String>,
-    /// At most this many, 1 to the API's page size cap (100 by default).
+    /// At most this many; more than the API's page size cap (100 by default) is cut to it.
     #[param(default = 50, minimum = 1)]
     limit: Option<i64>,
 }
@@ -102,7 +112,7 @@ pub async fn list(
         job_type: q.one_of("type", JobType::ALL, |t| t.as_str())?,
         target_id: None,
     };
-    let limit = q.int("limit", DEFAULT_LIMIT, 1..=state.settings.max_page_size)?;
+    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
     let page = state
         .reads
         .list::<Jobs>(&filter, Slice::Before(None), limit, true)

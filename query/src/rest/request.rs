@@ -81,15 +81,21 @@ impl QueryParams {
             .map_err(|_| RestError::new(ErrorCode::BadUserInput, "the query string is malformed"))
     }
 
-    /// The value of parameter `name`, if given (an empty value counts as not given); a
-    /// parameter given twice is refused.
+    /// The value of parameter `name`, if given; an empty value (`?status=`) and a parameter
+    /// given twice are refused.
     pub fn get(&self, name: &str) -> Result<Option<&str>, RestError> {
         let mut values = self.0.iter().filter(|(n, _)| n == name);
         let first = values.next().map(|(_, v)| v.as_str());
         if values.next().is_some() {
             return Err(RestError::bad_input(name, "given more than once"));
         }
-        Ok(first.filter(|v| !v.is_empty()))
+        if first == Some("") {
+            return Err(RestError::bad_input(
+                name,
+                "is empty; leave it out for none",
+            ));
+        }
+        Ok(first)
     }
 
     /// The integer parameter `name` within `range`, `default` when not given.
@@ -112,6 +118,12 @@ impl QueryParams {
             ));
         }
         Ok(n)
+    }
+
+    /// The page size `limit`: `default` when not given, refused below 1, and cut to `cap`
+    /// above it (the answer's `limit` says what was used), as the original API did.
+    pub fn limit(&self, default: i64, cap: i64) -> Result<i64, RestError> {
+        Ok(self.int("limit", default, 1..=i64::MAX)?.min(cap))
     }
 
     /// The parameter `name`, one of `values` by name (letter case ignored: the original
@@ -207,6 +219,27 @@ fn header<'r>(http: &'r HttpRequest, name: &str) -> Result<Option<&'r str>, Rest
         .transpose()
 }
 
+/// Declares `$name`, the document's type of a parameter that takes one of `$values` (a
+/// `schema` type's `ALL`) by name: the document lists exactly what the parser accepts.
+macro_rules! names_of {
+    ($(#[$doc:meta])* $name:ident = $values:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::String)
+                    .enum_values(Some($values.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use names_of;
+
 /// The `Idempotency-Key` header: a retried POST or DELETE with the same key returns the
 /// first answer and changes nothing (the commands' `idempotencyKey`).
 pub fn idempotency_key(http: &HttpRequest) -> Result<Option<String>, RestError> {
@@ -220,7 +253,8 @@ pub fn if_match(http: &HttpRequest) -> Result<Option<i64>, RestError> {
         return Ok(None);
     };
     let raw = raw.trim();
-    if raw == "*" {
+    // An empty If-Match asks for nothing; "*" for any version.
+    if raw.is_empty() || raw == "*" {
         return Ok(None);
     }
     let tag = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
@@ -255,6 +289,7 @@ mod tests {
         assert_eq!(if_match(&with(&etag(3))), Ok(Some(3)));
         assert_eq!(if_match(&with("W/\"7\"")), Ok(Some(7)));
         assert_eq!(if_match(&with("*")), Ok(None));
+        assert_eq!(if_match(&with("")), Ok(None));
         assert_eq!(
             if_match(&TestRequest::default().to_http_request()),
             Ok(None)
@@ -269,7 +304,12 @@ mod tests {
         let with = |q: &str| TestRequest::with_uri(&format!("/x?{q}")).to_http_request();
         let q = QueryParams::of(&with("limit=5&offset=")).unwrap();
         assert_eq!(q.int("limit", 50, 1..=100), Ok(5));
-        assert_eq!(q.int("offset", 0, 0..=10), Ok(0));
+        let e = q.int("offset", 0, 0..=10).unwrap_err();
+        assert_eq!(e.message, "offset: is empty; leave it out for none");
+        assert_eq!(q.int("page", 1, 1..=10), Ok(1));
+        assert_eq!(q.limit(50, 3), Ok(3));
+        let q = QueryParams::of(&with("limit=0")).unwrap();
+        assert!(q.limit(50, 100).unwrap_err().message.starts_with("limit:"));
         let q = QueryParams::of(&with("limit=lots&limit=2")).unwrap();
         assert!(q
             .int("limit", 50, 1..=100)
