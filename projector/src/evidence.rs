@@ -17,7 +17,6 @@ use schema::diagnosis::{
     ClusterFacts, DiagnosisTarget, DropletFacts, EventFacts, HealthFacts, HealthResultFacts,
     JobFacts, LogFacts, MetricWindow, Snapshot,
 };
-use schema::health_check::Watched;
 use schema::logs::{LogLevel, LogQuery};
 use schema::values::HealthCheckStatus;
 use schema::DropletStatus;
@@ -193,10 +192,9 @@ impl Evidence {
             .list::<HealthChecks>(&filter, Slice::After(None), HEALTH_CHECKS_READ, false)
             .await?
             .items;
-        checks.retain(|c| match c.state.spec.watches {
-            None => true,
-            Some(Watched::Cluster(id)) => ids.contains(&id.to_string()),
-            Some(Watched::Droplet(id)) => ids.contains(&id.to_string()),
+        checks.retain(|c| {
+            let watched = c.state.spec.watches.as_ref();
+            watched.is_none_or(|w| ids.contains(&w.aggregate_id()))
         });
         // Those watching the target first, then by name.
         checks.sort_by_key(|c| {

@@ -55,6 +55,16 @@ pub enum Watched {
     Droplet(DropletId),
 }
 
+impl Watched {
+    /// The id of the cluster or droplet watched over.
+    pub fn aggregate_id(&self) -> String {
+        match self {
+            Self::Cluster(id) => id.to_string(),
+            Self::Droplet(id) => id.to_string(),
+        }
+    }
+}
+
 /// A check as typed: the fields of `createHealthCheck`'s input. `None` takes the default
 /// (interval 60 s, timeout 10 s or the interval if shorter, thresholds 3 and 2, enabled).
 #[derive(Debug, Clone, Default)]
@@ -327,18 +337,11 @@ mod tests {
         let mut json = serde_json::to_value(&current).unwrap();
         assert_eq!(
             json["watches"]["cluster"],
-            serde_json::json!(cluster_id(&cluster))
+            serde_json::json!(cluster.aggregate_id())
         );
         json.as_object_mut().unwrap().remove("watches");
         let old: HealthCheckSpec = serde_json::from_value(json).unwrap();
         assert_eq!(old.watches, None);
         assert!(serde_json::to_value(&old).unwrap().get("watches").is_none());
-    }
-
-    fn cluster_id(w: &Watched) -> String {
-        match w {
-            Watched::Cluster(c) => c.to_string(),
-            Watched::Droplet(d) => d.to_string(),
-        }
     }
 }

@@ -219,24 +219,33 @@ impl Commands {
     }
 
     /// The target exists and is not deleted or destroyed.
+    /// Whether cluster or droplet `id` exists and is live (an active cluster, a droplet not
+    /// destroyed): what a diagnosis may be of and a health check may watch over.
+    pub(crate) async fn is_live(
+        &self,
+        kind: DiagnosisTarget,
+        id: &str,
+    ) -> Result<bool, CommandError> {
+        Ok(match kind {
+            DiagnosisTarget::Cluster => {
+                let (c, _) = self.load::<Cluster>(id).await?;
+                c.state
+                    .is_some_and(|s| s.status == schema::ClusterStatus::Active)
+            }
+            DiagnosisTarget::Droplet => {
+                let (d, _) = self.load::<Droplet>(id).await?;
+                d.state.is_some_and(|s| s.status.is_live())
+            }
+        })
+    }
+
     async fn require_target(
         &self,
         target_type: DiagnosisTarget,
         id: uuid::Uuid,
     ) -> Result<(), CommandError> {
         let id = id.to_string();
-        let live = match target_type {
-            DiagnosisTarget::Cluster => {
-                let (c, _) = self.load::<Cluster>(&id).await?;
-                c.state
-                    .is_some_and(|s| s.status == schema::ClusterStatus::Active)
-            }
-            DiagnosisTarget::Droplet => {
-                let (d, _) = self.load::<Droplet>(&id).await?;
-                d.state.is_some_and(|s| s.status.is_live())
-            }
-        };
-        if live {
+        if self.is_live(target_type, &id).await? {
             Ok(())
         } else {
             Err(CommandError::NotFound(format!(

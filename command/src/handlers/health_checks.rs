@@ -3,10 +3,11 @@
 
 use super::idempotency::UserCommand;
 use super::{check_version, CommandOptions, Commands, Outcome};
-use crate::aggregates::{Cluster, Droplet, HealthCheck, HealthCheckCommand};
+use crate::aggregates::{HealthCheck, HealthCheckCommand};
 use crate::context::RequestContext;
 use crate::error::CommandError;
 use crate::store::IdempotencyRecord;
+use schema::diagnosis::DiagnosisTarget;
 use schema::health_check::{HealthCheckDraft, HealthCheckSpec, Watched};
 use schema::health_target::AddressPolicy;
 use schema::values::HealthState;
@@ -94,22 +95,15 @@ impl Commands {
     /// The cluster (active) or droplet (not destroyed) a check is to watch exists;
     /// `BAD_USER_INPUT` naming the field otherwise.
     async fn require_watched(&self, watched: Option<Watched>) -> Result<(), CommandError> {
-        let (field, kind, id, live) = match watched {
-            None => return Ok(()),
-            Some(Watched::Cluster(id)) => {
-                let (c, _) = self.load::<Cluster>(&id.to_string()).await?;
-                let live = c
-                    .state
-                    .is_some_and(|s| s.status == schema::ClusterStatus::Active);
-                ("clusterId", "cluster", id.to_string(), live)
-            }
-            Some(Watched::Droplet(id)) => {
-                let (d, _) = self.load::<Droplet>(&id.to_string()).await?;
-                let live = d.state.is_some_and(|s| s.status.is_live());
-                ("dropletId", "droplet", id.to_string(), live)
-            }
+        let Some(watched) = watched else {
+            return Ok(());
         };
-        if live {
+        let (field, kind, target) = match watched {
+            Watched::Cluster(_) => ("clusterId", "cluster", DiagnosisTarget::Cluster),
+            Watched::Droplet(_) => ("dropletId", "droplet", DiagnosisTarget::Droplet),
+        };
+        let id = watched.aggregate_id();
+        if self.is_live(target, &id).await? {
             Ok(())
         } else {
             Err(CommandError::BadInput(format!(
