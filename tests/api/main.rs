@@ -22,6 +22,7 @@ mod pagination;
 mod persistence;
 mod rate_limits;
 mod rest;
+mod rest_clusters;
 mod scaling_policies;
 mod security;
 mod telemetry;

@@ -7,9 +7,10 @@
 //! - [`error`]: `{error, code, reason, timestamp}` answers, from the GraphQL error codes.
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
-//! - [`health`], [`auth`], [`droplets`], [`jobs`], [`metrics`]: the routes.
+//! - [`health`], [`auth`], [`droplets`], [`clusters`], [`jobs`], [`metrics`]: the routes.
 
 pub mod auth;
+pub mod clusters;
 pub mod droplets;
 pub mod error;
 pub mod health;
@@ -45,6 +46,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "health", description = "Liveness and dependencies"),
         (name = "auth", description = "Sessions"),
         (name = "droplets", description = "Virtual machines"),
+        (name = "clusters", description = "Named groups of droplets in one region"),
         (name = "jobs", description = "Long-running work"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
@@ -87,6 +89,10 @@ fn register(cfg: &mut ServiceConfig) {
             .service(droplets::create)
             .service(droplets::get)
             .service(droplets::delete)
+            .service(clusters::list)
+            .service(clusters::create)
+            .service(clusters::get)
+            .service(clusters::delete)
             .service(jobs::list)
             .service(metrics::metrics)
             .service(openapi_json)
@@ -143,6 +149,7 @@ mod tests {
     const SOURCES: &[(&str, &str)] = &[
         ("mod.rs", include_str!("mod.rs")),
         ("auth.rs", include_str!("auth.rs")),
+        ("clusters.rs", include_str!("clusters.rs")),
         ("droplets.rs", include_str!("droplets.rs")),
         ("error.rs", include_str!("error.rs")),
         ("health.rs", include_str!("health.rs")),
@@ -183,6 +190,8 @@ mod tests {
             "/api/v1/auth/login",
             "/api/v1/droplets",
             "/api/v1/droplets/{id}",
+            "/api/v1/clusters",
+            "/api/v1/clusters/{id}",
             "/api/v1/jobs",
             "/api/v1/metrics",
             "/api/v1/openapi.json",

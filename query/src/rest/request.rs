@@ -190,6 +190,14 @@ impl JsonBody {
             .ok_or_else(|| RestError::bad_input(name, "is required"))
     }
 
+    /// Field `name`, an object of string values, if present and not null.
+    pub fn string_map(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<std::collections::BTreeMap<String, String>>, RestError> {
+        self.optional(name, "an object of string values")
+    }
+
     /// Field `name`, an array of strings, if present and not null.
     pub fn strings(&mut self, name: &str) -> Result<Option<Vec<String>>, RestError> {
         self.optional(name, "an array of strings")

@@ -46,6 +46,7 @@ mod telemetry;
 mod users;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
+pub(crate) use cluster::{create as create_cluster, delete as delete_cluster};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
 pub use cluster::{Label, LabelInput};
 pub use diagnosis::{DiagnosePayload, Diagnosis, DiagnosisFilter};
