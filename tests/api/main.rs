@@ -23,6 +23,7 @@ mod persistence;
 mod rate_limits;
 mod rest;
 mod rest_clusters;
+mod rest_healthchecks;
 mod scaling_policies;
 mod security;
 mod telemetry;

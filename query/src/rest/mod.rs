@@ -7,13 +7,14 @@
 //! - [`error`]: `{error, code, reason, timestamp}` answers, from the GraphQL error codes.
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
-//! - [`health`], [`auth`], [`droplets`], [`clusters`], [`jobs`], [`metrics`]: the routes.
+//! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`jobs`], [`metrics`]: the routes.
 
 pub mod auth;
 pub mod clusters;
 pub mod droplets;
 pub mod error;
 pub mod health;
+pub mod healthchecks;
 pub mod jobs;
 pub mod metrics;
 pub mod request;
@@ -47,6 +48,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "auth", description = "Sessions"),
         (name = "droplets", description = "Virtual machines"),
         (name = "clusters", description = "Named groups of droplets in one region"),
+        (name = "healthchecks", description = "Gatus-style checks and their runs"),
         (name = "jobs", description = "Long-running work"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
@@ -93,6 +95,12 @@ fn register(cfg: &mut ServiceConfig) {
             .service(clusters::create)
             .service(clusters::get)
             .service(clusters::delete)
+            .service(healthchecks::list)
+            .service(healthchecks::create)
+            .service(healthchecks::get)
+            .service(healthchecks::update)
+            .service(healthchecks::delete)
+            .service(healthchecks::run)
             .service(jobs::list)
             .service(metrics::metrics)
             .service(openapi_json)
@@ -153,6 +161,7 @@ mod tests {
         ("droplets.rs", include_str!("droplets.rs")),
         ("error.rs", include_str!("error.rs")),
         ("health.rs", include_str!("health.rs")),
+        ("healthchecks.rs", include_str!("healthchecks.rs")),
         ("jobs.rs", include_str!("jobs.rs")),
         ("metrics.rs", include_str!("metrics.rs")),
         ("request.rs", include_str!("request.rs")),
@@ -192,6 +201,9 @@ mod tests {
             "/api/v1/droplets/{id}",
             "/api/v1/clusters",
             "/api/v1/clusters/{id}",
+            "/api/v1/healthchecks",
+            "/api/v1/healthchecks/{id}",
+            "/api/v1/healthchecks/{id}/run",
             "/api/v1/jobs",
             "/api/v1/metrics",
             "/api/v1/openapi.json",

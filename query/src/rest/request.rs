@@ -198,6 +198,34 @@ impl JsonBody {
         self.optional(name, "an object of string values")
     }
 
+    /// Integer field `name`, if present and not null.
+    pub fn int(&mut self, name: &str) -> Result<Option<i64>, RestError> {
+        self.optional(name, "an integer")
+    }
+
+    /// Boolean field `name`, if present and not null.
+    pub fn bool(&mut self, name: &str) -> Result<Option<bool>, RestError> {
+        self.optional(name, "true or false")
+    }
+
+    /// String field `name`: absent, null (to clear it) or a value.
+    pub fn nullable_string(
+        &mut self,
+        name: &str,
+    ) -> Result<async_graphql::MaybeUndefined<String>, RestError> {
+        use async_graphql::MaybeUndefined;
+        match self.0.get(name) {
+            None => Ok(MaybeUndefined::Undefined),
+            Some(serde_json::Value::Null) => {
+                self.0.remove(name);
+                Ok(MaybeUndefined::Null)
+            }
+            Some(_) => Ok(self
+                .string(name)?
+                .map_or(MaybeUndefined::Undefined, MaybeUndefined::Value)),
+        }
+    }
+
     /// Field `name`, an array of strings, if present and not null.
     pub fn strings(&mut self, name: &str) -> Result<Option<Vec<String>>, RestError> {
         self.optional(name, "an array of strings")

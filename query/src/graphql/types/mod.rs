@@ -53,6 +53,13 @@ pub use diagnosis::{DiagnosePayload, Diagnosis, DiagnosisFilter};
 pub(crate) use droplet::{create as create_droplet, operate_as as operate_droplet, Options};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
+pub(crate) use health_check::{
+    create as create_health_check, delete as delete_health_check, run as run_health_check,
+    update as update_health_check,
+};
+pub use health_check::{
+    ConditionResult, CreateHealthCheckInput, HealthCheckKind, UpdateHealthCheckInput,
+};
 pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
 pub use job::{Job, JobFilter, JobPayload, JobStatus, JobTimelineEntry, JobType};
 pub(crate) use logs::{
