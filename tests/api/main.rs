@@ -22,6 +22,7 @@ mod pagination;
 mod persistence;
 mod rate_limits;
 mod rest;
+mod rest_autoscaling;
 mod rest_clusters;
 mod rest_healthchecks;
 mod scaling_policies;

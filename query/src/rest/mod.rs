@@ -7,9 +7,11 @@
 //! - [`error`]: `{error, code, reason, timestamp}` answers, from the GraphQL error codes.
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
-//! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`jobs`], [`metrics`]: the routes.
+//! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
+//!   [`jobs`], [`metrics`]: the routes.
 
 pub mod auth;
+pub mod autoscaling;
 pub mod clusters;
 pub mod droplets;
 pub mod error;
@@ -49,6 +51,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "droplets", description = "Virtual machines"),
         (name = "clusters", description = "Named groups of droplets in one region"),
         (name = "healthchecks", description = "Gatus-style checks and their runs"),
+        (name = "autoscaling", description = "Scaling policies and their evaluations"),
         (name = "jobs", description = "Long-running work"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
@@ -101,6 +104,12 @@ fn register(cfg: &mut ServiceConfig) {
             .service(healthchecks::update)
             .service(healthchecks::delete)
             .service(healthchecks::run)
+            .service(autoscaling::list)
+            .service(autoscaling::create)
+            .service(autoscaling::get)
+            .service(autoscaling::update)
+            .service(autoscaling::delete)
+            .service(autoscaling::evaluate)
             .service(jobs::list)
             .service(metrics::metrics)
             .service(openapi_json)
@@ -157,6 +166,7 @@ mod tests {
     const SOURCES: &[(&str, &str)] = &[
         ("mod.rs", include_str!("mod.rs")),
         ("auth.rs", include_str!("auth.rs")),
+        ("autoscaling.rs", include_str!("autoscaling.rs")),
         ("clusters.rs", include_str!("clusters.rs")),
         ("droplets.rs", include_str!("droplets.rs")),
         ("error.rs", include_str!("error.rs")),
@@ -204,6 +214,9 @@ mod tests {
             "/api/v1/healthchecks",
             "/api/v1/healthchecks/{id}",
             "/api/v1/healthchecks/{id}/run",
+            "/api/v1/autoscaling/policies",
+            "/api/v1/autoscaling/policies/{id}",
+            "/api/v1/autoscaling/policies/{id}/evaluate",
             "/api/v1/jobs",
             "/api/v1/metrics",
             "/api/v1/openapi.json",

@@ -67,6 +67,15 @@ pub(crate) use logs::{
 };
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
 pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
+pub(crate) use scaling_decision::evaluate as evaluate_scaling_policy;
+pub(crate) use scaling_policy::{
+    create as create_scaling_policy, lifecycle as scaling_policy_lifecycle,
+    update as update_scaling_policy, Lifecycle as ScalingPolicyLifecycle,
+};
+pub use scaling_policy::{
+    CreateScalingPolicyInput, ScalingBehaviorInput, ScalingMetric, ScalingMode,
+    ScalingTemplateInput, UpdateScalingPolicyInput,
+};
 pub use scaling_policy::{ScalingPolicy, ScalingPolicyFilter, ScalingPolicyPayload};
 pub(crate) use telemetry::droplet_usage;
 pub use telemetry::{
