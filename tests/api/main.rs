@@ -25,6 +25,7 @@ mod rest;
 mod rest_autoscaling;
 mod rest_clusters;
 mod rest_healthchecks;
+mod rest_logs;
 mod scaling_policies;
 mod security;
 mod telemetry;

@@ -8,7 +8,7 @@
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
 //! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
-//!   [`jobs`], [`metrics`]: the routes.
+//!   [`jobs`], [`logs`], [`metrics`]: the routes.
 
 pub mod auth;
 pub mod autoscaling;
@@ -18,6 +18,7 @@ pub mod error;
 pub mod health;
 pub mod healthchecks;
 pub mod jobs;
+pub mod logs;
 pub mod metrics;
 pub mod request;
 
@@ -53,6 +54,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "healthchecks", description = "Gatus-style checks and their runs"),
         (name = "autoscaling", description = "Scaling policies and their evaluations"),
         (name = "jobs", description = "Long-running work"),
+        (name = "logs", description = "Activity logs of every role"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
     )
@@ -111,6 +113,7 @@ fn register(cfg: &mut ServiceConfig) {
             .service(autoscaling::delete)
             .service(autoscaling::evaluate)
             .service(jobs::list)
+            .service(logs::list)
             .service(metrics::metrics)
             .service(openapi_json)
             .default_service(web::to(error::no_route)),
@@ -173,6 +176,7 @@ mod tests {
         ("health.rs", include_str!("health.rs")),
         ("healthchecks.rs", include_str!("healthchecks.rs")),
         ("jobs.rs", include_str!("jobs.rs")),
+        ("logs.rs", include_str!("logs.rs")),
         ("metrics.rs", include_str!("metrics.rs")),
         ("request.rs", include_str!("request.rs")),
     ];
@@ -218,6 +222,7 @@ mod tests {
             "/api/v1/autoscaling/policies/{id}",
             "/api/v1/autoscaling/policies/{id}/evaluate",
             "/api/v1/jobs",
+            "/api/v1/logs",
             "/api/v1/metrics",
             "/api/v1/openapi.json",
         ] {
