@@ -8,7 +8,7 @@
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
 //! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
-//!   [`jobs`], [`logs`], [`metrics`]: the routes.
+//!   [`jobs`], [`logs`], [`workerpool`], [`metrics`]: the routes.
 
 pub mod auth;
 pub mod autoscaling;
@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod logs;
 pub mod metrics;
 pub mod request;
+pub mod workerpool;
 
 use actix_web::{get, web, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -55,6 +56,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "autoscaling", description = "Scaling policies and their evaluations"),
         (name = "jobs", description = "Long-running work"),
         (name = "logs", description = "Activity logs of every role"),
+        (name = "workerpool", description = "Job workers and their queue"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
     )
@@ -114,6 +116,7 @@ fn register(cfg: &mut ServiceConfig) {
             .service(autoscaling::evaluate)
             .service(jobs::list)
             .service(logs::list)
+            .service(workerpool::status)
             .service(metrics::metrics)
             .service(openapi_json)
             .default_service(web::to(error::no_route)),
@@ -179,6 +182,7 @@ mod tests {
         ("logs.rs", include_str!("logs.rs")),
         ("metrics.rs", include_str!("metrics.rs")),
         ("request.rs", include_str!("request.rs")),
+        ("workerpool.rs", include_str!("workerpool.rs")),
     ];
 
     /// `register` only takes `#[utoipa::path]` handlers (`service` needs their OpenAPI);
@@ -223,6 +227,7 @@ mod tests {
             "/api/v1/autoscaling/policies/{id}/evaluate",
             "/api/v1/jobs",
             "/api/v1/logs",
+            "/api/v1/workerpool/status",
             "/api/v1/metrics",
             "/api/v1/openapi.json",
         ] {

@@ -66,6 +66,7 @@ pub(crate) use logs::{
     decode as decode_log_cursor, encode as encode_log_cursor, search_of as log_search,
 };
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
+pub(crate) use monitoring::worker_pool;
 pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
 pub(crate) use scaling_decision::evaluate as evaluate_scaling_policy;
 pub(crate) use scaling_policy::{
