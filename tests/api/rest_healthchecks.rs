@@ -122,6 +122,10 @@ async fn health_checks_over_rest_and_graphql(backend: Backend) {
     call(&app, Method::POST, &format!("{path}/run"), None, &[], None)
         .await
         .assert_error(404, "NOT_FOUND");
+    // A deleted check is gone for its commands, as over GraphQL.
+    call(&app, Method::DELETE, &path, None, &[], None)
+        .await
+        .assert_error(404, "NOT_FOUND");
     drop(listener);
     app.stop().await;
 }

@@ -379,8 +379,8 @@ pub async fn get(
         (status = 400, description = "A field, the id, If-Match or Idempotency-Key is invalid", body = ErrorBody),
         (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "The caller's role may not change checks (OPERATOR needed), or the page's origin may not call the API", body = ErrorBody),
-        (status = 404, description = "No such check, or the watched cluster or droplet does not exist", body = ErrorBody),
-        (status = 409, description = "The check changed since the If-Match version, or is deleted", body = ErrorBody),
+        (status = 404, description = "No such check (or it is deleted), or the watched cluster or droplet does not exist", body = ErrorBody),
+        (status = 409, description = "The check changed since the If-Match version", body = ErrorBody),
         (status = 503, description = "The database cannot take the write now", body = ErrorBody),
     )
 )]
@@ -437,8 +437,8 @@ pub async fn update(
         (status = 400, description = "The id, If-Match or Idempotency-Key is invalid", body = ErrorBody),
         (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "The caller's role may not delete checks (OPERATOR needed), or the page's origin may not call the API", body = ErrorBody),
-        (status = 404, description = "No such check", body = ErrorBody),
-        (status = 409, description = "The check changed since the If-Match version, or is deleted", body = ErrorBody),
+        (status = 404, description = "No such check, or it is deleted", body = ErrorBody),
+        (status = 409, description = "The check changed since the If-Match version", body = ErrorBody),
         (status = 503, description = "The database cannot take the write now", body = ErrorBody),
     )
 )]
