@@ -10,20 +10,20 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// An answer: status, headers and JSON body (null when empty).
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: Value,
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// Asserts an error answer with `status` and GraphQL code `reason`, in REST v1's shape.
     #[track_caller]
-    fn assert_error(&self, status: u16, reason: &str) {
+    pub fn assert_error(&self, status: u16, reason: &str) {
         assert_eq!(self.status, status, "{}", self.body);
         assert_eq!(self.body["code"], status, "{}", self.body);
         assert_eq!(self.body["reason"], reason, "{}", self.body);
@@ -33,7 +33,7 @@ impl Answer {
 }
 
 /// A request to the app: method, path, optional bearer token, extra headers, JSON body.
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -67,7 +67,7 @@ async fn call(
     }
 }
 
-async fn get(app: &TestApp, path: &str) -> Answer {
+pub(crate) async fn get(app: &TestApp, path: &str) -> Answer {
     call(app, Method::GET, path, None, &[], None).await
 }
 
@@ -542,6 +542,44 @@ on_both_backends!(jobs_are_listed_newest_first);
 
 /// The password of the bootstrap admin of the `required`-mode app.
 const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+/// An app that requires credentials, an ADMIN's session and a VIEWER's (`vera`).
+pub(crate) async fn app_with_viewer(backend: Backend) -> (TestApp, String, String) {
+    let storage = Storage::fresh(backend).await;
+    let app = spawn_app_on(storage, |s| {
+        s.auth = Some(query::auth::AuthMode::Required);
+        s.admin_password = Some(ADMIN_PASSWORD.into());
+    })
+    .await;
+    let session = |username: &'static str, password: &'static str| {
+        let body = json!({ "username": username, "password": password });
+        let app = &app;
+        async move {
+            let r = call(
+                app,
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                &[],
+                Some(body),
+            )
+            .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.body["token"].as_str().unwrap().to_string()
+        }
+    };
+    let admin = session("admin", ADMIN_PASSWORD).await;
+    let r = app
+        .gql_as(
+            Some(&admin),
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }",
+            json!({ "i": { "username": "vera", "password": TEST_PASSWORD, "role": "VIEWER" } }),
+        )
+        .await;
+    assert!(r["errors"].is_null(), "{r}");
+    let viewer = session("vera", TEST_PASSWORD).await;
+    (app, admin, viewer)
+}
 
 /// Login, and GraphQL's roles on every route: anonymous callers are refused where GraphQL
 /// refuses them, a viewer reads but cannot create or destroy, an operator can; a REST

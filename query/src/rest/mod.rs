@@ -7,15 +7,21 @@
 //! - [`error`]: `{error, code, reason, timestamp}` answers, from the GraphQL error codes.
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
-//! - [`health`], [`auth`], [`droplets`], [`jobs`], [`metrics`]: the routes.
+//! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
+//!   [`jobs`], [`logs`], [`workerpool`], [`metrics`]: the routes.
 
 pub mod auth;
+pub mod autoscaling;
+pub mod clusters;
 pub mod droplets;
 pub mod error;
 pub mod health;
+pub mod healthchecks;
 pub mod jobs;
+pub mod logs;
 pub mod metrics;
 pub mod request;
+pub mod workerpool;
 
 use actix_web::{get, web, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -45,7 +51,12 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "health", description = "Liveness and dependencies"),
         (name = "auth", description = "Sessions"),
         (name = "droplets", description = "Virtual machines"),
+        (name = "clusters", description = "Named groups of droplets in one region"),
+        (name = "healthchecks", description = "Gatus-style checks and their runs"),
+        (name = "autoscaling", description = "Scaling policies and their evaluations"),
         (name = "jobs", description = "Long-running work"),
+        (name = "logs", description = "Activity logs of every role"),
+        (name = "workerpool", description = "Job workers and their queue"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
     )
@@ -87,7 +98,25 @@ fn register(cfg: &mut ServiceConfig) {
             .service(droplets::create)
             .service(droplets::get)
             .service(droplets::delete)
+            .service(clusters::list)
+            .service(clusters::create)
+            .service(clusters::get)
+            .service(clusters::delete)
+            .service(healthchecks::list)
+            .service(healthchecks::create)
+            .service(healthchecks::get)
+            .service(healthchecks::update)
+            .service(healthchecks::delete)
+            .service(healthchecks::run)
+            .service(autoscaling::list)
+            .service(autoscaling::create)
+            .service(autoscaling::get)
+            .service(autoscaling::update)
+            .service(autoscaling::delete)
+            .service(autoscaling::evaluate)
             .service(jobs::list)
+            .service(logs::list)
+            .service(workerpool::status)
             .service(metrics::metrics)
             .service(openapi_json)
             .default_service(web::to(error::no_route)),
@@ -143,12 +172,17 @@ mod tests {
     const SOURCES: &[(&str, &str)] = &[
         ("mod.rs", include_str!("mod.rs")),
         ("auth.rs", include_str!("auth.rs")),
+        ("autoscaling.rs", include_str!("autoscaling.rs")),
+        ("clusters.rs", include_str!("clusters.rs")),
         ("droplets.rs", include_str!("droplets.rs")),
         ("error.rs", include_str!("error.rs")),
         ("health.rs", include_str!("health.rs")),
+        ("healthchecks.rs", include_str!("healthchecks.rs")),
         ("jobs.rs", include_str!("jobs.rs")),
+        ("logs.rs", include_str!("logs.rs")),
         ("metrics.rs", include_str!("metrics.rs")),
         ("request.rs", include_str!("request.rs")),
+        ("workerpool.rs", include_str!("workerpool.rs")),
     ];
 
     /// `register` only takes `#[utoipa::path]` handlers (`service` needs their OpenAPI);
@@ -183,7 +217,17 @@ mod tests {
             "/api/v1/auth/login",
             "/api/v1/droplets",
             "/api/v1/droplets/{id}",
+            "/api/v1/clusters",
+            "/api/v1/clusters/{id}",
+            "/api/v1/healthchecks",
+            "/api/v1/healthchecks/{id}",
+            "/api/v1/healthchecks/{id}/run",
+            "/api/v1/autoscaling/policies",
+            "/api/v1/autoscaling/policies/{id}",
+            "/api/v1/autoscaling/policies/{id}/evaluate",
             "/api/v1/jobs",
+            "/api/v1/logs",
+            "/api/v1/workerpool/status",
             "/api/v1/metrics",
             "/api/v1/openapi.json",
         ] {

@@ -202,6 +202,98 @@ impl JsonBody {
             .ok_or_else(|| RestError::bad_input(name, "is required"))
     }
 
+    /// Field `name`, an object of string values, if present and not null.
+    pub fn string_map(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<std::collections::BTreeMap<String, String>>, RestError> {
+        self.optional(name, "an object of string values")
+    }
+
+    /// Field `name`, if present and not null, deserialized as `T` (an object of the body's
+    /// own shape; `what` says what it must be).
+    pub fn object<T: DeserializeOwned>(
+        &mut self,
+        name: &str,
+        what: &str,
+    ) -> Result<Option<T>, RestError> {
+        self.optional(name, what)
+    }
+
+    /// Number field `name`, if present and not null.
+    pub fn float(&mut self, name: &str) -> Result<Option<f64>, RestError> {
+        self.optional(name, "a number")
+    }
+
+    /// Field `name`, one of `values` by name (letter case ignored), if present and not null.
+    pub fn one_of<T: Copy>(
+        &mut self,
+        name: &str,
+        values: &[T],
+        value_name: impl Fn(&T) -> &'static str,
+    ) -> Result<Option<T>, RestError> {
+        let Some(raw) = self.string(name)? else {
+            return Ok(None);
+        };
+        if let Some(v) = values
+            .iter()
+            .find(|v| value_name(v).eq_ignore_ascii_case(&raw))
+        {
+            return Ok(Some(*v));
+        }
+        let names: Vec<&str> = values.iter().map(value_name).collect();
+        Err(RestError::bad_input(
+            name,
+            format!("{} is not one of {}", excerpt(&raw), names.join(", ")),
+        ))
+    }
+
+    /// Number field `name`: absent, null (to clear it) or a value.
+    pub fn nullable_float(
+        &mut self,
+        name: &str,
+    ) -> Result<async_graphql::MaybeUndefined<f64>, RestError> {
+        use async_graphql::MaybeUndefined;
+        match self.0.get(name) {
+            None => Ok(MaybeUndefined::Undefined),
+            Some(serde_json::Value::Null) => {
+                self.0.remove(name);
+                Ok(MaybeUndefined::Null)
+            }
+            Some(_) => Ok(self
+                .float(name)?
+                .map_or(MaybeUndefined::Undefined, MaybeUndefined::Value)),
+        }
+    }
+
+    /// Integer field `name`, if present and not null.
+    pub fn int(&mut self, name: &str) -> Result<Option<i64>, RestError> {
+        self.optional(name, "an integer")
+    }
+
+    /// Boolean field `name`, if present and not null.
+    pub fn bool(&mut self, name: &str) -> Result<Option<bool>, RestError> {
+        self.optional(name, "true or false")
+    }
+
+    /// String field `name`: absent, null (to clear it) or a value.
+    pub fn nullable_string(
+        &mut self,
+        name: &str,
+    ) -> Result<async_graphql::MaybeUndefined<String>, RestError> {
+        use async_graphql::MaybeUndefined;
+        match self.0.get(name) {
+            None => Ok(MaybeUndefined::Undefined),
+            Some(serde_json::Value::Null) => {
+                self.0.remove(name);
+                Ok(MaybeUndefined::Null)
+            }
+            Some(_) => Ok(self
+                .string(name)?
+                .map_or(MaybeUndefined::Undefined, MaybeUndefined::Value)),
+        }
+    }
+
     /// Field `name`, an array of strings, if present and not null.
     pub fn strings(&mut self, name: &str) -> Result<Option<Vec<String>>, RestError> {
         self.optional(name, "an array of strings")

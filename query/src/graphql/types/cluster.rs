@@ -12,8 +12,10 @@ use crate::graphql::pagination::{Connection, PageArgs};
 use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::reads;
 use crate::graphql::read_model::list;
+use crate::state::AppState;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use command::handlers::CreateCluster;
+use command::RequestContext;
 use projector::{ClusterRow, DropletFilter as DropletRows};
 use schema::{ClusterId, ClusterName, Labels};
 
@@ -147,6 +149,30 @@ single_payload!(
     ClusterId
 );
 
+/// The one path of `createCluster` (GraphQL and REST v1): parse, then the command.
+pub(crate) async fn create(
+    state: &AppState,
+    caller: &RequestContext,
+    input: CreateClusterInput,
+) -> Result<ClusterPayload> {
+    let input = input.parse()?;
+    respond(state, state.commands.create_cluster(caller, input)).await
+}
+
+/// The one path of `deleteCluster` (GraphQL and REST v1): the options before the id, as for
+/// every command on an existing aggregate, then the command.
+pub(crate) async fn delete(
+    state: &AppState,
+    caller: &RequestContext,
+    id: ID,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<ClusterPayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::parse(id)?;
+    respond(state, state.commands.delete_cluster(caller, id, options)).await
+}
+
 /// Cluster mutations.
 #[derive(Default)]
 pub struct ClusterMutation;
@@ -159,9 +185,8 @@ impl ClusterMutation {
         ctx: &Context<'_>,
         input: CreateClusterInput,
     ) -> Result<ClusterPayload> {
-        let input = input.parse()?;
         let (state, caller) = caller(ctx);
-        respond(state, state.commands.create_cluster(&caller, input)).await
+        create(state, &caller, input).await
     }
 
     /// Deletes a cluster that has no live droplets.
@@ -172,9 +197,7 @@ impl ClusterMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<ClusterPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::parse(id)?;
         let (state, caller) = caller(ctx);
-        respond(state, state.commands.delete_cluster(&caller, id, options)).await
+        delete(state, &caller, id, expected_version, idempotency_key).await
     }
 }

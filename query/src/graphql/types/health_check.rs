@@ -15,6 +15,7 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, Simple
 use chrono::{DateTime, Utc};
 use command::handlers::CreateHealthCheck;
 use command::health::ActiveCheck;
+use command::RequestContext;
 use projector::HealthCheckRow;
 use schema::conditions::ConditionResult as StoredCondition;
 use schema::health_check::{HealthCheckDraft, HealthCheckSpec, Watched};
@@ -370,6 +371,91 @@ single_payload!(
     HealthCheckId
 );
 
+/// The one path of `createHealthCheck` (GraphQL and REST v1): parse, the command, then its
+/// first run now rather than at the schedulers' next reading of the checks.
+pub(crate) async fn create(
+    state: &AppState,
+    caller: &RequestContext,
+    input: CreateHealthCheckInput,
+) -> Result<HealthCheckPayload> {
+    let input = input.parse(state)?;
+    let payload: HealthCheckPayload =
+        respond(state, state.commands.create_health_check(caller, input)).await?;
+    if let Some(check) = &payload.health_check {
+        let _ = state.health.scheduler.results().due_now(&check.0.id).await;
+    }
+    Ok(payload)
+}
+
+/// The one path of `updateHealthCheck` (GraphQL and REST v1).
+pub(crate) async fn update(
+    state: &AppState,
+    caller: &RequestContext,
+    id: ID,
+    input: UpdateHealthCheckInput,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<HealthCheckPayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id: HealthCheckId = inputs::parse(id)?;
+    let policy = state.health.policy;
+    let update = state
+        .commands
+        .update_health_check(caller, id, input.draft()?, policy, options);
+    let payload = respond(state, update).await?;
+    // A new interval or target takes effect now, not after the old interval.
+    let _ = state
+        .health
+        .scheduler
+        .results()
+        .due_now(&id.to_string())
+        .await;
+    Ok(payload)
+}
+
+/// The one path of `deleteHealthCheck` (GraphQL and REST v1).
+pub(crate) async fn delete(
+    state: &AppState,
+    caller: &RequestContext,
+    id: ID,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<HealthCheckPayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::parse(id)?;
+    respond(
+        state,
+        state.commands.delete_health_check(caller, id, options),
+    )
+    .await
+}
+
+/// The one path of `runHealthCheck` (GraphQL and REST v1): runs an active check now.
+pub(crate) async fn run(state: &AppState, id: ID) -> Result<HealthCheckResult> {
+    let id: HealthCheckId = inputs::parse(id)?;
+    let (check, _) = state
+        .commands
+        .load::<command::aggregates::HealthCheck>(&id.to_string())
+        .await
+        .map_err(errors::command)?;
+    let active = schema::values::HealthCheckStatus::Active;
+    let Some(check) = check.state.filter(|c| c.status == active) else {
+        return Err(errors::not_found(format!("health check {id} not found")));
+    };
+    let active = ActiveCheck {
+        id,
+        spec: check.spec,
+        health: check.health,
+    };
+    let stored = state
+        .health
+        .scheduler
+        .run_once(&active)
+        .await
+        .map_err(errors::command)?;
+    HealthCheckResult::from_stored(stored)
+}
+
 /// Health-check mutations.
 #[derive(Default)]
 pub struct HealthCheckMutation;
@@ -383,14 +469,7 @@ impl HealthCheckMutation {
         input: CreateHealthCheckInput,
     ) -> Result<HealthCheckPayload> {
         let (state, caller) = caller(ctx);
-        let input = input.parse(state)?;
-        let payload: HealthCheckPayload =
-            respond(state, state.commands.create_health_check(&caller, input)).await?;
-        // Its first run is now, not at the schedulers' next reading of the checks.
-        if let Some(check) = &payload.health_check {
-            let _ = state.health.scheduler.results().due_now(&check.0.id).await;
-        }
-        Ok(payload)
+        create(state, &caller, input).await
     }
 
     /// Changes the given fields of a check; the result is checked as a new check would be.
@@ -402,23 +481,8 @@ impl HealthCheckMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<HealthCheckPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id: HealthCheckId = inputs::parse(id)?;
         let (state, caller) = caller(ctx);
-        let policy = state.health.policy;
-        let update =
-            state
-                .commands
-                .update_health_check(&caller, id, input.draft()?, policy, options);
-        let payload = respond(state, update).await?;
-        // A new interval or target takes effect now, not after the old interval.
-        let _ = state
-            .health
-            .scheduler
-            .results()
-            .due_now(&id.to_string())
-            .await;
-        Ok(payload)
+        update(state, &caller, id, input, expected_version, idempotency_key).await
     }
 
     /// Deletes a check; it runs no more (its results stay until the retention ends).
@@ -429,41 +493,13 @@ impl HealthCheckMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<HealthCheckPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::parse(id)?;
         let (state, caller) = caller(ctx);
-        respond(
-            state,
-            state.commands.delete_health_check(&caller, id, options),
-        )
-        .await
+        delete(state, &caller, id, expected_version, idempotency_key).await
     }
 
     /// Runs a check now and answers with the run; it counts towards the thresholds like a
     /// scheduled run.
     async fn run_health_check(&self, ctx: &Context<'_>, id: ID) -> Result<HealthCheckResult> {
-        let id: HealthCheckId = inputs::parse(id)?;
-        let state = state(ctx);
-        let (check, _) = state
-            .commands
-            .load::<command::aggregates::HealthCheck>(&id.to_string())
-            .await
-            .map_err(errors::command)?;
-        let active = schema::values::HealthCheckStatus::Active;
-        let Some(check) = check.state.filter(|c| c.status == active) else {
-            return Err(errors::not_found(format!("health check {id} not found")));
-        };
-        let active = ActiveCheck {
-            id,
-            spec: check.spec,
-            health: check.health,
-        };
-        let stored = state
-            .health
-            .scheduler
-            .run_once(&active)
-            .await
-            .map_err(errors::command)?;
-        HealthCheckResult::from_stored(stored)
+        run(state(ctx), id).await
     }
 }

@@ -46,19 +46,37 @@ mod telemetry;
 mod users;
 
 pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
+pub(crate) use cluster::{create as create_cluster, delete as delete_cluster};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
 pub use cluster::{Label, LabelInput};
 pub use diagnosis::{DiagnosePayload, Diagnosis, DiagnosisFilter};
 pub(crate) use droplet::{create as create_droplet, operate_as as operate_droplet, Options};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
+pub(crate) use health_check::{
+    create as create_health_check, delete as delete_health_check, run as run_health_check,
+    update as update_health_check,
+};
+pub use health_check::{
+    ConditionResult, CreateHealthCheckInput, HealthCheckKind, UpdateHealthCheckInput,
+};
 pub use health_check::{HealthCheck, HealthCheckFilter, HealthCheckPayload, HealthCheckResult};
 pub use job::{Job, JobFilter, JobPayload, JobStatus, JobTimelineEntry, JobType};
 pub(crate) use logs::{
     decode as decode_log_cursor, encode as encode_log_cursor, search_of as log_search,
 };
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
+pub(crate) use monitoring::worker_pool;
 pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
+pub(crate) use scaling_decision::evaluate as evaluate_scaling_policy;
+pub(crate) use scaling_policy::{
+    create as create_scaling_policy, lifecycle as scaling_policy_lifecycle,
+    update as update_scaling_policy, Lifecycle as ScalingPolicyLifecycle,
+};
+pub use scaling_policy::{
+    CreateScalingPolicyInput, ScalingBehaviorInput, ScalingMetric, ScalingMode,
+    ScalingTemplateInput, UpdateScalingPolicyInput,
+};
 pub use scaling_policy::{ScalingPolicy, ScalingPolicyFilter, ScalingPolicyPayload};
 pub(crate) use telemetry::droplet_usage;
 pub use telemetry::{

@@ -50,6 +50,39 @@ pub struct Pipeline {
     pub relay_lag_events: Option<i64>,
 }
 
+/// The one read of `workerPool` (GraphQL and REST v1's `/workerpool/status`).
+pub(crate) async fn worker_pool(state: &crate::state::AppState) -> Result<WorkerPool> {
+    let pool = Heartbeats::new(state.db.clone())
+        .live(store::now_us())
+        .await
+        .map_err(errors::read)?;
+    let statuses: Vec<&str> = schema::JobStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let counts = state
+        .reads
+        .kept_status_counts(projector::table_of(schema::AggregateType::Job), &statuses)
+        .await
+        .map_err(errors::read)?;
+    let jobs_by_status: Vec<JobStatusCount> = schema::JobStatus::ALL
+        .iter()
+        .zip(counts)
+        .map(|(status, (_, count))| JobStatusCount {
+            status: (*status).into(),
+            count,
+        })
+        .collect();
+    let queue_length = jobs_by_status
+        .iter()
+        .find(|c| c.status == JobStatus::Queued)
+        .map_or(0, |c| c.count);
+    Ok(WorkerPool {
+        workers: pool.workers,
+        runners: pool.runners,
+        busy: pool.busy,
+        queue_length,
+        jobs_by_status,
+    })
+}
+
 /// The monitoring queries.
 #[derive(Default)]
 pub struct MonitoringQuery;
@@ -58,36 +91,7 @@ pub struct MonitoringQuery;
 impl MonitoringQuery {
     /// The job workers and their queue, across every worker process.
     async fn worker_pool(&self, ctx: &Context<'_>) -> Result<WorkerPool> {
-        let state = state(ctx);
-        let pool = Heartbeats::new(state.db.clone())
-            .live(store::now_us())
-            .await
-            .map_err(errors::read)?;
-        let statuses: Vec<&str> = schema::JobStatus::ALL.iter().map(|s| s.as_str()).collect();
-        let counts = state
-            .reads
-            .kept_status_counts(projector::table_of(schema::AggregateType::Job), &statuses)
-            .await
-            .map_err(errors::read)?;
-        let jobs_by_status: Vec<JobStatusCount> = schema::JobStatus::ALL
-            .iter()
-            .zip(counts)
-            .map(|(status, (_, count))| JobStatusCount {
-                status: (*status).into(),
-                count,
-            })
-            .collect();
-        let queue_length = jobs_by_status
-            .iter()
-            .find(|c| c.status == JobStatus::Queued)
-            .map_or(0, |c| c.count);
-        Ok(WorkerPool {
-            workers: pool.workers,
-            runners: pool.runners,
-            busy: pool.busy,
-            queue_length,
-            jobs_by_status,
-        })
+        worker_pool(state(ctx)).await
     }
 
     /// How far the read models (and, in distributed mode, the Kafka relay) are behind the

@@ -278,9 +278,9 @@ pub(super) async fn last_evaluation(
 
 /// Result of `evaluateScalingPolicy`.
 pub struct EvaluatePayload {
-    policy: Option<ScalingPolicy>,
-    evaluation: schema::autoscale::Evaluation,
-    position: i64,
+    pub(crate) policy: Option<ScalingPolicy>,
+    pub(crate) evaluation: schema::autoscale::Evaluation,
+    pub(crate) position: i64,
 }
 
 #[Object]
@@ -298,6 +298,30 @@ impl EvaluatePayload {
     }
 }
 
+/// The one path of `evaluateScalingPolicy` (GraphQL and REST v1).
+pub(crate) async fn evaluate(
+    state: &AppState,
+    caller: &command::RequestContext,
+    id: ID,
+    dry_run: bool,
+) -> Result<EvaluatePayload> {
+    let id: ScalingPolicyId = inputs::parse(id)?;
+    let evaluated = state
+        .autoscaler
+        .evaluate(caller, id, dry_run)
+        .await
+        .map_err(errors::command)?;
+    if evaluated.position > 0 {
+        settle(state, evaluated.position).await;
+    }
+    let policy = find(state, &id.to_string()).await?;
+    Ok(EvaluatePayload {
+        policy,
+        evaluation: evaluated.evaluation,
+        position: evaluated.position,
+    })
+}
+
 /// `evaluateScalingPolicy`.
 #[derive(Default)]
 pub struct ScalingDecisionMutation;
@@ -313,22 +337,7 @@ impl ScalingDecisionMutation {
         id: ID,
         dry_run: Option<bool>,
     ) -> Result<EvaluatePayload> {
-        let dry_run = dry_run.unwrap_or(false);
-        let id: ScalingPolicyId = inputs::parse(id)?;
         let (state, caller) = caller(ctx);
-        let evaluated = state
-            .autoscaler
-            .evaluate(&caller, id, dry_run)
-            .await
-            .map_err(errors::command)?;
-        if evaluated.position > 0 {
-            settle(state, evaluated.position).await;
-        }
-        let policy = find(state, &id.to_string()).await?;
-        Ok(EvaluatePayload {
-            policy,
-            evaluation: evaluated.evaluation,
-            position: evaluated.position,
-        })
+        evaluate(state, &caller, id, dry_run.unwrap_or(false)).await
     }
 }

@@ -10,8 +10,10 @@ use crate::graphql::pagination::Connection;
 use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::{reads, state};
 use crate::graphql::read_model::find;
+use crate::state::AppState;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use command::handlers::CreateScalingPolicy;
+use command::RequestContext;
 use projector::ScalingPolicyRow;
 use schema::autoscale::{Behavior, StepAmount};
 use schema::scaling_policy::{hourly_price, BehaviorDraft, ScalingPolicyDraft, ScalingPolicySpec};
@@ -387,8 +389,7 @@ impl ScalingPolicyMutation {
         input: CreateScalingPolicyInput,
     ) -> Result<ScalingPolicyPayload> {
         let (state, caller) = caller(ctx);
-        let input = input.parse()?;
-        respond(state, state.commands.create_scaling_policy(&caller, input)).await
+        create(state, &caller, input).await
     }
 
     /// Changes the given fields of a policy; the result is checked as a new policy would be.
@@ -400,13 +401,8 @@ impl ScalingPolicyMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<ScalingPolicyPayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id: ScalingPolicyId = inputs::parse(id)?;
         let (state, caller) = caller(ctx);
-        let update = state
-            .commands
-            .update_scaling_policy(&caller, id, input.into(), options);
-        respond(state, update).await
+        update(state, &caller, id, input, expected_version, idempotency_key).await
     }
 
     /// Stops evaluating a policy; it keeps its settings and its cluster's metric.
@@ -418,7 +414,16 @@ impl ScalingPolicyMutation {
         idempotency_key: Option<String>,
     ) -> Result<ScalingPolicyPayload> {
         let change = Lifecycle::Pause;
-        lifecycle(ctx, id, expected_version, idempotency_key, change).await
+        let (state, caller) = caller(ctx);
+        lifecycle(
+            state,
+            &caller,
+            id,
+            expected_version,
+            idempotency_key,
+            change,
+        )
+        .await
     }
 
     /// Evaluates a paused policy again.
@@ -430,7 +435,16 @@ impl ScalingPolicyMutation {
         idempotency_key: Option<String>,
     ) -> Result<ScalingPolicyPayload> {
         let change = Lifecycle::Resume;
-        lifecycle(ctx, id, expected_version, idempotency_key, change).await
+        let (state, caller) = caller(ctx);
+        lifecycle(
+            state,
+            &caller,
+            id,
+            expected_version,
+            idempotency_key,
+            change,
+        )
+        .await
     }
 
     /// Deletes a policy; its cluster and metric may have another.
@@ -442,13 +456,49 @@ impl ScalingPolicyMutation {
         idempotency_key: Option<String>,
     ) -> Result<ScalingPolicyPayload> {
         let change = Lifecycle::Delete;
-        lifecycle(ctx, id, expected_version, idempotency_key, change).await
+        let (state, caller) = caller(ctx);
+        lifecycle(
+            state,
+            &caller,
+            id,
+            expected_version,
+            idempotency_key,
+            change,
+        )
+        .await
     }
+}
+
+/// The one path of `createScalingPolicy` (GraphQL and REST v1): parse, then the command.
+pub(crate) async fn create(
+    state: &AppState,
+    caller: &RequestContext,
+    input: CreateScalingPolicyInput,
+) -> Result<ScalingPolicyPayload> {
+    let input = input.parse()?;
+    respond(state, state.commands.create_scaling_policy(caller, input)).await
+}
+
+/// The one path of `updateScalingPolicy` (GraphQL and REST v1).
+pub(crate) async fn update(
+    state: &AppState,
+    caller: &RequestContext,
+    id: ID,
+    input: UpdateScalingPolicyInput,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<ScalingPolicyPayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id: ScalingPolicyId = inputs::parse(id)?;
+    let update = state
+        .commands
+        .update_scaling_policy(caller, id, input.into(), options);
+    respond(state, update).await
 }
 
 /// The mutations that change a policy's lifecycle.
 #[derive(Debug, Clone, Copy)]
-enum Lifecycle {
+pub(crate) enum Lifecycle {
     Pause,
     Resume,
     Delete,
@@ -456,8 +506,9 @@ enum Lifecycle {
 
 /// What pause, resume and delete share: the id and options parsed at the edge, the command
 /// run, the policy read back.
-async fn lifecycle(
-    ctx: &Context<'_>,
+pub(crate) async fn lifecycle(
+    state: &AppState,
+    caller: &RequestContext,
     id: ID,
     expected_version: Option<i64>,
     idempotency_key: Option<String>,
@@ -465,17 +516,16 @@ async fn lifecycle(
 ) -> Result<ScalingPolicyPayload> {
     let options = inputs::options(expected_version, idempotency_key)?;
     let id = inputs::parse(id)?;
-    let (state, caller) = caller(ctx);
     let commands = &state.commands;
     match change {
         Lifecycle::Pause => {
-            respond(state, commands.pause_scaling_policy(&caller, id, options)).await
+            respond(state, commands.pause_scaling_policy(caller, id, options)).await
         }
         Lifecycle::Resume => {
-            respond(state, commands.resume_scaling_policy(&caller, id, options)).await
+            respond(state, commands.resume_scaling_policy(caller, id, options)).await
         }
         Lifecycle::Delete => {
-            respond(state, commands.delete_scaling_policy(&caller, id, options)).await
+            respond(state, commands.delete_scaling_policy(caller, id, options)).await
         }
     }
 }
