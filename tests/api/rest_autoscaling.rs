@@ -186,6 +186,13 @@ async fn policy_errors(backend: Backend) {
     get(&app, "/api/v1/autoscaling/policies?status=maybe")
         .await
         .assert_error(400, "BAD_USER_INPUT");
+    let r = get(&app, "/api/v1/autoscaling/policies?cluster_id=null").await;
+    r.assert_error(400, "BAD_USER_INPUT");
+    assert!(
+        r.body["error"].as_str().unwrap().starts_with("cluster_id:"),
+        "{}",
+        r.body
+    );
     get(&app, "/api/v1/autoscaling/policies/zzz")
         .await
         .assert_error(400, "BAD_USER_INPUT");

@@ -68,6 +68,11 @@ async fn logs_over_rest_and_graphql(backend: Backend) {
         ("service=nope", "service:"),
         ("start_time=yesterday", "start_time:"),
         ("end_time=1", "end_time:"),
+        (
+            "start_time=2026-12-02T00:00:00Z&end_time=2026-12-01T00:00:00Z",
+            "start_time: is after end_time",
+        ),
+        ("service=", "service:"),
         ("limit=0", "limit:"),
     ] {
         let r = get(&app, &format!("/api/v1/logs?{query}")).await;

@@ -5,7 +5,7 @@
 
 use super::droplets::{DEFAULT_LIMIT, MAX_OFFSET};
 use super::error::{ErrorBody, RestError};
-use super::request::{etag, idempotency_key, if_match, JsonBody, QueryParams, Rest};
+use super::request::{etag, idempotency_key, if_match, names_of, JsonBody, QueryParams, Rest};
 use crate::graphql::read_model::find;
 use crate::graphql::types::{
     self as gql, CreateScalingPolicyInput, ScalingBehaviorInput, ScalingPolicyLifecycle,
@@ -21,7 +21,7 @@ use projector::models::scaling_policies::ScalingPolicies;
 use projector::{ScalingPolicyFilter, ScalingPolicyRow, Slice};
 use schema::autoscale::{Behavior as StoredBehavior, ScalingMetric, ScalingMode, StepAmount};
 use schema::scaling_policy::{hourly_price, ScalingPolicyStatus};
-use schema::ScalingPolicyId;
+use schema::{ClusterId, ScalingPolicyId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -175,22 +175,40 @@ pub struct Evaluated {
     pub position: i64,
 }
 
+names_of!(
+    /// A scaling mode.
+    ScalingModeName = ScalingMode::ALL
+);
+names_of!(
+    /// A scaling metric.
+    ScalingMetricName = ScalingMetric::ALL
+);
+names_of!(
+    /// A scaling policy status.
+    ScalingPolicyStatusName = ScalingPolicyStatus::ALL
+);
+
 /// Query parameters of the list (the filters of GraphQL's `scalingPolicies`).
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // The document's parameters; the query is read with QueryParams.
 pub struct ListParams {
     /// Only the policies of this cluster.
+    #[param(value_type = Option<uuid::Uuid>)]
     cluster_id: Option<String>,
     /// Only policies whose name contains this.
+    #[param(min_length = 1)]
     name: Option<String>,
     /// HORIZONTAL or VERTICAL (any letter case).
+    #[param(value_type = Option<ScalingModeName>, inline)]
     mode: Option<String>,
     /// CPU, MEMORY or QUEUE_DEPTH (any letter case).
+    #[param(value_type = Option<ScalingMetricName>, inline)]
     metric: Option<String>,
     /// ACTIVE, PAUSED or DELETED (any letter case).
+    #[param(value_type = Option<ScalingPolicyStatusName>, inline)]
     status: Option<String>,
-    /// At most this many, 1 to the API's page size cap (100 by default).
+    /// At most this many; more than the API's page size cap (100 by default) is cut to it.
     #[param(default = 50, minimum = 1)]
     limit: Option<i64>,
     /// Skip this many.
@@ -334,13 +352,17 @@ pub async fn list(
     Rest::authorize(&state, &http, Query, "scalingPolicies").await?;
     let q = QueryParams::of(&http)?;
     let filter = ScalingPolicyFilter {
-        cluster_id: q.get("cluster_id")?.map(str::to_string),
+        cluster_id: q
+            .get("cluster_id")?
+            .map(|c| ClusterId::parse(c).map_err(|e| RestError::bad_input("cluster_id", e)))
+            .transpose()?
+            .map(|c| c.to_string()),
         name: q.get("name")?.map(str::to_string),
         mode: q.one_of("mode", ScalingMode::ALL, |m| m.as_str())?,
         metric: q.one_of("metric", ScalingMetric::ALL, |m| m.as_str())?,
         status: q.one_of("status", ScalingPolicyStatus::ALL, |s| s.as_str())?,
     };
-    let limit = q.int("limit", DEFAULT_LIMIT, 1..=state.settings.max_page_size)?;
+    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
     let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
     let page = state
         .reads
@@ -360,7 +382,7 @@ pub async fn list(
     operation_id = "createScalingPolicy",
     tag = "autoscaling",
     request_body = CreatePolicyRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retried create with the same key returns the first policy and creates nothing")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried create with the same key returns the first policy and creates nothing")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = PolicyAnswer,
@@ -421,7 +443,7 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "getScalingPolicy",
     tag = "autoscaling",
-    params(("id" = String, Path, description = "The policy's id (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The policy's id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The policy", body = Policy,
@@ -459,9 +481,9 @@ pub async fn get(
     tag = "autoscaling",
     request_body = UpdatePolicyRequest,
     params(
-        ("id" = String, Path, description = "The policy's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The ETag (version) the policy must still have"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A retried change with the same key changes nothing more"),
+        ("id" = uuid::Uuid, Path, description = "The policy's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#, description = "The ETag (version) the policy must still have"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried change with the same key changes nothing more"),
     ),
     security(("bearer" = [])),
     responses(
@@ -533,9 +555,9 @@ async fn change(
     operation_id = "deleteScalingPolicy",
     tag = "autoscaling",
     params(
-        ("id" = String, Path, description = "The policy's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The ETag (version) the policy must still have"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A retried delete with the same key changes nothing"),
+        ("id" = uuid::Uuid, Path, description = "The policy's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#, description = "The ETag (version) the policy must still have"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried delete with the same key changes nothing"),
     ),
     security(("bearer" = [])),
     responses(
@@ -571,7 +593,7 @@ pub async fn delete(
 #[utoipa::path(
     operation_id = "evaluateScalingPolicy",
     tag = "autoscaling",
-    params(("id" = String, Path, description = "The policy's id (a UUID)"), EvaluateParams),
+    params(("id" = uuid::Uuid, Path, description = "The policy's id"), EvaluateParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The evaluation", body = Evaluated),

@@ -7,7 +7,7 @@
 
 use super::droplets::{DEFAULT_LIMIT, MAX_OFFSET};
 use super::error::{ErrorBody, RestError};
-use super::request::{etag, idempotency_key, if_match, JsonBody, QueryParams, Rest};
+use super::request::{etag, idempotency_key, if_match, names_of, JsonBody, QueryParams, Rest};
 use crate::graphql::read_model::find;
 use crate::graphql::types::{self as gql, ClusterPayload, CreateClusterInput, LabelInput};
 use crate::state::AppState;
@@ -70,18 +70,26 @@ pub struct ClusterList {
     pub offset: i64,
 }
 
+names_of!(
+    /// A cluster status.
+    ClusterStatusName = ClusterStatus::ALL
+);
+
 /// Query parameters of the list (the filters of GraphQL's `clusters`).
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // The document's parameters; the query is read with QueryParams.
 pub struct ListParams {
     /// Only clusters whose name contains this.
+    #[param(min_length = 1)]
     name: Option<String>,
     /// Only clusters in this region.
+    #[param(min_length = 1)]
     region: Option<String>,
     /// Only clusters with this status (any letter case).
+    #[param(value_type = Option<ClusterStatusName>, inline)]
     status: Option<String>,
-    /// At most this many, 1 to the API's page size cap (100 by default).
+    /// At most this many; more than the API's page size cap (100 by default) is cut to it.
     #[param(default = 50, minimum = 1)]
     limit: Option<i64>,
     /// Skip this many.
@@ -136,7 +144,7 @@ pub async fn list(
         region: q.get("region")?.map(str::to_string),
         status: q.one_of("status", ClusterStatus::ALL, |s| s.as_str())?,
     };
-    let limit = q.int("limit", DEFAULT_LIMIT, 1..=state.settings.max_page_size)?;
+    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
     let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
     let page = state
         .reads
@@ -156,7 +164,7 @@ pub async fn list(
     operation_id = "createCluster",
     tag = "clusters",
     request_body = CreateClusterRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retried create with the same key returns the first cluster and creates nothing")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried create with the same key returns the first cluster and creates nothing")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = CreatedCluster,
@@ -205,7 +213,7 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "getCluster",
     tag = "clusters",
-    params(("id" = String, Path, description = "The cluster's id (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The cluster's id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The cluster", body = Cluster,
@@ -239,9 +247,9 @@ pub async fn get(
     operation_id = "deleteCluster",
     tag = "clusters",
     params(
-        ("id" = String, Path, description = "The cluster's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The ETag (version) the cluster must still have"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A retried delete with the same key changes nothing"),
+        ("id" = uuid::Uuid, Path, description = "The cluster's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#, description = "The ETag (version) the cluster must still have"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried delete with the same key changes nothing"),
     ),
     security(("bearer" = [])),
     responses(

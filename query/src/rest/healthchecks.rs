@@ -7,7 +7,7 @@
 
 use super::droplets::{DEFAULT_LIMIT, MAX_OFFSET};
 use super::error::{ErrorBody, RestError};
-use super::request::{etag, idempotency_key, if_match, JsonBody, QueryParams, Rest};
+use super::request::{etag, idempotency_key, if_match, names_of, JsonBody, QueryParams, Rest};
 use crate::graphql::read_model::find;
 use crate::graphql::types::{self as gql, CreateHealthCheckInput, UpdateHealthCheckInput};
 use crate::state::AppState;
@@ -126,22 +126,39 @@ pub struct HealthCheckAnswer {
     pub healthcheck: Option<HealthCheck>,
 }
 
+names_of!(
+    /// A health check kind.
+    HealthCheckKindName = HealthCheckKind::ALL
+);
+names_of!(
+    /// A health state.
+    HealthStateName = HealthState::ALL
+);
+names_of!(
+    /// A health check status.
+    HealthCheckStatusName = HealthCheckStatus::ALL
+);
+
 /// Query parameters of the list (the filters of GraphQL's `healthChecks`).
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // The document's parameters; the query is read with QueryParams.
 pub struct ListParams {
     /// Only checks whose name contains this.
+    #[param(min_length = 1)]
     name: Option<String>,
     /// Only checks of this kind (HTTP, TCP, INTERNAL; any letter case).
+    #[param(value_type = Option<HealthCheckKindName>, inline)]
     kind: Option<String>,
     /// Only checks in this state (UNKNOWN, HEALTHY, UNHEALTHY; any letter case).
+    #[param(value_type = Option<HealthStateName>, inline)]
     state: Option<String>,
     /// Only checks with this status (ACTIVE, DELETED; any letter case).
+    #[param(value_type = Option<HealthCheckStatusName>, inline)]
     status: Option<String>,
     /// Only enabled (true) or disabled (false) checks.
     enabled: Option<bool>,
-    /// At most this many, 1 to the API's page size cap (100 by default).
+    /// At most this many; more than the API's page size cap (100 by default) is cut to it.
     #[param(default = 50, minimum = 1)]
     limit: Option<i64>,
     /// Skip this many.
@@ -258,7 +275,7 @@ pub async fn list(
         status: q.one_of("status", HealthCheckStatus::ALL, |s| s.as_str())?,
         enabled,
     };
-    let limit = q.int("limit", DEFAULT_LIMIT, 1..=state.settings.max_page_size)?;
+    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
     let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
     let page = state
         .reads
@@ -278,7 +295,7 @@ pub async fn list(
     operation_id = "createHealthCheck",
     tag = "healthchecks",
     request_body = CreateHealthCheckRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retried create with the same key returns the first check and creates nothing")),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried create with the same key returns the first check and creates nothing")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = HealthCheckAnswer,
@@ -332,7 +349,7 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "getHealthCheck",
     tag = "healthchecks",
-    params(("id" = String, Path, description = "The check's id (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The check's id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The check", body = HealthCheck,
@@ -368,9 +385,9 @@ pub async fn get(
     tag = "healthchecks",
     request_body = UpdateHealthCheckRequest,
     params(
-        ("id" = String, Path, description = "The check's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The ETag (version) the check must still have"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A retried change with the same key changes nothing more"),
+        ("id" = uuid::Uuid, Path, description = "The check's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#, description = "The ETag (version) the check must still have"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried change with the same key changes nothing more"),
     ),
     security(("bearer" = [])),
     responses(
@@ -427,9 +444,9 @@ pub async fn update(
     operation_id = "deleteHealthCheck",
     tag = "healthchecks",
     params(
-        ("id" = String, Path, description = "The check's id (a UUID)"),
-        ("If-Match" = Option<String>, Header, description = "The ETag (version) the check must still have"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A retried delete with the same key changes nothing"),
+        ("id" = uuid::Uuid, Path, description = "The check's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#, description = "The ETag (version) the check must still have"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried delete with the same key changes nothing"),
     ),
     security(("bearer" = [])),
     responses(
@@ -461,7 +478,7 @@ pub async fn delete(
 #[utoipa::path(
     operation_id = "runHealthCheck",
     tag = "healthchecks",
-    params(("id" = String, Path, description = "The check's id (a UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "The check's id")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The run", body = RunResult),

@@ -3,7 +3,7 @@
 //! store), and its role.
 
 use super::error::{ErrorBody, RestError};
-use super::request::{QueryParams, Rest};
+use super::request::{names_of, QueryParams, Rest};
 use crate::graphql::types::{self as gql, log_search, LogFilter};
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -39,20 +39,32 @@ pub struct LogList {
     pub total: i64,
 }
 
+names_of!(
+    /// A service of ClusterGenie's.
+    ServiceName = SERVICES,
+    |s| *s
+);
+names_of!(
+    /// A log level.
+    LogLevelName = LogLevel::ALL
+);
+
 /// Query parameters of the search.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // The document's parameters; the query is read with QueryParams.
 pub struct LogParams {
     /// This level and more severe ones (any letter case).
+    #[param(value_type = Option<LogLevelName>, inline)]
     level: Option<String>,
     /// Only records of this service (see GraphQL's `logServices`).
+    #[param(value_type = Option<ServiceName>, inline)]
     service: Option<String>,
     /// Written at or after (RFC 3339).
     start_time: Option<DateTime<Utc>>,
     /// Written at or before (RFC 3339).
     end_time: Option<DateTime<Utc>>,
-    /// At most this many, 1 to the API's page size cap (100 by default).
+    /// At most this many; more than the API's page size cap (100 by default) is cut to it.
     #[param(default = 100, minimum = 1)]
     limit: Option<i64>,
 }
@@ -96,14 +108,20 @@ pub async fn list(
     let q = QueryParams::of(&http)?;
     let level = q.one_of("level", LogLevel::ALL, |l| l.as_str())?;
     let service = q.one_of("service", SERVICES, |s| *s)?;
+    let (since, until) = (time(&q, "start_time")?, time(&q, "end_time")?);
+    if let (Some(since), Some(until)) = (&since, &until) {
+        if since > until {
+            return Err(RestError::bad_input("start_time", "is after end_time"));
+        }
+    }
     let filter = LogFilter {
         services: service.map(|s| vec![s.to_string()]),
         min_level: level.map(Into::into),
-        since: time(&q, "start_time")?,
-        until: time(&q, "end_time")?,
+        since,
+        until,
         ..LogFilter::default()
     };
-    let limit = q.int("limit", DEFAULT_LIMIT, 1..=state.settings.max_page_size)?;
+    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
     let search = log_search(Some(filter), None)?;
     let log = state.logs.log();
     let records = log

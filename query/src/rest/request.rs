@@ -315,6 +315,9 @@ fn header<'r>(http: &'r HttpRequest, name: &str) -> Result<Option<&'r str>, Rest
 /// `schema` type's `ALL`) by name: the document lists exactly what the parser accepts.
 macro_rules! names_of {
     ($(#[$doc:meta])* $name:ident = $values:expr) => {
+        names_of!($(#[$doc])* $name = $values, |v| v.as_str());
+    };
+    ($(#[$doc:meta])* $name:ident = $values:expr, $name_of:expr) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -322,7 +325,7 @@ macro_rules! names_of {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::Type::String)
-                    .enum_values(Some($values.iter().map(|v| v.as_str())))
+                    .enum_values(Some($values.iter().map($name_of)))
                     .into()
             }
         }
