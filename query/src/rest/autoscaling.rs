@@ -3,7 +3,6 @@
 //! the scaling-policy mutations (one function each in [`crate::graphql::types`], which both
 //! APIs call), and their roles.
 
-use super::droplets::{DEFAULT_LIMIT, MAX_OFFSET};
 use super::error::{ErrorBody, RestError};
 use super::request::{etag, idempotency_key, if_match, names_of, JsonBody, QueryParams, Rest};
 use crate::graphql::read_model::find;
@@ -18,7 +17,7 @@ use async_graphql::parser::types::OperationType::{Mutation, Query};
 use async_graphql::ID;
 use chrono::{DateTime, Utc};
 use projector::models::scaling_policies::ScalingPolicies;
-use projector::{ScalingPolicyFilter, ScalingPolicyRow, Slice};
+use projector::{ScalingPolicyFilter, ScalingPolicyRow};
 use schema::autoscale::{Behavior as StoredBehavior, ScalingMetric, ScalingMode, StepAmount};
 use schema::scaling_policy::{hourly_price, ScalingPolicyStatus};
 use schema::{ClusterId, ScalingPolicyId};
@@ -362,18 +361,12 @@ pub async fn list(
         metric: q.one_of("metric", ScalingMetric::ALL, |m| m.as_str())?,
         status: q.one_of("status", ScalingPolicyStatus::ALL, |s| s.as_str())?,
     };
-    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
-    let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
-    let page = state
-        .reads
-        .list::<ScalingPolicies>(&filter, Slice::Offset(offset), limit, true)
-        .await
-        .map_err(crate::errors::read)?;
+    let page = q.offset_page::<ScalingPolicies>(&state, &filter).await?;
     Ok(HttpResponse::Ok().json(PolicyList {
-        policies: page.items.iter().map(Policy::from).collect(),
+        policies: page.rows.iter().map(Policy::from).collect(),
         total: page.total,
-        limit,
-        offset,
+        limit: page.limit,
+        offset: page.offset,
     }))
 }
 

@@ -5,7 +5,6 @@
 //! `Idempotency-Key` is the commands' `idempotencyKey`; a cluster's `ETag` is its version
 //! and `If-Match` on DELETE its `expectedVersion`: a stale one is 409, as every conflict.
 
-use super::droplets::{DEFAULT_LIMIT, MAX_OFFSET};
 use super::error::{ErrorBody, RestError};
 use super::request::{etag, idempotency_key, if_match, names_of, JsonBody, QueryParams, Rest};
 use crate::graphql::read_model::find;
@@ -17,7 +16,7 @@ use async_graphql::parser::types::OperationType::{Mutation, Query};
 use async_graphql::ID;
 use chrono::{DateTime, Utc};
 use projector::models::clusters::Clusters;
-use projector::{ClusterFilter, ClusterRow, Slice};
+use projector::{ClusterFilter, ClusterRow};
 use schema::{ClusterId, ClusterStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -144,18 +143,12 @@ pub async fn list(
         region: q.get("region")?.map(str::to_string),
         status: q.one_of("status", ClusterStatus::ALL, |s| s.as_str())?,
     };
-    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
-    let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
-    let page = state
-        .reads
-        .list::<Clusters>(&filter, Slice::Offset(offset), limit, true)
-        .await
-        .map_err(crate::errors::read)?;
+    let page = q.offset_page::<Clusters>(&state, &filter).await?;
     Ok(HttpResponse::Ok().json(ClusterList {
-        clusters: page.items.iter().map(Cluster::from).collect(),
+        clusters: page.rows.iter().map(Cluster::from).collect(),
         total: page.total,
-        limit,
-        offset,
+        limit: page.limit,
+        offset: page.offset,
     }))
 }
 

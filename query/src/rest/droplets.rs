@@ -18,15 +18,11 @@ use async_graphql::ID;
 use chrono::{DateTime, Utc};
 use command::aggregates::DropletOperation;
 use projector::models::droplets::Droplets;
-use projector::{DropletFilter, DropletRow, Slice};
+use projector::{DropletFilter, DropletRow};
 use schema::{DropletId, DropletStatus};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-/// Droplets listed when `limit` is not given (the original's default).
-pub const DEFAULT_LIMIT: i64 = 50;
-/// The largest `offset` accepted (a deeper page is a filter's job).
-pub const MAX_OFFSET: i64 = 1_000_000;
 /// Most tags a create may carry.
 pub const MAX_TAGS: usize = 50;
 
@@ -176,22 +172,16 @@ pub async fn list(
     Rest::authorize(&state, &http, Query, "droplets").await?;
     let q = QueryParams::of(&http)?;
     let status = q.one_of("status", DropletStatus::ALL, |s| s.as_str())?;
-    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
-    let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
     let filter = DropletFilter {
         status,
         ..DropletFilter::default()
     };
-    let page = state
-        .reads
-        .list::<Droplets>(&filter, Slice::Offset(offset), limit, true)
-        .await
-        .map_err(crate::errors::read)?;
+    let page = q.offset_page::<Droplets>(&state, &filter).await?;
     Ok(HttpResponse::Ok().json(DropletList {
-        droplets: page.items.iter().map(Droplet::from).collect(),
+        droplets: page.rows.iter().map(Droplet::from).collect(),
         total: page.total,
-        limit,
-        offset,
+        limit: page.limit,
+        offset: page.offset,
     }))
 }
 

@@ -5,7 +5,6 @@
 //!
 //! A check watches a cluster (`cluster_id`) or a droplet (`droplet_id`), as over GraphQL.
 
-use super::droplets::{DEFAULT_LIMIT, MAX_OFFSET};
 use super::error::{ErrorBody, RestError};
 use super::request::{etag, idempotency_key, if_match, names_of, JsonBody, QueryParams, Rest};
 use crate::graphql::read_model::find;
@@ -17,7 +16,7 @@ use async_graphql::parser::types::OperationType::{Mutation, Query};
 use async_graphql::{MaybeUndefined, ID};
 use chrono::{DateTime, Utc};
 use projector::models::health_checks::HealthChecks;
-use projector::{HealthCheckFilter, HealthCheckRow, Slice};
+use projector::{HealthCheckFilter, HealthCheckRow};
 use schema::health_check::Watched;
 use schema::values::{HealthCheckKind, HealthCheckStatus, HealthState};
 use schema::HealthCheckId;
@@ -275,18 +274,12 @@ pub async fn list(
         status: q.one_of("status", HealthCheckStatus::ALL, |s| s.as_str())?,
         enabled,
     };
-    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
-    let offset = q.int("offset", 0, 0..=MAX_OFFSET)?;
-    let page = state
-        .reads
-        .list::<HealthChecks>(&filter, Slice::Offset(offset), limit, true)
-        .await
-        .map_err(crate::errors::read)?;
+    let page = q.offset_page::<HealthChecks>(&state, &filter).await?;
     Ok(HttpResponse::Ok().json(HealthCheckList {
-        healthchecks: page.items.iter().map(HealthCheck::from).collect(),
+        healthchecks: page.rows.iter().map(HealthCheck::from).collect(),
         total: page.total,
-        limit,
-        offset,
+        limit: page.limit,
+        offset: page.offset,
     }))
 }
 

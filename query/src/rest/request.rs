@@ -311,6 +311,45 @@ fn header<'r>(http: &'r HttpRequest, name: &str) -> Result<Option<&'r str>, Rest
         .transpose()
 }
 
+/// Droplets, clusters, checks or policies listed when `limit` is not given (the original's
+/// default).
+pub const DEFAULT_LIMIT: i64 = 50;
+/// The largest `offset` accepted (a deeper page is a filter's job).
+pub const MAX_OFFSET: i64 = 1_000_000;
+
+/// A page of a list route: its rows (oldest first) and their total, and the `limit` and
+/// `offset` used.
+pub struct OffsetPage<R> {
+    pub rows: Vec<R>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl QueryParams {
+    /// The `limit` (default [`DEFAULT_LIMIT`], cut to the page size cap) and `offset` page of
+    /// read model `M` that `filter` selects.
+    pub async fn offset_page<M: projector::models::Listed>(
+        &self,
+        state: &crate::state::AppState,
+        filter: &M::Filter,
+    ) -> Result<OffsetPage<M::Row>, RestError> {
+        let limit = self.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
+        let offset = self.int("offset", 0, 0..=MAX_OFFSET)?;
+        let page = state
+            .reads
+            .list::<M>(filter, projector::Slice::Offset(offset), limit, true)
+            .await
+            .map_err(crate::errors::read)?;
+        Ok(OffsetPage {
+            rows: page.items,
+            total: page.total,
+            limit,
+            offset,
+        })
+    }
+}
+
 /// Declares `$name`, the document's type of a parameter that takes one of `$values` (a
 /// `schema` type's `ALL`) by name: the document lists exactly what the parser accepts.
 macro_rules! names_of {
