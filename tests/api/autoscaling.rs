@@ -140,7 +140,11 @@ async fn a_policy_grows_and_shrinks_its_cluster(backend: Backend) {
     let up = testkit::wait::until("a scale-up decision", Duration::from_secs(60), || async {
         let all = decisions(&api, &policy).await;
         match all.first() {
-            Some(d) if d["decision"]["desired"] == 8 => Ok(d.clone()),
+            // Decisions are read from the policy's stream, its job from the jobs read model,
+            // which may still lag behind the append.
+            Some(d) if d["decision"]["desired"] == 8 && d["job"]["type"] == "SCALE" => {
+                Ok(d.clone())
+            }
             _ => Err(format!("{all:?}")),
         }
     })
