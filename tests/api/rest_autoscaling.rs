@@ -129,6 +129,58 @@ async fn policies_over_rest_and_graphql(backend: Backend) {
     assert_eq!(r.body["policy"]["id"], id.as_str());
     app.assert_nothing_appended(before).await;
 
+    // Paused, then active again: GraphQL sees each; a stale If-Match is 409.
+    let version = r.body["policy"]["version"].as_i64().unwrap();
+    let pause = format!("{path}/pause");
+    let stale = version - 1;
+    let stale = stale.to_string();
+    call(
+        &app,
+        Method::POST,
+        &pause,
+        None,
+        &[("If-Match", &stale)],
+        None,
+    )
+    .await
+    .assert_error(409, "CONFLICT");
+    let r = call(&app, Method::POST, &pause, None, &[], None).await;
+    assert_eq!(
+        (r.status, &r.body["policy"]["status"]),
+        (200, &json!("PAUSED")),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.headers["etag"], format!("\"{}\"", version + 1));
+    let g = app.gql_id(GQL_POLICY, &id).await;
+    assert_eq!(g["data"]["scalingPolicy"]["status"], "PAUSED", "{g}");
+    // Pausing a paused policy changes nothing.
+    let again = call(&app, Method::POST, &pause, None, &[], None).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(
+        again.body["policy"]["version"],
+        version + 1,
+        "{}",
+        again.body
+    );
+    let r = call(
+        &app,
+        Method::POST,
+        &format!("{path}/resume"),
+        None,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.status, &r.body["policy"]["status"]),
+        (200, &json!("ACTIVE")),
+        "{}",
+        r.body
+    );
+    let g = app.gql_id(GQL_POLICY, &id).await;
+    assert_eq!(g["data"]["scalingPolicy"]["status"], "ACTIVE", "{g}");
+
     let r = call(&app, Method::DELETE, &path, None, &[], None).await;
     assert_eq!(r.status, 204, "{}", r.body);
     let g = app.gql_id(GQL_POLICY, &id).await;

@@ -581,6 +581,84 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Stops evaluating a policy (`pauseScalingPolicy`); it keeps its settings.
+#[utoipa::path(
+    operation_id = "pauseScalingPolicy",
+    tag = "autoscaling",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The policy's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#, description = "The ETag (version) the policy must still have"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried request with the same key changes nothing more"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Paused", body = PolicyAnswer,
+            headers(("ETag" = String, description = "Its new version"))),
+        (status = 400, description = "The id, If-Match or Idempotency-Key is invalid", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The caller's role may not change policies (OPERATOR needed), or the page's origin may not call the API", body = ErrorBody),
+        (status = 404, description = "No such policy, or it is deleted", body = ErrorBody),
+        (status = 409, description = "The policy changed since the If-Match version, or is not in a state this applies to", body = ErrorBody),
+        (status = 503, description = "The database cannot take the write now", body = ErrorBody),
+    )
+)]
+#[post("/autoscaling/policies/{id}/pause")]
+pub async fn pause(
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, RestError> {
+    let lifecycle = ScalingPolicyLifecycle::Pause;
+    let policy = change(
+        &state,
+        &http,
+        id.into_inner(),
+        "pauseScalingPolicy",
+        lifecycle,
+    )
+    .await?;
+    Ok(answer(HttpResponse::Ok(), policy))
+}
+
+/// Evaluates a paused policy again (`resumeScalingPolicy`).
+#[utoipa::path(
+    operation_id = "resumeScalingPolicy",
+    tag = "autoscaling",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The policy's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^\s*(\*|(W/)?"?[0-9]+"?)?\s*$"#, description = "The ETag (version) the policy must still have"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "A retried request with the same key changes nothing more"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Active again", body = PolicyAnswer,
+            headers(("ETag" = String, description = "Its new version"))),
+        (status = 400, description = "The id, If-Match or Idempotency-Key is invalid", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The caller's role may not change policies (OPERATOR needed), or the page's origin may not call the API", body = ErrorBody),
+        (status = 404, description = "No such policy, or it is deleted", body = ErrorBody),
+        (status = 409, description = "The policy changed since the If-Match version, or is not in a state this applies to", body = ErrorBody),
+        (status = 503, description = "The database cannot take the write now", body = ErrorBody),
+    )
+)]
+#[post("/autoscaling/policies/{id}/resume")]
+pub async fn resume(
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, RestError> {
+    let lifecycle = ScalingPolicyLifecycle::Resume;
+    let policy = change(
+        &state,
+        &http,
+        id.into_inner(),
+        "resumeScalingPolicy",
+        lifecycle,
+    )
+    .await?;
+    Ok(answer(HttpResponse::Ok(), policy))
+}
+
 /// Evaluates a policy now, as the autoscaler would (`evaluateScalingPolicy`): a decision
 /// that changes the cluster is recorded and its SCALE job queued, unless `dry_run`.
 #[utoipa::path(

@@ -113,6 +113,8 @@ fn register(cfg: &mut ServiceConfig) {
             .service(autoscaling::get)
             .service(autoscaling::update)
             .service(autoscaling::delete)
+            .service(autoscaling::pause)
+            .service(autoscaling::resume)
             .service(autoscaling::evaluate)
             .service(jobs::list)
             .service(logs::list)
@@ -225,6 +227,8 @@ mod tests {
             "/api/v1/autoscaling/policies",
             "/api/v1/autoscaling/policies/{id}",
             "/api/v1/autoscaling/policies/{id}/evaluate",
+            "/api/v1/autoscaling/policies/{id}/pause",
+            "/api/v1/autoscaling/policies/{id}/resume",
             "/api/v1/jobs",
             "/api/v1/logs",
             "/api/v1/workerpool/status",
