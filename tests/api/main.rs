@@ -24,6 +24,7 @@ mod rate_limits;
 mod rest;
 mod rest_autoscaling;
 mod rest_clusters;
+mod rest_diagnose;
 mod rest_healthchecks;
 mod rest_logs;
 mod rest_workerpool;

@@ -59,6 +59,13 @@ impl RestError {
         Self::new(ErrorCode::BadUserInput, format!("{field}: {reason}"))
     }
 
+    /// This error of a field of object `parent` (a body's nested object), naming it
+    /// `parent.field`.
+    pub fn within(mut self, parent: &str) -> Self {
+        self.message = format!("{parent}.{}", self.message);
+        self
+    }
+
     /// A missing object.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, message)

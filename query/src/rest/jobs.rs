@@ -13,9 +13,6 @@ use schema::{JobStatus, JobType};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-/// Jobs listed when `limit` is not given.
-pub const DEFAULT_LIMIT: i64 = 50;
-
 /// A unit of long-running work.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Job {
@@ -112,7 +109,7 @@ pub async fn list(
         job_type: q.one_of("type", JobType::ALL, |t| t.as_str())?,
         target_id: None,
     };
-    let limit = q.limit(DEFAULT_LIMIT, state.settings.max_page_size)?;
+    let limit = q.limit(super::request::DEFAULT_LIMIT, state.settings.max_page_size)?;
     let page = state
         .reads
         .list::<Jobs>(&filter, Slice::Before(None), limit, true)

@@ -8,11 +8,12 @@
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
 //! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
-//!   [`jobs`], [`logs`], [`workerpool`], [`metrics`]: the routes.
+//!   [`diagnose`], [`jobs`], [`logs`], [`workerpool`], [`metrics`]: the routes.
 
 pub mod auth;
 pub mod autoscaling;
 pub mod clusters;
+pub mod diagnose;
 pub mod droplets;
 pub mod error;
 pub mod health;
@@ -54,6 +55,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "clusters", description = "Named groups of droplets in one region"),
         (name = "healthchecks", description = "Gatus-style checks and their runs"),
         (name = "autoscaling", description = "Scaling policies and their evaluations"),
+        (name = "diagnose", description = "The assistant's diagnoses of clusters and droplets"),
         (name = "jobs", description = "Long-running work"),
         (name = "logs", description = "Activity logs of every role"),
         (name = "workerpool", description = "Job workers and their queue"),
@@ -116,6 +118,8 @@ fn register(cfg: &mut ServiceConfig) {
             .service(autoscaling::pause)
             .service(autoscaling::resume)
             .service(autoscaling::evaluate)
+            .service(diagnose::diagnose)
+            .service(diagnose::get)
             .service(jobs::list)
             .service(logs::list)
             .service(workerpool::status)
@@ -176,6 +180,7 @@ mod tests {
         ("auth.rs", include_str!("auth.rs")),
         ("autoscaling.rs", include_str!("autoscaling.rs")),
         ("clusters.rs", include_str!("clusters.rs")),
+        ("diagnose.rs", include_str!("diagnose.rs")),
         ("droplets.rs", include_str!("droplets.rs")),
         ("error.rs", include_str!("error.rs")),
         ("health.rs", include_str!("health.rs")),
@@ -229,6 +234,8 @@ mod tests {
             "/api/v1/autoscaling/policies/{id}/evaluate",
             "/api/v1/autoscaling/policies/{id}/pause",
             "/api/v1/autoscaling/policies/{id}/resume",
+            "/api/v1/diagnose",
+            "/api/v1/diagnose/{job_id}",
             "/api/v1/jobs",
             "/api/v1/logs",
             "/api/v1/workerpool/status",

@@ -134,27 +134,42 @@ impl QueryParams {
         values: &[T],
         value_name: impl Fn(&T) -> &'static str,
     ) -> Result<Option<T>, RestError> {
-        let Some(raw) = self.get(name)? else {
-            return Ok(None);
-        };
-        if let Some(v) = values
-            .iter()
-            .find(|v| value_name(v).eq_ignore_ascii_case(raw))
-        {
-            return Ok(Some(*v));
-        }
-        let names: Vec<&str> = values.iter().map(value_name).collect();
-        Err(RestError::bad_input(
-            name,
-            format!("{} is not one of {}", excerpt(raw), names.join(", ")),
-        ))
+        self.get(name)?
+            .map(|raw| named(name, raw, values, value_name))
+            .transpose()
     }
+}
+
+/// The one of `values` whose name is `raw` (letter case ignored), or a 400 naming
+/// parameter or field `name` and listing the names.
+pub fn named<T: Copy>(
+    name: &str,
+    raw: &str,
+    values: &[T],
+    value_name: impl Fn(&T) -> &'static str,
+) -> Result<T, RestError> {
+    if let Some(v) = values
+        .iter()
+        .find(|v| value_name(v).eq_ignore_ascii_case(raw))
+    {
+        return Ok(*v);
+    }
+    let names: Vec<&str> = values.iter().map(value_name).collect();
+    Err(RestError::bad_input(
+        name,
+        format!("{} is not one of {}", excerpt(raw), names.join(", ")),
+    ))
 }
 
 /// A request's JSON object body, taken field by field.
 pub struct JsonBody(serde_json::Map<String, serde_json::Value>);
 
 impl JsonBody {
+    /// The fields of an object (a body's nested object, taken field by field too).
+    pub fn of(fields: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self(fields)
+    }
+
     /// Reads the body within the API's body limits (JSON content type only, as `/graphql`).
     pub async fn read(
         state: &AppState,
@@ -232,27 +247,18 @@ impl JsonBody {
         values: &[T],
         value_name: impl Fn(&T) -> &'static str,
     ) -> Result<Option<T>, RestError> {
-        let Some(raw) = self.string(name)? else {
-            return Ok(None);
-        };
-        if let Some(v) = values
-            .iter()
-            .find(|v| value_name(v).eq_ignore_ascii_case(&raw))
-        {
-            return Ok(Some(*v));
-        }
-        let names: Vec<&str> = values.iter().map(value_name).collect();
-        Err(RestError::bad_input(
-            name,
-            format!("{} is not one of {}", excerpt(&raw), names.join(", ")),
-        ))
+        self.string(name)?
+            .map(|raw| named(name, &raw, values, value_name))
+            .transpose()
     }
 
-    /// Number field `name`: absent, null (to clear it) or a value.
-    pub fn nullable_float(
+    /// Field `name`: absent, null (to clear it) or a value deserialized as `T` (`what`
+    /// says what it must be).
+    fn nullable<T: DeserializeOwned>(
         &mut self,
         name: &str,
-    ) -> Result<async_graphql::MaybeUndefined<f64>, RestError> {
+        what: &str,
+    ) -> Result<async_graphql::MaybeUndefined<T>, RestError> {
         use async_graphql::MaybeUndefined;
         match self.0.get(name) {
             None => Ok(MaybeUndefined::Undefined),
@@ -261,9 +267,17 @@ impl JsonBody {
                 Ok(MaybeUndefined::Null)
             }
             Some(_) => Ok(self
-                .float(name)?
+                .optional(name, what)?
                 .map_or(MaybeUndefined::Undefined, MaybeUndefined::Value)),
         }
+    }
+
+    /// Number field `name`: absent, null (to clear it) or a value.
+    pub fn nullable_float(
+        &mut self,
+        name: &str,
+    ) -> Result<async_graphql::MaybeUndefined<f64>, RestError> {
+        self.nullable(name, "a number")
     }
 
     /// Integer field `name`, if present and not null.
@@ -281,17 +295,7 @@ impl JsonBody {
         &mut self,
         name: &str,
     ) -> Result<async_graphql::MaybeUndefined<String>, RestError> {
-        use async_graphql::MaybeUndefined;
-        match self.0.get(name) {
-            None => Ok(MaybeUndefined::Undefined),
-            Some(serde_json::Value::Null) => {
-                self.0.remove(name);
-                Ok(MaybeUndefined::Null)
-            }
-            Some(_) => Ok(self
-                .string(name)?
-                .map_or(MaybeUndefined::Undefined, MaybeUndefined::Value)),
-        }
+        self.nullable(name, "a string")
     }
 
     /// Field `name`, an array of strings, if present and not null.
@@ -311,8 +315,8 @@ fn header<'r>(http: &'r HttpRequest, name: &str) -> Result<Option<&'r str>, Rest
         .transpose()
 }
 
-/// Droplets, clusters, checks or policies listed when `limit` is not given (the original's
-/// default).
+/// Droplets, clusters, jobs, checks or policies listed when `limit` is not given (the
+/// original's default).
 pub const DEFAULT_LIMIT: i64 = 50;
 /// The largest `offset` accepted (a deeper page is a filter's job).
 pub const MAX_OFFSET: i64 = 1_000_000;

@@ -9,9 +9,12 @@ use crate::graphql::inputs;
 use crate::graphql::payloads::{caller, respond, Payload, Written};
 use crate::graphql::query::reads;
 use crate::graphql::read_model::find;
+use crate::rate_limits::rules::UserKey;
+use crate::rate_limits::user_of;
 use crate::state::AppState;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use command::handlers::{Diagnose, DiagnosisJob, Outcome};
+use command::RequestContext;
 use projector::DiagnosisRow;
 use schema::diagnosis as d;
 use schema::{DiagnosisId, JobId};
@@ -347,6 +350,9 @@ pub struct DiagnosePayload {
     pub position: i64,
     #[doc = crate::graphql::payloads::projected_doc!()]
     pub projected: bool,
+    /// The diagnosis and job ids, readable or not (REST v1 names them).
+    #[graphql(skip)]
+    pub ids: DiagnosisJob,
 }
 
 impl Payload for DiagnosePayload {
@@ -358,6 +364,7 @@ impl Payload for DiagnosePayload {
             job: find(state, &ids.job_id.to_string()).await?,
             position: written.position,
             projected: written.projected,
+            ids,
         })
     }
 }
@@ -391,6 +398,53 @@ impl Payload for ApplyRecommendationPayload {
     }
 }
 
+/// The one path of `diagnose` (GraphQL and REST v1): parse; answer a request that starts
+/// nothing (bad input, no such target, a key used before, the target's unfinished
+/// diagnosis) before it costs a token; then the `diagnosis` rate limit (the target's
+/// cluster's bucket when the limit is per cluster); then the command.
+pub(crate) async fn diagnose(
+    state: &AppState,
+    user: UserKey,
+    caller: &RequestContext,
+    input: DiagnoseInput,
+) -> Result<DiagnosePayload> {
+    let target_id: uuid::Uuid = input
+        .target_id
+        .parse()
+        .map_err(|_| errors::bad_input("targetId: not an id"))?;
+    let idempotency_key = inputs::idempotency_key(input.idempotency_key)?;
+    let input = Diagnose {
+        target_type: input.target_type.into(),
+        target_id,
+        checks: input
+            .checks
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        question: input
+            .question
+            .map(|q| q.trim().to_string())
+            .filter(|q| !q.is_empty()),
+        idempotency_key,
+    };
+    let admitted = state.commands.diagnosis_admission(caller, &input).await;
+    if let Some(answer) = admitted.transpose() {
+        return respond(state, async { answer }).await;
+    }
+    let cluster = match input.target_type {
+        d::DiagnosisTarget::Cluster => Some(target_id.to_string()),
+        d::DiagnosisTarget::Droplet => find::<super::Droplet>(state, &target_id.to_string())
+            .await?
+            .and_then(|d| d.0.state.cluster_id.map(|c| c.to_string())),
+    };
+    state
+        .rate_limits
+        .check_for(user, crate::rate_limits::DIAGNOSIS, cluster.as_deref())
+        .await?;
+    respond(state, state.commands.diagnose(caller, input)).await
+}
+
 /// Diagnosis mutations.
 #[derive(Default)]
 pub struct DiagnosisMutation;
@@ -402,46 +456,8 @@ impl DiagnosisMutation {
     /// a time; asking again meanwhile returns the running one. Limited by the `diagnosis`
     /// rate limiter (per cluster by default).
     async fn diagnose(&self, ctx: &Context<'_>, input: DiagnoseInput) -> Result<DiagnosePayload> {
-        let target_id: uuid::Uuid = input
-            .target_id
-            .parse()
-            .map_err(|_| errors::bad_input("targetId: not an id"))?;
-        let idempotency_key = inputs::idempotency_key(input.idempotency_key)?;
         let (state, caller) = caller(ctx);
-        let input = Diagnose {
-            target_type: input.target_type.into(),
-            target_id,
-            checks: input
-                .checks
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            question: input
-                .question
-                .map(|q| q.trim().to_string())
-                .filter(|q| !q.is_empty()),
-            idempotency_key,
-        };
-        // A request that starts nothing (bad input, no such target, a key used before, the
-        // target's unfinished diagnosis) is answered before it costs a token.
-        let admitted = state.commands.diagnosis_admission(&caller, &input).await;
-        if let Some(answer) = admitted.transpose() {
-            return respond(state, async { answer }).await;
-        }
-        // The cluster whose bucket a per-cluster limit takes from.
-        let cluster = match input.target_type {
-            d::DiagnosisTarget::Cluster => Some(target_id.to_string()),
-            d::DiagnosisTarget::Droplet => find::<super::Droplet>(state, &target_id.to_string())
-                .await?
-                .and_then(|d| d.0.state.cluster_id.map(|c| c.to_string())),
-        };
-        state
-            .rate_limits
-            .check(ctx, crate::rate_limits::DIAGNOSIS, cluster.as_deref())
-            .await?;
-        let command = state.commands.diagnose(&caller, input);
-        respond(state, command).await
+        diagnose(state, user_of(ctx), &caller, input).await
     }
 
     /// Runs a finding's recommended command (resize, power on, retry, add a droplet)

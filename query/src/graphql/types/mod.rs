@@ -49,7 +49,11 @@ pub use catalog::{Catalog, CatalogImage, CatalogRegion, CatalogSize};
 pub(crate) use cluster::{create as create_cluster, delete as delete_cluster};
 pub use cluster::{Cluster, ClusterFilter, ClusterPayload, ClusterStatus, CreateClusterInput};
 pub use cluster::{Label, LabelInput};
-pub use diagnosis::{DiagnosePayload, Diagnosis, DiagnosisFilter};
+pub(crate) use diagnosis::diagnose;
+pub use diagnosis::{
+    CheckResult, DiagnoseInput, DiagnosePayload, Diagnosis, DiagnosisCheck, DiagnosisFilter,
+    DiagnosisReport, DiagnosisStatus, DiagnosisTarget,
+};
 pub(crate) use droplet::{create as create_droplet, operate_as as operate_droplet, Options};
 pub use droplet::{CreateDropletInput, Droplet, DropletFilter, DropletPayload, DropletStatus};
 pub use event::Event;
