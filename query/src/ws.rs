@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use client_limit::{ClientConnections, ConnectionSlot};
+pub(crate) use connection::close;
 
 /// Limits of one WebSocket connection.
 #[derive(Debug, Clone, Copy)]

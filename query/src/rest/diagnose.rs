@@ -82,7 +82,8 @@ pub struct DiagnoseRequest {
     /// letter case); every check when omitted or empty.
     #[schema(value_type = Option<Vec<CheckName>>)]
     checks: Option<Vec<String>>,
-    /// What you want to know, in your words (at most 2,000 characters).
+    /// What you want to know, in your words.
+    #[schema(max_length = 2000)]
     question: Option<String>,
     options: Option<Options>,
 }

@@ -8,7 +8,8 @@
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
 //! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
-//!   [`diagnose`], [`jobs`], [`logs`], [`workerpool`], [`metrics`]: the routes.
+//!   [`diagnose`], [`jobs`], [`logs`], [`workerpool`], [`updates`] (the WebSocket feed), [`metrics`]: the
+//!   routes.
 
 pub mod auth;
 pub mod autoscaling;
@@ -22,6 +23,7 @@ pub mod jobs;
 pub mod logs;
 pub mod metrics;
 pub mod request;
+pub mod updates;
 pub mod workerpool;
 
 use actix_web::{get, web, HttpResponse};
@@ -59,6 +61,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "jobs", description = "Long-running work"),
         (name = "logs", description = "Activity logs of every role"),
         (name = "workerpool", description = "Job workers and their queue"),
+        (name = "updates", description = "The live feed (WebSocket)"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
     )
@@ -123,6 +126,7 @@ fn register(cfg: &mut ServiceConfig) {
             .service(jobs::list)
             .service(logs::list)
             .service(workerpool::status)
+            .service(updates::updates)
             .service(metrics::metrics)
             .service(openapi_json)
             .default_service(web::to(error::no_route)),
@@ -189,6 +193,7 @@ mod tests {
         ("logs.rs", include_str!("logs.rs")),
         ("metrics.rs", include_str!("metrics.rs")),
         ("request.rs", include_str!("request.rs")),
+        ("updates.rs", include_str!("updates.rs")),
         ("workerpool.rs", include_str!("workerpool.rs")),
     ];
 
@@ -239,6 +244,7 @@ mod tests {
             "/api/v1/jobs",
             "/api/v1/logs",
             "/api/v1/workerpool/status",
+            "/api/v1/ws/updates",
             "/api/v1/metrics",
             "/api/v1/openapi.json",
         ] {

@@ -184,7 +184,7 @@ fn completed(text: &str) -> Option<String> {
 }
 
 /// Closes with `code`; the reason is cut to what a close frame holds (123 bytes).
-pub(super) async fn close(session: Session, code: u16, reason: &str) {
+pub(crate) async fn close(session: Session, code: u16, reason: &str) {
     // Said once per closed socket, so a client that cannot stay connected can be told why;
     // a normal close (a page the console left) only at DEBUG.
     if code == 1000 {
