@@ -8,7 +8,7 @@
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
 //! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
-//!   [`jobs`], [`logs`], [`workerpool`], [`metrics`]: the routes.
+//!   [`jobs`], [`logs`], [`workerpool`], [`ratelimit`], [`metrics`]: the routes.
 
 pub mod auth;
 pub mod autoscaling;
@@ -20,6 +20,7 @@ pub mod healthchecks;
 pub mod jobs;
 pub mod logs;
 pub mod metrics;
+pub mod ratelimit;
 pub mod request;
 pub mod workerpool;
 
@@ -57,6 +58,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "jobs", description = "Long-running work"),
         (name = "logs", description = "Activity logs of every role"),
         (name = "workerpool", description = "Job workers and their queue"),
+        (name = "ratelimit", description = "Rate-limit rules and buckets"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
     )
@@ -119,6 +121,11 @@ fn register(cfg: &mut ServiceConfig) {
             .service(jobs::list)
             .service(logs::list)
             .service(workerpool::status)
+            .service(ratelimit::set)
+            .service(ratelimit::get)
+            .service(ratelimit::delete)
+            .service(ratelimit::list)
+            .service(ratelimit::status)
             .service(metrics::metrics)
             .service(openapi_json)
             .default_service(web::to(error::no_route)),
@@ -183,6 +190,7 @@ mod tests {
         ("jobs.rs", include_str!("jobs.rs")),
         ("logs.rs", include_str!("logs.rs")),
         ("metrics.rs", include_str!("metrics.rs")),
+        ("ratelimit.rs", include_str!("ratelimit.rs")),
         ("request.rs", include_str!("request.rs")),
         ("workerpool.rs", include_str!("workerpool.rs")),
     ];
@@ -232,6 +240,9 @@ mod tests {
             "/api/v1/jobs",
             "/api/v1/logs",
             "/api/v1/workerpool/status",
+            "/api/v1/observability/ratelimit/config",
+            "/api/v1/observability/ratelimit/config/list",
+            "/api/v1/observability/ratelimit/status",
             "/api/v1/metrics",
             "/api/v1/openapi.json",
         ] {
