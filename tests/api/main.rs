@@ -26,6 +26,7 @@ mod rest_autoscaling;
 mod rest_clusters;
 mod rest_healthchecks;
 mod rest_logs;
+mod rest_ratelimit;
 mod rest_workerpool;
 mod scaling_policies;
 mod security;
