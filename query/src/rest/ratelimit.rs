@@ -191,19 +191,25 @@ pub struct ListParams {
 #[allow(dead_code)] // The document's schema; the body is read field by field (JsonBody).
 pub struct SetRateLimitRuleRequest {
     /// The limiter: `jobs`, `diagnosis`, `http`, or any other 1–64 of a-z, 0-9, '_', '-'.
-    #[schema(example = "jobs")]
+    #[schema(
+        example = "jobs",
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[a-z0-9_-]+$"
+    )]
     name: String,
     /// USER, CLUSTER or GLOBAL (any letter case).
     #[schema(example = "user")]
     scope_type: String,
     /// A user id (USER) or cluster id (CLUSTER) for a rule of that one; left out for each of
     /// them, and for GLOBAL.
+    #[schema(value_type = Option<uuid::Uuid>)]
     scope_id: Option<String>,
     /// Tokens added per second, above 0.
-    #[schema(example = 0.5)]
+    #[schema(example = 0.5, exclusive_minimum = 0)]
     refill_rate: f64,
     /// Most tokens the bucket holds, at least 1.
-    #[schema(example = 10)]
+    #[schema(example = 10, minimum = 1, maximum = 4_294_967_295_i64)]
     capacity: i64,
 }
 
