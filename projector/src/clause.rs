@@ -36,6 +36,16 @@ impl Where {
         }
     }
 
+    /// `col = value` for `Some(Some(value))`, `col IS NULL` for `Some(None)`, nothing for
+    /// `None`.
+    pub fn eq_or_null(&mut self, col: &str, value: Option<Option<&str>>) {
+        match value {
+            None => {}
+            Some(None) => self.clauses.push(format!("{col} IS NULL")),
+            Some(Some(v)) => self.eq(col, Some(v)),
+        }
+    }
+
     /// `col` contains `value` (case-sensitive), when a value is given.
     pub fn like(&mut self, col: &str, value: &Option<String>) {
         if let Some(v) = value {
@@ -96,5 +106,21 @@ impl Where {
             Param::Text(s) => q.text(s),
             Param::Int(n) => q.int(*n),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Where;
+
+    #[test]
+    fn eq_or_null_matches_a_value_or_none() {
+        let mut w = Where::default();
+        w.eq_or_null("a", None);
+        assert!(w.is_empty());
+        w.eq_or_null("a", Some(None));
+        w.eq_or_null("b", Some(Some("x")));
+        assert_eq!(w.sql(), "WHERE a IS NULL AND b = $1");
+        assert_eq!(w.params.len(), 1);
     }
 }

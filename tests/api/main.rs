@@ -27,6 +27,7 @@ mod rest_clusters;
 mod rest_diagnose;
 mod rest_healthchecks;
 mod rest_logs;
+mod rest_ratelimit;
 mod rest_updates;
 mod rest_workerpool;
 mod scaling_policies;

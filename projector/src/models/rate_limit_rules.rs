@@ -25,6 +25,9 @@ pub struct RateLimitRuleFilter {
     /// The limiter, exactly.
     pub name: Option<String>,
     pub scope: Option<RateLimitScope>,
+    /// The one user or cluster, exactly; `Some(None)` selects the rules for each user or
+    /// cluster (and GLOBAL's), which have none.
+    pub scope_id: Option<Option<String>>,
     pub status: Option<RateLimitRuleStatus>,
 }
 
@@ -71,8 +74,9 @@ impl Listed for RateLimitRules {
     fn filter(f: &RateLimitRuleFilter, w: &mut Where) -> Option<String> {
         w.eq("name", f.name.as_deref());
         w.eq("scope", f.scope.map(|s| s.as_str()));
+        w.eq_or_null("scope_id", f.scope_id.as_ref().map(Option::as_deref));
         w.eq("status", f.status.map(|s| s.as_str()));
-        let unfiltered = f.name.is_none() && f.scope.is_none();
+        let unfiltered = f.name.is_none() && f.scope.is_none() && f.scope_id.is_none();
         unfiltered.then(|| counts::key(Self::NAME, f.status.map(|s| s.as_str())))
     }
 }

@@ -8,8 +8,8 @@
 //! - [`request`]: who is calling (the credentials and roles of `/graphql`) and the
 //!   parsing of headers, query strings and bodies at the edge.
 //! - [`health`], [`auth`], [`droplets`], [`clusters`], [`healthchecks`], [`autoscaling`],
-//!   [`diagnose`], [`jobs`], [`logs`], [`workerpool`], [`updates`] (the WebSocket feed), [`metrics`]: the
-//!   routes.
+//!   [`diagnose`], [`jobs`], [`logs`], [`workerpool`], [`ratelimit`], [`updates`] (the
+//!   WebSocket feed), [`metrics`]: the routes.
 
 pub mod auth;
 pub mod autoscaling;
@@ -22,6 +22,7 @@ pub mod healthchecks;
 pub mod jobs;
 pub mod logs;
 pub mod metrics;
+pub mod ratelimit;
 pub mod request;
 pub mod updates;
 pub mod workerpool;
@@ -62,6 +63,7 @@ Errors are `{error, code, reason, timestamp}`: `code` is the HTTP status, `reaso
         (name = "logs", description = "Activity logs of every role"),
         (name = "workerpool", description = "Job workers and their queue"),
         (name = "updates", description = "The live feed (WebSocket)"),
+        (name = "ratelimit", description = "Rate-limit rules and buckets"),
         (name = "metrics", description = "Prometheus text"),
         (name = "openapi", description = "This document"),
     )
@@ -127,6 +129,11 @@ fn register(cfg: &mut ServiceConfig) {
             .service(logs::list)
             .service(workerpool::status)
             .service(updates::updates)
+            .service(ratelimit::set)
+            .service(ratelimit::get)
+            .service(ratelimit::delete)
+            .service(ratelimit::list)
+            .service(ratelimit::status)
             .service(metrics::metrics)
             .service(openapi_json)
             .default_service(web::to(error::no_route)),
@@ -192,6 +199,7 @@ mod tests {
         ("jobs.rs", include_str!("jobs.rs")),
         ("logs.rs", include_str!("logs.rs")),
         ("metrics.rs", include_str!("metrics.rs")),
+        ("ratelimit.rs", include_str!("ratelimit.rs")),
         ("request.rs", include_str!("request.rs")),
         ("updates.rs", include_str!("updates.rs")),
         ("workerpool.rs", include_str!("workerpool.rs")),
@@ -245,6 +253,9 @@ mod tests {
             "/api/v1/logs",
             "/api/v1/workerpool/status",
             "/api/v1/ws/updates",
+            "/api/v1/observability/ratelimit/config",
+            "/api/v1/observability/ratelimit/config/list",
+            "/api/v1/observability/ratelimit/status",
             "/api/v1/metrics",
             "/api/v1/openapi.json",
         ] {

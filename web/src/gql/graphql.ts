@@ -436,6 +436,8 @@ export type RateLimitRuleFilter = {
   /** The limiter, exactly. */
   name?: string | null | undefined;
   scope?: RateLimitScope | null | undefined;
+  /** The user's or cluster's id, exactly. */
+  scopeId?: string | null | undefined;
   status?: RateLimitRuleStatus | null | undefined;
 };
 

@@ -71,7 +71,14 @@ pub(crate) use logs::{
 };
 pub use logs::{LogFilter, LogRecord, LogTailMessage};
 pub(crate) use monitoring::worker_pool;
-pub use rate_limits::{RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload, RateLimitStatus};
+pub(crate) use rate_limits::{
+    create as create_rate_limit_rule, delete as delete_rate_limit_rule,
+    status as rate_limit_status, update as update_rate_limit_rule,
+};
+pub use rate_limits::{
+    CreateRateLimitRuleInput, RateLimitRule, RateLimitRuleFilter, RateLimitRulePayload,
+    RateLimitScope, RateLimitSource, RateLimitStatus, UpdateRateLimitRuleInput,
+};
 pub(crate) use scaling_decision::evaluate as evaluate_scaling_policy;
 pub(crate) use scaling_policy::{
     create as create_scaling_policy, lifecycle as scaling_policy_lifecycle,

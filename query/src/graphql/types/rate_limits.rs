@@ -9,12 +9,14 @@ use crate::graphql::inputs::{self, parsed};
 use crate::graphql::payloads::{caller, respond, single_payload};
 use crate::graphql::query::{reads, state};
 use crate::rate_limits::rules::Source;
+use crate::rate_limits::rules::UserKey;
 use crate::rate_limits::user_of;
 use crate::state::AppState;
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use command::handlers::CreateRateLimitRule;
 use command::rate_limit::{Limit, LimitError};
+use command::RequestContext;
 use projector::RateLimitRuleRow;
 use schema::rate_limits::{LimiterName, RuleTarget};
 use schema::RateLimitRuleId;
@@ -72,6 +74,8 @@ list_filter!(
         /// The limiter, exactly.
         name: String,
         scope: RateLimitScope,
+        /// The user's or cluster's id, exactly.
+        scope_id: String,
         status: RateLimitRuleStatus,
     }
 );
@@ -129,57 +133,68 @@ impl RateLimitStatusQuery {
         scope: RateLimitScope,
         scope_id: Option<ID>,
     ) -> Result<RateLimitStatus> {
-        let name = LimiterName::parse(&name).map_err(errors::refused)?;
-        let target = RuleTarget::parse(scope.into(), scope_id.as_ref().map(|i| i.as_str()))
-            .map_err(errors::refused)?;
-        if target.scope_id.is_none() && scope == RateLimitScope::Cluster {
-            return Err(errors::bad_input(
-                "scopeId: a cluster id is needed for CLUSTER",
-            ));
-        }
-        let caller = user_of(ctx);
-        let status = state(ctx)
-            .rate_limits
-            .status(
-                name.as_str(),
-                target.scope,
-                target.scope_id.as_deref(),
-                &caller,
-            )
-            .await
-            .map_err(|e| {
-                tracing::warn!(error = %e, "rate-limit status unavailable");
-                errors::coded(
-                    ErrorCode::Unavailable,
-                    "the rate-limit store is unavailable; try again",
-                )
-            })?;
-        let mut answer = RateLimitStatus {
-            name: name.to_string(),
-            scope,
-            scope_id: target.scope_id.map(ID),
-            source: RateLimitSource::Unlimited,
-            rule_id: None,
-            capacity: None,
-            remaining: None,
-            refill_rate: None,
-            reset_at: None,
-            enforced: true,
-        };
-        if let Some(s) = status {
-            let reset = chrono::Duration::from_std(s.decision.reset_after).unwrap_or_default();
-            (answer.source, answer.rule_id) = match s.source {
-                Source::Rule(id) => (RateLimitSource::Rule, Some(ID(id))),
-                Source::Default => (RateLimitSource::Default, None),
-            };
-            answer.capacity = Some(i64::from(s.limit.capacity()));
-            answer.remaining = Some(i64::from(s.decision.remaining));
-            answer.refill_rate = Some(s.limit.refill_per_sec());
-            answer.reset_at = Some(time(store::now_us()) + reset);
-            answer.enforced = s.decision.enforced;
-        }
-        Ok(answer)
+        status(state(ctx), &user_of(ctx), name, scope, scope_id).await
     }
+}
+
+/// `rateLimitStatus`: the bucket of limiter `name` in `scope` for `scope_id` (`user`'s own
+/// for USER without one), taking nothing.
+pub(crate) async fn status(
+    state: &AppState,
+    user: &UserKey,
+    name: String,
+    scope: RateLimitScope,
+    scope_id: Option<ID>,
+) -> Result<RateLimitStatus> {
+    let name = LimiterName::parse(&name).map_err(errors::refused)?;
+    let target = RuleTarget::parse(scope.into(), scope_id.as_ref().map(|i| i.as_str()))
+        .map_err(errors::refused)?;
+    if target.scope_id.is_none() && scope == RateLimitScope::Cluster {
+        return Err(errors::bad_input(
+            "scopeId: a cluster id is needed for CLUSTER",
+        ));
+    }
+    let status = state
+        .rate_limits
+        .status(
+            name.as_str(),
+            target.scope,
+            target.scope_id.as_deref(),
+            user,
+        )
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "rate-limit status unavailable");
+            errors::coded(
+                ErrorCode::Unavailable,
+                "the rate-limit store is unavailable; try again",
+            )
+        })?;
+    let mut answer = RateLimitStatus {
+        name: name.to_string(),
+        scope,
+        scope_id: target.scope_id.map(ID),
+        source: RateLimitSource::Unlimited,
+        rule_id: None,
+        capacity: None,
+        remaining: None,
+        refill_rate: None,
+        reset_at: None,
+        enforced: true,
+    };
+    if let Some(s) = status {
+        let reset = chrono::Duration::from_std(s.decision.reset_after).unwrap_or_default();
+        (answer.source, answer.rule_id) = match s.source {
+            Source::Rule(id) => (RateLimitSource::Rule, Some(ID(id))),
+            Source::Default => (RateLimitSource::Default, None),
+        };
+        answer.capacity = Some(i64::from(s.limit.capacity()));
+        answer.remaining = Some(i64::from(s.decision.remaining));
+        answer.refill_rate = Some(s.limit.refill_per_sec());
+        answer.reset_at = Some(time(store::now_us()) + reset);
+        answer.enforced = s.decision.enforced;
+    }
+    Ok(answer)
 }
 
 /// The checked limit of `refillRate` and `capacity`.
@@ -258,10 +273,8 @@ impl RateLimitRuleMutation {
         ctx: &Context<'_>,
         input: CreateRateLimitRuleInput,
     ) -> Result<RateLimitRulePayload> {
-        let input = input.parse()?;
         let (state, caller) = caller(ctx);
-        let command = state.commands.create_rate_limit_rule(&caller, input);
-        in_force(state, respond(state, command).await).await
+        create(state, &caller, input).await
     }
 
     /// Gives a rule another rate and capacity; its buckets keep what they owe.
@@ -273,14 +286,8 @@ impl RateLimitRuleMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<RateLimitRulePayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::parse(id)?;
-        let limit = limit(input.refill_rate, input.capacity)?;
         let (state, caller) = caller(ctx);
-        let command = state
-            .commands
-            .update_rate_limit_rule(&caller, id, limit, options);
-        in_force(state, respond(state, command).await).await
+        update(state, &caller, id, input, expected_version, idempotency_key).await
     }
 
     /// Deletes a rule: a less specific rule, or the limiter's default, applies again.
@@ -291,12 +298,52 @@ impl RateLimitRuleMutation {
         expected_version: Option<i64>,
         idempotency_key: Option<String>,
     ) -> Result<RateLimitRulePayload> {
-        let options = inputs::options(expected_version, idempotency_key)?;
-        let id = inputs::parse(id)?;
         let (state, caller) = caller(ctx);
-        let command = state.commands.delete_rate_limit_rule(&caller, id, options);
-        in_force(state, respond(state, command).await).await
+        delete(state, &caller, id, expected_version, idempotency_key).await
     }
+}
+
+/// `createRateLimitRule`: creates the rule and puts it in force here.
+pub(crate) async fn create(
+    state: &AppState,
+    caller: &RequestContext,
+    input: CreateRateLimitRuleInput,
+) -> Result<RateLimitRulePayload> {
+    let input = input.parse()?;
+    let command = state.commands.create_rate_limit_rule(caller, input);
+    in_force(state, respond(state, command).await).await
+}
+
+/// `updateRateLimitRule`: gives rule `id` another rate and capacity.
+pub(crate) async fn update(
+    state: &AppState,
+    caller: &RequestContext,
+    id: ID,
+    input: UpdateRateLimitRuleInput,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<RateLimitRulePayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::parse(id)?;
+    let limit = limit(input.refill_rate, input.capacity)?;
+    let command = state
+        .commands
+        .update_rate_limit_rule(caller, id, limit, options);
+    in_force(state, respond(state, command).await).await
+}
+
+/// `deleteRateLimitRule`: deletes rule `id`.
+pub(crate) async fn delete(
+    state: &AppState,
+    caller: &RequestContext,
+    id: ID,
+    expected_version: Option<i64>,
+    idempotency_key: Option<String>,
+) -> Result<RateLimitRulePayload> {
+    let options = inputs::options(expected_version, idempotency_key)?;
+    let id = inputs::parse(id)?;
+    let command = state.commands.delete_rate_limit_rule(caller, id, options);
+    in_force(state, respond(state, command).await).await
 }
 
 /// Puts a projected rule change in force on this instance before answering (the others
