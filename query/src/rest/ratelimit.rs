@@ -373,6 +373,12 @@ pub async fn set(
         .one_of("scope_type", RateLimitScope::ALL, |s| s.as_str())?
         .ok_or_else(|| RestError::bad_input("scope_type", "is required"))?;
     let scope_id = body.string("scope_id")?;
+    if scope_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+        return Err(RestError::bad_input(
+            "scope_id",
+            "is empty; leave it out (or null) for each",
+        ));
+    }
     let refill_rate = body
         .float("refill_rate")?
         .ok_or_else(|| RestError::bad_input("refill_rate", "is required"))?;
